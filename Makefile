@@ -1,0 +1,114 @@
+# routereg — plain GNU Makefile. The source lists below are the map of the code.
+#   make            build build/bin/{irrd,irrctl} with -Werror
+#   make check      install missing packages, build an ASan+UBSan variant, run every test
+#   make bench      run the benchmarks (1M-object synthetic registry), see docs/performance.md
+#   make run        install missing packages, build, load the demo registry, start irrd
+#   make fuzz       build libFuzzer targets with clang (corpora are replayed by make check)
+#   make install    PREFIX=/usr/local DESTDIR=
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+CC       ?= gcc
+BUILD    ?= build
+SANITIZE ?=
+
+PKGS     := sqlite3 zlib
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -lz)
+
+WARNINGS := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
+            -Wmissing-prototypes -Wmissing-declarations -Wsign-compare -Wformat=2 \
+            -Wwrite-strings -Wundef
+OPT      := -O2
+ifneq ($(SANITIZE),)
+OPT      := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+endif
+CFLAGS   ?=
+CFLAGS   += -std=gnu11 -g $(OPT) $(WARNINGS) -D_GNU_SOURCE -Iirrd $(PKG_CFLAGS) -MMD -MP
+LDFLAGS  += $(if $(SANITIZE),-fsanitize=address$(,)undefined)
+LDLIBS   += $(PKG_LIBS) -lpthread
+, := ,
+
+# The core library: RPSL, store, configuration, loader.
+CORE_SRCS := \
+	irrd/xalloc.c irrd/log.c irrd/strbuf.c \
+	irrd/prefix.c irrd/asn.c \
+	irrd/config.c \
+	irrd/rpsl_schema.c irrd/rpsl_syntax.c irrd/rpsl_object.c \
+	irrd/rpsl_parse.c irrd/rpsl_render.c irrd/rpsl_reader.c \
+	irrd/store.c irrd/store_schema.c irrd/store_index.c irrd/store_write.c \
+	irrd/loader.c
+
+PROGRAMS   := irrd irrctl
+irrd_SRCS   := irrd/irrd.c
+irrctl_SRCS := irrd/irrctl.c
+
+UNIT_TESTS := test_prefix test_asn test_rpsl test_config test_store
+FUZZ_TARGETS := fuzz_rpsl_parse fuzz_config
+
+CORE_OBJS := $(CORE_SRCS:%.c=$(BUILD)/obj/%.o)
+CORE_LIB  := $(BUILD)/libroutereg.a
+BINS      := $(PROGRAMS:%=$(BUILD)/bin/%)
+TEST_BINS := $(UNIT_TESTS:%=$(BUILD)/tests/%) $(FUZZ_TARGETS:%=$(BUILD)/tests/%_replay) \
+             $(BUILD)/tests/gen_registry
+
+.PHONY: all check tests bench run fuzz install deps clean
+all: $(BINS)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(CORE_LIB): $(CORE_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+.SECONDEXPANSION:
+$(BUILD)/bin/%: $$(patsubst %.c,$(BUILD)/obj/%.o,$$($$*_SRCS)) $(CORE_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/test_%: $(BUILD)/obj/tests/unit/test_%.o $(CORE_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Fuzz targets replayed over their corpus by a plain driver (no clang needed).
+$(BUILD)/tests/fuzz_%_replay: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/obj/tests/fuzz/replay.o $(CORE_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/gen_registry: $(BUILD)/obj/tests/bench/gen_registry.o
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+tests: $(BINS) $(TEST_BINS)
+
+deps:
+	@sh scripts/deps.sh
+
+check: deps
+	$(MAKE) BUILD=build/san SANITIZE=1 tests
+	BUILD=build/san sh tests/run
+
+bench: deps all $(BUILD)/tests/gen_registry
+	BUILD=$(BUILD) sh tests/bench/run-bench.sh
+
+run: deps all
+	sh demo/run-demo.sh $(BUILD)
+
+# libFuzzer builds (clang): build/fuzz/fuzz_rpsl_parse tests/fuzz/corpus/rpsl_parse
+fuzz:
+	@mkdir -p build/fuzz
+	for t in $(FUZZ_TARGETS); do \
+	  clang -std=gnu11 -g -O1 -D_GNU_SOURCE -Iirrd -fsanitize=fuzzer,address,undefined \
+	    -o build/fuzz/$$t tests/fuzz/$$t.c $(CORE_SRCS) $(PKG_LIBS) -lpthread || exit 1; \
+	done
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/doc/routereg
+	install -m 0755 $(BUILD)/bin/irrd $(BUILD)/bin/irrctl $(DESTDIR)$(PREFIX)/sbin/
+	install -m 0644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/routereg/
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

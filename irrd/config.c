@@ -1,0 +1,309 @@
+/* Configuration loading; the table below is the list of every key (docs/configuration.md mirrors it). */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "rpsl_syntax.h"
+#include "strbuf.h"
+#include "xalloc.h"
+
+typedef int (*config_setter)(struct config *cfg, const char *value, const char **err);
+
+static int set_database(struct config *cfg, const char *value, const char **err)
+{
+	if (*value == '\0') {
+		*err = "must be a file path";
+		return -1;
+	}
+	free(cfg->database);
+	cfg->database = xstrdup(value);
+	return 0;
+}
+
+static int set_source(struct config *cfg, const char *value, const char **err)
+{
+	struct strbuf ignored;
+	int rc;
+
+	strbuf_init(&ignored);
+	rc = rpsl_syntax_check(SYN_SOURCE, value, strlen(value), &ignored, err);
+	strbuf_release(&ignored);
+	if (rc < 0)
+		return -1;
+	free(cfg->source);
+	cfg->source = xstrdup(value);
+	for (char *p = cfg->source; *p; p++)
+		*p = (char)toupper((unsigned char)*p);
+	return 0;
+}
+
+int config_parse_listen_address(const char *text, struct listen_address *out, const char **err)
+{
+	char host[64];
+	const char *colon, *port_text;
+	size_t host_len;
+	char *end;
+	unsigned long port;
+
+	memset(out, 0, sizeof(*out));
+	if (text[0] == '[') {
+		const char *close = strchr(text, ']');
+		if (close == NULL || close[1] != ':') {
+			*err = "IPv6 listen address must be written [address]:port";
+			return -1;
+		}
+		host_len = (size_t)(close - text - 1);
+		if (host_len >= sizeof(host)) {
+			*err = "address too long";
+			return -1;
+		}
+		memcpy(host, text + 1, host_len);
+		port_text = close + 2;
+	} else {
+		colon = strrchr(text, ':');
+		if (colon == NULL) {
+			*err = "listen address must be host:port";
+			return -1;
+		}
+		host_len = (size_t)(colon - text);
+		if (host_len >= sizeof(host)) {
+			*err = "address too long";
+			return -1;
+		}
+		memcpy(host, text, host_len);
+		port_text = colon + 1;
+	}
+	host[host_len] = '\0';
+	errno = 0;
+	port = strtoul(port_text, &end, 10);
+	if (!isdigit((unsigned char)*port_text) || *end != '\0' || port > 65535 || errno) {
+		*err = "port must be a number from 0 to 65535";
+		return -1;
+	}
+	if (strlen(text) >= sizeof(out->text)) {
+		*err = "listen address too long";
+		return -1;
+	}
+	strcpy(out->text, text); /* length checked just above */
+	if (text[0] == '[') {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&out->addr;
+
+		if (inet_pton(AF_INET6, host, &sin6->sin6_addr) != 1) {
+			*err = "not an IPv6 address (host names are not accepted here)";
+			return -1;
+		}
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons((uint16_t)port);
+		out->addr_len = sizeof(*sin6);
+	} else {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&out->addr;
+
+		if (inet_pton(AF_INET, host, &sin->sin_addr) != 1) {
+			*err = "not an IPv4 address (host names are not accepted here)";
+			return -1;
+		}
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons((uint16_t)port);
+		out->addr_len = sizeof(*sin);
+	}
+	return 0;
+}
+
+static int set_whois_listen(struct config *cfg, const char *value, const char **err)
+{
+	const char *p = value;
+
+	cfg->whois_listen_count = 0;
+	while (*p) {
+		const char *comma = strchr(p, ',');
+		size_t n = comma ? (size_t)(comma - p) : strlen(p);
+		char item[96];
+
+		while (n > 0 && isspace((unsigned char)*p))
+			p++, n--;
+		while (n > 0 && isspace((unsigned char)p[n - 1]))
+			n--;
+		if (n == 0 || n >= sizeof(item)) {
+			*err = "empty or overlong address in the list";
+			return -1;
+		}
+		if (cfg->whois_listen_count == MAX_LISTEN_ADDRESSES) {
+			*err = "too many listen addresses (at most 16)";
+			return -1;
+		}
+		memcpy(item, p, n);
+		item[n] = '\0';
+		if (config_parse_listen_address(item, &cfg->whois_listen[cfg->whois_listen_count], err) < 0)
+			return -1;
+		cfg->whois_listen_count++;
+		if (comma == NULL)
+			break;
+		p = comma + 1;
+	}
+	if (cfg->whois_listen_count == 0) {
+		*err = "needs at least one host:port";
+		return -1;
+	}
+	return 0;
+}
+
+static int set_log_level(struct config *cfg, const char *value, const char **err)
+{
+	if (log_parse_level(value, &cfg->log_level) < 0) {
+		*err = "must be debug, info, warning or error";
+		return -1;
+	}
+	return 0;
+}
+
+static const struct config_key {
+	const char *name;
+	config_setter set;
+	const char *default_value; /* NULL: the key is required */
+} config_keys[] = {
+	{ "database", set_database, NULL },
+	{ "source", set_source, NULL },
+	{ "whois.listen", set_whois_listen, "127.0.0.1:4343" },
+	{ "log.level", set_log_level, "info" },
+};
+
+#define CONFIG_KEY_COUNT (sizeof(config_keys) / sizeof(config_keys[0]))
+
+static int fail(char **err, const char *path, unsigned line, const char *key, const char *msg)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	if (line && key)
+		strbuf_printf(&sb, "%s:%u: %s: %s", path, line, key, msg);
+	else if (line)
+		strbuf_printf(&sb, "%s:%u: %s", path, line, msg);
+	else if (key)
+		strbuf_printf(&sb, "%s: %s: %s", path, key, msg);
+	else
+		strbuf_printf(&sb, "%s: %s", path, msg);
+	*err = strbuf_detach(&sb, NULL);
+	return -1;
+}
+
+int config_load(const char *path, struct config **out, char **err)
+{
+	struct config *cfg = xcalloc(1, sizeof(*cfg));
+	bool seen[CONFIG_KEY_COUNT] = { false };
+	char line[MAX_CONFIG_LINE_LENGTH + 2];
+	unsigned lineno = 0;
+	const char *msg;
+	FILE *f;
+	int rc = -1;
+
+	cfg->path = xstrdup(path);
+	f = fopen(path, "r");
+	if (f == NULL) {
+		fail(err, path, 0, NULL, strerror(errno));
+		goto out;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char *p = line, *eq, *key_end, *value, *vend;
+		size_t k;
+
+		lineno++;
+		if (strchr(line, '\n') == NULL && !feof(f)) {
+			fail(err, path, lineno, NULL, "line too long");
+			goto out;
+		}
+		while (isspace((unsigned char)*p))
+			p++;
+		if (*p == '\0' || *p == '#')
+			continue;
+		eq = strchr(p, '=');
+		if (eq == NULL) {
+			fail(err, path, lineno, NULL, "expected \"key = value\"");
+			goto out;
+		}
+		key_end = eq;
+		while (key_end > p && isspace((unsigned char)key_end[-1]))
+			key_end--;
+		*key_end = '\0';
+		value = eq + 1;
+		while (isspace((unsigned char)*value))
+			value++;
+		/* A '#' starts a comment only after whitespace, so values may contain '#'. */
+		for (char *h = value; *h; h++) {
+			if (*h == '#' && h > value && isspace((unsigned char)h[-1])) {
+				*h = '\0';
+				break;
+			}
+		}
+		vend = value + strlen(value);
+		while (vend > value && isspace((unsigned char)vend[-1]))
+			vend--;
+		*vend = '\0';
+		for (k = 0; k < CONFIG_KEY_COUNT; k++) {
+			if (strcmp(config_keys[k].name, p) == 0)
+				break;
+		}
+		if (k == CONFIG_KEY_COUNT) {
+			fail(err, path, lineno, p, "unknown key");
+			goto out;
+		}
+		if (seen[k]) {
+			fail(err, path, lineno, p, "key given twice");
+			goto out;
+		}
+		seen[k] = true;
+		if (config_keys[k].set(cfg, value, &msg) < 0) {
+			fail(err, path, lineno, p, msg);
+			goto out;
+		}
+	}
+	if (ferror(f)) {
+		fail(err, path, 0, NULL, "read error");
+		goto out;
+	}
+	for (size_t k = 0; k < CONFIG_KEY_COUNT; k++) {
+		if (seen[k])
+			continue;
+		if (config_keys[k].default_value == NULL) {
+			fail(err, path, 0, config_keys[k].name, "required key is missing");
+			goto out;
+		}
+		if (config_keys[k].set(cfg, config_keys[k].default_value, &msg) < 0)
+			fatal("default for %s is invalid: %s", config_keys[k].name, msg);
+	}
+	if (cfg->database[0] != '/') {
+		/* Relative database paths are relative to the configuration file. */
+		const char *slash = strrchr(path, '/');
+		struct strbuf sb;
+
+		if (slash != NULL) {
+			strbuf_init(&sb);
+			strbuf_append(&sb, path, (size_t)(slash - path) + 1);
+			strbuf_append_str(&sb, cfg->database);
+			free(cfg->database);
+			cfg->database = strbuf_detach(&sb, NULL);
+		}
+	}
+	*out = cfg;
+	cfg = NULL;
+	rc = 0;
+out:
+	if (f != NULL)
+		fclose(f);
+	config_free(cfg);
+	return rc;
+}
+
+void config_free(struct config *cfg)
+{
+	if (cfg == NULL)
+		return;
+	free(cfg->path);
+	free(cfg->database);
+	free(cfg->source);
+	free(cfg);
+}

@@ -1,0 +1,38 @@
+/*
+ * The configuration file: `key = value` lines, `#` comments. Every key is in one
+ * table in config.c (name, parser, default, documentation line); unknown keys,
+ * duplicates and bad values are errors naming file, line and key.
+ */
+#ifndef IRRD_CONFIG_H
+#define IRRD_CONFIG_H
+
+#include <netinet/in.h>
+#include <stddef.h>
+#include <sys/socket.h>
+
+#include "limits.h"
+#include "log.h"
+
+struct listen_address {
+	struct sockaddr_storage addr;
+	socklen_t addr_len;
+	char text[80];        /* as written, for messages: "127.0.0.1:4343", "[::1]:4343" */
+};
+
+struct config {
+	char *path;
+	char *database;       /* SQLite file */
+	char *source;         /* our authoritative source, upper case */
+	struct listen_address whois_listen[MAX_LISTEN_ADDRESSES];
+	size_t whois_listen_count;
+	enum log_level log_level;
+};
+
+/* Loads and validates a file. Returns 0, or -1 with *err (caller frees). Free with config_free. */
+int config_load(const char *path, struct config **out, char **err);
+void config_free(struct config *cfg);
+
+/* Parses "host:port" / "[v6]:port" (IP literals only). Returns 0 or -1 with *err static. */
+int config_parse_listen_address(const char *text, struct listen_address *out, const char **err);
+
+#endif

@@ -1,0 +1,193 @@
+/*
+ * irrctl: the operator's command-line tool. Exit codes: 0 success, 1 the operation
+ * failed (or, for load, some objects were skipped is still 0), 2 usage or
+ * configuration error.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "config.h"
+#include "loader.h"
+#include "log.h"
+#include "store.h"
+#include "version.h"
+
+#define EXIT_USAGE 2
+
+static void usage(FILE *out)
+{
+	fputs("usage: irrctl -c CONFIG COMMAND [ARGS]\n"
+	      "commands:\n"
+	      "  load --source NAME [--serial N] [--verbose] FILE...\n"
+	      "                        replace source NAME with the objects in the RPSL dump FILEs\n"
+	      "                        (plain or gzip); prints skipped objects and a summary\n"
+	      "  show [--source NAME] CLASS KEY\n"
+	      "                        print one object\n"
+	      "  sources               list sources with serials and object counts\n"
+	      "  version               print the version\n",
+	      out);
+}
+
+static int cmd_load(struct store *st, int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "source", required_argument, NULL, 's' },
+		{ "serial", required_argument, NULL, 'n' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct loader_options opts = { .report = stdout };
+	struct loader_result res;
+	char *err = NULL, *end;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "s:n:v", options, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			opts.source = optarg;
+			break;
+		case 'n':
+			opts.serial = strtoll(optarg, &end, 10);
+			if (*end != '\0' || opts.serial <= 0) {
+				fprintf(stderr, "irrctl load: --serial must be a positive number\n");
+				return EXIT_USAGE;
+			}
+			break;
+		case 'v':
+			opts.verbose = true;
+			break;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (opts.source == NULL || optind >= argc) {
+		fprintf(stderr, "irrctl load: needs --source NAME and at least one FILE\n");
+		return EXIT_USAGE;
+	}
+	if (loader_run(st, &opts, argv + optind, (size_t)(argc - optind), &res, &err) < 0) {
+		fflush(stdout);
+		fprintf(stderr, "irrctl load: %s; source %s left unchanged\n", err, opts.source);
+		free(err);
+		return EXIT_FAILURE;
+	}
+	printf("loaded %llu objects, skipped %llu\n", (unsigned long long)res.loaded,
+	       (unsigned long long)res.skipped);
+	return EXIT_SUCCESS;
+}
+
+static int cmd_show(struct store *st, const struct config *cfg, int argc, char **argv)
+{
+	const char *source = cfg->source;
+	char *text = NULL, *err = NULL;
+	int rc, argi = 1;
+
+	if (argc > 2 && strcmp(argv[1], "--source") == 0) {
+		source = argv[2];
+		argi = 3;
+	}
+	if (argc - argi != 2) {
+		fprintf(stderr, "irrctl show: needs CLASS and KEY\n");
+		return EXIT_USAGE;
+	}
+	rc = store_get_object_text(st, source, argv[argi], argv[argi + 1], &text, &err);
+	if (rc < 0) {
+		fprintf(stderr, "irrctl show: %s\n", err);
+		free(err);
+		return EXIT_FAILURE;
+	}
+	if (rc == 0) {
+		fprintf(stderr, "irrctl show: no %s %s in source %s\n", argv[argi], argv[argi + 1], source);
+		return EXIT_FAILURE;
+	}
+	fputs(text, stdout);
+	free(text);
+	return EXIT_SUCCESS;
+}
+
+static int cmd_sources(struct store *st)
+{
+	sqlite3_stmt *stmt = store_stmt(st,
+		"SELECT s.name, s.serial_oldest, s.serial_newest, s.generation,"
+		" (SELECT count(*) FROM objects o WHERE o.source_id = s.id) FROM sources s ORDER BY s.name");
+
+	printf("%-16s %12s %12s %10s %10s\n", "source", "oldest", "newest", "reloads", "objects");
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		printf("%-16s %12lld %12lld %10lld %10lld\n", (const char *)sqlite3_column_text(stmt, 0),
+		       (long long)sqlite3_column_int64(stmt, 1), (long long)sqlite3_column_int64(stmt, 2),
+		       (long long)sqlite3_column_int64(stmt, 3), (long long)sqlite3_column_int64(stmt, 4));
+	}
+	sqlite3_reset(stmt);
+	return EXIT_SUCCESS;
+}
+
+int main(int argc, char **argv)
+{
+	const char *config_path = NULL;
+	struct config *cfg = NULL;
+	struct store *st = NULL;
+	char *err = NULL;
+	int c, rc = EXIT_USAGE;
+
+	log_set_program("irrctl");
+	while ((c = getopt(argc, argv, "+c:hV")) != -1) {
+		switch (c) {
+		case 'c':
+			config_path = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_SUCCESS;
+		case 'V':
+			printf("irrctl (routereg) %s\n", ROUTEREG_VERSION);
+			return EXIT_SUCCESS;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[0], "version") == 0) {
+		printf("irrctl (routereg) %s\n", ROUTEREG_VERSION);
+		return EXIT_SUCCESS;
+	}
+	if (config_path == NULL) {
+		fprintf(stderr, "irrctl: -c CONFIG is required\n");
+		return EXIT_USAGE;
+	}
+	if (config_load(config_path, &cfg, &err) < 0) {
+		fprintf(stderr, "irrctl: %s\n", err);
+		goto out;
+	}
+	log_set_level(cfg->log_level);
+	if (store_open(cfg->database, STORE_READ_WRITE, &st, &err) < 0) {
+		fprintf(stderr, "irrctl: %s\n", err);
+		rc = EXIT_FAILURE;
+		goto out;
+	}
+	if (strcmp(argv[0], "load") == 0) {
+		rc = cmd_load(st, argc, argv);
+	} else if (strcmp(argv[0], "show") == 0) {
+		rc = cmd_show(st, cfg, argc, argv);
+	} else if (strcmp(argv[0], "sources") == 0) {
+		rc = cmd_sources(st);
+	} else {
+		fprintf(stderr, "irrctl: unknown command \"%s\"\n", argv[0]);
+		usage(stderr);
+		rc = EXIT_USAGE;
+	}
+out:
+	free(err);
+	store_close(st);
+	config_free(cfg);
+	return rc;
+}

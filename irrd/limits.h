@@ -1,0 +1,28 @@
+/*
+ * Hard limits on untrusted input, in one place so operators and reviewers can see
+ * every bound the server enforces. Parsers refuse input past these with an error
+ * that names the limit; nothing here is a buffer size to copy into blindly.
+ */
+#ifndef IRRD_LIMITS_H
+#define IRRD_LIMITS_H
+
+/* One physical line of RPSL text (RIPE allows long lines; dumps hold some huge ones). */
+#define MAX_LINE_LENGTH        (64 * 1024)
+/* One RPSL object, all lines together. A 100,000-line object must be refused or handled, never crash. */
+#define MAX_OBJECT_SIZE        (4 * 1024 * 1024)
+/* Attributes in one object (large as-sets list thousands of members one per line). */
+#define MAX_ATTRIBUTES         (200 * 1000)
+/* Length of a class or attribute name. */
+#define MAX_ATTR_NAME_LENGTH   64
+/* Length of a primary key once composed (route keys are prefix + origin). */
+#define MAX_PRIMARY_KEY_LENGTH 256
+/* Depth of hierarchical set names (AS65000:AS-FOO:AS-BAR ...). */
+#define MAX_SET_NAME_COMPONENTS 16
+/* One line of a configuration file. */
+#define MAX_CONFIG_LINE_LENGTH 4096
+/* Number of listen addresses in one configuration value. */
+#define MAX_LISTEN_ADDRESSES   16
+/* Length of a source name (RADB, JPIRR, RIPE-NONAUTH ...). */
+#define MAX_SOURCE_NAME_LENGTH 32
+
+#endif

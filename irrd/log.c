@@ -1,0 +1,80 @@
+/* stderr logger shared by every program; see log.h. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "log.h"
+
+static enum log_level current_level = LOG_LEVEL_INFO;
+static const char *program_name = "routereg";
+
+void log_set_level(enum log_level level)
+{
+	current_level = level;
+}
+
+void log_set_program(const char *name)
+{
+	program_name = name;
+}
+
+int log_parse_level(const char *name, enum log_level *out)
+{
+	static const struct {
+		const char *name;
+		enum log_level level;
+	} names[] = {
+		{ "debug", LOG_LEVEL_DEBUG }, { "info", LOG_LEVEL_INFO },
+		{ "warning", LOG_LEVEL_WARN }, { "error", LOG_LEVEL_ERROR },
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcasecmp(name, names[i].name) == 0) {
+			*out = names[i].level;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static void log_emit(enum log_level level, const char *tag, const char *fmt, va_list ap)
+{
+	char stamp[32];
+	time_t now;
+	struct tm tm;
+
+	if (level < current_level)
+		return;
+	now = time(NULL);
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	fprintf(stderr, "%s %s[%s] ", stamp, program_name, tag);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+#define LOG_FUNCTION(fn, level, tag)            \
+	void fn(const char *fmt, ...)           \
+	{                                       \
+		va_list ap;                     \
+		va_start(ap, fmt);              \
+		log_emit(level, tag, fmt, ap);  \
+		va_end(ap);                     \
+	}
+
+LOG_FUNCTION(log_debug, LOG_LEVEL_DEBUG, "debug")
+LOG_FUNCTION(log_info, LOG_LEVEL_INFO, "info")
+LOG_FUNCTION(log_warn, LOG_LEVEL_WARN, "warning")
+LOG_FUNCTION(log_error, LOG_LEVEL_ERROR, "error")
+
+void fatal(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_emit(LOG_LEVEL_ERROR, "fatal", fmt, ap);
+	va_end(ap);
+	abort();
+}

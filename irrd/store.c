@@ -1,0 +1,168 @@
+/* Opening the store and read queries; see store.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "store.h"
+#include "store_schema.h"
+#include "strbuf.h"
+#include "xalloc.h"
+
+#define STMT_CACHE_SIZE 64
+
+struct store {
+	sqlite3 *db;
+	struct {
+		const char *sql; /* string literals: compared by address, then content */
+		sqlite3_stmt *stmt;
+	} cache[STMT_CACHE_SIZE];
+	size_t cache_count;
+};
+
+char *store_error(struct store *st, const char *what)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	strbuf_printf(&sb, "%s: %s", what, st->db ? sqlite3_errmsg(st->db) : "no database");
+	return strbuf_detach(&sb, NULL);
+}
+
+int store_open(const char *path, enum store_mode mode, struct store **out, char **err)
+{
+	struct store *st = xcalloc(1, sizeof(*st));
+	int flags = mode == STORE_READ_WRITE ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+					     : SQLITE_OPEN_READONLY;
+
+	if (sqlite3_open_v2(path, &st->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		struct strbuf sb;
+
+		strbuf_init(&sb);
+		strbuf_printf(&sb, "%s: cannot open database: %s", path,
+			      st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		*err = strbuf_detach(&sb, NULL);
+		store_close(st);
+		return -1;
+	}
+	/* Another process (the loader, the update engine) may hold the write lock briefly. */
+	sqlite3_busy_timeout(st->db, 10000);
+	if (mode == STORE_READ_WRITE) {
+		if (sqlite3_exec(st->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+					 "PRAGMA foreign_keys = ON;",
+				 NULL, NULL, NULL) != SQLITE_OK) {
+			*err = store_error(st, path);
+			store_close(st);
+			return -1;
+		}
+		if (store_schema_migrate(st->db, err) < 0) {
+			store_close(st);
+			return -1;
+		}
+	}
+	*out = st;
+	return 0;
+}
+
+void store_close(struct store *st)
+{
+	if (st == NULL)
+		return;
+	for (size_t i = 0; i < st->cache_count; i++)
+		sqlite3_finalize(st->cache[i].stmt);
+	sqlite3_close(st->db);
+	free(st);
+}
+
+sqlite3 *store_db(struct store *st)
+{
+	return st->db;
+}
+
+sqlite3_stmt *store_stmt(struct store *st, const char *sql)
+{
+	sqlite3_stmt *stmt;
+
+	for (size_t i = 0; i < st->cache_count; i++) {
+		if (st->cache[i].sql == sql || strcmp(st->cache[i].sql, sql) == 0) {
+			stmt = st->cache[i].stmt;
+			sqlite3_reset(stmt);
+			sqlite3_clear_bindings(stmt);
+			return stmt;
+		}
+	}
+	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
+		fatal("preparing SQL failed (%s): %s", sqlite3_errmsg(st->db), sql);
+	if (st->cache_count == STMT_CACHE_SIZE)
+		fatal("statement cache full: raise STMT_CACHE_SIZE");
+	st->cache[st->cache_count].sql = sql;
+	st->cache[st->cache_count].stmt = stmt;
+	st->cache_count++;
+	return stmt;
+}
+
+int store_source_get(struct store *st, const char *name, struct store_source_info *out, char **err)
+{
+	sqlite3_stmt *stmt = store_stmt(st,
+		"SELECT s.id, s.name, s.serial_oldest, s.serial_newest, s.generation,"
+		" (SELECT count(*) FROM objects o WHERE o.source_id = s.id)"
+		" FROM sources s WHERE s.name = ?1");
+	int rc;
+
+	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW) {
+		*err = store_error(st, "reading source");
+		return -1;
+	}
+	out->id = sqlite3_column_int64(stmt, 0);
+	snprintf(out->name, sizeof(out->name), "%s", (const char *)sqlite3_column_text(stmt, 1));
+	out->serial_oldest = sqlite3_column_int64(stmt, 2);
+	out->serial_newest = sqlite3_column_int64(stmt, 3);
+	out->generation = sqlite3_column_int64(stmt, 4);
+	out->object_count = sqlite3_column_int64(stmt, 5);
+	sqlite3_reset(stmt);
+	return 1;
+}
+
+int64_t store_count_objects(struct store *st, const char *source, const char *cls)
+{
+	sqlite3_stmt *stmt = store_stmt(st,
+		"SELECT count(*) FROM objects o JOIN sources s ON s.id = o.source_id"
+		" WHERE s.name = ?1 AND (?2 IS NULL OR o.class = ?2)");
+	int64_t n = -1;
+
+	sqlite3_bind_text(stmt, 1, source, -1, SQLITE_STATIC);
+	if (cls != NULL)
+		sqlite3_bind_text(stmt, 2, cls, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		n = sqlite3_column_int64(stmt, 0);
+	sqlite3_reset(stmt);
+	return n;
+}
+
+int store_get_object_text(struct store *st, const char *source, const char *cls, const char *pkey,
+			  char **text, char **err)
+{
+	sqlite3_stmt *stmt = store_stmt(st,
+		"SELECT o.text FROM objects o JOIN sources s ON s.id = o.source_id"
+		" WHERE s.name = ?1 AND o.class = ?2 AND o.pkey = upper(?3)");
+	int rc;
+
+	sqlite3_bind_text(stmt, 1, source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, cls, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, pkey, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		*text = xstrdup((const char *)sqlite3_column_text(stmt, 0));
+		sqlite3_reset(stmt);
+		return 1;
+	}
+	sqlite3_reset(stmt);
+	if (rc == SQLITE_DONE)
+		return 0;
+	*err = store_error(st, "reading object");
+	return -1;
+}

@@ -1,0 +1,57 @@
+/*
+ * The SQLite registry store: opening, schema migrations, sources and read queries.
+ * All writes live in store_write.c (the one writer). The database runs in WAL mode
+ * so readers never see half an update and never block the writer.
+ */
+#ifndef IRRD_STORE_H
+#define IRRD_STORE_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "prefix.h"
+
+/* Schema version this build writes; store_open migrates older files forward. */
+#define STORE_SCHEMA_VERSION 1
+
+struct store;
+
+enum store_mode { STORE_READ_ONLY, STORE_READ_WRITE };
+
+/*
+ * Opens (creating when read-write and absent) and migrates the database.
+ * Returns 0, or -1 with *err (caller frees). Close with store_close.
+ */
+int store_open(const char *path, enum store_mode mode, struct store **out, char **err);
+void store_close(struct store *st);
+sqlite3 *store_db(struct store *st);
+/* Prepares (once, cached for the store's life) a statement; fatal on a bug in the SQL. */
+sqlite3_stmt *store_stmt(struct store *st, const char *sql);
+
+/* Formats "what: sqlite message" into a new string (caller frees). */
+char *store_error(struct store *st, const char *what);
+
+struct store_source_info {
+	int64_t id;
+	char name[40];
+	int64_t serial_oldest;   /* 0 when the journal holds nothing */
+	int64_t serial_newest;
+	int64_t generation;      /* bumped on every bulk reload */
+	int64_t object_count;
+};
+
+/* Looks up a source by name (case-insensitive). Returns 1 found, 0 unknown, -1 error. */
+int store_source_get(struct store *st, const char *name, struct store_source_info *out, char **err);
+
+/* Counts objects of a class in a source (class NULL: all). -1 on error. */
+int64_t store_count_objects(struct store *st, const char *source, const char *cls);
+
+/*
+ * Fetches the text of one object by class and primary key (any case). Returns 1 with
+ * *text (caller frees), 0 when absent, -1 on error.
+ */
+int store_get_object_text(struct store *st, const char *source, const char *cls, const char *pkey,
+			  char **text, char **err);
+
+#endif

@@ -1,0 +1,119 @@
+/*
+ * Schema migrations, applied in order, each in its own transaction, recorded in
+ * PRAGMA user_version. Never edit a released step: add the next one.
+ *
+ * Layout (version 1):
+ *   sources       one row per source (ours and mirrored): serial range, generation
+ *   objects       one row per object: class, primary key (upper case), RPSL text
+ *   prefix_index  route/route6/inetnum/inet6num address blocks for exact, less- and
+ *                 more-specific search; an inetnum range that is not one CIDR block
+ *                 appears as its CIDR blocks, with the full range alongside
+ *   attr_index    lookup-key values (origin, mnt-by, members, member-of, ...) upper case
+ *   journal       the serial journal per source: ADD/DEL with the object text
+ * Every index leads with source_id so a source can be replaced by range deletes.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "store.h"
+#include "store_schema.h"
+#include "strbuf.h"
+
+static const char *const migrations[] = {
+	/* version 1: the first release */
+	"CREATE TABLE sources ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+	"  serial_oldest INTEGER NOT NULL DEFAULT 0,"
+	"  serial_newest INTEGER NOT NULL DEFAULT 0,"
+	"  generation INTEGER NOT NULL DEFAULT 0,"
+	"  loaded_at INTEGER"
+	");"
+	"CREATE TABLE objects ("
+	"  id INTEGER PRIMARY KEY,"
+	"  source_id INTEGER NOT NULL REFERENCES sources(id),"
+	"  class TEXT NOT NULL,"
+	"  pkey TEXT NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  updated INTEGER NOT NULL"
+	");"
+	"CREATE UNIQUE INDEX objects_by_key ON objects(source_id, class, pkey);"
+	"CREATE TABLE prefix_index ("
+	"  source_id INTEGER NOT NULL,"
+	"  family INTEGER NOT NULL,"
+	"  first BLOB NOT NULL,"
+	"  length INTEGER NOT NULL,"
+	"  object_id INTEGER NOT NULL,"
+	"  class TEXT NOT NULL,"
+	"  range_first BLOB,"
+	"  range_last BLOB,"
+	"  PRIMARY KEY (source_id, family, first, length, object_id)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE attr_index ("
+	"  source_id INTEGER NOT NULL,"
+	"  attr TEXT NOT NULL,"
+	"  value TEXT NOT NULL,"
+	"  object_id INTEGER NOT NULL,"
+	"  PRIMARY KEY (source_id, attr, value, object_id)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE journal ("
+	"  id INTEGER PRIMARY KEY,"
+	"  source_id INTEGER NOT NULL,"
+	"  serial INTEGER NOT NULL,"
+	"  operation TEXT NOT NULL CHECK (operation IN ('ADD', 'DEL')),"
+	"  class TEXT NOT NULL,"
+	"  pkey TEXT NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  timestamp INTEGER NOT NULL,"
+	"  UNIQUE (source_id, serial)"
+	");",
+};
+
+#define MIGRATION_COUNT (sizeof(migrations) / sizeof(migrations[0]))
+_Static_assert(MIGRATION_COUNT == STORE_SCHEMA_VERSION, "STORE_SCHEMA_VERSION must match the migrations");
+
+static int sql_fail(sqlite3 *db, const char *what, char **err)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	strbuf_printf(&sb, "%s: %s", what, sqlite3_errmsg(db));
+	*err = strbuf_detach(&sb, NULL);
+	return -1;
+}
+
+int store_schema_migrate(sqlite3 *db, char **err)
+{
+	sqlite3_stmt *stmt;
+	int version;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, NULL) != SQLITE_OK)
+		return sql_fail(db, "reading schema version", err);
+	version = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : 0;
+	sqlite3_finalize(stmt);
+	if (version > (int)MIGRATION_COUNT) {
+		struct strbuf sb;
+
+		strbuf_init(&sb);
+		strbuf_printf(&sb, "database schema version %d is newer than this program (%d): upgrade routereg",
+			      version, (int)MIGRATION_COUNT);
+		*err = strbuf_detach(&sb, NULL);
+		return -1;
+	}
+	for (int v = version; v < (int)MIGRATION_COUNT; v++) {
+		char pragma[48];
+
+		if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+			return sql_fail(db, "starting migration", err);
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v + 1);
+		if (sqlite3_exec(db, migrations[v], NULL, NULL, NULL) != SQLITE_OK ||
+		    sqlite3_exec(db, pragma, NULL, NULL, NULL) != SQLITE_OK) {
+			sql_fail(db, "applying schema migration", err);
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			return -1;
+		}
+		if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+			return sql_fail(db, "committing migration", err);
+	}
+	return 0;
+}

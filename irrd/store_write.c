@@ -1,0 +1,425 @@
+/*
+ * The one writer; see store_write.h. Bulk loads stream objects into `objects` and
+ * keep index rows in memory, then insert them sorted (the B-trees are then built
+ * by appends, which is what makes a million-object load fast).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "rpsl_parse.h"
+#include "store_index.h"
+#include "store_write.h"
+#include "strbuf.h"
+#include "xalloc.h"
+
+struct store_bulk {
+	struct store *st;
+	int64_t source_id;
+	int64_t previous_serial;
+	int64_t last_new_id;       /* highest object id this load created */
+	uint32_t seq;              /* objects added so far */
+	struct index_rows rows;
+	/* object id -> seq of its latest version, only for keys seen twice */
+	int64_t *dup_ids;
+	uint32_t *dup_seqs;
+	size_t dup_count, dup_capacity, dup_seq_capacity;
+	time_t now;
+};
+
+static int exec_sql(struct store *st, const char *sql, char **err)
+{
+	if (sqlite3_exec(store_db(st), sql, NULL, NULL, NULL) != SQLITE_OK) {
+		*err = store_error(st, sql);
+		return -1;
+	}
+	return 0;
+}
+
+static int step_done(struct store *st, sqlite3_stmt *stmt, const char *what, char **err)
+{
+	int rc = sqlite3_step(stmt);
+
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		*err = store_error(st, what);
+		return -1;
+	}
+	return 0;
+}
+
+/* Finds or creates the source row. */
+static int source_ensure(struct store *st, const char *source, int64_t *id, int64_t *serial, char **err)
+{
+	sqlite3_stmt *stmt = store_stmt(st, "INSERT OR IGNORE INTO sources(name) VALUES (upper(?1))");
+
+	sqlite3_bind_text(stmt, 1, source, -1, SQLITE_STATIC);
+	if (step_done(st, stmt, "creating source", err) < 0)
+		return -1;
+	stmt = store_stmt(st, "SELECT id, serial_newest FROM sources WHERE name = ?1");
+	sqlite3_bind_text(stmt, 1, source, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) != SQLITE_ROW) {
+		*err = store_error(st, "reading source");
+		sqlite3_reset(stmt);
+		return -1;
+	}
+	*id = sqlite3_column_int64(stmt, 0);
+	*serial = sqlite3_column_int64(stmt, 1);
+	sqlite3_reset(stmt);
+	return 0;
+}
+
+int store_bulk_begin(struct store *st, const char *source, struct store_bulk **out, char **err)
+{
+	static const char *const deletes[] = {
+		"DELETE FROM attr_index WHERE source_id = ?1",
+		"DELETE FROM prefix_index WHERE source_id = ?1",
+		"DELETE FROM objects WHERE source_id = ?1",
+		"DELETE FROM journal WHERE source_id = ?1",
+	};
+	struct store_bulk *bulk;
+	sqlite3_stmt *stmt;
+
+	/* A big page cache for the load: the index B-trees stay in memory while built. */
+	if (exec_sql(st, "PRAGMA cache_size = -262144", err) < 0 || exec_sql(st, "BEGIN IMMEDIATE", err) < 0)
+		return -1;
+	bulk = xcalloc(1, sizeof(*bulk));
+	bulk->st = st;
+	bulk->now = time(NULL);
+	index_rows_init(&bulk->rows);
+	if (source_ensure(st, source, &bulk->source_id, &bulk->previous_serial, err) < 0)
+		goto fail;
+	for (size_t i = 0; i < sizeof(deletes) / sizeof(deletes[0]); i++) {
+		stmt = store_stmt(st, deletes[i]);
+		sqlite3_bind_int64(stmt, 1, bulk->source_id);
+		if (step_done(st, stmt, "clearing source", err) < 0)
+			goto fail;
+	}
+	stmt = store_stmt(st, "SELECT coalesce(max(id), 0) FROM objects");
+	if (sqlite3_step(stmt) != SQLITE_ROW) {
+		*err = store_error(st, "reading object ids");
+		sqlite3_reset(stmt);
+		goto fail;
+	}
+	bulk->last_new_id = sqlite3_column_int64(stmt, 0);
+	sqlite3_reset(stmt);
+	*out = bulk;
+	return 0;
+fail:
+	store_bulk_abort(bulk);
+	return -1;
+}
+
+static void remember_duplicate(struct store_bulk *bulk, int64_t id, uint32_t seq)
+{
+	for (size_t i = 0; i < bulk->dup_count; i++) {
+		if (bulk->dup_ids[i] == id) {
+			bulk->dup_seqs[i] = seq;
+			return;
+		}
+	}
+	bulk->dup_ids = xgrow(bulk->dup_ids, &bulk->dup_capacity, bulk->dup_count + 1, sizeof(*bulk->dup_ids));
+	bulk->dup_seqs = xgrow(bulk->dup_seqs, &bulk->dup_seq_capacity, bulk->dup_count + 1,
+			       sizeof(*bulk->dup_seqs));
+	bulk->dup_ids[bulk->dup_count] = id;
+	bulk->dup_seqs[bulk->dup_count] = seq;
+	bulk->dup_count++;
+}
+
+int store_bulk_add(struct store_bulk *bulk, const struct rpsl_object *obj, const char *text, size_t len,
+		   bool *was_duplicate, char **err)
+{
+	struct store *st = bulk->st;
+	sqlite3_stmt *stmt = store_stmt(st,
+		"INSERT INTO objects(source_id, class, pkey, text, updated) VALUES (?1, ?2, ?3, ?4, ?5)"
+		" ON CONFLICT(source_id, class, pkey) DO UPDATE SET text = excluded.text,"
+		" updated = excluded.updated RETURNING id");
+	int64_t id;
+	uint32_t seq = bulk->seq++;
+
+	sqlite3_bind_int64(stmt, 1, bulk->source_id);
+	sqlite3_bind_text(stmt, 2, obj->cls->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, obj->pkey, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, text, (int)len, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 5, (int64_t)bulk->now);
+	if (sqlite3_step(stmt) != SQLITE_ROW) {
+		*err = store_error(st, "storing object");
+		sqlite3_reset(stmt);
+		return -1;
+	}
+	id = sqlite3_column_int64(stmt, 0);
+	if (sqlite3_step(stmt) != SQLITE_DONE) {
+		*err = store_error(st, "storing object");
+		sqlite3_reset(stmt);
+		return -1;
+	}
+	sqlite3_reset(stmt);
+	/* New rows get ids above every earlier one; an older id means the key was seen before. */
+	*was_duplicate = id <= bulk->last_new_id;
+	if (*was_duplicate)
+		remember_duplicate(bulk, id, seq);
+	else
+		bulk->last_new_id = id;
+	index_rows_collect(&bulk->rows, obj, id, seq);
+	return 0;
+}
+
+/* qsort comparators need the pool; loads are single-threaded, so a file-scope pointer is enough. */
+static const struct index_rows *sort_rows;
+
+static int compare_attr_rows(const void *a, const void *b)
+{
+	const struct index_attr_row *x = a, *y = b;
+	int c = strcmp(x->attr, y->attr);
+
+	if (c == 0)
+		c = strcmp(index_rows_value(sort_rows, x), index_rows_value(sort_rows, y));
+	if (c == 0)
+		c = (x->object_id > y->object_id) - (x->object_id < y->object_id);
+	return c;
+}
+
+static int compare_prefix_rows(const void *a, const void *b)
+{
+	const struct index_prefix_row *x = a, *y = b;
+	int c = (int)x->family - (int)y->family;
+
+	if (c == 0)
+		c = memcmp(x->first, y->first, prefix_addr_bytes(x->family));
+	if (c == 0)
+		c = (int)x->length - (int)y->length;
+	if (c == 0)
+		c = (x->object_id > y->object_id) - (x->object_id < y->object_id);
+	return c;
+}
+
+static bool is_stale(const struct store_bulk *bulk, int64_t object_id, uint32_t seq)
+{
+	if (bulk->dup_count == 0 || object_id > bulk->last_new_id)
+		return false;
+	for (size_t i = 0; i < bulk->dup_count; i++) {
+		if (bulk->dup_ids[i] == object_id)
+			return bulk->dup_seqs[i] != seq;
+	}
+	return false;
+}
+
+/* Inserts index rows; shared by bulk commit and single writes. */
+static int insert_index_rows(struct store *st, int64_t source_id, const struct index_rows *rows,
+			     const struct store_bulk *bulk, char **err)
+{
+	sqlite3_stmt *ps = store_stmt(st,
+		"INSERT OR IGNORE INTO prefix_index(source_id, family, first, length, object_id, class,"
+		" range_first, range_last) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+	sqlite3_stmt *as = store_stmt(st,
+		"INSERT OR IGNORE INTO attr_index(source_id, attr, value, object_id) VALUES (?1, ?2, ?3, ?4)");
+
+	for (size_t i = 0; i < rows->prefix_count; i++) {
+		const struct index_prefix_row *r = &rows->prefixes[i];
+		int bytes = (int)prefix_addr_bytes(r->family);
+
+		if (bulk != NULL && is_stale(bulk, r->object_id, r->seq))
+			continue;
+		sqlite3_bind_int64(ps, 1, source_id);
+		sqlite3_bind_int(ps, 2, r->family);
+		sqlite3_bind_blob(ps, 3, r->first, bytes, SQLITE_STATIC);
+		sqlite3_bind_int(ps, 4, r->length);
+		sqlite3_bind_int64(ps, 5, r->object_id);
+		sqlite3_bind_text(ps, 6, r->cls, -1, SQLITE_STATIC);
+		if (r->partial) {
+			sqlite3_bind_blob(ps, 7, r->range_first, bytes, SQLITE_STATIC);
+			sqlite3_bind_blob(ps, 8, r->range_last, bytes, SQLITE_STATIC);
+		} else {
+			sqlite3_bind_null(ps, 7);
+			sqlite3_bind_null(ps, 8);
+		}
+		if (step_done(st, ps, "writing prefix index", err) < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < rows->attr_count; i++) {
+		const struct index_attr_row *r = &rows->attrs[i];
+
+		if (bulk != NULL && is_stale(bulk, r->object_id, r->seq))
+			continue;
+		sqlite3_bind_int64(as, 1, source_id);
+		sqlite3_bind_text(as, 2, r->attr, -1, SQLITE_STATIC);
+		sqlite3_bind_text(as, 3, index_rows_value(rows, r), (int)r->value_len, SQLITE_STATIC);
+		sqlite3_bind_int64(as, 4, r->object_id);
+		if (step_done(st, as, "writing attribute index", err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int store_bulk_commit(struct store_bulk *bulk, int64_t serial, char **err)
+{
+	struct store *st = bulk->st;
+	sqlite3_stmt *stmt;
+
+	sort_rows = &bulk->rows;
+	qsort(bulk->rows.attrs, bulk->rows.attr_count, sizeof(*bulk->rows.attrs), compare_attr_rows);
+	qsort(bulk->rows.prefixes, bulk->rows.prefix_count, sizeof(*bulk->rows.prefixes), compare_prefix_rows);
+	sort_rows = NULL;
+	if (insert_index_rows(st, bulk->source_id, &bulk->rows, bulk, err) < 0)
+		goto fail;
+	stmt = store_stmt(st,
+		"UPDATE sources SET serial_oldest = 0, serial_newest = ?2, generation = generation + 1,"
+		" loaded_at = ?3 WHERE id = ?1");
+	sqlite3_bind_int64(stmt, 1, bulk->source_id);
+	sqlite3_bind_int64(stmt, 2, serial > 0 ? serial : bulk->previous_serial + 1);
+	sqlite3_bind_int64(stmt, 3, (int64_t)bulk->now);
+	if (step_done(st, stmt, "updating source", err) < 0 || exec_sql(st, "COMMIT", err) < 0)
+		goto fail;
+	/* Fold the load into the main file so the WAL does not stay as large as the load. */
+	sqlite3_wal_checkpoint_v2(store_db(st), NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	sqlite3_exec(store_db(st), "PRAGMA cache_size = -2000", NULL, NULL, NULL);
+	bulk->st = NULL;
+	store_bulk_abort(bulk);
+	return 0;
+fail:
+	store_bulk_abort(bulk);
+	return -1;
+}
+
+void store_bulk_abort(struct store_bulk *bulk)
+{
+	if (bulk == NULL)
+		return;
+	if (bulk->st != NULL) {
+		sqlite3_exec(store_db(bulk->st), "ROLLBACK", NULL, NULL, NULL);
+		sqlite3_exec(store_db(bulk->st), "PRAGMA cache_size = -2000", NULL, NULL, NULL);
+	}
+	index_rows_release(&bulk->rows);
+	free(bulk->dup_ids);
+	free(bulk->dup_seqs);
+	free(bulk);
+}
+
+/* Deletes the index rows of a stored object, recomputed from its stored text. */
+static int delete_index_rows(struct store *st, int64_t source_id, int64_t object_id, const char *text,
+			     char **err)
+{
+	struct rpsl_object *old = rpsl_parse_object(text, strlen(text), 1, RPSL_TOLERANT);
+	struct index_rows rows;
+	sqlite3_stmt *ps = store_stmt(st,
+		"DELETE FROM prefix_index WHERE source_id = ?1 AND family = ?2 AND first = ?3"
+		" AND length = ?4 AND object_id = ?5");
+	sqlite3_stmt *as = store_stmt(st,
+		"DELETE FROM attr_index WHERE source_id = ?1 AND attr = ?2 AND value = ?3 AND object_id = ?4");
+	int rc = 0;
+
+	index_rows_init(&rows);
+	if (old->cls != NULL)
+		index_rows_collect(&rows, old, object_id, 0);
+	for (size_t i = 0; i < rows.prefix_count && rc == 0; i++) {
+		const struct index_prefix_row *r = &rows.prefixes[i];
+
+		sqlite3_bind_int64(ps, 1, source_id);
+		sqlite3_bind_int(ps, 2, r->family);
+		sqlite3_bind_blob(ps, 3, r->first, (int)prefix_addr_bytes(r->family), SQLITE_STATIC);
+		sqlite3_bind_int(ps, 4, r->length);
+		sqlite3_bind_int64(ps, 5, object_id);
+		rc = step_done(st, ps, "deleting prefix index", err);
+	}
+	for (size_t i = 0; i < rows.attr_count && rc == 0; i++) {
+		const struct index_attr_row *r = &rows.attrs[i];
+
+		sqlite3_bind_int64(as, 1, source_id);
+		sqlite3_bind_text(as, 2, r->attr, -1, SQLITE_STATIC);
+		sqlite3_bind_text(as, 3, index_rows_value(&rows, r), (int)r->value_len, SQLITE_STATIC);
+		sqlite3_bind_int64(as, 4, object_id);
+		rc = step_done(st, as, "deleting attribute index", err);
+	}
+	index_rows_release(&rows);
+	rpsl_object_free(old);
+	return rc;
+}
+
+int store_write_object(struct store *st, const char *source, enum store_operation op,
+		       const struct rpsl_object *obj, const char *text, int64_t *serial_out, char **err)
+{
+	int64_t source_id, serial, object_id = 0;
+	char *old_text = NULL;
+	sqlite3_stmt *stmt;
+	int result = -1;
+	time_t now = time(NULL);
+
+	if (exec_sql(st, "BEGIN IMMEDIATE", err) < 0)
+		return -1;
+	if (source_ensure(st, source, &source_id, &serial, err) < 0)
+		goto out;
+	stmt = store_stmt(st, "SELECT id, text FROM objects WHERE source_id = ?1 AND class = ?2 AND pkey = ?3");
+	sqlite3_bind_int64(stmt, 1, source_id);
+	sqlite3_bind_text(stmt, 2, obj->cls->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, obj->pkey, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		object_id = sqlite3_column_int64(stmt, 0);
+		old_text = xstrdup((const char *)sqlite3_column_text(stmt, 1));
+	}
+	sqlite3_reset(stmt);
+	if (op == STORE_DELETE && old_text == NULL) {
+		result = 1;
+		goto out;
+	}
+	if (old_text != NULL && delete_index_rows(st, source_id, object_id, old_text, err) < 0)
+		goto out;
+	if (op == STORE_DELETE) {
+		stmt = store_stmt(st, "DELETE FROM objects WHERE id = ?1");
+		sqlite3_bind_int64(stmt, 1, object_id);
+	} else if (old_text != NULL) {
+		stmt = store_stmt(st, "UPDATE objects SET text = ?2, updated = ?3 WHERE id = ?1");
+		sqlite3_bind_int64(stmt, 1, object_id);
+		sqlite3_bind_text(stmt, 2, text, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(stmt, 3, (int64_t)now);
+	} else {
+		stmt = store_stmt(st, "INSERT INTO objects(source_id, class, pkey, text, updated)"
+				      " VALUES (?1, ?2, ?3, ?4, ?5)");
+		sqlite3_bind_int64(stmt, 1, source_id);
+		sqlite3_bind_text(stmt, 2, obj->cls->name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 3, obj->pkey, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 4, text, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(stmt, 5, (int64_t)now);
+	}
+	if (step_done(st, stmt, "writing object", err) < 0)
+		goto out;
+	if (op == STORE_ADD) {
+		struct index_rows rows;
+		int rc;
+
+		if (object_id == 0)
+			object_id = sqlite3_last_insert_rowid(store_db(st));
+		index_rows_init(&rows);
+		index_rows_collect(&rows, obj, object_id, 0);
+		rc = insert_index_rows(st, source_id, &rows, NULL, err);
+		index_rows_release(&rows);
+		if (rc < 0)
+			goto out;
+	}
+	serial++;
+	stmt = store_stmt(st, "INSERT INTO journal(source_id, serial, operation, class, pkey, text, timestamp)"
+			      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+	sqlite3_bind_int64(stmt, 1, source_id);
+	sqlite3_bind_int64(stmt, 2, serial);
+	sqlite3_bind_text(stmt, 3, op == STORE_ADD ? "ADD" : "DEL", -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, obj->cls->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 5, obj->pkey, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 6, op == STORE_ADD ? text : old_text, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 7, (int64_t)now);
+	if (step_done(st, stmt, "writing journal", err) < 0)
+		goto out;
+	stmt = store_stmt(st, "UPDATE sources SET serial_newest = ?2,"
+			      " serial_oldest = CASE WHEN serial_oldest = 0 THEN ?2 ELSE serial_oldest END"
+			      " WHERE id = ?1");
+	sqlite3_bind_int64(stmt, 1, source_id);
+	sqlite3_bind_int64(stmt, 2, serial);
+	if (step_done(st, stmt, "updating serial", err) < 0 || exec_sql(st, "COMMIT", err) < 0)
+		goto out;
+	*serial_out = serial;
+	result = 0;
+out:
+	if (result != 0)
+		sqlite3_exec(store_db(st), "ROLLBACK", NULL, NULL, NULL);
+	free(old_text);
+	return result;
+}

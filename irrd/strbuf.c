@@ -1,0 +1,104 @@
+/* Growable string; see strbuf.h. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "strbuf.h"
+#include "xalloc.h"
+
+void strbuf_init(struct strbuf *sb)
+{
+	sb->capacity = 64;
+	sb->data = xmalloc(sb->capacity);
+	sb->data[0] = '\0';
+	sb->len = 0;
+}
+
+void strbuf_release(struct strbuf *sb)
+{
+	if (sb == NULL)
+		return;
+	free(sb->data);
+	sb->data = NULL;
+	sb->len = sb->capacity = 0;
+}
+
+void strbuf_reset(struct strbuf *sb)
+{
+	sb->len = 0;
+	sb->data[0] = '\0';
+}
+
+void strbuf_reserve(struct strbuf *sb, size_t extra)
+{
+	size_t need;
+
+	if (extra > ((size_t)-1) / 2 - sb->len)
+		fatal("strbuf size overflow");
+	need = sb->len + extra + 1;
+	if (need <= sb->capacity)
+		return;
+	while (sb->capacity < need)
+		sb->capacity *= 2;
+	sb->data = xrealloc(sb->data, sb->capacity);
+}
+
+void strbuf_append(struct strbuf *sb, const char *bytes, size_t n)
+{
+	strbuf_reserve(sb, n);
+	memcpy(sb->data + sb->len, bytes, n);
+	sb->len += n;
+	sb->data[sb->len] = '\0';
+}
+
+void strbuf_append_str(struct strbuf *sb, const char *s)
+{
+	strbuf_append(sb, s, strlen(s));
+}
+
+void strbuf_append_char(struct strbuf *sb, char c)
+{
+	strbuf_reserve(sb, 1);
+	sb->data[sb->len++] = c;
+	sb->data[sb->len] = '\0';
+}
+
+void strbuf_append_repeat(struct strbuf *sb, char c, size_t n)
+{
+	strbuf_reserve(sb, n);
+	memset(sb->data + sb->len, c, n);
+	sb->len += n;
+	sb->data[sb->len] = '\0';
+}
+
+void strbuf_printf(struct strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(sb->data + sb->len, sb->capacity - sb->len, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		fatal("strbuf_printf: bad format");
+	if ((size_t)n >= sb->capacity - sb->len) {
+		strbuf_reserve(sb, (size_t)n);
+		va_start(ap, fmt);
+		vsnprintf(sb->data + sb->len, sb->capacity - sb->len, fmt, ap);
+		va_end(ap);
+	}
+	sb->len += (size_t)n;
+}
+
+char *strbuf_detach(struct strbuf *sb, size_t *len_out)
+{
+	char *p = sb->data;
+
+	if (len_out != NULL)
+		*len_out = sb->len;
+	sb->data = NULL;
+	sb->len = sb->capacity = 0;
+	return p;
+}

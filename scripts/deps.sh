@@ -1,0 +1,26 @@
+#!/bin/sh
+# Installs the Debian packages routereg needs to build, test and run, when missing.
+# As root it runs apt-get; otherwise it prints the exact command to run.
+set -eu
+
+PACKAGES="make gcc libc6-dev pkg-config libsqlite3-dev zlib1g-dev sqlite3 gzip time"
+
+missing=""
+for p in $PACKAGES; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" = 0 ]; then
+	echo "deps: installing:$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q
+	# shellcheck disable=SC2086
+	apt-get install -y -q --no-install-recommends $missing
+else
+	echo "deps: missing packages:$missing"
+	echo "deps: run as root: apt-get update && apt-get install -y --no-install-recommends$missing"
+	exit 1
+fi
