@@ -50,7 +50,6 @@ static int load_file(struct store_bulk *bulk, struct rpsl_reader *reader, const 
 
 	while ((rc = rpsl_reader_next(reader, &para, err)) == 1) {
 		struct rpsl_object *obj;
-		bool dup;
 
 		if (para.problem != NULL) {
 			fprintf(opts->report, "%s:%u: skipped: %s\n", file, para.first_line, para.problem);
@@ -81,20 +80,19 @@ static int load_file(struct store_bulk *bulk, struct rpsl_reader *reader, const 
 		}
 		strbuf_reset(text);
 		rpsl_render(obj, text);
-		if (store_bulk_add(bulk, obj, text->data, text->len, &dup, err) < 0) {
-			rpsl_object_free(obj);
-			return -1;
-		}
-		if (dup) {
-			res->duplicates++;
-			describe(opts->report, file, para.first_line, obj, "warning: duplicate");
-			fputs("replaces an earlier object with the same key (last one wins)\n", opts->report);
-		} else {
-			res->loaded++;
-		}
+		store_bulk_add(bulk, obj, text->data, text->len, file, para.first_line);
 		rpsl_object_free(obj);
 	}
 	return rc < 0 ? -1 : 0;
+}
+
+static void report_duplicate(void *ctx, const char *origin, uint32_t line, const char *cls, const char *pkey)
+{
+	struct loader_result *res = ctx;
+
+	res->duplicates++;
+	fprintf(res->report, "%s:%u: warning: duplicate %s %s: replaced by a later object with the same key"
+		" (last one wins)\n", origin, line, cls, pkey);
 }
 
 int loader_run(struct store *st, const struct loader_options *opts, char *const *files, size_t file_count,
@@ -113,17 +111,17 @@ int loader_run(struct store *st, const struct loader_options *opts, char *const 
 		if (readers[i] == NULL)
 			goto out;
 	}
-	if (store_bulk_begin(st, opts->source, &bulk, err) < 0)
-		goto out;
+	bulk = store_bulk_new(st, opts->source);
 	for (size_t i = 0; i < file_count; i++) {
 		if (load_file(bulk, readers[i], files[i], opts, result, &text, err) < 0)
 			goto out;
 		result->bytes += rpsl_reader_bytes(readers[i]);
 	}
-	rc = store_bulk_commit(bulk, opts->serial, err);
+	result->report = opts->report;
+	rc = store_bulk_commit(bulk, opts->serial, report_duplicate, result, &result->loaded, err);
 	bulk = NULL;
 out:
-	store_bulk_abort(bulk);
+	store_bulk_free(bulk);
 	for (size_t i = 0; i < file_count; i++)
 		rpsl_reader_free(readers[i]);
 	free(readers);

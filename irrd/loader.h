@@ -24,6 +24,7 @@ struct loader_result {
 	uint64_t duplicates;  /* objects that replaced an earlier one with the same key */
 	uint64_t warnings;
 	uint64_t bytes;       /* uncompressed input */
+	FILE *report;         /* internal: where duplicates are reported */
 };
 
 /*

@@ -14,20 +14,6 @@
 #include "strbuf.h"
 #include "xalloc.h"
 
-struct store_bulk {
-	struct store *st;
-	int64_t source_id;
-	int64_t previous_serial;
-	int64_t last_new_id;       /* highest object id this load created */
-	uint32_t seq;              /* objects added so far */
-	struct index_rows rows;
-	/* object id -> seq of its latest version, only for keys seen twice */
-	int64_t *dup_ids;
-	uint32_t *dup_seqs;
-	size_t dup_count, dup_capacity, dup_seq_capacity;
-	time_t now;
-};
-
 static int exec_sql(struct store *st, const char *sql, char **err)
 {
 	if (sqlite3_exec(store_db(st), sql, NULL, NULL, NULL) != SQLITE_OK) {
@@ -70,101 +56,6 @@ static int source_ensure(struct store *st, const char *source, int64_t *id, int6
 	return 0;
 }
 
-int store_bulk_begin(struct store *st, const char *source, struct store_bulk **out, char **err)
-{
-	static const char *const deletes[] = {
-		"DELETE FROM attr_index WHERE source_id = ?1",
-		"DELETE FROM prefix_index WHERE source_id = ?1",
-		"DELETE FROM objects WHERE source_id = ?1",
-		"DELETE FROM journal WHERE source_id = ?1",
-	};
-	struct store_bulk *bulk;
-	sqlite3_stmt *stmt;
-
-	/* A big page cache for the load: the index B-trees stay in memory while built. */
-	if (exec_sql(st, "PRAGMA cache_size = -262144", err) < 0 || exec_sql(st, "BEGIN IMMEDIATE", err) < 0)
-		return -1;
-	bulk = xcalloc(1, sizeof(*bulk));
-	bulk->st = st;
-	bulk->now = time(NULL);
-	index_rows_init(&bulk->rows);
-	if (source_ensure(st, source, &bulk->source_id, &bulk->previous_serial, err) < 0)
-		goto fail;
-	for (size_t i = 0; i < sizeof(deletes) / sizeof(deletes[0]); i++) {
-		stmt = store_stmt(st, deletes[i]);
-		sqlite3_bind_int64(stmt, 1, bulk->source_id);
-		if (step_done(st, stmt, "clearing source", err) < 0)
-			goto fail;
-	}
-	stmt = store_stmt(st, "SELECT coalesce(max(id), 0) FROM objects");
-	if (sqlite3_step(stmt) != SQLITE_ROW) {
-		*err = store_error(st, "reading object ids");
-		sqlite3_reset(stmt);
-		goto fail;
-	}
-	bulk->last_new_id = sqlite3_column_int64(stmt, 0);
-	sqlite3_reset(stmt);
-	*out = bulk;
-	return 0;
-fail:
-	store_bulk_abort(bulk);
-	return -1;
-}
-
-static void remember_duplicate(struct store_bulk *bulk, int64_t id, uint32_t seq)
-{
-	for (size_t i = 0; i < bulk->dup_count; i++) {
-		if (bulk->dup_ids[i] == id) {
-			bulk->dup_seqs[i] = seq;
-			return;
-		}
-	}
-	bulk->dup_ids = xgrow(bulk->dup_ids, &bulk->dup_capacity, bulk->dup_count + 1, sizeof(*bulk->dup_ids));
-	bulk->dup_seqs = xgrow(bulk->dup_seqs, &bulk->dup_seq_capacity, bulk->dup_count + 1,
-			       sizeof(*bulk->dup_seqs));
-	bulk->dup_ids[bulk->dup_count] = id;
-	bulk->dup_seqs[bulk->dup_count] = seq;
-	bulk->dup_count++;
-}
-
-int store_bulk_add(struct store_bulk *bulk, const struct rpsl_object *obj, const char *text, size_t len,
-		   bool *was_duplicate, char **err)
-{
-	struct store *st = bulk->st;
-	sqlite3_stmt *stmt = store_stmt(st,
-		"INSERT INTO objects(source_id, class, pkey, text, updated) VALUES (?1, ?2, ?3, ?4, ?5)"
-		" ON CONFLICT(source_id, class, pkey) DO UPDATE SET text = excluded.text,"
-		" updated = excluded.updated RETURNING id");
-	int64_t id;
-	uint32_t seq = bulk->seq++;
-
-	sqlite3_bind_int64(stmt, 1, bulk->source_id);
-	sqlite3_bind_text(stmt, 2, obj->cls->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 3, obj->pkey, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 4, text, (int)len, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 5, (int64_t)bulk->now);
-	if (sqlite3_step(stmt) != SQLITE_ROW) {
-		*err = store_error(st, "storing object");
-		sqlite3_reset(stmt);
-		return -1;
-	}
-	id = sqlite3_column_int64(stmt, 0);
-	if (sqlite3_step(stmt) != SQLITE_DONE) {
-		*err = store_error(st, "storing object");
-		sqlite3_reset(stmt);
-		return -1;
-	}
-	sqlite3_reset(stmt);
-	/* New rows get ids above every earlier one; an older id means the key was seen before. */
-	*was_duplicate = id <= bulk->last_new_id;
-	if (*was_duplicate)
-		remember_duplicate(bulk, id, seq);
-	else
-		bulk->last_new_id = id;
-	index_rows_collect(&bulk->rows, obj, id, seq);
-	return 0;
-}
-
 /* qsort comparators need the pool; loads are single-threaded, so a file-scope pointer is enough. */
 static const struct index_rows *sort_rows;
 
@@ -194,20 +85,117 @@ static int compare_prefix_rows(const void *a, const void *b)
 	return c;
 }
 
-static bool is_stale(const struct store_bulk *bulk, int64_t object_id, uint32_t seq)
+#define POOL_CHUNK_SIZE (16u * 1024 * 1024)
+
+/* Append-only string storage with stable addresses (no realloc of what was handed out). */
+struct pool_chunk {
+	struct pool_chunk *next;
+	size_t used, size;
+	char data[];
+};
+
+struct bulk_object {
+	const char *cls;
+	const char *pkey;
+	const char *text;
+	const char *origin;
+	uint32_t text_len;
+	uint32_t line;
+	uint32_t seq;
+};
+
+struct store_bulk {
+	struct store *st;
+	char *source;
+	struct bulk_object *objects;
+	size_t object_count, object_capacity;
+	struct index_rows rows;
+	struct pool_chunk *pool;
+};
+
+static const char *pool_copy(struct store_bulk *bulk, const char *s, size_t n)
 {
-	if (bulk->dup_count == 0 || object_id > bulk->last_new_id)
-		return false;
-	for (size_t i = 0; i < bulk->dup_count; i++) {
-		if (bulk->dup_ids[i] == object_id)
-			return bulk->dup_seqs[i] != seq;
+	struct pool_chunk *c = bulk->pool;
+	char *p;
+
+	if (c == NULL || c->size - c->used < n + 1) {
+		size_t size = n + 1 > POOL_CHUNK_SIZE ? n + 1 : POOL_CHUNK_SIZE;
+
+		c = xmalloc(sizeof(*c) + size);
+		c->used = 0;
+		c->size = size;
+		c->next = bulk->pool;
+		bulk->pool = c;
 	}
-	return false;
+	p = c->data + c->used;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	c->used += n + 1;
+	return p;
+}
+
+struct store_bulk *store_bulk_new(struct store *st, const char *source)
+{
+	struct store_bulk *bulk = xcalloc(1, sizeof(*bulk));
+
+	bulk->st = st;
+	bulk->source = xstrdup(source);
+	index_rows_init(&bulk->rows);
+	return bulk;
+}
+
+void store_bulk_free(struct store_bulk *bulk)
+{
+	if (bulk == NULL)
+		return;
+	while (bulk->pool != NULL) {
+		struct pool_chunk *next = bulk->pool->next;
+
+		free(bulk->pool);
+		bulk->pool = next;
+	}
+	index_rows_release(&bulk->rows);
+	free(bulk->objects);
+	free(bulk->source);
+	free(bulk);
+}
+
+void store_bulk_add(struct store_bulk *bulk, const struct rpsl_object *obj, const char *text, size_t len,
+		    const char *origin, uint32_t line)
+{
+	struct bulk_object *o;
+
+	bulk->objects = xgrow(bulk->objects, &bulk->object_capacity, bulk->object_count + 1,
+			      sizeof(*bulk->objects));
+	o = &bulk->objects[bulk->object_count];
+	o->cls = obj->cls->name;
+	o->pkey = pool_copy(bulk, obj->pkey, strlen(obj->pkey));
+	o->text = pool_copy(bulk, text, len);
+	o->text_len = (uint32_t)len;
+	o->origin = origin;
+	o->line = line;
+	o->seq = (uint32_t)bulk->object_count;
+	/* object_id is filled in at commit, once ids are assigned in key order */
+	index_rows_collect(&bulk->rows, obj, 0, o->seq);
+	bulk->object_count++;
+}
+
+/* Key order of the objects_by_key index (BINARY collation), then arrival order. */
+static int compare_objects(const void *a, const void *b)
+{
+	const struct bulk_object *x = a, *y = b;
+	int c = strcmp(x->cls, y->cls);
+
+	if (c == 0)
+		c = strcmp(x->pkey, y->pkey);
+	if (c == 0)
+		c = (x->seq > y->seq) - (x->seq < y->seq);
+	return c;
 }
 
 /* Inserts index rows; shared by bulk commit and single writes. */
 static int insert_index_rows(struct store *st, int64_t source_id, const struct index_rows *rows,
-			     const struct store_bulk *bulk, char **err)
+			     char **err)
 {
 	sqlite3_stmt *ps = store_stmt(st,
 		"INSERT OR IGNORE INTO prefix_index(source_id, family, first, length, object_id, class,"
@@ -219,8 +207,8 @@ static int insert_index_rows(struct store *st, int64_t source_id, const struct i
 		const struct index_prefix_row *r = &rows->prefixes[i];
 		int bytes = (int)prefix_addr_bytes(r->family);
 
-		if (bulk != NULL && is_stale(bulk, r->object_id, r->seq))
-			continue;
+		if (r->object_id == 0)
+			continue; /* superseded by a later object with the same key */
 		sqlite3_bind_int64(ps, 1, source_id);
 		sqlite3_bind_int(ps, 2, r->family);
 		sqlite3_bind_blob(ps, 3, r->first, bytes, SQLITE_STATIC);
@@ -240,7 +228,7 @@ static int insert_index_rows(struct store *st, int64_t source_id, const struct i
 	for (size_t i = 0; i < rows->attr_count; i++) {
 		const struct index_attr_row *r = &rows->attrs[i];
 
-		if (bulk != NULL && is_stale(bulk, r->object_id, r->seq))
+		if (r->object_id == 0)
 			continue;
 		sqlite3_bind_int64(as, 1, source_id);
 		sqlite3_bind_text(as, 2, r->attr, -1, SQLITE_STATIC);
@@ -252,48 +240,109 @@ static int insert_index_rows(struct store *st, int64_t source_id, const struct i
 	return 0;
 }
 
-int store_bulk_commit(struct store_bulk *bulk, int64_t serial, char **err)
+int store_bulk_commit(struct store_bulk *bulk, int64_t serial, store_bulk_duplicate_fn on_duplicate,
+		      void *ctx, uint64_t *stored, char **err)
 {
+	static const char *const deletes[] = {
+		"DELETE FROM attr_index WHERE source_id = ?1",
+		"DELETE FROM prefix_index WHERE source_id = ?1",
+		"DELETE FROM objects WHERE source_id = ?1",
+		"DELETE FROM journal WHERE source_id = ?1",
+	};
 	struct store *st = bulk->st;
+	int64_t source_id, previous_serial, next_id, *id_by_seq = NULL;
 	sqlite3_stmt *stmt;
+	uint64_t count = 0;
+	time_t now = time(NULL);
+	int rc = -1;
 
+	/* Sort and de-duplicate before taking the write lock. */
+	qsort(bulk->objects, bulk->object_count, sizeof(*bulk->objects), compare_objects);
+	id_by_seq = xcalloc(bulk->object_count + 1, sizeof(*id_by_seq));
+	for (size_t i = 0; i < bulk->object_count; i++) {
+		const struct bulk_object *o = &bulk->objects[i], *next = o + 1;
+
+		if (i + 1 < bulk->object_count && strcmp(o->cls, next->cls) == 0 &&
+		    strcmp(o->pkey, next->pkey) == 0) {
+			if (on_duplicate != NULL)
+				on_duplicate(ctx, o->origin, o->line, o->cls, o->pkey);
+			bulk->objects[i].cls = NULL; /* superseded */
+		}
+	}
+	log_debug("bulk: %zu objects sorted", bulk->object_count);
+
+	if (exec_sql(st, "PRAGMA cache_size = -65536", err) < 0 || exec_sql(st, "BEGIN IMMEDIATE", err) < 0)
+		goto out_free;
+	if (source_ensure(st, bulk->source, &source_id, &previous_serial, err) < 0)
+		goto out;
+	for (size_t i = 0; i < sizeof(deletes) / sizeof(deletes[0]); i++) {
+		stmt = store_stmt(st, deletes[i]);
+		sqlite3_bind_int64(stmt, 1, source_id);
+		if (step_done(st, stmt, "clearing source", err) < 0)
+			goto out;
+	}
+	stmt = store_stmt(st, "SELECT coalesce(max(id), 0) + 1 FROM objects");
+	if (sqlite3_step(stmt) != SQLITE_ROW) {
+		*err = store_error(st, "reading object ids");
+		sqlite3_reset(stmt);
+		goto out;
+	}
+	next_id = sqlite3_column_int64(stmt, 0);
+	sqlite3_reset(stmt);
+
+	stmt = store_stmt(st, "INSERT INTO objects(id, source_id, class, pkey, text, updated)"
+			      " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+	for (size_t i = 0; i < bulk->object_count; i++) {
+		const struct bulk_object *o = &bulk->objects[i];
+
+		if (o->cls == NULL)
+			continue;
+		id_by_seq[o->seq] = next_id;
+		sqlite3_bind_int64(stmt, 1, next_id++);
+		sqlite3_bind_int64(stmt, 2, source_id);
+		sqlite3_bind_text(stmt, 3, o->cls, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 4, o->pkey, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 5, o->text, (int)o->text_len, SQLITE_STATIC);
+		sqlite3_bind_int64(stmt, 6, (int64_t)now);
+		if (step_done(st, stmt, "storing object", err) < 0)
+			goto out;
+		count++;
+	}
+	log_debug("bulk: %llu objects written", (unsigned long long)count);
+	for (size_t i = 0; i < bulk->rows.prefix_count; i++)
+		bulk->rows.prefixes[i].object_id = id_by_seq[bulk->rows.prefixes[i].seq];
+	for (size_t i = 0; i < bulk->rows.attr_count; i++)
+		bulk->rows.attrs[i].object_id = id_by_seq[bulk->rows.attrs[i].seq];
 	sort_rows = &bulk->rows;
 	qsort(bulk->rows.attrs, bulk->rows.attr_count, sizeof(*bulk->rows.attrs), compare_attr_rows);
 	qsort(bulk->rows.prefixes, bulk->rows.prefix_count, sizeof(*bulk->rows.prefixes), compare_prefix_rows);
 	sort_rows = NULL;
-	if (insert_index_rows(st, bulk->source_id, &bulk->rows, bulk, err) < 0)
-		goto fail;
+	log_debug("bulk: %zu prefix and %zu attribute index rows sorted", bulk->rows.prefix_count,
+		  bulk->rows.attr_count);
+	if (insert_index_rows(st, source_id, &bulk->rows, err) < 0)
+		goto out;
+	log_debug("bulk: index rows written");
 	stmt = store_stmt(st,
 		"UPDATE sources SET serial_oldest = 0, serial_newest = ?2, generation = generation + 1,"
 		" loaded_at = ?3 WHERE id = ?1");
-	sqlite3_bind_int64(stmt, 1, bulk->source_id);
-	sqlite3_bind_int64(stmt, 2, serial > 0 ? serial : bulk->previous_serial + 1);
-	sqlite3_bind_int64(stmt, 3, (int64_t)bulk->now);
+	sqlite3_bind_int64(stmt, 1, source_id);
+	sqlite3_bind_int64(stmt, 2, serial > 0 ? serial : previous_serial + 1);
+	sqlite3_bind_int64(stmt, 3, (int64_t)now);
 	if (step_done(st, stmt, "updating source", err) < 0 || exec_sql(st, "COMMIT", err) < 0)
-		goto fail;
+		goto out;
+	log_debug("bulk: committed");
 	/* Fold the load into the main file so the WAL does not stay as large as the load. */
 	sqlite3_wal_checkpoint_v2(store_db(st), NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	*stored = count;
+	rc = 0;
+out:
+	if (rc != 0)
+		sqlite3_exec(store_db(st), "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_exec(store_db(st), "PRAGMA cache_size = -2000", NULL, NULL, NULL);
-	bulk->st = NULL;
-	store_bulk_abort(bulk);
-	return 0;
-fail:
-	store_bulk_abort(bulk);
-	return -1;
-}
-
-void store_bulk_abort(struct store_bulk *bulk)
-{
-	if (bulk == NULL)
-		return;
-	if (bulk->st != NULL) {
-		sqlite3_exec(store_db(bulk->st), "ROLLBACK", NULL, NULL, NULL);
-		sqlite3_exec(store_db(bulk->st), "PRAGMA cache_size = -2000", NULL, NULL, NULL);
-	}
-	index_rows_release(&bulk->rows);
-	free(bulk->dup_ids);
-	free(bulk->dup_seqs);
-	free(bulk);
+out_free:
+	free(id_by_seq);
+	store_bulk_free(bulk);
+	return rc;
 }
 
 /* Deletes the index rows of a stored object, recomputed from its stored text. */
@@ -391,7 +440,7 @@ int store_write_object(struct store *st, const char *source, enum store_operatio
 			object_id = sqlite3_last_insert_rowid(store_db(st));
 		index_rows_init(&rows);
 		index_rows_collect(&rows, obj, object_id, 0);
-		rc = insert_index_rows(st, source_id, &rows, NULL, err);
+		rc = insert_index_rows(st, source_id, &rows, err);
 		index_rows_release(&rows);
 		if (rc < 0)
 			goto out;

@@ -14,30 +14,37 @@
 
 /* ---- Bulk replacement of a whole source (loader, mirror full sync) ---- */
 
+/*
+ * A bulk load collects objects in memory, then writes them in one transaction in key
+ * order, so every B-tree is built by appends. The write lock is only held during
+ * store_bulk_commit; readers keep seeing the old data until it commits.
+ */
 struct store_bulk;
 
+/* Starts collecting a replacement for `source` (created if new). Free with store_bulk_free. */
+struct store_bulk *store_bulk_new(struct store *st, const char *source);
 /*
- * Starts replacing `source` (created if new): everything of that source is deleted
- * inside the transaction, readers keep seeing the old data until commit.
- * Returns 0 or -1 with *err (caller frees).
+ * Adds one valid object with its rendered text; `origin` (must outlive the bulk) and
+ * `line` say where it came from, for the duplicate report.
  */
-int store_bulk_begin(struct store *st, const char *source, struct store_bulk **out, char **err);
+void store_bulk_add(struct store_bulk *bulk, const struct rpsl_object *obj, const char *text, size_t len,
+		    const char *origin, uint32_t line);
+
+/* Called for each object that a later object with the same class and key replaced. */
+typedef void (*store_bulk_duplicate_fn)(void *ctx, const char *origin, uint32_t line, const char *cls,
+					const char *pkey);
+
 /*
- * Adds one valid object with its rendered text. When the source already received an
- * object with the same class and key in this load, the new one replaces it and
- * *was_duplicate is set (last wins). Returns 0 or -1 with *err.
+ * Replaces the source with the collected objects (last wins among equal keys) in one
+ * transaction. The source's serial becomes `serial` when > 0, else its previous newest
+ * serial + 1; its journal is emptied (a reload is a discontinuity: NRTM clients must
+ * re-sync from a dump) and its generation bumped so readers with caches rebuild.
+ * *stored gets the number of objects now in the source. Returns 0 or -1 with *err;
+ * on failure the source is unchanged.
  */
-int store_bulk_add(struct store_bulk *bulk, const struct rpsl_object *obj, const char *text, size_t len,
-		   bool *was_duplicate, char **err);
-/*
- * Writes the indexes and commits. The source's serial becomes `serial` when > 0,
- * otherwise its previous newest serial + 1; the journal of the source is emptied (a
- * reload is a discontinuity: NRTM clients must re-sync from a dump) and its
- * generation is bumped so readers with caches rebuild. Frees bulk.
- */
-int store_bulk_commit(struct store_bulk *bulk, int64_t serial, char **err);
-/* Rolls back and frees; NULL-safe. */
-void store_bulk_abort(struct store_bulk *bulk);
+int store_bulk_commit(struct store_bulk *bulk, int64_t serial, store_bulk_duplicate_fn on_duplicate,
+		      void *ctx, uint64_t *stored, char **err);
+void store_bulk_free(struct store_bulk *bulk);
 
 /* ---- Single-object changes with journal (update engine, NRTM mirror) ---- */
 
