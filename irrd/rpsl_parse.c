@@ -140,8 +140,9 @@ static bool split_attributes(struct rpsl_object *obj, const char *text, size_t l
 		if (colon == lend || *colon != ':') {
 			rpsl_object_message(obj, RPSL_ERROR, line,
 					    "expected \"attribute: value\": %s",
-					    colon == lend ? "no colon after the attribute name"
-							  : "attribute name contains an invalid character");
+					    memchr(lstart, ':', (size_t)(lend - lstart)) == NULL
+						    ? "no colon after the attribute name"
+						    : "attribute name contains an invalid character");
 			ok = false;
 			goto out;
 		}

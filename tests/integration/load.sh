@@ -1,0 +1,124 @@
+# irrctl load: demo data, gzip, per-object reports, duplicates, and the guarantees
+# that an unreadable or corrupt file changes nothing and readers never see a mix.
+. tests/lib.sh
+
+DB=$WORK/irr.db
+CONF=$WORK/irr.conf
+write_config "$CONF" "$DB" JPIRR
+
+"$BIN/irrctl" -c "$CONF" load --source JPIRR demo/jpirr.db >"$WORK/out" 2>&1
+check "demo registry loads" test $? -eq 0
+check "load summary line" contains "$WORK/out" "loaded 30 objects, skipped 0"
+"$BIN/irrctl" -c "$CONF" show route 192.0.2.0/24AS64496 >"$WORK/show" 2>&1
+check "loaded route retrievable" contains "$WORK/show" "descr:          Example Networks aggregate"
+
+gzip -c demo/radb.db >"$WORK/radb.db.gz"
+"$BIN/irrctl" -c "$CONF" load --source RADB "$WORK/radb.db.gz" >"$WORK/out" 2>&1
+check "gzip dump loads into a second source" contains "$WORK/out" "loaded 6 objects, skipped 0"
+check "second source does not disturb the first" test "$(count_objects "$DB" JPIRR)" -eq 30
+
+# Bad objects are skipped one by one with file, line and reason; the rest loads.
+cat >"$WORK/mixed.db" <<'RPSL'
+route:          192.0.2.0/24
+origin:         AS1
+mnt-by:         MAINT-X
+source:         TEST
+
+route:          1.2.3.4/24
+origin:         AS1
+mnt-by:         MAINT-X
+source:         TEST
+
+route:          198.51.100.0/24
+origin          AS2
+source:         TEST
+
+route:          203.0.113.0/24
+origin:         AS3
+mnt-by:         MAINT-X
+source:         OTHER
+
+bogus:          thing
+source:         TEST
+
+route:          192.0.2.0/24
+origin:         AS1
+descr:          the later duplicate
+mnt-by:         MAINT-X
+source:         TEST
+
+route6:         2001:DB8::/32
+origin:         AS1.10
+mnt-by:         MAINT-X
+source:         TEST
+RPSL
+"$BIN/irrctl" -c "$CONF" load --source TEST "$WORK/mixed.db" >"$WORK/out" 2>&1
+check "load with bad objects still succeeds" test $? -eq 0
+check "summary counts loaded and skipped" contains "$WORK/out" "loaded 2 objects, skipped 4"
+check "host-bits route reported with file and line" contains "$WORK/out" "$WORK/mixed.db:6: skipped"
+check "host-bits reason given" contains "$WORK/out" "host bits set"
+check "missing colon reported with its line" contains "$WORK/out" "mixed.db:11: skipped: line 12: expected \"attribute: value\": no colon after the attribute name"
+check "foreign source reported" contains "$WORK/out" "source OTHER does not match the source being loaded (TEST)"
+check "unknown class reported" contains "$WORK/out" "unknown object class \"bogus\""
+check "duplicate warned with the replaced object's line" contains "$WORK/out" "mixed.db:1: warning: duplicate route 192.0.2.0/24AS1"
+"$BIN/irrctl" -c "$CONF" show --source TEST route 192.0.2.0/24AS1 >"$WORK/show" 2>&1
+check "last duplicate wins" contains "$WORK/show" "the later duplicate"
+"$BIN/irrctl" -c "$CONF" show --source TEST route6 2001:db8::/32AS65546 >"$WORK/show" 2>&1
+check "asdot origin and upper-case IPv6 canonicalised" contains "$WORK/show" "origin:         AS65546"
+
+# An unreadable file aborts the load before anything changes.
+before=$(count_objects "$DB" JPIRR)
+"$BIN/irrctl" -c "$CONF" load --source JPIRR demo/jpirr.db "$WORK/does-not-exist.db" >"$WORK/out" 2>&1
+rc=$?
+check "unreadable file: load fails" test $rc -eq 1
+check "unreadable file: error names the file" contains "$WORK/out" "does-not-exist.db: cannot open"
+check "unreadable file: source unchanged" test "$(count_objects "$DB" JPIRR)" -eq "$before"
+
+# A gzip file corrupt halfway through is refused and the source keeps its data.
+"$TESTBIN/gen_registry" -n 20000 -s JPIRR | gzip -c >"$WORK/big.gz"
+size=$(stat -c %s "$WORK/big.gz")
+cp "$WORK/big.gz" "$WORK/corrupt.gz"
+printf 'garbage-garbage-garbage-garbage' | dd of="$WORK/corrupt.gz" bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
+"$BIN/irrctl" -c "$CONF" load --source JPIRR "$WORK/corrupt.gz" >"$WORK/out" 2>&1
+rc=$?
+check "corrupt gzip: load refused" test $rc -eq 1
+check "corrupt gzip: error says read error and the file" contains "$WORK/out" "corrupt.gz: read error"
+check "corrupt gzip: source unchanged" test "$(count_objects "$DB" JPIRR)" -eq "$before"
+head -c $((size / 2)) "$WORK/big.gz" >"$WORK/truncated.gz"
+"$BIN/irrctl" -c "$CONF" load --source JPIRR "$WORK/truncated.gz" >"$WORK/out" 2>&1
+check "truncated gzip: load refused" test $? -eq 1
+check "truncated gzip: source unchanged" test "$(count_objects "$DB" JPIRR)" -eq "$before"
+
+# Readers see the old source or the new one, never a mix, while a reload runs.
+"$BIN/irrctl" -c "$CONF" load --source JPIRR "$WORK/big.gz" >"$WORK/out" 2>&1
+new=$(count_objects "$DB" JPIRR)
+check "20,000-object dump loads" test "$new" -eq 20000
+"$BIN/irrctl" -c "$CONF" load --source JPIRR demo/jpirr.db >/dev/null 2>&1 &
+loader=$!
+mixed=0
+seen=""
+while kill -0 $loader 2>/dev/null; do
+	n=$(count_objects "$DB" JPIRR 2>/dev/null) || continue
+	case "$n" in 30 | 20000) seen="$seen $n" ;; *) mixed=1 ;; esac
+done
+wait $loader
+for _ in 1 2 3; do
+	n=$(count_objects "$DB" JPIRR)
+	case "$n" in 30 | 20000) seen="$seen $n" ;; *) mixed=1 ;; esac
+done
+check "concurrent reader saw only complete states ($(echo $seen | tr ' ' '\n' | sort -u | tr '\n' ' '))" test $mixed -eq 0
+check "reload replaced the source" test "$(count_objects "$DB" JPIRR)" -eq 30
+check "index rows follow the reload" test "$(sqlite3 "$DB" "SELECT count(*) FROM attr_index a JOIN sources s ON s.id = a.source_id WHERE s.name = 'JPIRR' AND NOT EXISTS (SELECT 1 FROM objects o WHERE o.id = a.object_id)")" -eq 0
+
+# Serial handling: an explicit serial is recorded.
+"$BIN/irrctl" -c "$CONF" load --source RADB --serial 12345 demo/radb.db >/dev/null 2>&1
+"$BIN/irrctl" -c "$CONF" sources >"$WORK/out" 2>&1
+check "explicit --serial recorded" grep -qE '^RADB +0 +12345 ' "$WORK/out"
+
+# Usage errors exit 2.
+"$BIN/irrctl" -c "$CONF" load demo/jpirr.db >/dev/null 2>&1
+check "load without --source: exit 2" test $? -eq 2
+"$BIN/irrctl" -c "$CONF" frobnicate >/dev/null 2>&1
+check "unknown command: exit 2" test $? -eq 2
+"$BIN/irrctl" load --source X demo/jpirr.db >/dev/null 2>&1
+check "missing -c: exit 2" test $? -eq 2

@@ -1,0 +1,92 @@
+/* Configuration files: keys, defaults, comments, and errors naming file, line and key. */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "testlib.h"
+
+static char dir[] = "/tmp/routereg-config-XXXXXX";
+
+/* Writes text to DIR/name.conf and loads it; returns the error (caller frees) or NULL. */
+static char *load(const char *name, const char *text, struct config **out)
+{
+	char path[256];
+	char *err = NULL;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s.conf", dir, name);
+	f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+	*out = NULL;
+	if (config_load(path, out, &err) < 0)
+		return err;
+	return NULL;
+}
+
+static int error_mentions(const char *name, const char *text, const char *needle)
+{
+	struct config *cfg;
+	char *err = load(name, text, &cfg);
+	int ok = err != NULL && strstr(err, needle) != NULL;
+
+	if (!ok)
+		printf("#   error was: %s\n", err ? err : "(none)");
+	free(err);
+	config_free(cfg);
+	return ok;
+}
+
+int main(void)
+{
+	struct config *cfg;
+	char *err;
+
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	err = load("good", "# comment\n\ndatabase = /var/lib/routereg/irr.db   # trailing comment\n"
+			   "source = jpirr\nwhois.listen = 127.0.0.1:4343, [::1]:4343\nlog.level = debug\n",
+		   &cfg);
+	CHECK(err == NULL, "valid file loads");
+	if (cfg != NULL) {
+		CHECK_STR(cfg->database, "/var/lib/routereg/irr.db", "value with trailing comment");
+		CHECK_STR(cfg->source, "JPIRR", "source upper-cased");
+		CHECK(cfg->whois_listen_count == 2, "two listen addresses");
+		CHECK_STR(cfg->whois_listen[1].text, "[::1]:4343", "IPv6 listen address");
+		CHECK(cfg->log_level == LOG_LEVEL_DEBUG, "log level");
+	}
+	config_free(cfg);
+	free(err);
+
+	err = load("defaults", "database = irr.db\nsource = TEST\n", &cfg);
+	CHECK(err == NULL && cfg->whois_listen_count == 1 &&
+		      strcmp(cfg->whois_listen[0].text, "127.0.0.1:4343") == 0,
+	      "whois.listen defaults to 127.0.0.1:4343");
+	CHECK(cfg != NULL && strncmp(cfg->database, dir, strlen(dir)) == 0,
+	      "relative database path is relative to the configuration file");
+	config_free(cfg);
+	free(err);
+
+	CHECK(error_mentions("unknown", "database = x\nsource = X\nfrobnicate = 1\n", "unknown.conf:3: frobnicate: unknown key"),
+	      "unknown key names file, line and key");
+	CHECK(error_mentions("badsrc", "database = x\nsource = 9bad!\n", "badsrc.conf:2: source:"),
+	      "bad source value names file, line and key");
+	CHECK(error_mentions("badport", "database = x\nsource = X\nwhois.listen = 127.0.0.1:99999\n",
+			     "whois.listen: port must be a number"),
+	      "bad port");
+	CHECK(error_mentions("badhost", "database = x\nsource = X\nwhois.listen = localhost:43\n",
+			     "not an IPv4 address"),
+	      "host names refused for listen addresses");
+	CHECK(error_mentions("missing", "source = X\n", "database: required key is missing"),
+	      "missing required key");
+	CHECK(error_mentions("twice", "database = x\ndatabase = y\nsource = X\n", "twice.conf:2: database: key given twice"),
+	      "duplicate key");
+	CHECK(error_mentions("noeq", "database x\n", "noeq.conf:1: expected \"key = value\""), "line without =");
+	CHECK(error_mentions("level", "database = x\nsource = X\nlog.level = loud\n", "log.level: must be"),
+	      "bad log level");
+	err = NULL;
+	CHECK(config_load("/nonexistent/routereg.conf", &cfg, &err) < 0 && err && strstr(err, "No such file"),
+	      "missing file reported");
+	free(err);
+	return TEST_DONE();
+}
