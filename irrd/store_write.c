@@ -3,6 +3,7 @@
  * keep index rows in memory, then insert them sorted (the B-trees are then built
  * by appends, which is what makes a million-object load fast).
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -56,16 +57,15 @@ static int source_ensure(struct store *st, const char *source, int64_t *id, int6
 	return 0;
 }
 
-/* qsort comparators need the pool; loads are single-threaded, so a file-scope pointer is enough. */
-static const struct index_rows *sort_rows;
-
-static int compare_attr_rows(const void *a, const void *b)
+/* qsort_r comparator; arg is the index_rows holding the value pool. */
+static int compare_attr_rows(const void *a, const void *b, void *arg)
 {
 	const struct index_attr_row *x = a, *y = b;
+	const struct index_rows *rows = arg;
 	int c = strcmp(x->attr, y->attr);
 
 	if (c == 0)
-		c = strcmp(index_rows_value(sort_rows, x), index_rows_value(sort_rows, y));
+		c = strcmp(index_rows_value(rows, x), index_rows_value(rows, y));
 	if (c == 0)
 		c = (x->object_id > y->object_id) - (x->object_id < y->object_id);
 	return c;
@@ -95,6 +95,7 @@ struct pool_chunk {
 };
 
 struct bulk_object {
+	int64_t id;              /* assigned at commit, in key order */
 	const char *cls;
 	const char *pkey;
 	const char *text;
@@ -180,6 +181,92 @@ void store_bulk_add(struct store_bulk *bulk, const struct rpsl_object *obj, cons
 	bulk->object_count++;
 }
 
+void store_bulk_batch_init(struct store_bulk_batch *batch)
+{
+	memset(batch, 0, sizeof(*batch));
+	index_rows_init(&batch->rows);
+	strbuf_init(&batch->strings);
+}
+
+void store_bulk_batch_reset(struct store_bulk_batch *batch)
+{
+	index_rows_reset(&batch->rows);
+	strbuf_reset(&batch->strings);
+	batch->count = 0;
+}
+
+void store_bulk_batch_release(struct store_bulk_batch *batch)
+{
+	index_rows_release(&batch->rows);
+	strbuf_release(&batch->strings);
+	free(batch->objects);
+	memset(batch, 0, sizeof(*batch));
+}
+
+void store_bulk_batch_add(struct store_bulk_batch *batch, const struct rpsl_object *obj, const char *text,
+			  size_t len, uint32_t line)
+{
+	struct store_bulk_batch_object *o;
+
+	batch->objects = xgrow(batch->objects, &batch->capacity, batch->count + 1, sizeof(*batch->objects));
+	o = &batch->objects[batch->count];
+	o->cls = obj->cls->name;
+	o->pkey_offset = batch->strings.len;
+	strbuf_append(&batch->strings, obj->pkey, strlen(obj->pkey) + 1);
+	o->text_offset = batch->strings.len;
+	strbuf_append(&batch->strings, text, len);
+	strbuf_append_char(&batch->strings, '\0');
+	o->text_len = (uint32_t)len;
+	o->line = line;
+	index_rows_collect(&batch->rows, obj, 0, (uint32_t)batch->count);
+	batch->count++;
+}
+
+void store_bulk_add_batch(struct store_bulk *bulk, const struct store_bulk_batch *batch, const char *origin)
+{
+	const char *strings;
+	uint32_t seq_base = (uint32_t)bulk->object_count;
+	size_t pool_base = bulk->rows.pool.len;
+	struct index_rows *rows = &bulk->rows;
+
+	if (batch->count == 0)
+		return;
+	strings = pool_copy(bulk, batch->strings.data, batch->strings.len);
+	bulk->objects = xgrow(bulk->objects, &bulk->object_capacity, bulk->object_count + batch->count,
+			      sizeof(*bulk->objects));
+	for (size_t i = 0; i < batch->count; i++) {
+		const struct store_bulk_batch_object *in = &batch->objects[i];
+		struct bulk_object *o = &bulk->objects[bulk->object_count++];
+
+		o->cls = in->cls;
+		o->pkey = strings + in->pkey_offset;
+		o->text = strings + in->text_offset;
+		o->text_len = in->text_len;
+		o->origin = origin;
+		o->line = in->line;
+		o->seq = seq_base + (uint32_t)i;
+	}
+	/* Index rows: same rows, object numbers and value offsets rebased. */
+	strbuf_append(&rows->pool, batch->rows.pool.data, batch->rows.pool.len);
+	rows->prefixes = xgrow(rows->prefixes, &rows->prefix_capacity, rows->prefix_count + batch->rows.prefix_count,
+			       sizeof(*rows->prefixes));
+	for (size_t i = 0; i < batch->rows.prefix_count; i++) {
+		struct index_prefix_row *r = &rows->prefixes[rows->prefix_count++];
+
+		*r = batch->rows.prefixes[i];
+		r->seq += seq_base;
+	}
+	rows->attrs = xgrow(rows->attrs, &rows->attr_capacity, rows->attr_count + batch->rows.attr_count,
+			    sizeof(*rows->attrs));
+	for (size_t i = 0; i < batch->rows.attr_count; i++) {
+		struct index_attr_row *r = &rows->attrs[rows->attr_count++];
+
+		*r = batch->rows.attrs[i];
+		r->seq += seq_base;
+		r->value_offset += pool_base;
+	}
+}
+
 /* Key order of the objects_by_key index (BINARY collation), then arrival order. */
 static int compare_objects(const void *a, const void *b)
 {
@@ -193,52 +280,203 @@ static int compare_objects(const void *a, const void *b)
 	return c;
 }
 
+static void sort_index_rows(struct index_rows *rows)
+{
+	qsort_r(rows->attrs, rows->attr_count, sizeof(*rows->attrs), compare_attr_rows, rows);
+	qsort(rows->prefixes, rows->prefix_count, sizeof(*rows->prefixes), compare_prefix_rows);
+}
+
+static void *sort_index_rows_thread(void *arg)
+{
+	sort_index_rows(arg);
+	return NULL;
+}
+
+/*
+ * Batched inserts: one statement carries BATCH_ROWS rows, which amortises SQLite's
+ * per-statement cost over a million-row load. The SQL holds only placeholders.
+ */
+#define BATCH_ROWS 256
+
+struct batch_spec {
+	const char *what;          /* for error messages */
+	const char *head;          /* "INSERT ... VALUES " */
+	const char *tuple;         /* "(?,?,?)" */
+	int columns;
+	/* Binds one row at parameter index `first`; returns false to skip the row. */
+	bool (*bind)(sqlite3_stmt *stmt, int first, const void *row, const void *ctx);
+	char single[256], batch[256 + BATCH_ROWS * 40]; /* built once */
+};
+
+static void batch_build_sql(struct batch_spec *spec)
+{
+	struct strbuf sb;
+
+	if (spec->single[0] != '\0')
+		return;
+	strbuf_init(&sb);
+	strbuf_printf(&sb, "%s%s", spec->head, spec->tuple);
+	if (sb.len >= sizeof(spec->single))
+		fatal("batch SQL too long");
+	memcpy(spec->single, sb.data, sb.len + 1);
+	strbuf_reset(&sb);
+	strbuf_append_str(&sb, spec->head);
+	for (int i = 0; i < BATCH_ROWS; i++) {
+		if (i > 0)
+			strbuf_append_char(&sb, ',');
+		strbuf_append_str(&sb, spec->tuple);
+	}
+	if (sb.len >= sizeof(spec->batch))
+		fatal("batch SQL too long");
+	memcpy(spec->batch, sb.data, sb.len + 1);
+	strbuf_release(&sb);
+}
+
+static int insert_batched(struct store *st, struct batch_spec *spec, const void *rows, size_t count,
+			  size_t elem, const void *ctx, char **err)
+{
+	sqlite3_stmt *batch, *single;
+	size_t i = 0;
+
+	batch_build_sql(spec);
+	batch = store_stmt(st, spec->batch);
+	single = store_stmt(st, spec->single);
+	while (i < count) {
+		int filled = 0;
+
+		/* Fill a full batch if enough rows remain, else fall back to single rows. */
+		if (count - i >= BATCH_ROWS) {
+			while (filled < BATCH_ROWS && i < count) {
+				const void *row = (const char *)rows + i * elem;
+
+				i++;
+				if (spec->bind(batch, filled * spec->columns + 1, row, ctx))
+					filled++;
+			}
+			if (filled == BATCH_ROWS) {
+				if (step_done(st, batch, spec->what, err) < 0)
+					return -1;
+				sqlite3_clear_bindings(batch);
+				continue;
+			}
+			/* Skipped rows left the batch short: write what was bound one by one. */
+			sqlite3_clear_bindings(batch);
+			i -= (size_t)BATCH_ROWS;
+			for (int k = 0; k < BATCH_ROWS && i < count; k++, i++) {
+				if (spec->bind(single, 1, (const char *)rows + i * elem, ctx) &&
+				    step_done(st, single, spec->what, err) < 0)
+					return -1;
+			}
+			continue;
+		}
+		if (spec->bind(single, 1, (const char *)rows + i * elem, ctx) &&
+		    step_done(st, single, spec->what, err) < 0)
+			return -1;
+		i++;
+	}
+	return 0;
+}
+
+struct index_bind_ctx {
+	int64_t source_id;
+	const struct index_rows *rows;
+};
+
+static bool bind_prefix_row(sqlite3_stmt *stmt, int p, const void *row, const void *ctx)
+{
+	const struct index_prefix_row *r = row;
+	const struct index_bind_ctx *c = ctx;
+	int bytes = (int)prefix_addr_bytes(r->family);
+
+	if (r->object_id == 0)
+		return false; /* superseded by a later object with the same key */
+	sqlite3_bind_int64(stmt, p, c->source_id);
+	sqlite3_bind_int(stmt, p + 1, r->family);
+	sqlite3_bind_blob(stmt, p + 2, r->first, bytes, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, p + 3, r->length);
+	sqlite3_bind_int64(stmt, p + 4, r->object_id);
+	sqlite3_bind_text(stmt, p + 5, r->cls, -1, SQLITE_STATIC);
+	if (r->partial) {
+		sqlite3_bind_blob(stmt, p + 6, r->range_first, bytes, SQLITE_STATIC);
+		sqlite3_bind_blob(stmt, p + 7, r->range_last, bytes, SQLITE_STATIC);
+	} else {
+		sqlite3_bind_null(stmt, p + 6);
+		sqlite3_bind_null(stmt, p + 7);
+	}
+	return true;
+}
+
+static bool bind_attr_row(sqlite3_stmt *stmt, int p, const void *row, const void *ctx)
+{
+	const struct index_attr_row *r = row;
+	const struct index_bind_ctx *c = ctx;
+
+	if (r->object_id == 0)
+		return false;
+	sqlite3_bind_int64(stmt, p, c->source_id);
+	sqlite3_bind_text(stmt, p + 1, r->attr, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, p + 2, index_rows_value(c->rows, r), (int)r->value_len, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, p + 3, r->object_id);
+	return true;
+}
+
+static struct batch_spec prefix_batch = {
+	.what = "writing prefix index",
+	.head = "INSERT OR IGNORE INTO prefix_index(source_id, family, first, length, object_id, class,"
+		" range_first, range_last) VALUES ",
+	.tuple = "(?,?,?,?,?,?,?,?)",
+	.columns = 8,
+	.bind = bind_prefix_row,
+};
+
+static struct batch_spec attr_batch = {
+	.what = "writing attribute index",
+	.head = "INSERT OR IGNORE INTO attr_index(source_id, attr, value, object_id) VALUES ",
+	.tuple = "(?,?,?,?)",
+	.columns = 4,
+	.bind = bind_attr_row,
+};
+
 /* Inserts index rows; shared by bulk commit and single writes. */
 static int insert_index_rows(struct store *st, int64_t source_id, const struct index_rows *rows,
 			     char **err)
 {
-	sqlite3_stmt *ps = store_stmt(st,
-		"INSERT OR IGNORE INTO prefix_index(source_id, family, first, length, object_id, class,"
-		" range_first, range_last) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
-	sqlite3_stmt *as = store_stmt(st,
-		"INSERT OR IGNORE INTO attr_index(source_id, attr, value, object_id) VALUES (?1, ?2, ?3, ?4)");
+	struct index_bind_ctx ctx = { source_id, rows };
 
-	for (size_t i = 0; i < rows->prefix_count; i++) {
-		const struct index_prefix_row *r = &rows->prefixes[i];
-		int bytes = (int)prefix_addr_bytes(r->family);
-
-		if (r->object_id == 0)
-			continue; /* superseded by a later object with the same key */
-		sqlite3_bind_int64(ps, 1, source_id);
-		sqlite3_bind_int(ps, 2, r->family);
-		sqlite3_bind_blob(ps, 3, r->first, bytes, SQLITE_STATIC);
-		sqlite3_bind_int(ps, 4, r->length);
-		sqlite3_bind_int64(ps, 5, r->object_id);
-		sqlite3_bind_text(ps, 6, r->cls, -1, SQLITE_STATIC);
-		if (r->partial) {
-			sqlite3_bind_blob(ps, 7, r->range_first, bytes, SQLITE_STATIC);
-			sqlite3_bind_blob(ps, 8, r->range_last, bytes, SQLITE_STATIC);
-		} else {
-			sqlite3_bind_null(ps, 7);
-			sqlite3_bind_null(ps, 8);
-		}
-		if (step_done(st, ps, "writing prefix index", err) < 0)
-			return -1;
-	}
-	for (size_t i = 0; i < rows->attr_count; i++) {
-		const struct index_attr_row *r = &rows->attrs[i];
-
-		if (r->object_id == 0)
-			continue;
-		sqlite3_bind_int64(as, 1, source_id);
-		sqlite3_bind_text(as, 2, r->attr, -1, SQLITE_STATIC);
-		sqlite3_bind_text(as, 3, index_rows_value(rows, r), (int)r->value_len, SQLITE_STATIC);
-		sqlite3_bind_int64(as, 4, r->object_id);
-		if (step_done(st, as, "writing attribute index", err) < 0)
-			return -1;
-	}
-	return 0;
+	if (insert_batched(st, &prefix_batch, rows->prefixes, rows->prefix_count, sizeof(*rows->prefixes), &ctx,
+			   err) < 0)
+		return -1;
+	return insert_batched(st, &attr_batch, rows->attrs, rows->attr_count, sizeof(*rows->attrs), &ctx, err);
 }
+
+struct object_bind_ctx {
+	int64_t source_id;
+	int64_t now;
+};
+
+static bool bind_object_row(sqlite3_stmt *stmt, int p, const void *row, const void *ctx)
+{
+	const struct bulk_object *o = row;
+	const struct object_bind_ctx *c = ctx;
+
+	if (o->cls == NULL)
+		return false; /* superseded duplicate */
+	sqlite3_bind_int64(stmt, p, o->id);
+	sqlite3_bind_int64(stmt, p + 1, c->source_id);
+	sqlite3_bind_text(stmt, p + 2, o->cls, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, p + 3, o->pkey, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, p + 4, o->text, (int)o->text_len, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, p + 5, c->now);
+	return true;
+}
+
+static struct batch_spec object_batch = {
+	.what = "storing object",
+	.head = "INSERT INTO objects(id, source_id, class, pkey, text, updated) VALUES ",
+	.tuple = "(?,?,?,?,?,?)",
+	.columns = 6,
+	.bind = bind_object_row,
+};
 
 int store_bulk_commit(struct store_bulk *bulk, int64_t serial, store_bulk_duplicate_fn on_duplicate,
 		      void *ctx, uint64_t *stored, char **err)
@@ -251,12 +489,15 @@ int store_bulk_commit(struct store_bulk *bulk, int64_t serial, store_bulk_duplic
 	};
 	struct store *st = bulk->st;
 	int64_t source_id, previous_serial, next_id, *id_by_seq = NULL;
+	pthread_t sorter;
+	bool sorter_started = false;
 	sqlite3_stmt *stmt;
 	uint64_t count = 0;
 	time_t now = time(NULL);
 	int rc = -1;
 
 	/* Sort and de-duplicate before taking the write lock. */
+	log_debug("bulk: %zu objects collected", bulk->object_count);
 	qsort(bulk->objects, bulk->object_count, sizeof(*bulk->objects), compare_objects);
 	id_by_seq = xcalloc(bulk->object_count + 1, sizeof(*id_by_seq));
 	for (size_t i = 0; i < bulk->object_count; i++) {
@@ -290,33 +531,35 @@ int store_bulk_commit(struct store_bulk *bulk, int64_t serial, store_bulk_duplic
 	next_id = sqlite3_column_int64(stmt, 0);
 	sqlite3_reset(stmt);
 
-	stmt = store_stmt(st, "INSERT INTO objects(id, source_id, class, pkey, text, updated)"
-			      " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
 	for (size_t i = 0; i < bulk->object_count; i++) {
-		const struct bulk_object *o = &bulk->objects[i];
+		struct bulk_object *o = &bulk->objects[i];
 
 		if (o->cls == NULL)
 			continue;
-		id_by_seq[o->seq] = next_id;
-		sqlite3_bind_int64(stmt, 1, next_id++);
-		sqlite3_bind_int64(stmt, 2, source_id);
-		sqlite3_bind_text(stmt, 3, o->cls, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 4, o->pkey, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 5, o->text, (int)o->text_len, SQLITE_STATIC);
-		sqlite3_bind_int64(stmt, 6, (int64_t)now);
-		if (step_done(st, stmt, "storing object", err) < 0)
-			goto out;
+		o->id = next_id++;
+		id_by_seq[o->seq] = o->id;
 		count++;
 	}
-	log_debug("bulk: %llu objects written", (unsigned long long)count);
 	for (size_t i = 0; i < bulk->rows.prefix_count; i++)
 		bulk->rows.prefixes[i].object_id = id_by_seq[bulk->rows.prefixes[i].seq];
 	for (size_t i = 0; i < bulk->rows.attr_count; i++)
 		bulk->rows.attrs[i].object_id = id_by_seq[bulk->rows.attrs[i].seq];
-	sort_rows = &bulk->rows;
-	qsort(bulk->rows.attrs, bulk->rows.attr_count, sizeof(*bulk->rows.attrs), compare_attr_rows);
-	qsort(bulk->rows.prefixes, bulk->rows.prefix_count, sizeof(*bulk->rows.prefixes), compare_prefix_rows);
-	sort_rows = NULL;
+	/* Sort the index rows on the other core while the objects are written. */
+	sorter_started = pthread_create(&sorter, NULL, sort_index_rows_thread, &bulk->rows) == 0;
+	{
+		struct object_bind_ctx octx = { source_id, (int64_t)now };
+
+		if (insert_batched(st, &object_batch, bulk->objects, bulk->object_count, sizeof(*bulk->objects),
+				   &octx, err) < 0)
+			goto out;
+	}
+	log_debug("bulk: %llu objects written", (unsigned long long)count);
+	if (sorter_started) {
+		pthread_join(sorter, NULL);
+		sorter_started = false;
+	} else {
+		sort_index_rows(&bulk->rows);
+	}
 	log_debug("bulk: %zu prefix and %zu attribute index rows sorted", bulk->rows.prefix_count,
 		  bulk->rows.attr_count);
 	if (insert_index_rows(st, source_id, &bulk->rows, err) < 0)
@@ -336,6 +579,8 @@ int store_bulk_commit(struct store_bulk *bulk, int64_t serial, store_bulk_duplic
 	*stored = count;
 	rc = 0;
 out:
+	if (sorter_started)
+		pthread_join(sorter, NULL);
 	if (rc != 0)
 		sqlite3_exec(store_db(st), "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_exec(store_db(st), "PRAGMA cache_size = -2000", NULL, NULL, NULL);

@@ -11,6 +11,8 @@
 
 #include "rpsl_object.h"
 #include "store.h"
+#include "store_index.h"
+#include "strbuf.h"
 
 /* ---- Bulk replacement of a whole source (loader, mirror full sync) ---- */
 
@@ -29,6 +31,30 @@ struct store_bulk *store_bulk_new(struct store *st, const char *source);
  */
 void store_bulk_add(struct store_bulk *bulk, const struct rpsl_object *obj, const char *text, size_t len,
 		    const char *origin, uint32_t line);
+
+/*
+ * A batch of objects prepared for store_bulk_add_batch away from the writer's thread
+ * (the loader's workers build these): their strings and index rows, ready to merge.
+ */
+struct store_bulk_batch {
+	struct index_rows rows;  /* seq = position of the object in this batch */
+	struct strbuf strings;   /* each object's key and text, NUL terminated */
+	struct store_bulk_batch_object {
+		const char *cls;     /* static class name */
+		size_t pkey_offset, text_offset;
+		uint32_t text_len, line;
+	} *objects;
+	size_t count, capacity;
+};
+
+void store_bulk_batch_init(struct store_bulk_batch *batch);
+void store_bulk_batch_reset(struct store_bulk_batch *batch);
+void store_bulk_batch_release(struct store_bulk_batch *batch);
+/* Adds one valid object and its rendered text to a batch (any thread). */
+void store_bulk_batch_add(struct store_bulk_batch *batch, const struct rpsl_object *obj, const char *text,
+			  size_t len, uint32_t line);
+/* Merges a batch into the bulk load, after everything added before it. */
+void store_bulk_add_batch(struct store_bulk *bulk, const struct store_bulk_batch *batch, const char *origin);
 
 /* Called for each object that a later object with the same class and key replaced. */
 typedef void (*store_bulk_duplicate_fn)(void *ctx, const char *origin, uint32_t line, const char *cls,

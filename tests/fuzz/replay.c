@@ -2,7 +2,8 @@
  * Replays a fuzz corpus through a target without libFuzzer, so `make check` runs every
  * corpus file under ASan/UBSan with gcc (SQLite's fuzzcheck idea).
  *   usage: fuzz_X_replay DIR|FILE...
- * Prints "ok - FILE" per input; a crash or sanitizer report fails the run.
+ * Prints one "ok - ARG: N inputs" line per argument; a crash or sanitizer report
+ * fails the run (the driver never gets to print its line).
  */
 #include <dirent.h>
 #include <stdint.h>
@@ -36,7 +37,6 @@ static int replay_file(const char *path)
 	fclose(f);
 	LLVMFuzzerTestOneInput(buf, (size_t)size);
 	free(buf);
-	printf("ok - %s\n", path);
 	return 0;
 }
 
@@ -56,9 +56,12 @@ int main(int argc, char **argv)
 		char **names = NULL;
 		size_t n = 0;
 
+		int before = files, failed_before = failures;
+
 		if (stat(argv[i], &sb) == 0 && !S_ISDIR(sb.st_mode)) {
 			failures += replay_file(argv[i]);
 			files++;
+			printf("%s - %s: 1 input\n", failures > failed_before ? "not ok" : "ok", argv[i]);
 			continue;
 		}
 		d = opendir(argv[i]);
@@ -83,6 +86,8 @@ int main(int argc, char **argv)
 			free(names[k]);
 		}
 		free(names);
+		printf("%s - %s: %d inputs replayed\n", failures > failed_before ? "not ok" : "ok", argv[i],
+		       files - before);
 	}
 	if (files == 0) {
 		printf("not ok - empty corpus\n");

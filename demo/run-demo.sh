@@ -1,0 +1,34 @@
+#!/bin/sh
+# `make run`: builds a fresh demo database from demo/*.db and runs irrd in the
+# foreground on it (Ctrl-C stops it). Usage: sh demo/run-demo.sh BUILD_DIR
+set -eu
+cd "$(dirname "$0")/.."
+build=${1:-build}
+bin=$build/bin
+dir=$build/demo
+mkdir -p "$dir"
+rm -f "$dir/routereg.db" "$dir/routereg.db-wal" "$dir/routereg.db-shm"
+cat >"$dir/demo.conf" <<CONF
+# Demo configuration written by demo/run-demo.sh; see docs/configuration.md.
+database = routereg.db
+source = JPIRR
+whois.listen = 127.0.0.1:4343
+log.level = info
+CONF
+"$bin/irrctl" -c "$dir/demo.conf" load --source JPIRR demo/jpirr.db
+"$bin/irrctl" -c "$dir/demo.conf" load --source RADB demo/radb.db
+conf=$dir/demo.conf
+cat <<TEXT
+
+Demo registry loaded into $dir/routereg.db (sources JPIRR and RADB).
+Try, in another terminal:
+  $bin/irrctl -c $conf sources
+  $bin/irrctl -c $conf show route 192.0.2.0/24AS64496
+  $bin/irrctl -c $conf show as-set AS64496:AS-CUSTOMERS
+  $bin/irrctl -c $conf show --source RADB route6 2001:db8:f000::/36AS64511
+  sqlite3 $dir/routereg.db "SELECT o.pkey FROM attr_index a JOIN objects o ON o.id = a.object_id WHERE a.attr = 'origin' AND a.value = 'AS64496'"
+The whois front end (whois -h 127.0.0.1 -p 4343, bgpq4 -h 127.0.0.1:4343) answers
+once the query server lands (issue 3). Starting irrd now; Ctrl-C stops it.
+
+TEXT
+exec "$bin/irrd" -c "$conf"
