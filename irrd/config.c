@@ -89,7 +89,7 @@ int config_parse_listen_address(const char *text, struct listen_address *out, co
 		*err = "listen address too long";
 		return -1;
 	}
-	strcpy(out->text, text); /* length checked just above */
+	memcpy(out->text, text, strlen(text) + 1);
 	if (text[0] == '[') {
 		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&out->addr;
 
