@@ -190,6 +190,19 @@ static void test_errors(void)
 	CHECK(rpsl_object_has_errors(o) && has_message(o, "\"source\" is missing"), "missing source refused");
 	rpsl_object_free(o);
 
+	/* Objects cut off part-way, as a truncated dump or mail body leaves them. */
+	o = parse("route: 192.0.2.0/24\norigin: AS", RPSL_TOLERANT);
+	CHECK(rpsl_object_has_errors(o) && has_message(o, "line 2: origin:"), "object cut inside a value refused");
+	rpsl_object_free(o);
+	o = parse("route: 192.0.2.0/24\nori", RPSL_TOLERANT);
+	CHECK(rpsl_object_has_errors(o) && has_message(o, "line 2: expected \"attribute: value\": no colon"),
+	      "object cut inside an attribute name refused");
+	rpsl_object_free(o);
+	o = parse("route: 192.0.2.0/2", RPSL_TOLERANT);
+	CHECK(rpsl_object_has_errors(o) && has_message(o, "mandatory attribute \"origin\" is missing"),
+	      "object cut after its first line refused");
+	rpsl_object_free(o);
+
 	o = parse("route : 192.0.2.0/24\n", RPSL_TOLERANT);
 	CHECK(has_message(o, "invalid character"), "space before colon refused");
 	rpsl_object_free(o);
