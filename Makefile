@@ -23,7 +23,7 @@ ifneq ($(SANITIZE),)
 OPT      := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 endif
 CFLAGS   ?=
-CFLAGS   += -std=gnu11 -g $(OPT) $(WARNINGS) -D_GNU_SOURCE -Iirrd $(PKG_CFLAGS) -MMD -MP
+CFLAGS   += -std=gnu11 -g $(OPT) $(WARNINGS) -D_GNU_SOURCE -Iirrd -Iwhois $(PKG_CFLAGS) -MMD -MP
 LDFLAGS  += $(if $(SANITIZE),-fsanitize=address$(,)undefined)
 LDLIBS   += $(PKG_LIBS) -lpthread
 , := ,
@@ -38,8 +38,14 @@ CORE_SRCS := \
 	irrd/store.c irrd/store_schema.c irrd/store_index.c irrd/store_write.c \
 	irrd/loader.c
 
+# The whois front end: event loop, query dispatch, IRRd and RIPE dialects, sets.
+WHOIS_SRCS := \
+	whois/whois_data.c whois/set_expand.c \
+	whois/whois_query.c whois/irr_query.c whois/ripe_query.c \
+	whois/whois_server.c
+
 PROGRAMS   := irrd irrctl
-irrd_SRCS   := irrd/irrd.c
+irrd_SRCS   := irrd/irrd.c $(WHOIS_SRCS)
 irrctl_SRCS := irrd/irrctl.c
 
 UNIT_TESTS := test_prefix test_asn test_rpsl test_config test_store

@@ -161,6 +161,78 @@ static int set_log_level(struct config *cfg, const char *value, const char **err
 	return 0;
 }
 
+static int parse_uint(const char *value, unsigned min, unsigned max, unsigned *out, const char **err,
+		      const char *range_message)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(value, &end, 10);
+	if (!isdigit((unsigned char)*value) || *end != '\0' || errno || v < min || v > max) {
+		*err = range_message;
+		return -1;
+	}
+	*out = (unsigned)v;
+	return 0;
+}
+
+static int set_sources_default(struct config *cfg, const char *value, const char **err)
+{
+	const char *p = value;
+
+	cfg->sources_default_count = 0;
+	while (*p) {
+		size_t n = strcspn(p, ",");
+		const char *item = p;
+		size_t len = n;
+		struct strbuf ignored;
+		int rc;
+
+		while (len > 0 && isspace((unsigned char)*item))
+			item++, len--;
+		while (len > 0 && isspace((unsigned char)item[len - 1]))
+			len--;
+		if (len == 0 || len > MAX_SOURCE_NAME_LENGTH) {
+			*err = "must be a comma-separated list of source names";
+			return -1;
+		}
+		if (cfg->sources_default_count == MAX_QUERY_SOURCES) {
+			*err = "too many sources (at most 32)";
+			return -1;
+		}
+		strbuf_init(&ignored);
+		rc = rpsl_syntax_check(SYN_SOURCE, item, len, &ignored, err);
+		strbuf_release(&ignored);
+		if (rc < 0)
+			return -1;
+		for (size_t i = 0; i < len; i++)
+			cfg->sources_default[cfg->sources_default_count][i] = (char)toupper((unsigned char)item[i]);
+		cfg->sources_default[cfg->sources_default_count][len] = '\0';
+		cfg->sources_default_count++;
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
+static int set_idle_timeout(struct config *cfg, const char *value, const char **err)
+{
+	return parse_uint(value, 1, 86400, &cfg->whois_idle_timeout, err, "must be 1 to 86400 seconds");
+}
+
+static int set_max_connections(struct config *cfg, const char *value, const char **err)
+{
+	return parse_uint(value, 1, 1000000, &cfg->whois_max_connections, err, "must be 1 to 1000000");
+}
+
+static int set_max_per_address(struct config *cfg, const char *value, const char **err)
+{
+	return parse_uint(value, 1, 1000000, &cfg->whois_max_connections_per_address, err,
+			  "must be 1 to 1000000");
+}
+
 static const struct config_key {
 	const char *name;
 	config_setter set;
@@ -170,6 +242,10 @@ static const struct config_key {
 	{ "source", set_source, NULL },
 	{ "whois.listen", set_whois_listen, "127.0.0.1:4343" },
 	{ "log.level", set_log_level, "info" },
+	{ "sources.default", set_sources_default, "" },
+	{ "whois.idle_timeout", set_idle_timeout, "30" },
+	{ "whois.max_connections", set_max_connections, "4096" },
+	{ "whois.max_connections_per_address", set_max_per_address, "64" },
 };
 
 #define CONFIG_KEY_COUNT (sizeof(config_keys) / sizeof(config_keys[0]))

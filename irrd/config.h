@@ -26,6 +26,12 @@ struct config {
 	struct listen_address whois_listen[MAX_LISTEN_ADDRESSES];
 	size_t whois_listen_count;
 	enum log_level log_level;
+	/* Default source order for queries; empty: every source, ours first. */
+	char sources_default[MAX_QUERY_SOURCES][MAX_SOURCE_NAME_LENGTH + 1];
+	size_t sources_default_count;
+	unsigned whois_idle_timeout;          /* seconds */
+	unsigned whois_max_connections;
+	unsigned whois_max_connections_per_address;
 };
 
 /* Loads and validates a file. Returns 0, or -1 with *err (caller frees). Free with config_free. */

@@ -1,26 +1,21 @@
 /*
  * irrd: the registry daemon. Runs in the foreground until SIGTERM/SIGINT, logging to
- * stderr (systemd and `make run` collect it). Today it opens and migrates the store;
- * the whois listener, NRTM and timers attach here as their issues land.
+ * stderr (systemd and `make run` collect it). It opens and migrates the store and
+ * runs the whois server's event loop; NRTM and timers attach here as they land.
  */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include "config.h"
 #include "log.h"
 #include "store.h"
 #include "version.h"
-
-static volatile sig_atomic_t stop_signal;
-
-static void on_stop(int sig)
-{
-	stop_signal = sig;
-}
+#include "whois_server.h"
 
 static void usage(FILE *out)
 {
@@ -33,8 +28,11 @@ int main(int argc, char **argv)
 	struct config *cfg = NULL;
 	struct store *st = NULL;
 	struct store_source_info info;
-	struct sigaction sa;
-	sigset_t block, old;
+	struct whois_context ctx;
+	struct whois_server *whois = NULL;
+	struct signalfd_siginfo si;
+	sigset_t block;
+	int stop_fd = -1;
 	char *err = NULL;
 	int c, rc = EXIT_FAILURE;
 
@@ -81,22 +79,34 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
+	/* SIGTERM/SIGINT arrive through a signalfd the event loop watches. */
 	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&block);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGINT);
-	sigprocmask(SIG_BLOCK, &block, &old);
+	sigprocmask(SIG_BLOCK, &block, NULL);
+	stop_fd = signalfd(-1, &block, SFD_CLOEXEC);
+	if (stop_fd < 0) {
+		log_error("signalfd: %s", strerror(errno));
+		goto out;
+	}
+	ctx.st = st;
+	ctx.cfg = cfg;
+	whois = whois_server_new(&ctx, &err);
+	if (whois == NULL) {
+		log_error("%s", err);
+		goto out;
+	}
 	log_info("routereg %s ready (database %s, pid %d)", ROUTEREG_VERSION, cfg->database, (int)getpid());
-	while (!stop_signal)
-		sigsuspend(&old);
-	log_info("received %s, shutting down", strsignal(stop_signal));
+	if (whois_server_run(whois, stop_fd) < 0)
+		goto out;
+	if (read(stop_fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+		log_info("received %s, shutting down", strsignal((int)si.ssi_signo));
 	rc = EXIT_SUCCESS;
 out:
+	whois_server_free(whois);
+	if (stop_fd >= 0)
+		close(stop_fd);
 	free(err);
 	store_close(st);
 	config_free(cfg);

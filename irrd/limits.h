@@ -25,4 +25,18 @@
 /* Length of a source name (RADB, JPIRR, RIPE-NONAUTH ...). */
 #define MAX_SOURCE_NAME_LENGTH 32
 
+/* whois: one query line; longer lines are answered with an error and the connection closed. */
+#define MAX_QUERY_LENGTH       (16 * 1024)
+/* whois: sources named in one !s / -s list. */
+#define MAX_QUERY_SOURCES      32
+/* whois: output queued for one client before we stop reading its further queries. */
+#define MAX_PENDING_OUTPUT     (8 * 1024 * 1024)
+/* whois: objects in one answer (a more-specific search of 0.0.0.0/0 would be the whole registry). */
+#define MAX_QUERY_OBJECTS      (100 * 1000)
+/* Set expansion: nesting depth, and distinct members in one answer (ASNs or prefixes). */
+#define MAX_SET_DEPTH          32
+#define MAX_SET_MEMBERS        (2 * 1000 * 1000)
+/* Sets visited in one expansion (bounds the work of a pathological nesting). */
+#define MAX_SETS_VISITED       (200 * 1000)
+
 #endif

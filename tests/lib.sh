@@ -42,3 +42,25 @@ write_config() {
 count_objects() {
 	sqlite3 "$1" "SELECT count(*) FROM objects o JOIN sources s ON s.id = o.source_id WHERE s.name = '$2'"
 }
+
+# start_irrd CONF LOG: starts irrd in the background, waits until it is ready and
+# sets IRRD_PID and PORT (the first whois listener's port, from the log; configs
+# in tests use port 0 so the kernel picks a free one).
+start_irrd() {
+	"$BIN/irrd" -c "$1" >"$2" 2>&1 &
+	IRRD_PID=$!
+	PIDS="$PIDS $IRRD_PID"
+	i=0
+	while ! grep -q "ready" "$2" 2>/dev/null && [ $i -lt 200 ]; do
+		kill -0 $IRRD_PID 2>/dev/null || break
+		sleep 0.05
+		i=$((i + 1))
+	done
+	PORT=$(sed -n 's/.*whois: listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$2" | head -n 1)
+	[ -n "$PORT" ]
+}
+
+# whois_raw 'BYTES' : sends BYTES (printf format) to the server and prints the raw answer.
+whois_raw() {
+	bash -c 'exec 3<>/dev/tcp/127.0.0.1/'"$PORT"' || exit 1; printf "$1" >&3; timeout 10 cat <&3' _ "$1"
+}

@@ -14,7 +14,7 @@ check "unknown key named" contains "$WORK/out" "unknown.conf:3: mystery: unknown
 "$BIN/irrd" -c "$WORK/missing.conf" >"$WORK/out" 2>&1
 check "missing config file: non-zero exit" test $? -ne 0
 
-write_config "$WORK/irr.conf" "$WORK/irr.db" JPIRR
+write_config "$WORK/irr.conf" "$WORK/irr.db" JPIRR "whois.listen = 127.0.0.1:0"
 "$BIN/irrctl" -c "$WORK/irr.conf" load --source JPIRR demo/jpirr.db >/dev/null 2>&1
 for sig in TERM INT; do
 	"$BIN/irrd" -c "$WORK/irr.conf" >"$WORK/irrd.log" 2>&1 &

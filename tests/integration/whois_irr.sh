@@ -1,0 +1,81 @@
+# IRRd-style ! commands, byte for byte: A<n>/C/D/F framing (n counts bytes, so
+# multi-byte UTF-8 matters), pipelining in request order, !! without reply, the !a
+# probe, sources, errors. Expected bytes are written from the fixture objects.
+. tests/lib.sh
+
+DB=$WORK/irr.db
+write_config "$WORK/irr.conf" "$DB" JPIRR "whois.listen = 127.0.0.1:0"
+"$BIN/irrctl" -c "$WORK/irr.conf" load --source JPIRR demo/jpirr.db >/dev/null 2>&1
+"$BIN/irrctl" -c "$WORK/irr.conf" load --source RADB demo/radb.db >/dev/null 2>&1
+"$BIN/irrctl" -c "$WORK/irr.conf" load --source UTF tests/fixtures/utf8.db >/dev/null 2>&1
+check "irrd starts on a free port" start_irrd "$WORK/irr.conf" "$WORK/irrd.log"
+
+# expect NAME QUERY-BYTES EXPECTED-BYTES (both printf formats)
+expect() {
+	whois_raw "$2" >"$WORK/got"
+	printf "$3" >"$WORK/want"
+	if cmp -s "$WORK/got" "$WORK/want"; then
+		ok "$1"
+	else
+		not_ok "$1"
+		echo "# want: $(od -c "$WORK/want" | head -n 6)"
+		echo "# got:  $(od -c "$WORK/got" | head -n 6)"
+	fi
+}
+
+expect "!! gets no reply; !q closes" '!!\n!q\n' ''
+expect "!a probe answer (bgpq4 checks it)" '!a\n' 'F Missing required set name for A query\n'
+expect "!n answers C" '!!\n!nbgpq4 1.9\n!q\n' 'C\n'
+expect "!v" '!v\n' 'A15\nroutereg 0.1.0\nC\n'
+expect "!s-lc lists the default sources, ours first" '!s-lc\n' 'A15\nJPIRR,RADB,UTF\nC\n'
+expect "!s sets sources for the connection" '!!\n!sradb\n!s-lc\n!q\n' 'C\nA5\nRADB\nC\n'
+expect "!s with an unknown source fails" '!sNOPE\n' 'F Unknown source NOPE\n'
+expect "!s-* selects all sources" '!!\n!sRADB\n!s-*\n!s-lc\n!q\n' 'C\nC\nA15\nJPIRR,RADB,UTF\nC\n'
+expect "!g with lower-case 'as' (bgpq4 style)" '!gas64496\n' 'A29\n192.0.2.0/24 198.51.100.0/25\nC\n'
+expect "!g asplain without AS and asdot" '!!\n!g64496\n!gAS0.64496\n!q\n' \
+	'A29\n192.0.2.0/24 198.51.100.0/25\nC\nA29\n192.0.2.0/24 198.51.100.0/25\nC\n'
+expect "!6" '!6AS64496\n' 'A19\n2001:db8:1000::/36\nC\n'
+expect "!g with no routes answers D" '!gAS64999\n' 'D\n'
+expect "!g with a bad AS number fails" '!gASX\n' 'F Invalid AS number ASX\n'
+expect "!i direct members" '!iAS-EXAMPLE\n' 'A37\nAS64496 AS65536 AS64496:AS-CUSTOMERS\nC\n'
+expect "!i,1 recursive, cycle broken" '!iAS-EXAMPLE,1\n' 'A24\nAS64496 AS65536 AS65537\nC\n'
+expect "!i,1 members by reference (mbrs-by-ref/member-of)" '!iAS-EXAMPLE-ALL,1\n' 'A16\nAS64496 AS64497\nC\n'
+expect "!i,1 route-set keeps range operators" '!iRS-EXAMPLE,1\n' \
+	'A90\n192.0.2.0/24 192.0.2.0/24^+ 198.51.100.0/24^24-25 2001:db8:1000::/36 2001:db8:1000::/36^+\nC\n'
+expect "!i unknown set answers D" '!iAS-NOPE,1\n' 'D\n'
+expect "!a4 prefixes of an as-set's origins" '!a4AS-EXAMPLE\n' 'A44\n192.0.2.0/24 192.0.2.128/25 198.51.100.0/25\nC\n'
+expect "!a6" '!a6AS-EXAMPLE\n' 'A38\n2001:db8:1000::/36 2001:db8:1200::/40\nC\n'
+expect "!r exact, origins only" '!r192.0.2.0/24,o\n' 'A16\nAS64496 AS64511\nC\n'
+expect "!r with a bad prefix fails" '!r192.0.2.1/24\n' 'F Invalid prefix 192.0.2.1/24\n'
+expect "!j serial status of two sources" '!jJPIRR,RADB\n' 'A23\nJPIRR:N:0-1\nRADB:N:0-1\nC\n'
+expect "unknown command" '!x\n' 'F Unrecognized command: !x\n'
+expect "!t sets the timeout" '!!\n!t60\n!t0\n!q\n' 'C\nF Invalid timeout: use !t<seconds>, 1 to 86400\n'
+
+# !m with multi-byte UTF-8: n is the byte count of the object text.
+cat >"$WORK/route.txt" <<'RPSL'
+route:          203.0.113.0/24
+descr:          Übertragung – ネットワーク
+origin:         AS64500
+mnt-by:         MAINT-UTF8
+source:         UTF
+RPSL
+n=$(wc -c <"$WORK/route.txt")
+{ printf 'A%d\n' "$n"; cat "$WORK/route.txt"; printf 'C\n'; } >"$WORK/want"
+whois_raw '!mroute,203.0.113.0/24AS64500\n' >"$WORK/got"
+check "!m frames a UTF-8 object by its byte length ($n bytes, more than its characters)" cmp -s "$WORK/got" "$WORK/want"
+whois_raw '!mmntner,MAINT-UTF8\n' >"$WORK/got"
+check "!m filters password hashes" contains "$WORK/got" "auth:           BCRYPT-PW # Filtered"
+check "!m never prints the hash" test "$(grep -c 'Q0RnRm9v' "$WORK/got")" -eq 0
+
+# Pipelining: many queries in one write, answers in request order.
+whois_raw '!!\n!gAS64497\n!6AS64497\n!gAS64496\n!iAS-SAMPLE\n!q\n' >"$WORK/got"
+printf 'A16\n198.51.100.0/24\nC\nD\nA29\n192.0.2.0/24 198.51.100.0/25\nC\nA8\nAS64497\nC\n' >"$WORK/want"
+check "pipelined queries answered in request order" cmp -s "$WORK/got" "$WORK/want"
+
+# Without !! the connection closes after one answer.
+whois_raw '!gAS64497\n!gAS64496\n' >"$WORK/got"
+check "one-shot connection answers the first command only" cmp -s "$WORK/got" /dev/stdin <<'X'
+A16
+198.51.100.0/24
+C
+X

@@ -1,0 +1,585 @@
+/*
+ * IRRd-style '!' commands with the exact framing bgpq4 and bgpq3 depend on
+ * (../shared/docs/PROTOCOLS.md): data as "A<n>\n<data>\nC\n" with n = bytes of data
+ * + 1, "C\n" for success without data, "D\n" for nothing found, "F <message>\n" for
+ * errors. Each answer is appended whole to the connection's output.
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "asn.h"
+#include "set_expand.h"
+#include "version.h"
+#include "whois_query.h"
+#include "xalloc.h"
+
+static void answer_data(struct strbuf *out, const char *data, size_t len)
+{
+	if (len == 0) {
+		strbuf_append_str(out, "D\n");
+		return;
+	}
+	strbuf_printf(out, "A%zu\n", len + 1);
+	strbuf_append(out, data, len);
+	strbuf_append_str(out, "\nC\n");
+}
+
+static void answer_ok(struct strbuf *out)
+{
+	strbuf_append_str(out, "C\n");
+}
+
+static void answer_none(struct strbuf *out)
+{
+	strbuf_append_str(out, "D\n");
+}
+
+/* "F <message>\n"; the message is cleaned of control characters (it may quote the client). */
+static void answer_error(struct strbuf *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void answer_error(struct strbuf *out, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	strbuf_append_str(out, "F ");
+	for (size_t i = 0; msg[i] != '\0'; i++) {
+		unsigned char c = (unsigned char)msg[i];
+		strbuf_append_char(out, c < 0x20 || c == 0x7f ? '?' : (char)c);
+	}
+	strbuf_append_char(out, '\n');
+}
+
+/* Drops the trailing newline of a data buffer before framing. */
+static void answer_buffer(struct strbuf *out, struct strbuf *data)
+{
+	while (data->len > 0 && (data->data[data->len - 1] == '\n' || data->data[data->len - 1] == ' '))
+		data->len--;
+	answer_data(out, data->data, data->len);
+}
+
+static bool sources_or_fail(const struct whois_context *ctx, const struct whois_session *s,
+			    struct whois_sources *srcs, struct strbuf *out)
+{
+	if (whois_session_sources(ctx, s, srcs) < 0) {
+		answer_error(out, "internal error reading sources");
+		return false;
+	}
+	return true;
+}
+
+static void cmd_sources(const struct whois_context *ctx, struct whois_session *s, const char *arg,
+			struct strbuf *out)
+{
+	struct whois_sources srcs;
+	struct strbuf data;
+
+	if (strcmp(arg, "-lc") == 0) {
+		if (!sources_or_fail(ctx, s, &srcs, out))
+			return;
+		strbuf_init(&data);
+		for (size_t i = 0; i < srcs.count; i++)
+			strbuf_printf(&data, "%s%s", i ? "," : "", srcs.items[i].name);
+		answer_data(out, data.data, data.len);
+		strbuf_release(&data);
+		return;
+	}
+	if (strcmp(arg, "-*") == 0) {
+		if (whois_data_all_sources(ctx->st, ctx->cfg->source, &srcs) < 0) {
+			answer_error(out, "internal error reading sources");
+			return;
+		}
+		for (size_t i = 0; i < srcs.count; i++)
+			memcpy(s->sources[i], srcs.items[i].name, sizeof(s->sources[i]));
+		s->source_count = srcs.count;
+		s->sources_set = true;
+		answer_ok(out);
+		return;
+	}
+	{
+		char names[MAX_QUERY_SOURCES][MAX_SOURCE_NAME_LENGTH + 1];
+		size_t count = 0;
+		const char *p = arg;
+
+		while (*p) {
+			size_t n = strcspn(p, ",");
+			struct whois_source src;
+			char name[MAX_SOURCE_NAME_LENGTH + 1];
+
+			if (n == 0 || n > MAX_SOURCE_NAME_LENGTH || count == MAX_QUERY_SOURCES) {
+				answer_error(out, "Invalid source list");
+				return;
+			}
+			for (size_t i = 0; i < n; i++)
+				name[i] = (char)toupper((unsigned char)p[i]);
+			name[n] = '\0';
+			if (whois_data_source(ctx->st, name, &src) != 1) {
+				answer_error(out, "Unknown source %s", name);
+				return;
+			}
+			memcpy(names[count++], name, n + 1);
+			p += n;
+			if (*p == ',')
+				p++;
+		}
+		if (count == 0) {
+			answer_error(out, "Missing source list");
+			return;
+		}
+		memcpy(s->sources, names, sizeof(names[0]) * count);
+		s->source_count = count;
+		s->sources_set = true;
+		answer_ok(out);
+	}
+}
+
+/* !g / !6: distinct prefixes of route / route6 objects with this origin. */
+static void cmd_origin(const struct whois_context *ctx, struct whois_session *s, const char *arg, uint8_t family,
+		       struct strbuf *out)
+{
+	struct whois_sources srcs;
+	struct prefix_vec v = { 0 };
+	struct strbuf data;
+	uint32_t asn;
+	const char *err;
+
+	if (asn_parse(arg, strlen(arg), false, &asn, &err) < 0) {
+		answer_error(out, "Invalid AS number %s", arg);
+		return;
+	}
+	if (!sources_or_fail(ctx, s, &srcs, out))
+		return;
+	for (size_t i = 0; i < srcs.count; i++) {
+		if (whois_data_origin_prefixes(ctx->st, &srcs.items[i], asn, family, &v) < 0) {
+			answer_error(out, "internal error reading routes");
+			prefix_vec_release(&v);
+			return;
+		}
+	}
+	prefix_vec_sort_unique(&v);
+	strbuf_init(&data);
+	for (size_t i = 0; i < v.count; i++) {
+		char buf[PREFIX_STRLEN];
+
+		prefix_format(&v.items[i], buf);
+		strbuf_printf(&data, "%s%s", i ? " " : "", buf);
+	}
+	answer_data(out, data.data, data.len);
+	strbuf_release(&data);
+	prefix_vec_release(&v);
+}
+
+/* !i<set>[,1] */
+static void cmd_set(const struct whois_context *ctx, struct whois_session *s, const char *arg, struct strbuf *out)
+{
+	struct whois_sources srcs;
+	struct set_result r;
+	struct strbuf data;
+	char name[MAX_PRIMARY_KEY_LENGTH];
+	const char *comma = strchr(arg, ',');
+	size_t n = comma ? (size_t)(comma - arg) : strlen(arg);
+	bool recursive = comma != NULL && strcmp(comma + 1, "1") == 0;
+	char *err = NULL;
+
+	if (n == 0) {
+		answer_error(out, "Missing required set name for i query");
+		return;
+	}
+	if (n >= sizeof(name) || (comma != NULL && !recursive)) {
+		answer_error(out, "Invalid set query %s", arg);
+		return;
+	}
+	memcpy(name, arg, n);
+	name[n] = '\0';
+	if (!sources_or_fail(ctx, s, &srcs, out))
+		return;
+	if (set_expand(ctx->st, &srcs, name, recursive, &r, &err) < 0) {
+		answer_error(out, "%s", err);
+		free(err);
+		return;
+	}
+	if (!r.found) {
+		answer_none(out);
+		set_result_release(&r);
+		return;
+	}
+	strbuf_init(&data);
+	if (!recursive) {
+		for (size_t i = 0; i < r.member_count; i++)
+			strbuf_printf(&data, "%s%s", i ? " " : "", r.members[i]);
+	} else if (r.is_route_set) {
+		for (size_t i = 0; i < r.prefix_count; i++) {
+			if (i)
+				strbuf_append_char(&data, ' ');
+			set_prefix_format(&r.prefixes[i], &data);
+		}
+	} else {
+		for (size_t i = 0; i < r.asn_count; i++)
+			strbuf_printf(&data, "%sAS%u", i ? " " : "", r.asns[i]);
+	}
+	/* A set that exists but is empty answers C: the key was found. */
+	if (data.len == 0)
+		answer_ok(out);
+	else
+		answer_data(out, data.data, data.len);
+	strbuf_release(&data);
+	set_result_release(&r);
+}
+
+/* !a[4|6]<as-set>: prefixes of the routes originated by the set's ASNs. */
+static void cmd_as_set_prefixes(const struct whois_context *ctx, struct whois_session *s, const char *arg,
+				struct strbuf *out)
+{
+	uint8_t family = 0;
+	struct whois_sources srcs;
+	struct set_result r;
+	struct prefix_vec v = { 0 };
+	struct strbuf data;
+	char *err = NULL;
+
+	if (arg[0] == '4' || arg[0] == '6') {
+		family = arg[0] == '4' ? 4 : 6;
+		arg++;
+	}
+	if (*arg == '\0') {
+		answer_error(out, "Missing required set name for A query");
+		return;
+	}
+	if (!sources_or_fail(ctx, s, &srcs, out))
+		return;
+	if (set_expand(ctx->st, &srcs, arg, true, &r, &err) < 0) {
+		answer_error(out, "%s", err);
+		free(err);
+		return;
+	}
+	if (!r.found || r.is_route_set) {
+		answer_none(out);
+		set_result_release(&r);
+		return;
+	}
+	for (size_t i = 0; i < r.asn_count; i++) {
+		for (size_t k = 0; k < srcs.count; k++) {
+			if (whois_data_origin_prefixes(ctx->st, &srcs.items[k], r.asns[i], family, &v) < 0) {
+				answer_error(out, "internal error reading routes");
+				goto out;
+			}
+		}
+		if (v.count > MAX_SET_MEMBERS) {
+			answer_error(out, "set has more than 2,000,000 route prefixes");
+			goto out;
+		}
+	}
+	prefix_vec_sort_unique(&v);
+	strbuf_init(&data);
+	for (size_t i = 0; i < v.count; i++) {
+		char buf[PREFIX_STRLEN];
+
+		prefix_format(&v.items[i], buf);
+		strbuf_printf(&data, "%s%s", i ? " " : "", buf);
+	}
+	if (data.len == 0)
+		answer_ok(out);
+	else
+		answer_data(out, data.data, data.len);
+	strbuf_release(&data);
+out:
+	prefix_vec_release(&v);
+	set_result_release(&r);
+}
+
+static void append_objects(struct strbuf *data, const struct whois_objects *objs)
+{
+	for (size_t i = 0; i < objs->count; i++) {
+		if (data->len > 0)
+			strbuf_append_char(data, '\n');
+		whois_append_filtered(data, objs->items[i].text);
+	}
+}
+
+/* !m<class>,<key>: the object from the first source that has it. */
+static void cmd_match(const struct whois_context *ctx, struct whois_session *s, const char *arg, struct strbuf *out)
+{
+	const char *comma = strchr(arg, ',');
+	char cls[32];
+	struct whois_sources srcs;
+	struct whois_objects objs;
+	struct strbuf data;
+	size_t n;
+
+	if (comma == NULL || comma == arg || (n = (size_t)(comma - arg)) >= sizeof(cls) || comma[1] == '\0') {
+		answer_error(out, "Invalid syntax: use !m<object-class>,<primary-key>");
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		cls[i] = (char)tolower((unsigned char)arg[i]);
+	cls[n] = '\0';
+	if (rpsl_schema_class(cls, n) == NULL) {
+		answer_error(out, "Unknown object class %s", cls);
+		return;
+	}
+	if (!sources_or_fail(ctx, s, &srcs, out))
+		return;
+	whois_objects_init(&objs);
+	for (size_t i = 0; i < srcs.count && objs.count == 0; i++)
+		whois_data_by_key(ctx->st, &srcs.items[i], cls, comma + 1, &objs);
+	strbuf_init(&data);
+	append_objects(&data, &objs);
+	answer_buffer(out, &data);
+	strbuf_release(&data);
+	whois_objects_release(&objs);
+}
+
+/* !o<mntner>: every object maintained by it. */
+static void cmd_maintained(const struct whois_context *ctx, struct whois_session *s, const char *arg,
+			   struct strbuf *out)
+{
+	struct whois_sources srcs;
+	struct whois_objects objs;
+	struct strbuf data;
+
+	if (*arg == '\0') {
+		answer_error(out, "Missing maintainer name");
+		return;
+	}
+	if (!sources_or_fail(ctx, s, &srcs, out))
+		return;
+	whois_objects_init(&objs);
+	for (size_t i = 0; i < srcs.count; i++)
+		whois_data_by_attr(ctx->st, &srcs.items[i], "mnt-by", arg, NULL, &objs);
+	if (objs.truncated) {
+		answer_error(out, "Too many objects (more than 100,000)");
+	} else {
+		strbuf_init(&data);
+		append_objects(&data, &objs);
+		answer_buffer(out, &data);
+		strbuf_release(&data);
+	}
+	whois_objects_release(&objs);
+}
+
+/* !r<prefix>[,o|l|L|M] over route and route6 objects. */
+static void cmd_route_search(const struct whois_context *ctx, struct whois_session *s, const char *arg,
+			     struct strbuf *out)
+{
+	const char *comma = strchr(arg, ',');
+	size_t n = comma ? (size_t)(comma - arg) : strlen(arg);
+	char option = comma ? comma[1] : '\0';
+	enum whois_match match = MATCH_EXACT;
+	bool origins_only = false;
+	struct whois_sources srcs;
+	struct whois_objects objs;
+	struct strbuf data;
+	struct prefix p;
+	const char *err;
+
+	if (prefix_parse(arg, n, 0, &p, &err) < 0) {
+		answer_error(out, "Invalid prefix %s", arg);
+		return;
+	}
+	if (comma != NULL && (comma[1] == '\0' || comma[2] != '\0')) {
+		answer_error(out, "Invalid option: use one of o, l, L, M after the comma");
+		return;
+	}
+	switch (option) {
+	case '\0':
+		break;
+	case 'o':
+		origins_only = true;
+		break;
+	case 'l':
+		match = MATCH_LESS_ONE;
+		break;
+	case 'L':
+		match = MATCH_LESS_ALL_INCL_EXACT;
+		break;
+	case 'M':
+		match = MATCH_MORE_ALL;
+		break;
+	default:
+		answer_error(out, "Invalid option: use one of o, l, L, M after the comma");
+		return;
+	}
+	if (!sources_or_fail(ctx, s, &srcs, out))
+		return;
+	whois_objects_init(&objs);
+	for (size_t i = 0; i < srcs.count; i++)
+		whois_data_by_prefix(ctx->st, &srcs.items[i], &p, match, p.family == 4 ? "route" : "route6", &objs);
+	strbuf_init(&data);
+	if (objs.truncated) {
+		answer_error(out, "Too many objects (more than 100,000)");
+	} else if (origins_only) {
+		uint32_t *asns = calloc(objs.count + 1, sizeof(*asns));
+		size_t count = 0;
+
+		for (size_t i = 0; i < objs.count; i++) {
+			const char *as = strrchr(objs.items[i].pkey, 'A');
+			uint32_t asn;
+
+			if (as != NULL && asn_parse(as, strlen(as), true, &asn, &err) == 0) {
+				bool dup = false;
+				for (size_t k = 0; k < count && !dup; k++)
+					dup = asns[k] == asn;
+				if (!dup)
+					asns[count++] = asn;
+			}
+		}
+		for (size_t i = 0; i < count; i++)
+			strbuf_printf(&data, "%sAS%u", i ? " " : "", asns[i]);
+		free(asns);
+		answer_buffer(out, &data);
+	} else {
+		append_objects(&data, &objs);
+		answer_buffer(out, &data);
+	}
+	strbuf_release(&data);
+	whois_objects_release(&objs);
+}
+
+/* !j<source> / !j-*: serial status "SOURCE:Y|N:first-last". */
+static void cmd_serials(const struct whois_context *ctx, const char *arg, struct strbuf *out)
+{
+	struct whois_sources srcs;
+	struct strbuf data;
+
+	if (strcmp(arg, "-*") == 0) {
+		if (whois_data_all_sources(ctx->st, ctx->cfg->source, &srcs) < 0) {
+			answer_error(out, "internal error reading sources");
+			return;
+		}
+	} else {
+		srcs.count = 0;
+		for (const char *p = arg; *p;) {
+			size_t n = strcspn(p, ",");
+			char name[MAX_SOURCE_NAME_LENGTH + 1];
+
+			if (n == 0 || n > MAX_SOURCE_NAME_LENGTH || srcs.count == MAX_QUERY_SOURCES) {
+				answer_error(out, "Invalid source list");
+				return;
+			}
+			for (size_t i = 0; i < n; i++)
+				name[i] = (char)toupper((unsigned char)p[i]);
+			name[n] = '\0';
+			if (whois_data_source(ctx->st, name, &srcs.items[srcs.count]) != 1) {
+				answer_error(out, "Unknown source %s", name);
+				return;
+			}
+			srcs.count++;
+			p += n + (p[n] == ',');
+		}
+	}
+	strbuf_init(&data);
+	for (size_t i = 0; i < srcs.count; i++) {
+		struct store_source_info info;
+		char *err = NULL;
+
+		if (store_source_get(ctx->st, srcs.items[i].name, &info, &err) != 1) {
+			free(err);
+			continue;
+		}
+		if (info.serial_oldest > 0)
+			strbuf_printf(&data, "%s%s:Y:%lld-%lld", i ? "\n" : "", info.name, (long long)info.serial_oldest,
+				      (long long)info.serial_newest);
+		else
+			strbuf_printf(&data, "%s%s:N:0-%lld", i ? "\n" : "", info.name, (long long)info.serial_newest);
+	}
+	answer_data(out, data.data, data.len);
+	strbuf_release(&data);
+}
+
+static void dispatch(const struct whois_context *ctx, struct whois_session *s, char cmd, const char *arg,
+		     struct strbuf *out);
+
+void irr_query(const struct whois_context *ctx, struct whois_session *s, const char *line, size_t len,
+	       struct strbuf *out)
+{
+	char *arg;
+
+	if (len < 2) {
+		answer_error(out, "Missing command");
+		return;
+	}
+	if (memchr(line, '\0', len) != NULL) {
+		answer_error(out, "Query contains a NUL byte");
+		return;
+	}
+	arg = xstrndup(line + 2, len - 2);
+	dispatch(ctx, s, line[1], arg, out);
+	free(arg);
+}
+
+static void dispatch(const struct whois_context *ctx, struct whois_session *s, char cmd, const char *arg,
+		     struct strbuf *out)
+{
+	switch (cmd) {
+	case '!':
+		s->multi = true; /* no reply: bgpq4 does not read one */
+		return;
+	case 'q':
+		s->close = true;
+		return;
+	case 't': {
+		char *end;
+		long t = strtol(arg, &end, 10);
+
+		if (!isdigit((unsigned char)arg[0]) || *end != '\0' || t < 1 || t > 86400) {
+			answer_error(out, "Invalid timeout: use !t<seconds>, 1 to 86400");
+			return;
+		}
+		s->timeout = (unsigned)t;
+		answer_ok(out);
+		return;
+	}
+	case 'v': {
+		char version[64];
+		int n = snprintf(version, sizeof(version), "routereg %s", ROUTEREG_VERSION);
+
+		answer_data(out, version, (size_t)n);
+		return;
+	}
+	case 'n': {
+		size_t n = strnlen(arg, sizeof(s->agent) - 1);
+
+		memcpy(s->agent, arg, n);
+		s->agent[n] = '\0';
+		answer_ok(out);
+		return;
+	}
+	case 's':
+		cmd_sources(ctx, s, arg, out);
+		return;
+	case 'a':
+		cmd_as_set_prefixes(ctx, s, arg, out);
+		return;
+	case 'g':
+		cmd_origin(ctx, s, arg, 4, out);
+		return;
+	case '6':
+		cmd_origin(ctx, s, arg, 6, out);
+		return;
+	case 'i':
+		cmd_set(ctx, s, arg, out);
+		return;
+	case 'm':
+		cmd_match(ctx, s, arg, out);
+		return;
+	case 'o':
+		cmd_maintained(ctx, s, arg, out);
+		return;
+	case 'r':
+		cmd_route_search(ctx, s, arg, out);
+		return;
+	case 'j':
+		cmd_serials(ctx, arg, out);
+		return;
+	default:
+		answer_error(out, "Unrecognized command: !%c", cmd);
+		return;
+	}
+}

@@ -1,0 +1,462 @@
+/*
+ * RIPE-style queries: "[flags] [search key]". Objects are printed as stored (names
+ * padded to 16 columns), each followed by one blank line; nothing found prints
+ * "%  No entries found for the selected source(s)."; errors are "%% ERROR: <message>".
+ * Contact objects named by admin-c/tech-c/zone-c are appended unless -r (RIPE DB).
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "asn.h"
+#include "rpsl_parse.h"
+#include "rpsl_schema.h"
+#include "set_expand.h"
+#include "version.h"
+#include "whois_query.h"
+#include "xalloc.h"
+
+#define NO_ENTRIES "%  No entries found for the selected source(s).\n\n"
+
+struct ripe_request {
+	bool no_recursion;     /* -r */
+	bool brief;            /* -B: no filtering of contact data (we never hide more than hashes) */
+	bool no_grouping;      /* -G */
+	bool primary_keys;     /* -K */
+	bool fast_raw;         /* -F */
+	enum whois_match match;
+	bool match_set;        /* one of -x -l -L -M given */
+	bool classes[RPSL_CLASS_COUNT];
+	bool class_filter;     /* -T given */
+	const char *inverse;   /* -i attribute */
+	const char *template;  /* -t class */
+	const char *key;       /* the search key, NULL when only flags */
+};
+
+/* "%% ERROR: <message>" and the blank line that ends every answer; control characters cleaned. */
+static void ripe_error(struct strbuf *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void ripe_error(struct strbuf *out, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	strbuf_append_str(out, "%% ERROR: ");
+	for (size_t i = 0; msg[i] != '\0'; i++) {
+		unsigned char c = (unsigned char)msg[i];
+		strbuf_append_char(out, c < 0x20 || c == 0x7f ? '?' : (char)c);
+	}
+	strbuf_append_str(out, "\n\n");
+}
+
+/* Splits the query into whitespace-separated words (in a copy owned by the caller). */
+static size_t split_words(char *q, char **words, size_t max)
+{
+	size_t n = 0;
+
+	while (*q && n < max) {
+		while (*q == ' ' || *q == '\t')
+			*q++ = '\0';
+		if (*q == '\0')
+			break;
+		words[n++] = q;
+		while (*q && *q != ' ' && *q != '\t')
+			q++;
+	}
+	return n;
+}
+
+static bool parse_classes(struct ripe_request *req, const char *list, struct strbuf *out)
+{
+	const char *p = list;
+
+	req->class_filter = true;
+	while (*p) {
+		size_t n = strcspn(p, ",");
+		const struct rpsl_class *cls = rpsl_schema_class(p, n);
+
+		if (cls == NULL) {
+			char name[64];
+
+			snprintf(name, sizeof(name), "%.*s", (int)(n < 60 ? n : 60), p);
+			ripe_error(out, "unknown object type %s", name);
+			return false;
+		}
+		req->classes[cls->id] = true;
+		p += n + (p[n] == ',');
+	}
+	return true;
+}
+
+static bool set_sources(const struct whois_context *ctx, struct whois_session *s, const char *list,
+			struct strbuf *out)
+{
+	char names[MAX_QUERY_SOURCES][MAX_SOURCE_NAME_LENGTH + 1];
+	size_t count = 0;
+
+	for (const char *p = list; *p;) {
+		size_t n = strcspn(p, ",");
+		struct whois_source src;
+
+		if (n == 0 || n > MAX_SOURCE_NAME_LENGTH || count == MAX_QUERY_SOURCES) {
+			ripe_error(out, "invalid source list");
+			return false;
+		}
+		for (size_t i = 0; i < n; i++)
+			names[count][i] = (char)toupper((unsigned char)p[i]);
+		names[count][n] = '\0';
+		if (whois_data_source(ctx->st, names[count], &src) != 1) {
+			ripe_error(out, "unknown source %s", names[count]);
+			return false;
+		}
+		count++;
+		p += n + (p[n] == ',');
+	}
+	memcpy(s->sources, names, sizeof(names[0]) * count);
+	s->source_count = count;
+	s->sources_set = true;
+	return true;
+}
+
+static void print_template(const char *name, struct strbuf *out)
+{
+	const struct rpsl_class *cls = rpsl_schema_class(name, strlen(name));
+
+	if (cls == NULL) {
+		ripe_error(out, "unknown object type %s", name);
+		return;
+	}
+	for (size_t i = 0; i < cls->attr_count; i++) {
+		const struct rpsl_attr_def *d = &cls->attrs[i];
+		size_t n = strlen(d->name) + 1;
+
+		strbuf_printf(out, "%s:", d->name);
+		strbuf_append_repeat(out, ' ', n < 16 ? 16 - n : 1);
+		strbuf_printf(out, "[%s] [%s] [%s]\n", d->flags & ATTR_MANDATORY ? "mandatory" : "optional",
+			      d->flags & ATTR_MULTIPLE ? "multiple" : "single",
+			      d->flags & ATTR_PRIMARY_KEY  ? "primary/look-up key"
+			      : d->flags & ATTR_LOOKUP_KEY ? "inverse key"
+							   : "");
+	}
+	strbuf_append_char(out, '\n');
+}
+
+static bool class_wanted(const struct ripe_request *req, const char *cls)
+{
+	const struct rpsl_class *c;
+
+	if (!req->class_filter)
+		return true;
+	c = rpsl_schema_class(cls, strlen(cls));
+	return c != NULL && req->classes[c->id];
+}
+
+/* Runs the lookups a search key implies; results go to objs in source order. */
+static void lookup(const struct whois_context *ctx, const struct whois_sources *srcs, const struct ripe_request *req,
+		   struct whois_objects *objs)
+{
+	const char *key = req->key, *err;
+	struct prefix p;
+	uint32_t asn;
+
+	for (size_t s = 0; s < srcs->count; s++) {
+		const struct whois_source *src = &srcs->items[s];
+
+		if (req->inverse != NULL) {
+			whois_data_by_attr(ctx->st, src, req->inverse, key, NULL, objs);
+			continue;
+		}
+		if (prefix_parse(key, strlen(key), 0, &p, &err) == 0 ||
+		    prefix_parse_address(key, strlen(key), 0, &p, &err) == 0) {
+			enum whois_match m = req->match_set ? req->match : MATCH_EXACT;
+			size_t before = objs->count;
+
+			whois_data_by_prefix(ctx->st, src, &p, m, NULL, objs);
+			/* Default: the exact match, else the closest less specific (RIPE DB). */
+			if (!req->match_set && objs->count == before)
+				whois_data_by_prefix(ctx->st, src, &p, MATCH_LESS_ONE, NULL, objs);
+			continue;
+		}
+		if (asn_parse(key, strlen(key), true, &asn, &err) == 0) {
+			char canon[ASN_STRLEN];
+
+			asn_format(asn, canon);
+			whois_data_by_key(ctx->st, src, "aut-num", canon, objs);
+			continue;
+		}
+		/* Any class whose primary key this could be. */
+		for (int c = 0; c < RPSL_CLASS_COUNT; c++) {
+			const struct rpsl_class *cls = rpsl_schema_class_by_id((enum rpsl_class_id)c);
+
+			if (cls->id == RPSL_CLASS_ROUTE || cls->id == RPSL_CLASS_ROUTE6)
+				continue;
+			whois_data_by_key(ctx->st, src, cls->name, key, objs);
+		}
+		/* route keys are prefix+origin: "192.0.2.0/24AS1" */
+		if (strchr(key, '/') != NULL) {
+			whois_data_by_key(ctx->st, src, "route", key, objs);
+			whois_data_by_key(ctx->st, src, "route6", key, objs);
+		}
+	}
+}
+
+/* Appends the person/role objects the results name as contacts, once each. */
+static void add_contacts(const struct whois_context *ctx, const struct whois_sources *srcs,
+			 struct whois_objects *objs)
+{
+	static const char *const contact_attrs[] = { "admin-c", "tech-c", "zone-c" };
+	size_t original = objs->count;
+
+	for (size_t i = 0; i < original; i++) {
+		struct rpsl_object *o = rpsl_parse_object(objs->items[i].text, strlen(objs->items[i].text), 1,
+							  RPSL_TOLERANT);
+
+		for (size_t a = 0; a < o->attr_count; a++) {
+			bool is_contact = false;
+			const char *v;
+
+			for (size_t k = 0; k < 3; k++)
+				is_contact |= strcmp(o->attrs[a].name, contact_attrs[k]) == 0;
+			if (!is_contact)
+				continue;
+			for (v = o->attrs[a].value; *v;) {
+				size_t n = strcspn(v, ",");
+				char *handle = xstrndup(v, n), *h = handle;
+
+				while (*h == ' ')
+					h++;
+				for (size_t s = 0; s < srcs->count; s++) {
+					size_t before = objs->count;
+
+					whois_data_by_key(ctx->st, &srcs->items[s], "person", h, objs);
+					whois_data_by_key(ctx->st, &srcs->items[s], "role", h, objs);
+					if (objs->count > before)
+						break;
+				}
+				free(handle);
+				v += n + (v[n] == ',');
+			}
+		}
+		rpsl_object_free(o);
+	}
+}
+
+static void print_objects(const struct ripe_request *req, const struct whois_objects *objs, struct strbuf *out)
+{
+	size_t printed = 0;
+
+	for (size_t i = 0; i < objs->count; i++) {
+		const struct whois_object *o = &objs->items[i];
+
+		if (!class_wanted(req, o->cls) && strcmp(o->cls, "person") != 0 && strcmp(o->cls, "role") != 0)
+			continue;
+		if (req->primary_keys) {
+			/* -K: only the primary key attributes */
+			struct rpsl_object *obj = rpsl_parse_object(o->text, strlen(o->text), 1, RPSL_TOLERANT);
+
+			for (size_t a = 0; a < obj->attr_count; a++) {
+				const struct rpsl_attr *at = &obj->attrs[a];
+
+				if (at->def != NULL && (at->def->flags & ATTR_PRIMARY_KEY)) {
+					size_t n = strlen(at->name) + 1;
+
+					strbuf_printf(out, "%s:", at->name);
+					strbuf_append_repeat(out, ' ', n < 16 ? 16 - n : 1);
+					strbuf_printf(out, "%s\n", at->value);
+				}
+			}
+			rpsl_object_free(obj);
+		} else {
+			whois_append_filtered(out, o->text);
+		}
+		strbuf_append_char(out, '\n');
+		printed++;
+	}
+	if (printed == 0)
+		strbuf_append_str(out, NO_ENTRIES);
+}
+
+void ripe_query(const struct whois_context *ctx, struct whois_session *s, const char *line, size_t len,
+		struct strbuf *out)
+{
+	struct ripe_request req = { .match = MATCH_EXACT };
+	char *copy, *words[64], *key_parts[64];
+	size_t n, key_words = 0;
+	struct strbuf key;
+	struct whois_sources srcs;
+	struct whois_objects objs;
+
+	if (memchr(line, '\0', len) != NULL) {
+		ripe_error(out, "query contains a NUL byte");
+		return;
+	}
+	copy = xstrndup(line, len);
+	strbuf_init(&key);
+	n = split_words(copy, words, 64);
+	for (size_t i = 0; i < n; i++) {
+		const char *w = words[i];
+		const char *next = i + 1 < n ? words[i + 1] : NULL;
+
+		if (w[0] != '-' || w[1] == '\0') {
+			/* Words that are not flags or flag arguments form the key (person names have spaces). */
+			if (key_words < 64)
+				key_parts[key_words++] = words[i];
+			continue;
+		}
+		if (strcmp(w, "--") == 0)
+			continue;
+		for (const char *f = w + 1; *f; f++) {
+			/* Flags with an argument take the next word and must end their group ("-rT route"). */
+			if (strchr("TtisqV", *f) != NULL && (f[1] != '\0' || next == NULL)) {
+				ripe_error(out, "flag -%c needs an argument as the next word", *f);
+				goto out;
+			}
+			switch (*f) {
+			case 'r':
+				req.no_recursion = true;
+				break;
+			case 'B':
+				req.brief = true;
+				break;
+			case 'G':
+				req.no_grouping = true;
+				break;
+			case 'K':
+				req.primary_keys = true;
+				break;
+			case 'F':
+				req.fast_raw = true;
+				break;
+			case 'k':
+				if (n == 1) {
+					/* "-k" alone toggles the persistent connection and answers nothing */
+					s->keepalive = !s->keepalive;
+					goto out;
+				}
+				s->keepalive = true;
+				break;
+			case 'x':
+				req.match = MATCH_EXACT, req.match_set = true;
+				break;
+			case 'l':
+				req.match = MATCH_LESS_ONE, req.match_set = true;
+				break;
+			case 'L':
+				req.match = MATCH_LESS_ALL_INCL_EXACT, req.match_set = true;
+				break;
+			case 'M':
+				req.match = MATCH_MORE_ALL, req.match_set = true;
+				break;
+			case 'T':
+				if (!parse_classes(&req, words[++i], out))
+					goto out;
+				goto next_word;
+			case 't':
+				req.template = words[++i];
+				goto next_word;
+			case 'i': {
+				char *attr = words[++i];
+
+				for (char *c = attr; *c; c++)
+					*c = (char)tolower((unsigned char)*c);
+				if (strcmp(attr, "mnt-by") != 0 && strcmp(attr, "admin-c") != 0 &&
+				    strcmp(attr, "tech-c") != 0 && strcmp(attr, "member-of") != 0 &&
+				    strcmp(attr, "mbrs-by-ref") != 0 && strcmp(attr, "members") != 0 &&
+				    strcmp(attr, "mp-members") != 0 && strcmp(attr, "origin") != 0 &&
+				    strcmp(attr, "mnt-lower") != 0 && strcmp(attr, "mnt-routes") != 0 &&
+				    strcmp(attr, "org") != 0 && strcmp(attr, "notify") != 0 &&
+				    strcmp(attr, "upd-to") != 0 && strcmp(attr, "mnt-nfy") != 0 &&
+				    strcmp(attr, "e-mail") != 0 && strcmp(attr, "mnt-ref") != 0 &&
+				    strcmp(attr, "local-as") != 0 && strcmp(attr, "zone-c") != 0) {
+					ripe_error(out, "attribute %s is not an inverse key", attr);
+					goto out;
+				}
+				req.inverse = attr;
+				goto next_word;
+			}
+			case 'a':
+				s->sources_set = false; /* all sources: back to the default order */
+				break;
+			case 's':
+				if (!set_sources(ctx, s, words[++i], out))
+					goto out;
+				goto next_word;
+			case 'q': {
+				const char *what = words[++i];
+
+				if (strcmp(what, "version") == 0) {
+					strbuf_printf(out, "%% routereg %s\n\n", ROUTEREG_VERSION);
+				} else if (strcmp(what, "sources") == 0) {
+					if (whois_session_sources(ctx, s, &srcs) == 0) {
+						for (size_t k = 0; k < srcs.count; k++) {
+							struct store_source_info info;
+							char *e = NULL;
+
+							if (store_source_get(ctx->st, srcs.items[k].name, &info, &e) != 1) {
+								free(e);
+								continue;
+							}
+							strbuf_printf(out, "%s:3:%c:%lld-%lld\n", info.name,
+								      info.serial_oldest > 0 ? 'Y' : 'N',
+								      (long long)info.serial_oldest,
+								      (long long)info.serial_newest);
+						}
+					}
+					strbuf_append_char(out, '\n');
+				} else {
+					ripe_error(out, "unknown -q argument %s", what);
+				}
+				goto out;
+			}
+			case 'V': {
+				const char *agent = words[++i];
+				size_t an = strnlen(agent, sizeof(s->agent) - 1);
+
+				memcpy(s->agent, agent, an);
+				s->agent[an] = '\0';
+				goto next_word;
+			}
+			default:
+				ripe_error(out, "invalid option -%c", *f);
+				goto out;
+			}
+		}
+	next_word:;
+	}
+	if (req.template != NULL) {
+		print_template(req.template, out);
+		goto out;
+	}
+	for (size_t k = 0; k < key_words; k++)
+		strbuf_printf(&key, "%s%s", k ? " " : "", key_parts[k]);
+	if (key_words > 0)
+		req.key = key.data;
+	if (req.key == NULL) {
+		if (!s->keepalive || n == 0)
+			ripe_error(out, "no search key specified");
+		goto out;
+	}
+	if (whois_session_sources(ctx, s, &srcs) < 0) {
+		ripe_error(out, "internal error reading sources");
+		goto out;
+	}
+	whois_objects_init(&objs);
+	lookup(ctx, &srcs, &req, &objs);
+	if (objs.truncated) {
+		ripe_error(out, "too many objects match (more than 100,000): narrow the query");
+	} else {
+		if (!req.no_recursion && !req.primary_keys)
+			add_contacts(ctx, &srcs, &objs);
+		print_objects(&req, &objs, out);
+	}
+	whois_objects_release(&objs);
+out:
+	strbuf_release(&key);
+	free(copy);
+}

@@ -1,0 +1,89 @@
+/* Query dispatch and session state; see whois_query.h. */
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+#include "whois_query.h"
+
+void whois_session_init(struct whois_session *s, const struct whois_context *ctx)
+{
+	memset(s, 0, sizeof(*s));
+	s->timeout = ctx->cfg->whois_idle_timeout;
+}
+
+int whois_session_sources(const struct whois_context *ctx, const struct whois_session *s,
+			  struct whois_sources *out)
+{
+	out->count = 0;
+	if (!s->sources_set && ctx->cfg->sources_default_count == 0)
+		return whois_data_all_sources(ctx->st, ctx->cfg->source, out);
+	for (size_t i = 0; i < (s->sources_set ? s->source_count : ctx->cfg->sources_default_count); i++) {
+		const char *name = s->sources_set ? s->sources[i] : ctx->cfg->sources_default[i];
+		struct whois_source src;
+		int rc = whois_data_source(ctx->st, name, &src);
+
+		if (rc < 0)
+			return -1;
+		if (rc == 1 && out->count < MAX_QUERY_SOURCES)
+			out->items[out->count++] = src;
+	}
+	return 0;
+}
+
+void whois_query(const struct whois_context *ctx, struct whois_session *s, const char *line, size_t len,
+		 struct strbuf *out)
+{
+	while (len > 0 && (line[len - 1] == '\r' || line[len - 1] == ' ' || line[len - 1] == '\t'))
+		len--;
+	while (len > 0 && (*line == ' ' || *line == '\t'))
+		line++, len--;
+	if (len > 0 && line[0] == '!') {
+		irr_query(ctx, s, line, len, out);
+		if (!s->multi)
+			s->close = true;
+		return;
+	}
+	if (len == 0 && (s->multi || s->keepalive))
+		return; /* empty lines between queries are ignored on persistent connections */
+	ripe_query(ctx, s, line, len, out);
+	if (!s->keepalive && !s->multi)
+		s->close = true;
+}
+
+/* Password hash schemes whose data is never shown. */
+static const char *const hashed_schemes[] = { "MD5-PW", "BCRYPT-PW", "CRYPT-PW" };
+
+void whois_append_filtered(struct strbuf *out, const char *text)
+{
+	const char *p = text;
+
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		bool filtered = false;
+
+		if (n > 5 && strncasecmp(p, "auth:", 5) == 0) {
+			const char *v = p + 5;
+
+			while (v < p + n && (*v == ' ' || *v == '\t'))
+				v++;
+			for (size_t i = 0; i < sizeof(hashed_schemes) / sizeof(hashed_schemes[0]); i++) {
+				size_t sl = strlen(hashed_schemes[i]);
+
+				if ((size_t)(p + n - v) >= sl && strncasecmp(v, hashed_schemes[i], sl) == 0 &&
+				    (v + sl == p + n || v[sl] == ' ' || v[sl] == '\t')) {
+					strbuf_append(out, p, (size_t)(v - p));
+					strbuf_append_str(out, hashed_schemes[i]);
+					strbuf_append_str(out, " # Filtered\n");
+					filtered = true;
+					break;
+				}
+			}
+		}
+		if (!filtered) {
+			strbuf_append(out, p, n);
+			strbuf_append_char(out, '\n');
+		}
+		p += n + (nl != NULL);
+	}
+}

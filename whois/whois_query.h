@@ -1,0 +1,58 @@
+/*
+ * One whois query line to its answer. Lines starting with '!' are IRRd-style
+ * commands (irr_query.c), everything else is a RIPE-style query (ripe_query.c).
+ * The session holds what a connection has set: multi-command mode, keepalive,
+ * timeout, sources.
+ */
+#ifndef WHOIS_QUERY_H
+#define WHOIS_QUERY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config.h"
+#include "store.h"
+#include "strbuf.h"
+#include "whois_data.h"
+
+/* Shared by every connection of the server. */
+struct whois_context {
+	struct store *st;
+	const struct config *cfg;
+};
+
+struct whois_session {
+	bool multi;            /* "!!": keep the connection open between ! commands */
+	bool keepalive;        /* "-k": keep the connection open between RIPE queries */
+	bool close;            /* set by a query: close once the answer is written */
+	unsigned timeout;      /* idle seconds before the server closes the connection */
+	bool sources_set;      /* the client chose sources (!s / -s); else the default order */
+	char sources[MAX_QUERY_SOURCES][MAX_SOURCE_NAME_LENGTH + 1];
+	size_t source_count;
+	char agent[64];        /* from !n / -V, for logs */
+};
+
+void whois_session_init(struct whois_session *s, const struct whois_context *ctx);
+
+/*
+ * Answers one query line (without its line end) by appending to out. Decides
+ * s->close for one-shot connections.
+ */
+void whois_query(const struct whois_context *ctx, struct whois_session *s, const char *line, size_t len,
+		 struct strbuf *out);
+
+/* The sources a query runs against: the session's choice or the default order. */
+int whois_session_sources(const struct whois_context *ctx, const struct whois_session *s,
+			  struct whois_sources *out);
+
+/* IRRd-style command (line starts with '!'). */
+void irr_query(const struct whois_context *ctx, struct whois_session *s, const char *line, size_t len,
+	       struct strbuf *out);
+/* RIPE-style query. */
+void ripe_query(const struct whois_context *ctx, struct whois_session *s, const char *line, size_t len,
+		struct strbuf *out);
+
+/* Appends an object's text for output: password hashes replaced by "# Filtered". */
+void whois_append_filtered(struct strbuf *out, const char *text);
+
+#endif

@@ -1,0 +1,433 @@
+/* The whois event loop; see whois_server.h. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "whois_server.h"
+#include "xalloc.h"
+
+#define READ_CHUNK (64 * 1024)
+
+struct conn {
+	int fd;
+	struct sockaddr_storage peer;
+	char peer_text[INET6_ADDRSTRLEN + 8];
+	struct strbuf in, out;
+	size_t out_offset;
+	time_t last_active;
+	bool reading;              /* EPOLLIN registered */
+	bool writing;              /* EPOLLOUT registered */
+	bool closing;              /* close once out is written */
+	struct whois_session session;
+	struct conn *prev, *next;
+};
+
+struct listener {
+	int fd;
+	char text[80];
+};
+
+struct whois_server {
+	const struct whois_context *ctx;
+	int epoll_fd;
+	struct listener listeners[MAX_LISTEN_ADDRESSES];
+	size_t listener_count;
+	struct conn *conns;        /* doubly linked list, for timeouts and per-address counts */
+	size_t conn_count;
+};
+
+/* epoll user data: listeners are tagged by their index with the low bit set. */
+static inline void *listener_tag(size_t i)
+{
+	return (void *)(uintptr_t)((i << 1) | 1);
+}
+
+static void raise_fd_limit(unsigned want)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < want + 64) {
+		rl.rlim_cur = want + 64 < rl.rlim_max ? want + 64 : rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			log_warn("cannot raise the open file limit to %u: %s", want + 64, strerror(errno));
+	}
+}
+
+struct whois_server *whois_server_new(const struct whois_context *ctx, char **err)
+{
+	struct whois_server *srv = xcalloc(1, sizeof(*srv));
+	const struct config *cfg = ctx->cfg;
+	struct strbuf sb;
+
+	srv->ctx = ctx;
+	srv->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+	if (srv->epoll_fd < 0)
+		goto fail_errno;
+	raise_fd_limit(cfg->whois_max_connections);
+	for (size_t i = 0; i < cfg->whois_listen_count; i++) {
+		const struct listen_address *la = &cfg->whois_listen[i];
+		int one = 1;
+		int fd = socket(la->addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+		struct epoll_event ev = { .events = EPOLLIN };
+
+		if (fd < 0)
+			goto fail_errno;
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (la->addr.ss_family == AF_INET6)
+			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+		if (bind(fd, (const struct sockaddr *)&la->addr, la->addr_len) < 0 || listen(fd, 1024) < 0) {
+			strbuf_init(&sb);
+			strbuf_printf(&sb, "whois.listen %s: %s", la->text, strerror(errno));
+			*err = strbuf_detach(&sb, NULL);
+			close(fd);
+			whois_server_free(srv);
+			return NULL;
+		}
+		srv->listeners[i].fd = fd;
+		srv->listener_count++;
+		{
+			/* Port 0 picks a free port: log the real one (tests read it from here). */
+			struct sockaddr_storage bound;
+			socklen_t blen = sizeof(bound);
+			char host[INET6_ADDRSTRLEN] = "?";
+			unsigned port = 0;
+
+			if (getsockname(fd, (struct sockaddr *)&bound, &blen) == 0) {
+				if (bound.ss_family == AF_INET) {
+					inet_ntop(AF_INET, &((struct sockaddr_in *)&bound)->sin_addr, host, sizeof(host));
+					port = ntohs(((struct sockaddr_in *)&bound)->sin_port);
+				} else {
+					inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&bound)->sin6_addr, host, sizeof(host));
+					port = ntohs(((struct sockaddr_in6 *)&bound)->sin6_port);
+				}
+			}
+			snprintf(srv->listeners[i].text, sizeof(srv->listeners[i].text),
+				 bound.ss_family == AF_INET6 ? "[%s]:%u" : "%s:%u", host, port);
+		}
+		ev.data.ptr = listener_tag(i);
+		if (epoll_ctl(srv->epoll_fd, EPOLL_CTL_ADD, fd, &ev) < 0)
+			goto fail_errno;
+		log_info("whois: listening on %s", srv->listeners[i].text);
+	}
+	return srv;
+fail_errno:
+	strbuf_init(&sb);
+	strbuf_printf(&sb, "whois listener: %s", strerror(errno));
+	*err = strbuf_detach(&sb, NULL);
+	whois_server_free(srv);
+	return NULL;
+}
+
+static void conn_close(struct whois_server *srv, struct conn *c)
+{
+	epoll_ctl(srv->epoll_fd, EPOLL_CTL_DEL, c->fd, NULL);
+	close(c->fd);
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		srv->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	srv->conn_count--;
+	strbuf_release(&c->in);
+	strbuf_release(&c->out);
+	free(c);
+}
+
+static void conn_update_events(struct whois_server *srv, struct conn *c)
+{
+	bool want_read = !c->closing && c->out.len - c->out_offset < MAX_PENDING_OUTPUT;
+	bool want_write = c->out.len > c->out_offset;
+	struct epoll_event ev = { .data.ptr = c };
+
+	if (want_read == c->reading && want_write == c->writing)
+		return;
+	ev.events = (want_read ? EPOLLIN | EPOLLRDHUP : 0) | (want_write ? EPOLLOUT : 0);
+	epoll_ctl(srv->epoll_fd, EPOLL_CTL_MOD, c->fd, &ev);
+	c->reading = want_read;
+	c->writing = want_write;
+}
+
+/* Writes what it can; returns false when the connection was closed. */
+static bool conn_flush(struct whois_server *srv, struct conn *c)
+{
+	while (c->out.len > c->out_offset) {
+		ssize_t n = send(c->fd, c->out.data + c->out_offset, c->out.len - c->out_offset, MSG_NOSIGNAL);
+
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				break;
+			if (errno == EINTR)
+				continue;
+			conn_close(srv, c);
+			return false;
+		}
+		c->out_offset += (size_t)n;
+	}
+	if (c->out_offset == c->out.len) {
+		strbuf_reset(&c->out);
+		c->out_offset = 0;
+		if (c->closing) {
+			conn_close(srv, c);
+			return false;
+		}
+	} else if (c->out_offset > 1024 * 1024) {
+		/* Drop what was sent so the buffer does not grow without bound. */
+		memmove(c->out.data, c->out.data + c->out_offset, c->out.len - c->out_offset);
+		c->out.len -= c->out_offset;
+		c->out.data[c->out.len] = '\0';
+		c->out_offset = 0;
+	}
+	conn_update_events(srv, c);
+	return true;
+}
+
+/* Answers every complete line in the input buffer, in order. */
+static void conn_process(struct whois_server *srv, struct conn *c)
+{
+	size_t consumed = 0;
+
+	while (!c->closing && c->out.len - c->out_offset < MAX_PENDING_OUTPUT) {
+		char *start = c->in.data + consumed;
+		char *nl = memchr(start, '\n', c->in.len - consumed);
+		size_t len;
+
+		if (nl == NULL)
+			break;
+		len = (size_t)(nl - start);
+		if (len > 0 && start[len - 1] == '\r')
+			len--;
+		whois_query(srv->ctx, &c->session, start, len, &c->out);
+		consumed = (size_t)(nl - c->in.data) + 1;
+		if (c->session.close)
+			c->closing = true;
+	}
+	if (consumed > 0) {
+		memmove(c->in.data, c->in.data + consumed, c->in.len - consumed);
+		c->in.len -= consumed;
+		c->in.data[c->in.len] = '\0';
+	}
+	if (!c->closing && c->in.len > MAX_QUERY_LENGTH) {
+		/* A line longer than any query: answer in the client's dialect and drop it. */
+		if (c->in.data[0] == '!')
+			strbuf_append_str(&c->out, "F Query too long (more than 16384 bytes)\n");
+		else
+			strbuf_append_str(&c->out, "%% ERROR: query too long (more than 16384 bytes)\n\n");
+		log_warn("whois: %s: query longer than %d bytes, closing", c->peer_text, MAX_QUERY_LENGTH);
+		c->closing = true;
+		strbuf_reset(&c->in);
+	}
+}
+
+static void conn_read(struct whois_server *srv, struct conn *c)
+{
+	for (int rounds = 0; rounds < 4; rounds++) {
+		ssize_t n;
+
+		strbuf_reserve(&c->in, READ_CHUNK);
+		n = recv(c->fd, c->in.data + c->in.len, READ_CHUNK, 0);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				break;
+			if (errno == EINTR)
+				continue;
+			conn_close(srv, c);
+			return;
+		}
+		if (n == 0) {
+			/* Client finished sending: answer what is complete, then close. */
+			c->in.data[c->in.len] = '\0';
+			conn_process(srv, c);
+			if (!c->closing && c->in.len > 0) {
+				/* a last query without a newline */
+				strbuf_append_char(&c->in, '\n');
+				conn_process(srv, c);
+			}
+			c->closing = true;
+			break;
+		}
+		c->in.len += (size_t)n;
+		c->in.data[c->in.len] = '\0';
+		c->last_active = time(NULL);
+		conn_process(srv, c);
+		if (c->closing || c->in.len > MAX_QUERY_LENGTH)
+			break;
+	}
+	conn_flush(srv, c);
+}
+
+static size_t count_from_address(const struct whois_server *srv, const struct sockaddr_storage *peer)
+{
+	size_t n = 0;
+
+	for (const struct conn *c = srv->conns; c != NULL; c = c->next) {
+		if (c->peer.ss_family != peer->ss_family)
+			continue;
+		if (peer->ss_family == AF_INET
+			    ? ((const struct sockaddr_in *)&c->peer)->sin_addr.s_addr ==
+				      ((const struct sockaddr_in *)peer)->sin_addr.s_addr
+			    : memcmp(&((const struct sockaddr_in6 *)&c->peer)->sin6_addr,
+				     &((const struct sockaddr_in6 *)peer)->sin6_addr, 16) == 0)
+			n++;
+	}
+	return n;
+}
+
+/* Refuses a connection with a one-line reason, without blocking. */
+static void refuse(int fd, const char *message)
+{
+	ssize_t ignored = send(fd, message, strlen(message), MSG_NOSIGNAL | MSG_DONTWAIT);
+
+	(void)ignored;
+	close(fd);
+}
+
+static void accept_all(struct whois_server *srv, int lfd)
+{
+	const struct config *cfg = srv->ctx->cfg;
+
+	for (;;) {
+		struct sockaddr_storage peer;
+		socklen_t plen = sizeof(peer);
+		int fd = accept4(lfd, (struct sockaddr *)&peer, &plen, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		struct conn *c;
+		struct epoll_event ev = { .events = EPOLLIN | EPOLLRDHUP };
+		char host[INET6_ADDRSTRLEN];
+		int one = 1;
+
+		if (fd < 0) {
+			if (errno == EMFILE || errno == ENFILE)
+				log_warn("whois: out of file descriptors, not accepting for now");
+			return;
+		}
+		inet_ntop(peer.ss_family,
+			  peer.ss_family == AF_INET ? (const void *)&((struct sockaddr_in *)&peer)->sin_addr
+						    : (const void *)&((struct sockaddr_in6 *)&peer)->sin6_addr,
+			  host, sizeof(host));
+		if (srv->conn_count >= cfg->whois_max_connections) {
+			log_warn("whois: %s refused: %zu connections open (whois.max_connections)", host,
+				 srv->conn_count);
+			refuse(fd, "%% ERROR: too many connections, try again later\n");
+			continue;
+		}
+		if (count_from_address(srv, &peer) >= cfg->whois_max_connections_per_address) {
+			log_warn("whois: %s refused: whois.max_connections_per_address reached", host);
+			refuse(fd, "%% ERROR: too many connections from your address\n");
+			continue;
+		}
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		c = xcalloc(1, sizeof(*c));
+		c->fd = fd;
+		c->peer = peer;
+		snprintf(c->peer_text, sizeof(c->peer_text), "%s", host);
+		strbuf_init(&c->in);
+		strbuf_init(&c->out);
+		c->last_active = time(NULL);
+		c->reading = true;
+		whois_session_init(&c->session, srv->ctx);
+		ev.data.ptr = c;
+		if (epoll_ctl(srv->epoll_fd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+			close(fd);
+			strbuf_release(&c->in);
+			strbuf_release(&c->out);
+			free(c);
+			continue;
+		}
+		c->next = srv->conns;
+		if (srv->conns)
+			srv->conns->prev = c;
+		srv->conns = c;
+		srv->conn_count++;
+	}
+}
+
+static void expire_idle(struct whois_server *srv)
+{
+	time_t now = time(NULL);
+
+	for (struct conn *c = srv->conns, *next; c != NULL; c = next) {
+		next = c->next;
+		if (now - c->last_active >= (time_t)c->session.timeout) {
+			log_debug("whois: %s idle for %u s, closing", c->peer_text, c->session.timeout);
+			conn_close(srv, c);
+		}
+	}
+}
+
+int whois_server_run(struct whois_server *srv, int stop_fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = NULL };
+	struct epoll_event events[256];
+	time_t last_sweep = time(NULL);
+
+	if (epoll_ctl(srv->epoll_fd, EPOLL_CTL_ADD, stop_fd, &ev) < 0) {
+		log_error("whois: epoll: %s", strerror(errno));
+		return -1;
+	}
+	for (;;) {
+		int n = epoll_wait(srv->epoll_fd, events, 256, 1000);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			log_error("whois: epoll_wait: %s", strerror(errno));
+			return -1;
+		}
+		for (int i = 0; i < n; i++) {
+			void *p = events[i].data.ptr;
+
+			if (p == NULL)
+				return 0; /* stop signal */
+			if ((uintptr_t)p & 1) {
+				accept_all(srv, srv->listeners[(uintptr_t)p >> 1].fd);
+				continue;
+			}
+			{
+				struct conn *c = p;
+
+				if (events[i].events & (EPOLLERR | EPOLLHUP)) {
+					conn_close(srv, c);
+					continue;
+				}
+				if (events[i].events & (EPOLLIN | EPOLLRDHUP)) {
+					conn_read(srv, c);
+					continue; /* c may be gone */
+				}
+				if (events[i].events & EPOLLOUT) {
+					if (conn_flush(srv, c) && c->in.len > 0 && !c->closing) {
+						/* output drained below the limit: answer queued queries */
+						conn_process(srv, c);
+						conn_flush(srv, c);
+					}
+				}
+			}
+		}
+		if (time(NULL) != last_sweep) {
+			last_sweep = time(NULL);
+			expire_idle(srv);
+		}
+	}
+}
+
+void whois_server_free(struct whois_server *srv)
+{
+	if (srv == NULL)
+		return;
+	while (srv->conns != NULL)
+		conn_close(srv, srv->conns);
+	for (size_t i = 0; i < srv->listener_count; i++)
+		close(srv->listeners[i].fd);
+	if (srv->epoll_fd >= 0)
+		close(srv->epoll_fd);
+	free(srv);
+}
