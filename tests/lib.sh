@@ -62,5 +62,17 @@ start_irrd() {
 
 # whois_raw 'BYTES' : sends BYTES (printf format) to the server and prints the raw answer.
 whois_raw() {
-	bash -c 'exec 3<>/dev/tcp/127.0.0.1/'"$PORT"' || exit 1; printf "$1" >&3; timeout 10 cat <&3' _ "$1"
+	bash -c 'exec 3<>/dev/tcp/127.0.0.1/'"$PORT"' || exit 1; printf -- "$1" >&3; timeout 10 cat <&3' _ "$1"
+}
+
+# stop_irrd NAME: SIGTERM, then checks the exit status (0; under the sanitizer build
+# LeakSanitizer turns a leak into a non-zero status, so this also checks for leaks).
+stop_irrd() {
+	kill -TERM "$IRRD_PID" 2>/dev/null
+	wait "$IRRD_PID"
+	status=$?
+	PIDS=$(echo "$PIDS" | sed "s/\b$IRRD_PID\b//")
+	if [ $status -eq 0 ]; then ok "$1: irrd exits 0 (no leaks)"; else
+		not_ok "$1: irrd exit status $status"; tail -n 30 "${2:-/dev/null}" | sed 's/^/#   /'
+	fi
 }

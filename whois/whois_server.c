@@ -17,6 +17,7 @@
 #include "xalloc.h"
 
 #define READ_CHUNK (64 * 1024)
+#define DRAIN_SECONDS 2
 
 struct conn {
 	int fd;
@@ -28,6 +29,7 @@ struct conn {
 	bool reading;              /* EPOLLIN registered */
 	bool writing;              /* EPOLLOUT registered */
 	bool closing;              /* close once out is written */
+	bool draining;             /* answered and shut down for writing: discard input until EOF */
 	struct whois_session session;
 	struct conn *prev, *next;
 };
@@ -146,7 +148,7 @@ static void conn_close(struct whois_server *srv, struct conn *c)
 
 static void conn_update_events(struct whois_server *srv, struct conn *c)
 {
-	bool want_read = !c->closing && c->out.len - c->out_offset < MAX_PENDING_OUTPUT;
+	bool want_read = c->draining || (!c->closing && c->out.len - c->out_offset < MAX_PENDING_OUTPUT);
 	bool want_write = c->out.len > c->out_offset;
 	struct epoll_event ev = { .data.ptr = c };
 
@@ -177,9 +179,19 @@ static bool conn_flush(struct whois_server *srv, struct conn *c)
 	if (c->out_offset == c->out.len) {
 		strbuf_reset(&c->out);
 		c->out_offset = 0;
-		if (c->closing) {
-			conn_close(srv, c);
-			return false;
+		if (c->closing && !c->draining) {
+			/*
+			 * Close gracefully: closing with unread input makes the kernel send a
+			 * reset that can destroy the answer in flight. Shut down our side and
+			 * discard what the client still sends, for DRAIN_SECONDS at most.
+			 */
+			if (shutdown(c->fd, SHUT_WR) < 0) {
+				conn_close(srv, c);
+				return false;
+			}
+			c->draining = true;
+			c->session.timeout = DRAIN_SECONDS;
+			c->last_active = time(NULL);
 		}
 	} else if (c->out_offset > 1024 * 1024) {
 		/* Drop what was sent so the buffer does not grow without bound. */
@@ -229,8 +241,31 @@ static void conn_process(struct whois_server *srv, struct conn *c)
 	}
 }
 
+/* Discards input of a connection that was answered and shut down; closes at EOF. */
+static void conn_drain(struct whois_server *srv, struct conn *c)
+{
+	char scratch[READ_CHUNK];
+
+	for (int rounds = 0; rounds < 16; rounds++) {
+		ssize_t n = recv(c->fd, scratch, sizeof(scratch), 0);
+
+		if (n > 0)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		if (n < 0 && errno == EINTR)
+			continue;
+		conn_close(srv, c);
+		return;
+	}
+}
+
 static void conn_read(struct whois_server *srv, struct conn *c)
 {
+	if (c->draining) {
+		conn_drain(srv, c);
+		return;
+	}
 	for (int rounds = 0; rounds < 4; rounds++) {
 		ssize_t n;
 

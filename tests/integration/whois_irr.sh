@@ -79,3 +79,5 @@ A16
 198.51.100.0/24
 C
 X
+
+stop_irrd "after the ! command tests" "$WORK/irrd.log"
