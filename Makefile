@@ -49,9 +49,10 @@ irrd_SRCS   := irrd/irrd.c $(WHOIS_SRCS)
 irrctl_SRCS := irrd/irrctl.c
 
 UNIT_TESTS := test_prefix test_asn test_rpsl test_config test_store
-FUZZ_TARGETS := fuzz_rpsl_parse fuzz_config
+FUZZ_TARGETS := fuzz_rpsl_parse fuzz_config fuzz_whois_query
 
 CORE_OBJS := $(CORE_SRCS:%.c=$(BUILD)/obj/%.o)
+WHOIS_OBJS := $(WHOIS_SRCS:%.c=$(BUILD)/obj/%.o)
 CORE_LIB  := $(BUILD)/libroutereg.a
 BINS      := $(PROGRAMS:%=$(BUILD)/bin/%)
 TEST_BINS := $(UNIT_TESTS:%=$(BUILD)/tests/%) $(FUZZ_TARGETS:%=$(BUILD)/tests/%_replay) \
@@ -80,7 +81,7 @@ $(BUILD)/tests/test_%: $(BUILD)/obj/tests/unit/test_%.o $(CORE_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # Fuzz targets replayed over their corpus by a plain driver (no clang needed).
-$(BUILD)/tests/fuzz_%_replay: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/obj/tests/fuzz/replay.o $(CORE_LIB)
+$(BUILD)/tests/fuzz_%_replay: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/obj/tests/fuzz/replay.o $(WHOIS_OBJS) $(CORE_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -116,7 +117,7 @@ fuzz:
 	@mkdir -p build/fuzz
 	for t in $(FUZZ_TARGETS); do \
 	  clang -std=gnu11 -g -O1 -D_GNU_SOURCE -Iirrd -fsanitize=fuzzer,address,undefined \
-	    -o build/fuzz/$$t tests/fuzz/$$t.c $(CORE_SRCS) $(PKG_LIBS) -lpthread || exit 1; \
+	    -Iwhois -o build/fuzz/$$t tests/fuzz/$$t.c $(CORE_SRCS) $(WHOIS_SRCS) $(PKG_LIBS) -lpthread || exit 1; \
 	done
 
 install: all

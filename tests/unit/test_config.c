@@ -82,6 +82,26 @@ int main(void)
 	CHECK(error_mentions("twice", "database = x\ndatabase = y\nsource = X\n", "twice.conf:2: database: key given twice"),
 	      "duplicate key");
 	CHECK(error_mentions("noeq", "database x\n", "noeq.conf:1: expected \"key = value\""), "line without =");
+	err = load("whois", "database = x\nsource = X\nsources.default = jpirr, RADB\nwhois.idle_timeout = 5\n"
+			    "whois.max_connections = 100\nwhois.max_connections_per_address = 7\n", &cfg);
+	CHECK(err == NULL && cfg->sources_default_count == 2 && strcmp(cfg->sources_default[0], "JPIRR") == 0 &&
+		      cfg->whois_idle_timeout == 5 && cfg->whois_max_connections == 100 &&
+		      cfg->whois_max_connections_per_address == 7,
+	      "whois keys and the default source order");
+	config_free(cfg);
+	free(err);
+	err = load("whoisdefaults", "database = x\nsource = X\n", &cfg);
+	CHECK(err == NULL && cfg->sources_default_count == 0 && cfg->whois_idle_timeout == 30 &&
+		      cfg->whois_max_connections == 4096 && cfg->whois_max_connections_per_address == 64,
+	      "whois defaults: all sources, 30 s, 4096, 64");
+	config_free(cfg);
+	free(err);
+	CHECK(error_mentions("timeout", "database = x\nsource = X\nwhois.idle_timeout = 0\n",
+			     "whois.idle_timeout: must be 1 to 86400 seconds"),
+	      "idle timeout out of range");
+	CHECK(error_mentions("srcdef", "database = x\nsource = X\nsources.default = JPIRR,,RADB\n",
+			     "sources.default: must be a comma-separated list"),
+	      "empty item in sources.default");
 	CHECK(error_mentions("level", "database = x\nsource = X\nlog.level = loud\n", "log.level: must be"),
 	      "bad log level");
 	err = NULL;

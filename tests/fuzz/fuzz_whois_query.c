@@ -1,0 +1,85 @@
+/*
+ * Fuzz target for the whois query front end (both dialects, sessions, set
+ * expansion) over the demo registry: each input is a stream of query lines run
+ * through one session, as a connection would. Run from the repository root.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "loader.h"
+#include "store.h"
+#include "whois_query.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static struct whois_context ctx;
+static struct config cfg;
+static struct store *st;
+
+static char path[64];
+
+static void cleanup(void)
+{
+	char extra[80];
+
+	store_close(st);
+	unlink(path);
+	snprintf(extra, sizeof(extra), "%s-wal", path);
+	unlink(extra);
+	snprintf(extra, sizeof(extra), "%s-shm", path);
+	unlink(extra);
+}
+
+static void setup(void)
+{
+	char *err = NULL;
+	char *files[] = { (char *)"demo/jpirr.db" };
+	char *radb[] = { (char *)"demo/radb.db" };
+	struct loader_options opts = { .source = "JPIRR" };
+	struct loader_result res;
+	FILE *devnull = fopen("/dev/null", "w");
+
+	snprintf(path, sizeof(path), "/tmp/routereg-fuzz-whois-%d.db", (int)getpid());
+	unlink(path);
+	atexit(cleanup);
+	if (store_open(path, STORE_READ_WRITE, &st, &err) < 0)
+		abort();
+	opts.report = devnull;
+	if (loader_run(st, &opts, files, 1, &res, &err) < 0)
+		abort();
+	opts.source = "RADB";
+	if (loader_run(st, &opts, radb, 1, &res, &err) < 0)
+		abort();
+	fclose(devnull);
+	cfg.source = (char *)"JPIRR";
+	cfg.whois_idle_timeout = 30;
+	ctx.st = st;
+	ctx.cfg = &cfg;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct whois_session s;
+	struct strbuf out;
+	const char *p = (const char *)data, *end = p + size;
+
+	if (st == NULL)
+		setup();
+	whois_session_init(&s, &ctx);
+	strbuf_init(&out);
+	while (p < end && !s.close) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+		whois_query(&ctx, &s, p, len, &out);
+		if (out.len > 1 << 20)
+			strbuf_reset(&out);
+		p += len + (nl != NULL);
+	}
+	strbuf_release(&out);
+	return 0;
+}
