@@ -50,6 +50,28 @@ echo "== reload over the existing source (replaces $N objects with $N)"
 read -r re_secs re_rss <"$dir/time.out"
 echo "reload: ${re_secs} s, $(awk -v n="$N" -v s="$re_secs" 'BEGIN { printf "%.0f", n / s }') objects/s, peak RSS $((re_rss / 1024)) MiB, database $(($(stat -c %s "$dir/bench.sqlite") / 1048576)) MiB"
 
+echo "== whois on the loaded registry"
+printf 'database = bench.sqlite\nsource = BENCH\nwhois.listen = 127.0.0.1:0\nwhois.max_connections_per_address = 1000\n' >"$dir/whois.conf"
+"$BUILD/bin/irrd" -c "$dir/whois.conf" >"$dir/whois.log" 2>&1 &
+irrd_pid=$!
+i=0
+while ! grep -q ready "$dir/whois.log" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$dir/whois.log" | head -n 1)
+asn=$(grep -m1 '^origin:' "$dump" | awk '{print $2}')
+echo "!g$asn, one client, one query at a time:"
+"$BUILD/tests/whois_load" -p "$port" -n 1 -c 20000 -q "!g$asn" bench
+echo "!g$asn, 50 clients pipelining 16 queries each:"
+"$BUILD/tests/whois_load" -p "$port" -n 50 -c 2000 -q "!g$asn" bench
+for q in '!iAS-BENCH-0,1' '!a4AS-BENCH-0' '!iRS-BENCH-1,1'; do
+	start=$(date +%s%N)
+	bytes=$(bash -c 'exec 3<>/dev/tcp/127.0.0.1/'"$port"'; printf "%s\n" "$1" >&3; cat <&3' _ "$q" | wc -c)
+	end=$(date +%s%N)
+	echo "$q: $bytes bytes in $(((end - start) / 1000000)) ms"
+done
+echo "irrd RSS after the queries: $(($(ps -o rss= -p $irrd_pid) / 1024)) MiB"
+kill $irrd_pid
+wait $irrd_pid 2>/dev/null
+
 echo "== summary"
 echo "objects:        $N"
 echo "dump size:      $((dump_bytes / 1048576)) MiB"
