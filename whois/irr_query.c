@@ -50,10 +50,7 @@ static void answer_error(struct strbuf *out, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	strbuf_append_str(out, "F ");
-	for (size_t i = 0; msg[i] != '\0'; i++) {
-		unsigned char c = (unsigned char)msg[i];
-		strbuf_append_char(out, c < 0x20 || c == 0x7f ? '?' : (char)c);
-	}
+	whois_append_clean(out, msg);
 	strbuf_append_char(out, '\n');
 }
 
@@ -104,37 +101,19 @@ static void cmd_sources(const struct whois_context *ctx, struct whois_session *s
 		return;
 	}
 	{
-		char names[MAX_QUERY_SOURCES][MAX_SOURCE_NAME_LENGTH + 1];
-		size_t count = 0;
-		const char *p = arg;
+		char unknown[MAX_SOURCE_NAME_LENGTH + 1];
 
-		while (*p) {
-			size_t n = strcspn(p, ",");
-			struct whois_source src;
-			char name[MAX_SOURCE_NAME_LENGTH + 1];
-
-			if (n == 0 || n > MAX_SOURCE_NAME_LENGTH || count == MAX_QUERY_SOURCES) {
-				answer_error(out, "Invalid source list");
-				return;
-			}
-			for (size_t i = 0; i < n; i++)
-				name[i] = (char)toupper((unsigned char)p[i]);
-			name[n] = '\0';
-			if (whois_data_source(ctx->st, name, &src) != 1) {
-				answer_error(out, "Unknown source %s", name);
-				return;
-			}
-			memcpy(names[count++], name, n + 1);
-			p += n;
-			if (*p == ',')
-				p++;
-		}
-		if (count == 0) {
-			answer_error(out, "Missing source list");
+		switch (whois_parse_sources(ctx, arg, &srcs, unknown)) {
+		case -1:
+			answer_error(out, *arg ? "Invalid source list" : "Missing source list");
+			return;
+		case -2:
+			answer_error(out, "Unknown source %s", unknown);
 			return;
 		}
-		memcpy(s->sources, names, sizeof(names[0]) * count);
-		s->source_count = count;
+		for (size_t i = 0; i < srcs.count; i++)
+			memcpy(s->sources[i], srcs.items[i].name, sizeof(s->sources[i]));
+		s->source_count = srcs.count;
 		s->sources_set = true;
 		answer_ok(out);
 	}
@@ -454,24 +433,15 @@ static void cmd_serials(const struct whois_context *ctx, const char *arg, struct
 			return;
 		}
 	} else {
-		srcs.count = 0;
-		for (const char *p = arg; *p;) {
-			size_t n = strcspn(p, ",");
-			char name[MAX_SOURCE_NAME_LENGTH + 1];
+		char unknown[MAX_SOURCE_NAME_LENGTH + 1];
 
-			if (n == 0 || n > MAX_SOURCE_NAME_LENGTH || srcs.count == MAX_QUERY_SOURCES) {
-				answer_error(out, "Invalid source list");
-				return;
-			}
-			for (size_t i = 0; i < n; i++)
-				name[i] = (char)toupper((unsigned char)p[i]);
-			name[n] = '\0';
-			if (whois_data_source(ctx->st, name, &srcs.items[srcs.count]) != 1) {
-				answer_error(out, "Unknown source %s", name);
-				return;
-			}
-			srcs.count++;
-			p += n + (p[n] == ',');
+		switch (whois_parse_sources(ctx, arg, &srcs, unknown)) {
+		case -1:
+			answer_error(out, "Invalid source list");
+			return;
+		case -2:
+			answer_error(out, "Unknown source %s", unknown);
+			return;
 		}
 	}
 	strbuf_init(&data);

@@ -48,10 +48,7 @@ static void ripe_error(struct strbuf *out, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	strbuf_append_str(out, "%% ERROR: ");
-	for (size_t i = 0; msg[i] != '\0'; i++) {
-		unsigned char c = (unsigned char)msg[i];
-		strbuf_append_char(out, c < 0x20 || c == 0x7f ? '?' : (char)c);
-	}
+	whois_append_clean(out, msg);
 	strbuf_append_str(out, "\n\n");
 }
 
@@ -97,29 +94,20 @@ static bool parse_classes(struct ripe_request *req, const char *list, struct str
 static bool set_sources(const struct whois_context *ctx, struct whois_session *s, const char *list,
 			struct strbuf *out)
 {
-	char names[MAX_QUERY_SOURCES][MAX_SOURCE_NAME_LENGTH + 1];
-	size_t count = 0;
+	struct whois_sources srcs;
+	char unknown[MAX_SOURCE_NAME_LENGTH + 1];
 
-	for (const char *p = list; *p;) {
-		size_t n = strcspn(p, ",");
-		struct whois_source src;
-
-		if (n == 0 || n > MAX_SOURCE_NAME_LENGTH || count == MAX_QUERY_SOURCES) {
-			ripe_error(out, "invalid source list");
-			return false;
-		}
-		for (size_t i = 0; i < n; i++)
-			names[count][i] = (char)toupper((unsigned char)p[i]);
-		names[count][n] = '\0';
-		if (whois_data_source(ctx->st, names[count], &src) != 1) {
-			ripe_error(out, "unknown source %s", names[count]);
-			return false;
-		}
-		count++;
-		p += n + (p[n] == ',');
+	switch (whois_parse_sources(ctx, list, &srcs, unknown)) {
+	case -1:
+		ripe_error(out, "invalid source list");
+		return false;
+	case -2:
+		ripe_error(out, "unknown source %s", unknown);
+		return false;
 	}
-	memcpy(s->sources, names, sizeof(names[0]) * count);
-	s->source_count = count;
+	for (size_t i = 0; i < srcs.count; i++)
+		memcpy(s->sources[i], srcs.items[i].name, sizeof(s->sources[i]));
+	s->source_count = srcs.count;
 	s->sources_set = true;
 	return true;
 }

@@ -50,6 +50,39 @@ void whois_query(const struct whois_context *ctx, struct whois_session *s, const
 		s->close = true;
 }
 
+int whois_parse_sources(const struct whois_context *ctx, const char *list, struct whois_sources *out,
+			char unknown[MAX_SOURCE_NAME_LENGTH + 1])
+{
+	out->count = 0;
+	for (const char *p = list; *p;) {
+		size_t n = strcspn(p, ",");
+		char name[MAX_SOURCE_NAME_LENGTH + 1];
+		int rc;
+
+		if (n == 0 || n > MAX_SOURCE_NAME_LENGTH || out->count == MAX_QUERY_SOURCES)
+			return -1;
+		for (size_t i = 0; i < n; i++)
+			name[i] = (char)toupper((unsigned char)p[i]);
+		name[n] = '\0';
+		rc = whois_data_source(ctx->st, name, &out->items[out->count]);
+		if (rc != 1) {
+			memcpy(unknown, name, n + 1);
+			return -2;
+		}
+		out->count++;
+		p += n + (p[n] == ',');
+	}
+	return out->count > 0 ? 0 : -1;
+}
+
+void whois_append_clean(struct strbuf *out, const char *text)
+{
+	for (const char *p = text; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		strbuf_append_char(out, c < 0x20 || c == 0x7f ? '?' : (char)c);
+	}
+}
+
 /* Password hash schemes whose data is never shown. */
 static const char *const hashed_schemes[] = { "MD5-PW", "BCRYPT-PW", "CRYPT-PW" };
 

@@ -52,6 +52,17 @@ void irr_query(const struct whois_context *ctx, struct whois_session *s, const c
 void ripe_query(const struct whois_context *ctx, struct whois_session *s, const char *line, size_t len,
 		struct strbuf *out);
 
+/*
+ * Parses a comma-separated source list ("radb,JPIRR") into out, in that order.
+ * Returns 0; -1 when the list is malformed (empty item, too long, too many);
+ * -2 when a source is unknown, with its upper-cased name in unknown.
+ */
+int whois_parse_sources(const struct whois_context *ctx, const char *list, struct whois_sources *out,
+			char unknown[MAX_SOURCE_NAME_LENGTH + 1]);
+
+/* Appends text with control characters replaced by '?' (messages may quote the client). */
+void whois_append_clean(struct strbuf *out, const char *text);
+
 /* Appends an object's text for output: password hashes replaced by "# Filtered". */
 void whois_append_filtered(struct strbuf *out, const char *text);
 
