@@ -40,7 +40,7 @@ CORE_SRCS := \
 
 # The whois front end: event loop, query dispatch, IRRd and RIPE dialects, sets.
 WHOIS_SRCS := \
-	whois/whois_data.c whois/set_expand.c \
+	whois/whois_data.c whois/origin_index.c whois/set_expand.c \
 	whois/whois_query.c whois/irr_query.c whois/ripe_query.c \
 	whois/whois_server.c
 
@@ -48,7 +48,7 @@ PROGRAMS   := irrd irrctl
 irrd_SRCS   := irrd/irrd.c $(WHOIS_SRCS)
 irrctl_SRCS := irrd/irrctl.c
 
-UNIT_TESTS := test_prefix test_asn test_rpsl test_config test_store
+UNIT_TESTS := test_prefix test_asn test_rpsl test_config test_store test_origin_index
 FUZZ_TARGETS := fuzz_rpsl_parse fuzz_config fuzz_whois_query
 
 CORE_OBJS := $(CORE_SRCS:%.c=$(BUILD)/obj/%.o)
@@ -76,7 +76,7 @@ $(BUILD)/bin/$(1): $$(patsubst %.c,$(BUILD)/obj/%.o,$$($(1)_SRCS)) $(CORE_LIB)
 endef
 $(foreach p,$(PROGRAMS),$(eval $(call program_rule,$(p))))
 
-$(BUILD)/tests/test_%: $(BUILD)/obj/tests/unit/test_%.o $(CORE_LIB)
+$(BUILD)/tests/test_%: $(BUILD)/obj/tests/unit/test_%.o $(WHOIS_OBJS) $(CORE_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 

@@ -15,6 +15,7 @@
 #include "log.h"
 #include "store.h"
 #include "version.h"
+#include "origin_index.h"
 #include "whois_server.h"
 
 static void usage(FILE *out)
@@ -28,7 +29,7 @@ int main(int argc, char **argv)
 	struct config *cfg = NULL;
 	struct store *st = NULL;
 	struct store_source_info info;
-	struct whois_context ctx;
+	struct whois_context ctx = { 0 };
 	struct whois_server *whois = NULL;
 	struct signalfd_siginfo si;
 	sigset_t block;
@@ -92,6 +93,12 @@ int main(int argc, char **argv)
 	}
 	ctx.st = st;
 	ctx.cfg = cfg;
+	ctx.origins = origin_index_new();
+	if (origin_index_refresh(ctx.origins, st) < 0) {
+		log_error("cannot build the origin index: %s", sqlite3_errmsg(store_db(st)));
+		goto out;
+	}
+	log_info("origin index: %zu route prefixes", origin_index_size(ctx.origins));
 	whois = whois_server_new(&ctx, &err);
 	if (whois == NULL) {
 		log_error("%s", err);
@@ -105,6 +112,7 @@ int main(int argc, char **argv)
 	rc = EXIT_SUCCESS;
 out:
 	whois_server_free(whois);
+	origin_index_free(ctx.origins);
 	if (stop_fd >= 0)
 		close(stop_fd);
 	free(err);

@@ -136,7 +136,7 @@ static void cmd_origin(const struct whois_context *ctx, struct whois_session *s,
 	if (!sources_or_fail(ctx, s, &srcs, out))
 		return;
 	for (size_t i = 0; i < srcs.count; i++) {
-		if (whois_data_origin_prefixes(ctx->st, &srcs.items[i], asn, family, &v) < 0) {
+		if (whois_origin_prefixes(ctx, &srcs.items[i], asn, family, &v) < 0) {
 			answer_error(out, "internal error reading routes");
 			prefix_vec_release(&v);
 			return;
@@ -179,7 +179,7 @@ static void cmd_set(const struct whois_context *ctx, struct whois_session *s, co
 	name[n] = '\0';
 	if (!sources_or_fail(ctx, s, &srcs, out))
 		return;
-	if (set_expand(ctx->st, &srcs, name, recursive, &r, &err) < 0) {
+	if (set_expand(ctx, &srcs, name, recursive, &r, &err) < 0) {
 		answer_error(out, "%s", err);
 		free(err);
 		return;
@@ -233,7 +233,7 @@ static void cmd_as_set_prefixes(const struct whois_context *ctx, struct whois_se
 	}
 	if (!sources_or_fail(ctx, s, &srcs, out))
 		return;
-	if (set_expand(ctx->st, &srcs, arg, true, &r, &err) < 0) {
+	if (set_expand(ctx, &srcs, arg, true, &r, &err) < 0) {
 		answer_error(out, "%s", err);
 		free(err);
 		return;
@@ -245,7 +245,7 @@ static void cmd_as_set_prefixes(const struct whois_context *ctx, struct whois_se
 	}
 	for (size_t i = 0; i < r.asn_count; i++) {
 		for (size_t k = 0; k < srcs.count; k++) {
-			if (whois_data_origin_prefixes(ctx->st, &srcs.items[k], r.asns[i], family, &v) < 0) {
+			if (whois_origin_prefixes(ctx, &srcs.items[k], r.asns[i], family, &v) < 0) {
 				answer_error(out, "internal error reading routes");
 				goto out;
 			}

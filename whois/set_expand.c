@@ -9,9 +9,11 @@
 #include "limits.h"
 #include "rpsl_parse.h"
 #include "set_expand.h"
+#include "whois_query.h"
 #include "xalloc.h"
 
 struct expander {
+	const struct whois_context *ctx;
 	struct store *st;
 	const struct whois_sources *sources;
 	struct set_result *r;
@@ -357,7 +359,7 @@ static bool route_prefixes_of_asn(struct expander *e, uint32_t asn, const struct
 	bool ok = true;
 
 	for (size_t s = 0; s < e->sources->count && ok; s++) {
-		if (whois_data_origin_prefixes(e->st, &e->sources->items[s], asn, 0, &v) < 0)
+		if (whois_origin_prefixes(e->ctx, &e->sources->items[s], asn, 0, &v) < 0)
 			ok = fail(e, "store error while reading routes");
 	}
 	for (size_t i = 0; i < v.count && ok; i++) {
@@ -452,7 +454,7 @@ static bool expand_route_set(struct expander *e, const char *name, const struct 
 		} else {
 			/* an as-set inside a route-set: the routes of its ASNs */
 			struct set_result sub = { 0 };
-			struct expander se = { .st = e->st, .sources = e->sources, .r = &sub };
+			struct expander se = { .ctx = e->ctx, .st = e->st, .sources = e->sources, .r = &sub };
 
 			ok = expand_as_set(&se, member, depth + 1);
 			if (se.error != NULL) {
@@ -557,10 +559,10 @@ static int direct_members(struct expander *e, const char *name)
 	return 0;
 }
 
-int set_expand(struct store *st, const struct whois_sources *sources, const char *name, bool recursive,
-	       struct set_result *r, char **err)
+int set_expand(const struct whois_context *ctx, const struct whois_sources *sources, const char *name,
+	       bool recursive, struct set_result *r, char **err)
 {
-	struct expander e = { .st = st, .sources = sources, .r = r };
+	struct expander e = { .ctx = ctx, .st = ctx->st, .sources = sources, .r = r };
 	const struct whois_source *src = NULL;
 	struct rpsl_object *set;
 	char upper[MAX_PRIMARY_KEY_LENGTH], *find_err = NULL;

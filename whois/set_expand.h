@@ -41,8 +41,9 @@ void set_result_release(struct set_result *r);
  * r->prefixes (route-sets). Returns 0, or -1 with *err (caller frees) on a limit or
  * a store error.
  */
-int set_expand(struct store *st, const struct whois_sources *sources, const char *name, bool recursive,
-	       struct set_result *r, char **err);
+struct whois_context;
+int set_expand(const struct whois_context *ctx, const struct whois_sources *sources, const char *name,
+	       bool recursive, struct set_result *r, char **err);
 
 /* Formats a set prefix with its range operator ("192.0.2.0/24^24-32"). */
 void set_prefix_format(const struct set_prefix *p, struct strbuf *out);

@@ -3,6 +3,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "log.h"
+#include "origin_index.h"
 #include "whois_query.h"
 
 void whois_session_init(struct whois_session *s, const struct whois_context *ctx)
@@ -30,9 +32,22 @@ int whois_session_sources(const struct whois_context *ctx, const struct whois_se
 	return 0;
 }
 
+int whois_origin_prefixes(const struct whois_context *ctx, const struct whois_source *src, uint32_t asn,
+			  uint8_t family, struct prefix_vec *out)
+{
+	if (ctx->origins != NULL) {
+		origin_index_lookup(ctx->origins, src->id, asn, family, out);
+		return 0;
+	}
+	return whois_data_origin_prefixes(ctx->st, src, asn, family, out);
+}
+
 void whois_query(const struct whois_context *ctx, struct whois_session *s, const char *line, size_t len,
 		 struct strbuf *out)
 {
+	/* Follow loads and updates by other processes before answering. */
+	if (ctx->origins != NULL && origin_index_refresh(ctx->origins, ctx->st) < 0)
+		log_warn("origin index: cannot read the database; answering from what is indexed");
 	while (len > 0 && (line[len - 1] == '\r' || line[len - 1] == ' ' || line[len - 1] == '\t'))
 		len--;
 	while (len > 0 && (*line == ' ' || *line == '\t'))

@@ -15,10 +15,13 @@
 #include "strbuf.h"
 #include "whois_data.h"
 
+struct origin_index;
+
 /* Shared by every connection of the server. */
 struct whois_context {
 	struct store *st;
 	const struct config *cfg;
+	struct origin_index *origins; /* NULL: origin lookups go to SQL */
 };
 
 struct whois_session {
@@ -44,6 +47,10 @@ void whois_query(const struct whois_context *ctx, struct whois_session *s, const
 /* The sources a query runs against: the session's choice or the default order. */
 int whois_session_sources(const struct whois_context *ctx, const struct whois_session *s,
 			  struct whois_sources *out);
+
+/* Prefixes of routes with this origin in one source (family 4, 6 or 0): from the origin index when there is one. */
+int whois_origin_prefixes(const struct whois_context *ctx, const struct whois_source *src, uint32_t asn,
+			  uint8_t family, struct prefix_vec *out);
 
 /* IRRd-style command (line starts with '!'). */
 void irr_query(const struct whois_context *ctx, struct whois_session *s, const char *line, size_t len,

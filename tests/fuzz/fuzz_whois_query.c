@@ -11,6 +11,7 @@
 
 #include "config.h"
 #include "loader.h"
+#include "origin_index.h"
 #include "store.h"
 #include "whois_query.h"
 
@@ -26,6 +27,7 @@ static void cleanup(void)
 {
 	char extra[80];
 
+	origin_index_free(ctx.origins);
 	store_close(st);
 	unlink(path);
 	snprintf(extra, sizeof(extra), "%s-wal", path);
@@ -59,6 +61,7 @@ static void setup(void)
 	cfg.whois_idle_timeout = 30;
 	ctx.st = st;
 	ctx.cfg = &cfg;
+	ctx.origins = origin_index_new();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
