@@ -335,22 +335,61 @@ out:
 static bool expand_route_set(struct expander *e, const char *name, const struct rpsl_range_op *outer,
 			     unsigned depth);
 
-/* Applies the range operator written on a set or AS member to the prefixes it yields. */
-static struct rpsl_range_op effective_op(const struct rpsl_range_op *member_op, const struct rpsl_range_op *outer,
-					 const struct prefix *p)
+/* The prefix lengths an operator selects for prefix p, as [lo, hi]. */
+static void op_bounds(const struct rpsl_range_op *op, const struct prefix *p, unsigned *lo, unsigned *hi)
 {
-	struct rpsl_range_op op = member_op->kind != RANGE_OP_NONE ? *member_op : *outer;
 	unsigned max = prefix_max_length(p->family);
 
-	/* Re-bound ^+ / ^- to this prefix's own length. */
-	if (op.kind == RANGE_OP_PLUS) {
-		op.min = p->length;
-		op.max = (uint8_t)max;
-	} else if (op.kind == RANGE_OP_MINUS) {
-		op.min = (uint8_t)(p->length + 1);
-		op.max = (uint8_t)max;
+	switch (op->kind) {
+	case RANGE_OP_NONE:
+		*lo = *hi = p->length;
+		break;
+	case RANGE_OP_PLUS:
+		*lo = p->length, *hi = max;
+		break;
+	case RANGE_OP_MINUS:
+		*lo = p->length + 1u, *hi = max;
+		break;
+	default:
+		*lo = op->min, *hi = op->max;
+		break;
 	}
-	return op;
+}
+
+/*
+ * The operator of a prefix reached through a set or AS member written with an
+ * operator (RS-FOO^-, AS1^+), following RFC 2622 section 5.2: a prefix without an
+ * operator of its own takes the outer one; a prefix with one keeps the intersection
+ * of both length ranges, and is dropped (returns false) when they do not overlap.
+ */
+static bool effective_op(const struct rpsl_range_op *own, const struct rpsl_range_op *outer, const struct prefix *p,
+			 struct rpsl_range_op *out)
+{
+	unsigned max = prefix_max_length(p->family), lo, hi, olo, ohi;
+
+	if (outer->kind == RANGE_OP_NONE || own->kind == RANGE_OP_NONE) {
+		*out = own->kind != RANGE_OP_NONE ? *own : *outer;
+		op_bounds(out, p, &lo, &hi);
+	} else {
+		op_bounds(own, p, &lo, &hi);
+		op_bounds(outer, p, &olo, &ohi);
+		lo = lo > olo ? lo : olo;
+		hi = hi < ohi ? hi : ohi;
+	}
+	if (lo > hi || lo < p->length || hi > max)
+		return false;
+	/* Canonical form of [lo, hi] relative to this prefix. */
+	if (lo == p->length && hi == p->length)
+		*out = (struct rpsl_range_op){ RANGE_OP_NONE, 0, 0 };
+	else if (lo == p->length && hi == max)
+		*out = (struct rpsl_range_op){ RANGE_OP_PLUS, (uint8_t)lo, (uint8_t)hi };
+	else if (lo == p->length + 1u && hi == max)
+		*out = (struct rpsl_range_op){ RANGE_OP_MINUS, (uint8_t)lo, (uint8_t)hi };
+	else if (lo == hi)
+		*out = (struct rpsl_range_op){ RANGE_OP_LENGTH, (uint8_t)lo, (uint8_t)hi };
+	else
+		*out = (struct rpsl_range_op){ RANGE_OP_RANGE, (uint8_t)lo, (uint8_t)hi };
+	return true;
 }
 
 static bool route_prefixes_of_asn(struct expander *e, uint32_t asn, const struct rpsl_range_op *op)
@@ -363,11 +402,11 @@ static bool route_prefixes_of_asn(struct expander *e, uint32_t asn, const struct
 			ok = fail(e, "store error while reading routes");
 	}
 	for (size_t i = 0; i < v.count && ok; i++) {
-		struct rpsl_range_op eop = effective_op(&(struct rpsl_range_op){ RANGE_OP_NONE, 0, 0 }, op, &v.items[i]);
+		static const struct rpsl_range_op none = { RANGE_OP_NONE, 0, 0 };
+		struct rpsl_range_op eop;
 
-		if (eop.kind == RANGE_OP_MINUS && v.items[i].length >= prefix_max_length(v.items[i].family))
-			continue;
-		ok = add_prefix(e, &v.items[i], &eop);
+		if (effective_op(&none, op, &v.items[i], &eop))
+			ok = add_prefix(e, &v.items[i], &eop);
 	}
 	prefix_vec_release(&v);
 	return ok;
@@ -375,11 +414,11 @@ static bool route_prefixes_of_asn(struct expander *e, uint32_t asn, const struct
 
 static bool member_route(struct expander *e, const struct rpsl_object *route)
 {
+	static const struct rpsl_range_op none = { RANGE_OP_NONE, 0, 0 };
 	struct rpsl_range_op op;
 
-	if (!route->has_prefix)
+	if (!route->has_prefix || !effective_op(&none, e->outer, &route->prefix, &op))
 		return true;
-	op = effective_op(&(struct rpsl_range_op){ RANGE_OP_NONE, 0, 0 }, e->outer, &route->prefix);
 	return add_prefix(e, &route->prefix, &op);
 }
 
@@ -436,10 +475,15 @@ static bool expand_route_set(struct expander *e, const char *name, const struct 
 			if (caret != NULL && rpsl_range_op_parse(caret + 1, len - base_len - 1, p.length,
 								 prefix_max_length(p.family), &op, &ignored) < 0)
 				continue;
-			op = effective_op(&op, outer, &p);
-			ok = add_prefix(e, &p, &op);
+			{
+				struct rpsl_range_op eop;
+
+				if (effective_op(&op, outer, &p, &eop))
+					ok = add_prefix(e, &p, &eop);
+			}
 			continue;
 		}
+		/* A set or AS member's own operator combines with the outer one at each prefix. */
 		if (caret != NULL)
 			rpsl_range_op_parse(caret + 1, len - base_len - 1, 0, 128, &op, &ignored);
 		if (op.kind == RANGE_OP_NONE)

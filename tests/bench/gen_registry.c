@@ -109,6 +109,38 @@ int main(int argc, char **argv)
 		       i % persons, source);
 		footer("MAINT-BENCH-3");
 	}
+	/*
+	 * Benchmark sets: AS-BIG holds 50,000 ASNs through 10 nested levels (5,000 per
+	 * level); AS-ROUTES holds the first ASNs whose routes number about half a million
+	 * (routes pick origins uniformly, so 500,000 routes need routes_total/autnums per AS).
+	 */
+	for (int level = 0; level < 10; level++) {
+		printf("as-set:         AS-BIG%s", level ? "" : "\n");
+		if (level)
+			printf("-L%d\n", level);
+		printf("descr:          Benchmark set, level %d of 10\nmembers:        AS%u", level,
+		       asn_base + 1000000u + (uint32_t)level * 5000u);
+		for (int m = 1; m < 5000; m++)
+			printf(",\n                AS%u", asn_base + 1000000u + (uint32_t)level * 5000u + (uint32_t)m);
+		printf("\n");
+		if (level < 9)
+			printf("members:        AS-BIG-L%d\n", level + 1);
+		printf("admin-c:        PN0-%s\ntech-c:         PN0-%s\n", source, source);
+		footer("MAINT-BENCH-3");
+	}
+	{
+		long per_as = routes_total / (autnums ? autnums : 1);
+		long want = per_as ? 500000 / per_as : 0;
+
+		if (want > autnums)
+			want = autnums;
+		printf("as-set:         AS-ROUTES\ndescr:          ASNs originating about 500,000 routes\n"
+		       "members:        AS%u", asn_base);
+		for (long m = 1; m < want; m++)
+			printf(",\n                AS%u", asn_base + (uint32_t)m);
+		printf("\nadmin-c:        PN0-%s\ntech-c:         PN0-%s\n", source, source);
+		footer("MAINT-BENCH-3");
+	}
 	for (long i = 0; i < routesets; i++) {
 		printf("route-set:      RS-BENCH-%ld\ndescr:          Route set %ld\n"
 		       "members:        %u.%u.0.0/16^+, AS%u\nmp-members:     2001:db8:%x::/48^48-64\n"

@@ -9,7 +9,7 @@ N=${BENCH_OBJECTS:-1000000}
 RUNS=${BENCH_RUNS:-3}
 dir=$BUILD/bench
 mkdir -p "$dir"
-dump=$dir/registry-$N.db
+dump=$dir/registry-$N-v2.db
 if [ ! -s "$dump" ]; then
 	echo "generating $N objects into $dump"
 	"$BUILD/tests/gen_registry" -n "$N" -s BENCH >"$dump"
@@ -62,11 +62,11 @@ echo "!g$asn, one client, one query at a time:"
 "$BUILD/tests/whois_load" -p "$port" -n 1 -c 20000 -q "!g$asn" bench
 echo "!g$asn, 50 clients pipelining 16 queries each:"
 "$BUILD/tests/whois_load" -p "$port" -n 50 -c 2000 -q "!g$asn" bench
-for q in '!iAS-BENCH-0,1' '!a4AS-BENCH-0' '!iRS-BENCH-1,1'; do
+for q in '!iAS-BIG,1' '!a4AS-ROUTES' '!iAS-BENCH-0,1' '!a4AS-BENCH-0' '!iRS-BENCH-1,1'; do
 	start=$(date +%s%N)
 	bytes=$(bash -c 'exec 3<>/dev/tcp/127.0.0.1/'"$port"'; printf "%s\n" "$1" >&3; cat <&3' _ "$q" | wc -c)
 	end=$(date +%s%N)
-	echo "$q: $bytes bytes in $(((end - start) / 1000000)) ms"
+	echo "$q: $bytes bytes in $(((end - start) / 1000000)) ms (wall, one client, including transfer)"
 done
 echo "irrd RSS after the queries: $(($(ps -o rss= -p $irrd_pid) / 1024)) MiB"
 kill $irrd_pid

@@ -75,6 +75,18 @@ check "bgpq4 route-set with ^+ and ^24-25 range operators" cmp -s "$WORK/want" "
 timeout 20 bgpq3 -h $H -p -3 -f 64496 AS-EXAMPLE >"$WORK/got" 2>&1
 check "bgpq3 -3 -f: AS-path list with 4-byte ASNs" grep -q '_(65536|65537)\$' "$WORK/got"
 
+# A second, generated registry with ordinary (non-documentation) ASNs: no -p needed.
+"$TESTBIN/gen_registry" -n 5000 -s GEN >"$WORK/gen.db"
+"$BIN/irrctl" -c "$WORK/irr.conf" load --source GEN "$WORK/gen.db" >/dev/null 2>&1
+for set in AS-BENCH-1 AS-BENCH-42; do
+	awk -v SET=$set -v FAMILY=4 -f tests/integration/expect_sets.awk "$WORK/gen.db" >"$WORK/want"
+	timeout 20 bgpq4 -h $H -S GEN -4 -F '%n/%l\n' $set >"$WORK/got" 2>&1
+	compare_sorted "bgpq4 on the generated registry: $set ($(wc -l <"$WORK/want") prefixes)" "$WORK/want" "$WORK/got"
+	awk -v SET=$set -v FAMILY=6 -f tests/integration/expect_sets.awk "$WORK/gen.db" >"$WORK/want"
+	timeout 20 bgpq3 -h $H -S GEN -6 -F '%n/%l\n' $set 2>&1 | grep -v '^$' >"$WORK/got"
+	compare_sorted "bgpq3 -6 on the generated registry: $set" "$WORK/want" "$WORK/got"
+done
+
 # A registry change by another process is visible to the next query (no restart).
 cat demo/jpirr.db >"$WORK/changed.db"
 cat >>"$WORK/changed.db" <<'X'

@@ -42,6 +42,10 @@ expect "!i,1 recursive, cycle broken" '!iAS-EXAMPLE,1\n' 'A24\nAS64496 AS65536 A
 expect "!i,1 members by reference (mbrs-by-ref/member-of)" '!iAS-EXAMPLE-ALL,1\n' 'A16\nAS64496 AS64497\nC\n'
 expect "!i,1 route-set keeps range operators" '!iRS-EXAMPLE,1\n' \
 	'A90\n192.0.2.0/24 192.0.2.0/24^+ 198.51.100.0/24^24-25 2001:db8:1000::/36 2001:db8:1000::/36^+\nC\n'
+# RS-EXAMPLE^- (RFC 2622 5.2): members with their own operator keep the intersection
+# (^+ and ^- give ^-, ^24-25 and ^- give ^25); members without one take ^-.
+expect "!i,1 applies a set's range operator to its members" '!iAS64496:RS-CUSTOMERS,1\n' \
+	'A89\n192.0.2.0/24^- 192.0.2.128/25 198.51.100.0/24^25 2001:db8:1000::/36^- 2001:db8:1200::/40\nC\n'
 expect "!i unknown set answers D" '!iAS-NOPE,1\n' 'D\n'
 expect "!a4 prefixes of an as-set's origins" '!a4AS-EXAMPLE\n' 'A44\n192.0.2.0/24 192.0.2.128/25 198.51.100.0/25\nC\n'
 expect "!a6" '!a6AS-EXAMPLE\n' 'A38\n2001:db8:1000::/36 2001:db8:1200::/40\nC\n'
@@ -50,6 +54,17 @@ expect "!r with a bad prefix fails" '!r192.0.2.1/24\n' 'F Invalid prefix 192.0.2
 expect "!j serial status of two sources" '!jJPIRR,RADB\n' 'A23\nJPIRR:N:0-1\nRADB:N:0-1\nC\n'
 expect "unknown command" '!x\n' 'F Unrecognized command: !x\n'
 expect "!t sets the timeout" '!!\n!t60\n!t0\n!q\n' 'C\nF Invalid timeout: use !t<seconds>, 1 to 86400\n'
+
+whois_raw '!oMAINT-AS64511\n' >"$WORK/got"
+check "!o: every object of a maintainer" test "$(grep -c '^source:         RADB' "$WORK/got")" -eq 6
+whois_raw '!r192.0.2.128/25,l\n' >"$WORK/got"
+check "!r,l: one level less specific" test "$(grep -c '^route:          192.0.2.0/24' "$WORK/got")" -eq 2
+whois_raw '!r192.0.2.128/25,L\n' >"$WORK/got"
+check "!r,L: less specific including exact" test "$(grep -c '^route:' "$WORK/got")" -eq 3
+whois_raw '!r192.0.2.0/24,M\n' >"$WORK/got"
+check "!r,M: more specific only" test "$(grep -c '^route:          192.0.2.128/25' "$WORK/got")" -eq 1
+expect "!r with no match answers D" '!r10.0.0.0/8\n' 'D\n'
+expect "!a (both families)" '!aAS-SAMPLE\n' 'A16\n198.51.100.0/24\nC\n'
 
 # !m with multi-byte UTF-8: n is the byte count of the object text.
 cat >"$WORK/route.txt" <<'RPSL'
