@@ -282,6 +282,22 @@ static void append_objects(struct strbuf *data, const struct whois_objects *objs
 	}
 }
 
+/* Answers with the objects (separated by blank lines), or the too-many error; frees them. */
+static void answer_objects(struct strbuf *out, struct whois_objects *objs)
+{
+	struct strbuf data;
+
+	if (objs->truncated) {
+		answer_error(out, "Too many objects (more than 100,000)");
+	} else {
+		strbuf_init(&data);
+		append_objects(&data, objs);
+		answer_buffer(out, &data);
+		strbuf_release(&data);
+	}
+	whois_objects_release(objs);
+}
+
 /* !m<class>,<key>: the object from the first source that has it. */
 static void cmd_match(const struct whois_context *ctx, struct whois_session *s, const char *arg, struct strbuf *out)
 {
@@ -289,7 +305,6 @@ static void cmd_match(const struct whois_context *ctx, struct whois_session *s, 
 	char cls[32];
 	struct whois_sources srcs;
 	struct whois_objects objs;
-	struct strbuf data;
 	size_t n;
 
 	if (comma == NULL || comma == arg || (n = (size_t)(comma - arg)) >= sizeof(cls) || comma[1] == '\0') {
@@ -308,11 +323,7 @@ static void cmd_match(const struct whois_context *ctx, struct whois_session *s, 
 	whois_objects_init(&objs);
 	for (size_t i = 0; i < srcs.count && objs.count == 0; i++)
 		whois_data_by_key(ctx->st, &srcs.items[i], cls, comma + 1, &objs);
-	strbuf_init(&data);
-	append_objects(&data, &objs);
-	answer_buffer(out, &data);
-	strbuf_release(&data);
-	whois_objects_release(&objs);
+	answer_objects(out, &objs);
 }
 
 /* !o<mntner>: every object maintained by it. */
@@ -321,7 +332,6 @@ static void cmd_maintained(const struct whois_context *ctx, struct whois_session
 {
 	struct whois_sources srcs;
 	struct whois_objects objs;
-	struct strbuf data;
 
 	if (*arg == '\0') {
 		answer_error(out, "Missing maintainer name");
@@ -332,15 +342,7 @@ static void cmd_maintained(const struct whois_context *ctx, struct whois_session
 	whois_objects_init(&objs);
 	for (size_t i = 0; i < srcs.count; i++)
 		whois_data_by_attr(ctx->st, &srcs.items[i], "mnt-by", arg, NULL, &objs);
-	if (objs.truncated) {
-		answer_error(out, "Too many objects (more than 100,000)");
-	} else {
-		strbuf_init(&data);
-		append_objects(&data, &objs);
-		answer_buffer(out, &data);
-		strbuf_release(&data);
-	}
-	whois_objects_release(&objs);
+	answer_objects(out, &objs);
 }
 
 /* !r<prefix>[,o|l|L|M] over route and route6 objects. */

@@ -279,33 +279,61 @@ static bool member_aut_num(struct expander *e, const struct rpsl_object *aut_num
 	return true;
 }
 
-static bool expand_as_set(struct expander *e, const char *name, unsigned depth)
+enum enter_result { ENTER_SKIP, ENTER_OPEN, ENTER_FAIL };
+
+/*
+ * Common start of both expanders: marks `visit_key` visited (returns ENTER_SKIP when
+ * it already was), enforces the depth and size limits (ENTER_FAIL), and loads the
+ * set `upper`; a name that does not resolve to a set of class `want` is skipped.
+ */
+static enum enter_result enter_set(struct expander *e, const char *visit_key, const char *upper,
+				   enum rpsl_class_id want, unsigned depth, struct rpsl_object **set_out)
 {
-	static const char *const aut_num_class[] = { "aut-num" };
-	char upper[MAX_PRIMARY_KEY_LENGTH];
 	const struct whois_source *src = NULL;
 	struct rpsl_object *set;
 	char *err = NULL;
-	bool ok = true;
 
-	upper_copy(upper, sizeof(upper), name, strlen(name));
-	if (!visit(e, upper))
-		return true;
-	if (depth > MAX_SET_DEPTH)
-		return fail(e, "set nesting is deeper than 32 levels");
-	if (e->visited_count > MAX_SETS_VISITED)
-		return fail(e, "set expansion visits more than 200,000 sets");
+	if (!visit(e, visit_key))
+		return ENTER_SKIP;
+	if (depth > MAX_SET_DEPTH) {
+		fail(e, "set nesting is deeper than 32 levels");
+		return ENTER_FAIL;
+	}
+	if (e->visited_count > MAX_SETS_VISITED) {
+		fail(e, "set expansion visits more than 200,000 sets");
+		return ENTER_FAIL;
+	}
 	set = find_set(e, upper, &src, &err);
 	if (err != NULL) {
 		fail(e, err);
 		free(err);
-		return false;
+		return ENTER_FAIL;
 	}
-	if (set == NULL || set->cls->id != RPSL_CLASS_AS_SET) {
+	if (set == NULL || set->cls->id != want) {
 		rpsl_object_free(set);
-		return true; /* names that do not resolve are dropped */
+		return ENTER_SKIP; /* names that do not resolve are dropped */
 	}
+	*set_out = set;
+	return ENTER_OPEN;
+}
+
+static bool expand_as_set(struct expander *e, const char *name, unsigned depth)
+{
+	static const char *const aut_num_class[] = { "aut-num" };
+	char upper[MAX_PRIMARY_KEY_LENGTH];
+	struct rpsl_object *set = NULL;
 	struct item_list members = { 0 };
+	bool ok = true;
+
+	upper_copy(upper, sizeof(upper), name, strlen(name));
+	switch (enter_set(e, upper, upper, RPSL_CLASS_AS_SET, depth, &set)) {
+	case ENTER_SKIP:
+		return true;
+	case ENTER_FAIL:
+		return false;
+	case ENTER_OPEN:
+		break;
+	}
 
 	collect_items(set, "members", &members);
 	for (size_t i = 0; i < members.count && ok; i++) {
@@ -426,36 +454,25 @@ static bool expand_route_set(struct expander *e, const char *name, const struct 
 			     unsigned depth)
 {
 	static const char *const route_classes[] = { "route", "route6" };
-	char upper[MAX_PRIMARY_KEY_LENGTH];
-	const struct whois_source *src = NULL;
-	struct rpsl_object *set;
-	char *err = NULL;
+	char upper[MAX_PRIMARY_KEY_LENGTH], visit_key[MAX_PRIMARY_KEY_LENGTH + 32];
+	struct rpsl_object *set = NULL;
+	struct item_list members = { 0 };
 	bool ok = true;
 
 	upper_copy(upper, sizeof(upper), name, strlen(name));
 	/* The same route-set under different operators yields different prefixes. */
-	if (outer->kind != RANGE_OP_NONE) {
-		size_t n = strlen(upper);
-		snprintf(upper + n, sizeof(upper) - n, "^%d:%u-%u", (int)outer->kind, outer->min, outer->max);
-	}
-	if (!visit(e, upper))
+	if (outer->kind != RANGE_OP_NONE)
+		snprintf(visit_key, sizeof(visit_key), "%s^%d:%u-%u", upper, (int)outer->kind, outer->min, outer->max);
+	else
+		snprintf(visit_key, sizeof(visit_key), "%s", upper);
+	switch (enter_set(e, visit_key, upper, RPSL_CLASS_ROUTE_SET, depth, &set)) {
+	case ENTER_SKIP:
 		return true;
-	upper_copy(upper, sizeof(upper), name, strlen(name));
-	if (depth > MAX_SET_DEPTH)
-		return fail(e, "set nesting is deeper than 32 levels");
-	if (e->visited_count > MAX_SETS_VISITED)
-		return fail(e, "set expansion visits more than 200,000 sets");
-	set = find_set(e, upper, &src, &err);
-	if (err != NULL) {
-		fail(e, err);
-		free(err);
+	case ENTER_FAIL:
 		return false;
+	case ENTER_OPEN:
+		break;
 	}
-	if (set == NULL || set->cls->id != RPSL_CLASS_ROUTE_SET) {
-		rpsl_object_free(set);
-		return true;
-	}
-	struct item_list members = { 0 };
 
 	collect_items(set, "members", &members);
 	collect_items(set, "mp-members", &members);
