@@ -25,7 +25,7 @@ endif
 CFLAGS   ?=
 CFLAGS   += -std=gnu11 -g $(OPT) $(WARNINGS) -D_GNU_SOURCE -Iirrd -Iwhois $(PKG_CFLAGS) -MMD -MP
 LDFLAGS  += $(if $(SANITIZE),-fsanitize=address$(,)undefined)
-LDLIBS   += $(PKG_LIBS) -lpthread
+LDLIBS   += $(PKG_LIBS) -lcrypt -lpthread
 , := ,
 
 # The core library: RPSL, store, configuration, loader.
@@ -34,9 +34,10 @@ CORE_SRCS := \
 	irrd/prefix.c irrd/asn.c \
 	irrd/config.c \
 	irrd/rpsl_schema.c irrd/rpsl_syntax.c irrd/rpsl_object.c \
-	irrd/rpsl_parse.c irrd/rpsl_render.c irrd/rpsl_reader.c \
+	irrd/rpsl_parse.c irrd/rpsl_render.c irrd/rpsl_reader.c irrd/rpsl_filter.c \
 	irrd/store.c irrd/store_schema.c irrd/store_index.c irrd/store_write.c \
-	irrd/loader.c
+	irrd/loader.c \
+	irrd/update_auth.c irrd/update_engine.c
 
 # The whois front end: event loop, query dispatch, IRRd and RIPE dialects, sets.
 WHOIS_SRCS := \
@@ -117,7 +118,7 @@ fuzz:
 	@mkdir -p build/fuzz
 	for t in $(FUZZ_TARGETS); do \
 	  clang -std=gnu11 -g -O1 -D_GNU_SOURCE -Iirrd -fsanitize=fuzzer,address,undefined \
-	    -Iwhois -o build/fuzz/$$t tests/fuzz/$$t.c $(CORE_SRCS) $(WHOIS_SRCS) $(PKG_LIBS) -lpthread || exit 1; \
+	    -Iwhois -o build/fuzz/$$t tests/fuzz/$$t.c $(CORE_SRCS) $(WHOIS_SRCS) $(PKG_LIBS) -lcrypt -lpthread || exit 1; \
 	done
 
 install: all

@@ -233,6 +233,50 @@ static int set_max_per_address(struct config *cfg, const char *value, const char
 			  "must be 1 to 1000000");
 }
 
+static int set_override_hash(struct config *cfg, const char *value, const char **err)
+{
+	free(cfg->override_hash);
+	cfg->override_hash = NULL;
+	if (*value == '\0')
+		return 0;
+	if (value[0] != '$' || strlen(value) < 20) {
+		*err = "must be a crypt(3) hash such as $2b$12$... (make one with: mkpasswd -m bcrypt)";
+		return -1;
+	}
+	cfg->override_hash = xstrdup(value);
+	return 0;
+}
+
+static int parse_policy(const char *value, enum password_policy *out, const char **err)
+{
+	if (strcmp(value, "enable") == 0)
+		*out = PASSWORD_ENABLE;
+	else if (strcmp(value, "legacy") == 0)
+		*out = PASSWORD_LEGACY;
+	else if (strcmp(value, "disable") == 0)
+		*out = PASSWORD_DISABLE;
+	else {
+		*err = "must be enable, legacy or disable";
+		return -1;
+	}
+	return 0;
+}
+
+static int set_bcrypt_policy(struct config *cfg, const char *value, const char **err)
+{
+	return parse_policy(value, &cfg->bcrypt_pw, err);
+}
+
+static int set_md5_policy(struct config *cfg, const char *value, const char **err)
+{
+	return parse_policy(value, &cfg->md5_pw, err);
+}
+
+static int set_crypt_policy(struct config *cfg, const char *value, const char **err)
+{
+	return parse_policy(value, &cfg->crypt_pw, err);
+}
+
 static const struct config_key {
 	const char *name;
 	config_setter set;
@@ -246,6 +290,10 @@ static const struct config_key {
 	{ "whois.idle_timeout", set_idle_timeout, "30" },
 	{ "whois.max_connections", set_max_connections, "4096" },
 	{ "whois.max_connections_per_address", set_max_per_address, "64" },
+	{ "auth.override_hash", set_override_hash, "" },
+	{ "auth.bcrypt_pw", set_bcrypt_policy, "enable" },
+	{ "auth.md5_pw", set_md5_policy, "legacy" },
+	{ "auth.crypt_pw", set_crypt_policy, "legacy" },
 };
 
 #define CONFIG_KEY_COUNT (sizeof(config_keys) / sizeof(config_keys[0]))
@@ -381,5 +429,6 @@ void config_free(struct config *cfg)
 	free(cfg->path);
 	free(cfg->database);
 	free(cfg->source);
+	free(cfg->override_hash);
 	free(cfg);
 }

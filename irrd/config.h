@@ -19,6 +19,9 @@ struct listen_address {
 	char text[80];        /* as written, for messages: "127.0.0.1:4343", "[::1]:4343" */
 };
 
+/* Per password scheme: accepted and may be set / accepted but may not be added to a maintainer / refused. */
+enum password_policy { PASSWORD_ENABLE, PASSWORD_LEGACY, PASSWORD_DISABLE };
+
 struct config {
 	char *path;
 	char *database;       /* SQLite file */
@@ -32,6 +35,8 @@ struct config {
 	unsigned whois_idle_timeout;          /* seconds */
 	unsigned whois_max_connections;
 	unsigned whois_max_connections_per_address;
+	char *override_hash;                  /* crypt(3) hash of the registry staff override password; NULL: none */
+	enum password_policy bcrypt_pw, md5_pw, crypt_pw;
 };
 
 /* Loads and validates a file. Returns 0, or -1 with *err (caller frees). Free with config_free. */

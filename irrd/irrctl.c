@@ -13,6 +13,7 @@
 #include "loader.h"
 #include "log.h"
 #include "store.h"
+#include "update.h"
 #include "version.h"
 
 #define EXIT_USAGE 2
@@ -24,6 +25,9 @@ static void usage(FILE *out)
 	      "  load --source NAME [--serial N] [--verbose] FILE...\n"
 	      "                        replace source NAME with the objects in the RPSL dump FILEs\n"
 	      "                        (plain or gzip); prints skipped objects and a summary\n"
+	      "  submit [--dry-run] < FILE\n"
+	      "                        process a submission (objects, password:, override:, delete:)\n"
+	      "                        and print the report; exit 1 when an object failed\n"
 	      "  show [--source NAME] CLASS KEY\n"
 	      "                        print one object\n"
 	      "  sources               list sources with serials and object counts\n"
@@ -78,6 +82,65 @@ static int cmd_load(struct store *st, int argc, char **argv)
 	printf("loaded %llu objects, skipped %llu\n", (unsigned long long)res.loaded,
 	       (unsigned long long)res.skipped);
 	return EXIT_SUCCESS;
+}
+
+/* Reads all of stdin, at most max bytes. Returns NULL when larger or unreadable. */
+static char *read_stdin(size_t max, size_t *len)
+{
+	struct strbuf sb;
+	char buf[65536];
+	size_t n;
+
+	strbuf_init(&sb);
+	while ((n = fread(buf, 1, sizeof(buf), stdin)) > 0) {
+		if (sb.len + n > max) {
+			strbuf_release(&sb);
+			return NULL;
+		}
+		strbuf_append(&sb, buf, n);
+	}
+	if (ferror(stdin)) {
+		strbuf_release(&sb);
+		return NULL;
+	}
+	return strbuf_detach(&sb, len);
+}
+
+static int cmd_submit(struct store *st, const struct config *cfg, int argc, char **argv)
+{
+	struct update_request req = { .channel = "irrctl", .origin = "irrctl submit" };
+	struct update_result res;
+	char *text, *err = NULL;
+	size_t len;
+	int rc;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--dry-run") == 0) {
+			req.dry_run = true;
+		} else {
+			fprintf(stderr, "irrctl submit: unknown argument \"%s\"\n", argv[i]);
+			return EXIT_USAGE;
+		}
+	}
+	text = read_stdin(MAX_SUBMISSION_SIZE, &len);
+	if (text == NULL) {
+		fprintf(stderr, "irrctl submit: cannot read the submission (larger than %d bytes?)\n", MAX_SUBMISSION_SIZE);
+		return EXIT_USAGE;
+	}
+	req.text = text;
+	req.len = len;
+	if (update_run(st, cfg, &req, &res, &err) < 0) {
+		fputs(res.report.data, stdout);
+		fprintf(stderr, "irrctl submit: %s\n", err);
+		free(err);
+		rc = EXIT_FAILURE;
+	} else {
+		fputs(res.report.data, stdout);
+		rc = res.failed > 0 || res.found == 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	}
+	strbuf_release(&res.report);
+	free(text);
+	return rc;
 }
 
 static int cmd_show(struct store *st, const struct config *cfg, int argc, char **argv)
@@ -176,6 +239,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[0], "load") == 0) {
 		rc = cmd_load(st, argc, argv);
+	} else if (strcmp(argv[0], "submit") == 0) {
+		rc = cmd_submit(st, cfg, argc, argv);
 	} else if (strcmp(argv[0], "show") == 0) {
 		rc = cmd_show(st, cfg, argc, argv);
 	} else if (strcmp(argv[0], "sources") == 0) {

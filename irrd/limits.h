@@ -25,6 +25,8 @@
 /* Length of a source name (RADB, JPIRR, RIPE-NONAUTH ...). */
 #define MAX_SOURCE_NAME_LENGTH 32
 
+/* One update submission (a mail body, an irrctl submit input). */
+#define MAX_SUBMISSION_SIZE    (16 * 1024 * 1024)
 /* whois: one query line; longer lines are answered with an error and the connection closed. */
 #define MAX_QUERY_LENGTH       (16 * 1024)
 /* whois: sources named in one !s / -s list. */

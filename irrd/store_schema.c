@@ -67,6 +67,20 @@ static const char *const migrations[] = {
 	"  timestamp INTEGER NOT NULL,"
 	"  UNIQUE (source_id, serial)"
 	");",
+	/* version 2: the audit record of every update attempt (issue 4) */
+	"CREATE TABLE audit ("
+	"  id INTEGER PRIMARY KEY,"
+	"  time INTEGER NOT NULL,"
+	"  channel TEXT NOT NULL,"
+	"  origin TEXT,"
+	"  identity TEXT NOT NULL,"
+	"  operation TEXT NOT NULL,"
+	"  class TEXT,"
+	"  pkey TEXT,"
+	"  outcome TEXT NOT NULL,"
+	"  serial INTEGER"
+	");"
+	"CREATE INDEX audit_by_time ON audit(time);",
 };
 
 #define MIGRATION_COUNT (sizeof(migrations) / sizeof(migrations[0]))

@@ -282,8 +282,11 @@ static int compare_objects(const void *a, const void *b)
 
 static void sort_index_rows(struct index_rows *rows)
 {
-	qsort_r(rows->attrs, rows->attr_count, sizeof(*rows->attrs), compare_attr_rows, rows);
-	qsort(rows->prefixes, rows->prefix_count, sizeof(*rows->prefixes), compare_prefix_rows);
+	/* (qsort must not see a NULL base, even for zero elements) */
+	if (rows->attr_count > 1)
+		qsort_r(rows->attrs, rows->attr_count, sizeof(*rows->attrs), compare_attr_rows, rows);
+	if (rows->prefix_count > 1)
+		qsort(rows->prefixes, rows->prefix_count, sizeof(*rows->prefixes), compare_prefix_rows);
 }
 
 static void *sort_index_rows_thread(void *arg)
@@ -498,7 +501,8 @@ int store_bulk_commit(struct store_bulk *bulk, int64_t serial, store_bulk_duplic
 
 	/* Sort and de-duplicate before taking the write lock. */
 	log_debug("bulk: %zu objects collected", bulk->object_count);
-	qsort(bulk->objects, bulk->object_count, sizeof(*bulk->objects), compare_objects);
+	if (bulk->object_count > 1)
+		qsort(bulk->objects, bulk->object_count, sizeof(*bulk->objects), compare_objects);
 	id_by_seq = xcalloc(bulk->object_count + 1, sizeof(*id_by_seq));
 	for (size_t i = 0; i < bulk->object_count; i++) {
 		const struct bulk_object *o = &bulk->objects[i], *next = o + 1;

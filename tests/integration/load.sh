@@ -116,6 +116,14 @@ check "index rows follow the reload" test "$(sqlite3 "$DB" "SELECT count(*) FROM
 "$BIN/irrctl" -c "$CONF" sources >"$WORK/out" 2>&1
 check "explicit --serial recorded" grep -qE '^RADB +0 +12345 ' "$WORK/out"
 
+# A dump without objects (or without any prefix-indexed object) empties or fills the source cleanly.
+printf '# nothing but a header\n%% and a remark\n' >"$WORK/empty.db"
+"$BIN/irrctl" -c "$CONF" load --source EMPTYTEST "$WORK/empty.db" >"$WORK/out" 2>&1
+check "a dump with no objects loads (0 objects)" contains "$WORK/out" "loaded 0 objects, skipped 0"
+printf 'mntner: M-ONLY\nadmin-c: X1\nupd-to: a@b.c\nauth: NONE\nmnt-by: M-ONLY\nsource: EMPTYTEST\n' >"$WORK/noprefix.db"
+"$BIN/irrctl" -c "$CONF" load --source EMPTYTEST "$WORK/noprefix.db" >"$WORK/out" 2>&1
+check "a dump without prefix-indexed objects loads" contains "$WORK/out" "loaded 1 objects, skipped 0"
+
 # Usage errors exit 2.
 "$BIN/irrctl" -c "$CONF" load demo/jpirr.db >/dev/null 2>&1
 check "load without --source: exit 2" test $? -eq 2

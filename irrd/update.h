@@ -1,0 +1,56 @@
+/*
+ * The update engine: every change to our authoritative source, whatever the channel
+ * (irrctl submit, the mail gateway, the web portal), goes through update_run.
+ * Channels authenticate their user first and pass the identities they established
+ * (a verified certificate, a PGP signature); the engine adds passwords and override
+ * from the submission text and decides per object.
+ */
+#ifndef IRRD_UPDATE_H
+#define IRRD_UPDATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config.h"
+#include "store.h"
+#include "strbuf.h"
+
+/* What a channel established about the submitter before handing the text over. */
+enum update_identity_kind {
+	IDENTITY_PGP_KEY,      /* a verified PGP signature: key_id matches auth: PGPKEY-<key_id> */
+	IDENTITY_X509_KEYCERT, /* a certificate matching a key-cert: key_cert matches auth: X509-<n> */
+	IDENTITY_CA_CERT,      /* a certificate issued by our CA: mntner is the maintainer it acts for */
+};
+
+struct update_identity {
+	enum update_identity_kind kind;
+	char key_id[32];       /* PGP: 8 hex digits, upper case */
+	char key_cert[32];     /* X509-<n> */
+	char mntner[80];       /* CA certificate: the maintainer named in it */
+	char description[256]; /* for reports and the audit record: serial, subject, key id */
+};
+
+struct update_request {
+	const char *channel;   /* "irrctl", "mail", "web" */
+	const char *text;      /* the submission: objects, password:/override: lines */
+	size_t len;
+	const struct update_identity *identities;
+	size_t identity_count;
+	bool dry_run;          /* process everything, commit nothing */
+	const char *origin;    /* for the audit record: Message-ID, client address, user */
+};
+
+struct update_result {
+	size_t found, succeeded, failed;
+	struct strbuf report;  /* the acknowledgement text */
+};
+
+/*
+ * Processes a submission against cfg->source. Returns 0 when the submission was
+ * processed (whatever the outcome per object: see result), -1 on a store error
+ * with *err (caller frees). The caller releases result->report.
+ */
+int update_run(struct store *st, const struct config *cfg, const struct update_request *req,
+	       struct update_result *result, char **err);
+
+#endif

@@ -1,0 +1,774 @@
+/*
+ * The update engine; see update.h. Order of work for a submission:
+ *   1. split it into objects, collecting password:/override: lines and delete:
+ *      reasons, dropping server-generated attributes with a warning;
+ *   2. check each object on its own (strict syntax, authoritative source, current
+ *      version, authentication, references) with references resolving against the
+ *      database plus the objects of this submission;
+ *   3. fail objects that depend on an object that failed, until nothing changes;
+ *   4. write the rest, contacts and maintainers first, each in its own transaction
+ *      through the one writer (store_write_object), then the audit records;
+ *   5. build the report.
+ * Authorisation-list checks for route objects hook in after step 2 (issue 7).
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "rpsl_parse.h"
+#include "rpsl_filter.h"
+#include "rpsl_reader.h"
+#include "rpsl_render.h"
+#include "store_write.h"
+#include "update.h"
+#include "update_auth.h"
+#include "xalloc.h"
+
+enum op { OP_CREATE, OP_MODIFY, OP_DELETE, OP_NOOP };
+
+static const char *const op_names[] = { "Create", "Modify", "Delete", "No operation" };
+
+struct item {
+	struct rpsl_object *obj;       /* as submitted (strict parse) */
+	char *submitted;               /* the object text as submitted, for the report */
+	bool is_delete;
+	enum op op;
+	struct rpsl_object *current;   /* the version in the database, if any */
+	char *current_text;
+	bool failed;
+	struct strbuf messages;        /* "***Error: ..." / "***Warning: ..." / "***Info: ..." lines */
+	char *final_text;              /* what is stored */
+	char auth_how[256];
+	int64_t serial;
+};
+
+struct run {
+	struct store *st;
+	const struct config *cfg;
+	const struct update_request *req;
+	struct item *items;
+	size_t count, capacity;
+	char **passwords;
+	size_t password_count, password_capacity;
+	char *override;
+	bool override_ok;
+};
+
+static void item_message(struct item *it, const char *kind, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void item_message(struct item *it, const char *kind, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	strbuf_printf(&it->messages, "***%s: %s\n", kind, buf);
+}
+
+static void item_error(struct item *it, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void item_error(struct item *it, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	strbuf_printf(&it->messages, "***Error:   %s\n", buf);
+	it->failed = true;
+}
+
+static const char *cls_name(const struct item *it)
+{
+	return it->obj && it->obj->cls ? it->obj->cls->name : "unknown";
+}
+
+static const char *key_text(const struct item *it)
+{
+	/* The primary key as written (the lookup key is upper case). */
+	const struct rpsl_object *o = it->obj;
+
+	if (o == NULL || o->cls == NULL || o->pkey == NULL)
+		return "(unparsed)";
+	if (o->cls->id == RPSL_CLASS_ROUTE || o->cls->id == RPSL_CLASS_ROUTE6) {
+		static char buf[MAX_PRIMARY_KEY_LENGTH + 16];
+		const struct rpsl_attr *p = rpsl_object_get(o, o->cls->name), *a = rpsl_object_get(o, "origin");
+
+		snprintf(buf, sizeof(buf), "%s%s", p ? p->value : "", a ? a->value : "");
+		return buf;
+	}
+	for (size_t i = 0; i < o->attr_count; i++) {
+		if (o->attrs[i].def && (o->attrs[i].def->flags & ATTR_PRIMARY_KEY))
+			return o->attrs[i].value;
+	}
+	return o->pkey;
+}
+
+/* ---- 1. splitting the submission ---- */
+
+static bool line_starts_with(const char *p, const char *end, const char *word)
+{
+	size_t n = strlen(word);
+	return (size_t)(end - p) >= n && strncasecmp(p, word, n) == 0;
+}
+
+static char *trimmed_copy(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+		end--;
+	return xstrndup(p, (size_t)(end - p));
+}
+
+static void add_item(struct run *r, const char *text, size_t len, uint32_t line)
+{
+	static const char *const generated[] = { "created:", "last-modified:" };
+	struct strbuf kept;
+	struct item *it;
+	const char *p = text, *end = text + len;
+	bool dropping = false;
+	char *delete_reason = NULL;
+	char dropped[2][16] = { "", "" };
+
+	strbuf_init(&kept);
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *lend = nl ? nl : end;
+		bool continuation = p < lend && (*p == ' ' || *p == '\t' || *p == '+');
+
+		if (continuation && dropping) {
+			p = nl ? nl + 1 : end;
+			continue;
+		}
+		dropping = false;
+		if (line_starts_with(p, lend, "password:")) {
+			r->passwords = xgrow(r->passwords, &r->password_capacity, r->password_count + 1,
+					     sizeof(*r->passwords));
+			r->passwords[r->password_count++] = trimmed_copy(p + 9, lend);
+			dropping = true;
+		} else if (line_starts_with(p, lend, "override:")) {
+			free(r->override);
+			r->override = trimmed_copy(p + 9, lend);
+			dropping = true;
+		} else if (line_starts_with(p, lend, "delete:")) {
+			free(delete_reason);
+			delete_reason = trimmed_copy(p + 7, lend);
+			dropping = true;
+		} else {
+			for (size_t g = 0; g < 2; g++) {
+				if (line_starts_with(p, lend, generated[g])) {
+					snprintf(dropped[g], sizeof(dropped[g]), "%.*s", (int)strlen(generated[g]) - 1,
+						 generated[g]);
+					dropping = true;
+				}
+			}
+		}
+		if (!dropping) {
+			strbuf_append(&kept, p, (size_t)(lend - p));
+			strbuf_append_char(&kept, '\n');
+		}
+		p = nl ? nl + 1 : end;
+	}
+	/* A paragraph of only password:/override: lines is not an object. */
+	for (p = kept.data; *p == '\n' || *p == ' ' || *p == '\t' || *p == '\r'; p++)
+		;
+	if (*p == '\0') {
+		strbuf_release(&kept);
+		free(delete_reason);
+		return;
+	}
+	r->items = xgrow(r->items, &r->capacity, r->count + 1, sizeof(*r->items));
+	it = &r->items[r->count++];
+	memset(it, 0, sizeof(*it));
+	strbuf_init(&it->messages);
+	it->obj = rpsl_parse_object(kept.data, kept.len, line, RPSL_STRICT);
+	it->is_delete = delete_reason != NULL;
+	it->op = it->is_delete ? OP_DELETE : OP_CREATE;
+	it->submitted = strbuf_detach(&kept, NULL);
+	for (size_t g = 0; g < 2; g++) {
+		if (dropped[g][0])
+			item_message(it, "Warning", "Attribute \"%s\" is generated by the server; the submitted value was ignored",
+				     dropped[g]);
+	}
+	if (it->is_delete && delete_reason[0] == '\0')
+		item_message(it, "Warning", "Delete without a reason");
+	free(delete_reason);
+}
+
+/* ---- 2. checks ---- */
+
+/* Parsed current version of an object of our source, or NULL. */
+static struct rpsl_object *load_current(struct run *r, const char *cls, const char *pkey, char **text_out)
+{
+	char *text = NULL, *err = NULL;
+	struct rpsl_object *o;
+
+	if (store_get_object_text(r->st, r->cfg->source, cls, pkey, &text, &err) != 1) {
+		free(err);
+		return NULL;
+	}
+	o = rpsl_parse_object(text, strlen(text), 1, RPSL_TOLERANT);
+	if (text_out != NULL)
+		*text_out = text;
+	else
+		free(text);
+	return o;
+}
+
+/* The submission's own (non-delete) version of an object, if any. */
+static struct item *submitted(struct run *r, const char *cls, const char *pkey_upper)
+{
+	for (size_t i = 0; i < r->count; i++) {
+		struct item *it = &r->items[i];
+
+		if (!it->is_delete && it->obj->cls && it->obj->pkey && strcmp(it->obj->cls->name, cls) == 0 &&
+		    strcmp(it->obj->pkey, pkey_upper) == 0)
+			return it;
+	}
+	return NULL;
+}
+
+/* Collects the upper-cased items of the comma lists of every attribute `attr` (at most max). */
+static size_t list_items(const struct rpsl_object *o, const char *attr, char items[][MAX_PRIMARY_KEY_LENGTH],
+			 size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; o != NULL && i < o->attr_count; i++) {
+		const char *v = o->attrs[i].value;
+
+		if (strcmp(o->attrs[i].name, attr) != 0)
+			continue;
+		while (*v && n < max) {
+			size_t len = strcspn(v, ",");
+			const char *s = v;
+
+			while (len > 0 && *s == ' ')
+				s++, len--;
+			while (len > 0 && s[len - 1] == ' ')
+				len--;
+			if (len > 0 && len < MAX_PRIMARY_KEY_LENGTH) {
+				for (size_t k = 0; k < len; k++)
+					items[n][k] = (char)toupper((unsigned char)s[k]);
+				items[n][len] = '\0';
+				n++;
+			}
+			v += strcspn(v, ",");
+			if (*v == ',')
+				v++;
+		}
+	}
+	return n;
+}
+
+#define MAX_REFS 64
+
+/* True when a set of maintainers (names, upper case) is satisfied by one of them. */
+static bool authenticate_set(struct run *r, struct item *it, char names[][MAX_PRIMARY_KEY_LENGTH], size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct rpsl_object *m = load_current(r, "mntner", names[i], NULL);
+		struct item *sub = NULL;
+		struct auth_outcome outcome;
+		bool ok;
+
+		if (m == NULL) {
+			/* A maintainer created in this submission authenticates with its own auth: lines. */
+			sub = submitted(r, "mntner", names[i]);
+			if (sub == NULL || sub->op != OP_CREATE)
+				continue;
+		}
+		ok = update_auth_mntner(r->cfg, m ? m : sub->obj, r->passwords, r->password_count,
+					r->req->identities, r->req->identity_count, &outcome);
+		rpsl_object_free(m);
+		if (ok) {
+			snprintf(it->auth_how, sizeof(it->auth_how), "%s", outcome.how);
+			return true;
+		}
+	}
+	return false;
+}
+
+static void join_names(struct strbuf *sb, char names[][MAX_PRIMARY_KEY_LENGTH], size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		strbuf_printf(sb, "%s%s", i ? ", " : "", names[i]);
+}
+
+static void check_authentication(struct run *r, struct item *it)
+{
+	char old_set[MAX_REFS][MAX_PRIMARY_KEY_LENGTH], new_set[MAX_REFS][MAX_PRIMARY_KEY_LENGTH];
+	size_t old_n = list_items(it->current, "mnt-by", old_set, MAX_REFS);
+	size_t new_n = it->op == OP_DELETE ? 0 : list_items(it->obj, "mnt-by", new_set, MAX_REFS);
+	struct strbuf names;
+
+	if (r->override_ok) {
+		snprintf(it->auth_how, sizeof(it->auth_how), "override");
+		item_message(it, "Info", "Authorisation override used");
+		return;
+	}
+	strbuf_init(&names);
+	if (it->current != NULL && !authenticate_set(r, it, old_set, old_n)) {
+		join_names(&names, old_set, old_n);
+		item_error(it, "Authorisation for [%s] %s failed\n            using \"mnt-by:\"\n            not authenticated by: %s",
+			   cls_name(it), key_text(it), names.data);
+	} else if (it->op != OP_DELETE && !authenticate_set(r, it, new_set, new_n)) {
+		join_names(&names, new_set, new_n);
+		item_error(it, "Authorisation for [%s] %s failed\n            using \"mnt-by:\"\n            not authenticated by: %s",
+			   cls_name(it), key_text(it), names.data);
+	}
+	strbuf_release(&names);
+}
+
+/* Maintainer auth: lines that the configuration does not allow to be added. */
+static void check_mntner_auth_lines(struct run *r, struct item *it)
+{
+	if (it->obj->cls->id != RPSL_CLASS_MNTNER || it->op == OP_DELETE)
+		return;
+	for (size_t i = 0; i < it->obj->attr_count; i++) {
+		const struct rpsl_attr *a = &it->obj->attrs[i];
+		size_t scheme_len;
+		bool existed = false;
+
+		if (strcmp(a->name, "auth") != 0)
+			continue;
+		scheme_len = strcspn(a->value, " ");
+		if (scheme_len == 4 && strncasecmp(a->value, "NONE", 4) == 0) {
+			item_error(it, "auth: NONE is not allowed: a maintainer must authenticate its changes");
+			continue;
+		}
+		for (size_t k = 0; it->current != NULL && k < it->current->attr_count; k++)
+			existed |= strcmp(it->current->attrs[k].name, "auth") == 0 &&
+				   strcmp(it->current->attrs[k].value, a->value) == 0;
+		if (!existed && update_auth_policy(r->cfg, a->value, scheme_len) != PASSWORD_ENABLE)
+			item_error(it, "auth method %.*s may not be added to a maintainer on this server (use BCRYPT-PW, PGPKEY or X509)",
+				   (int)scheme_len, a->value);
+	}
+}
+
+/* Referenced maintainers and contacts must exist (here or in this submission). */
+static void check_references(struct run *r, struct item *it)
+{
+	static const struct {
+		const char *attr;
+		const char *classes[2];
+	} refs[] = {
+		{ "mnt-by", { "mntner", NULL } },
+		{ "admin-c", { "person", "role" } },
+		{ "tech-c", { "person", "role" } },
+	};
+	char names[MAX_REFS][MAX_PRIMARY_KEY_LENGTH];
+
+	if (it->op == OP_DELETE)
+		return;
+	for (size_t k = 0; k < sizeof(refs) / sizeof(refs[0]); k++) {
+		size_t n = list_items(it->obj, refs[k].attr, names, MAX_REFS);
+
+		for (size_t i = 0; i < n; i++) {
+			bool found = false;
+
+			for (size_t c = 0; c < 2 && refs[k].classes[c] && !found; c++) {
+				struct rpsl_object *o;
+
+				/* an object may name itself (a maintainer maintained by itself) */
+				if (strcmp(it->obj->cls->name, refs[k].classes[c]) == 0 && strcmp(it->obj->pkey, names[i]) == 0) {
+					found = true;
+					break;
+				}
+				o = load_current(r, refs[k].classes[c], names[i], NULL);
+				found = o != NULL || submitted(r, refs[k].classes[c], names[i]) != NULL;
+				rpsl_object_free(o);
+			}
+			if (!found)
+				item_error(it, "Object %s referenced in \"%s:\" does not exist (expected %s%s%s)", names[i],
+					   refs[k].attr, refs[k].classes[0], refs[k].classes[1] ? " or " : "",
+					   refs[k].classes[1] ? refs[k].classes[1] : "");
+		}
+	}
+}
+
+/* An object still referenced by others cannot be deleted. */
+static void check_not_referenced(struct run *r, struct item *it)
+{
+	static const char *const mntner_attrs[] = { "mnt-by", "mnt-lower", "mnt-routes", "mbrs-by-ref", "mnt-ref" };
+	static const char *const contact_attrs[] = { "admin-c", "tech-c", "zone-c", "ping-hdl" };
+	const char *const *attrs;
+	size_t attr_count;
+	sqlite3_stmt *stmt;
+	struct strbuf by;
+	int found = 0;
+
+	if (it->op != OP_DELETE)
+		return;
+	if (it->obj->cls->id == RPSL_CLASS_MNTNER) {
+		attrs = mntner_attrs;
+		attr_count = 5;
+	} else if (it->obj->cls->id == RPSL_CLASS_PERSON || it->obj->cls->id == RPSL_CLASS_ROLE) {
+		attrs = contact_attrs;
+		attr_count = 4;
+	} else {
+		return;
+	}
+	strbuf_init(&by);
+	stmt = store_stmt(r->st,
+		"SELECT DISTINCT o.class, o.pkey FROM attr_index a JOIN objects o ON o.id = a.object_id"
+		" JOIN sources s ON s.id = a.source_id"
+		" WHERE s.name = ?1 AND a.attr = ?2 AND a.value = ?3 AND NOT (o.class = ?4 AND o.pkey = ?3)");
+	for (size_t k = 0; k < attr_count; k++) {
+		sqlite3_bind_text(stmt, 1, r->cfg->source, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 2, attrs[k], -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 3, it->obj->pkey, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 4, it->obj->cls->name, -1, SQLITE_STATIC);
+		while (sqlite3_step(stmt) == SQLITE_ROW) {
+			const char *cls = (const char *)sqlite3_column_text(stmt, 0);
+			const char *pkey = (const char *)sqlite3_column_text(stmt, 1);
+			bool deleted_too = false;
+
+			/* objects deleted in the same submission do not count */
+			for (size_t i = 0; i < r->count; i++) {
+				struct item *o = &r->items[i];
+				deleted_too |= o->is_delete && !o->failed && o->obj->cls && o->obj->pkey &&
+					       strcmp(o->obj->cls->name, cls) == 0 && strcmp(o->obj->pkey, pkey) == 0;
+			}
+			if (deleted_too)
+				continue;
+			if (found++ < 5)
+				strbuf_printf(&by, "%s[%s] %s", found > 1 ? ", " : "", cls, pkey);
+		}
+		sqlite3_reset(stmt);
+	}
+	if (found > 0)
+		item_error(it, "Object [%s] %s is still referenced by %s%s and cannot be deleted", cls_name(it), key_text(it),
+			   by.data, found > 5 ? " and others" : "");
+	strbuf_release(&by);
+}
+
+/* Text of an object without the generated attributes, for comparing versions. */
+static char *comparable_text(const struct rpsl_object *o)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	for (size_t i = 0; i < o->attr_count; i++) {
+		if (strcmp(o->attrs[i].name, "created") == 0 || strcmp(o->attrs[i].name, "last-modified") == 0)
+			continue;
+		strbuf_printf(&sb, "%s:%s\n", o->attrs[i].name, o->attrs[i].value);
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
+static void check_item(struct run *r, struct item *it)
+{
+	struct rpsl_object *o = it->obj;
+
+	if (rpsl_object_has_errors(o)) {
+		for (size_t i = 0; i < o->message_count; i++) {
+			const struct rpsl_message *m = &o->messages[i];
+
+			if (m->severity == RPSL_ERROR && m->line)
+				item_error(it, "line %u: %s", m->line, m->text);
+			else if (m->severity == RPSL_ERROR)
+				item_error(it, "%s", m->text);
+		}
+		return;
+	}
+	if (o->source == NULL || strcmp(o->source, r->cfg->source) != 0) {
+		item_error(it, "Source %s is not authoritative on this server (only %s can be updated here)",
+			   o->source ? o->source : "(none)", r->cfg->source);
+		return;
+	}
+	it->current = load_current(r, o->cls->name, o->pkey, &it->current_text);
+	if (it->is_delete) {
+		if (it->current == NULL) {
+			item_error(it, "Object [%s] %s does not exist and cannot be deleted", cls_name(it), key_text(it));
+			return;
+		}
+		char *a = comparable_text(o), *b = comparable_text(it->current);
+		bool same = strcmp(a, b) == 0;
+
+		free(a);
+		free(b);
+		if (!same) {
+			item_error(it, "The object to delete differs from the version in the database: submit the current version");
+			return;
+		}
+	} else if (it->current != NULL) {
+		char *a = comparable_text(o), *b = comparable_text(it->current);
+
+		it->op = strcmp(a, b) == 0 ? OP_NOOP : OP_MODIFY;
+		free(a);
+		free(b);
+	}
+	if (it->op == OP_NOOP)
+		return;
+	check_mntner_auth_lines(r, it);
+	check_authentication(r, it);
+	check_references(r, it);
+	check_not_referenced(r, it);
+}
+
+/* ---- 3. failures propagate to objects that depend on them ---- */
+
+static bool depends_on_failed(struct run *r, struct item *it, struct strbuf *why)
+{
+	static const struct {
+		const char *attr;
+		const char *cls[2];
+	} refs[] = {
+		{ "mnt-by", { "mntner", NULL } },
+		{ "admin-c", { "person", "role" } },
+		{ "tech-c", { "person", "role" } },
+	};
+	char names[MAX_REFS][MAX_PRIMARY_KEY_LENGTH];
+
+	for (size_t k = 0; k < sizeof(refs) / sizeof(refs[0]); k++) {
+		size_t n = list_items(it->obj, refs[k].attr, names, MAX_REFS);
+
+		for (size_t i = 0; i < n; i++) {
+			for (size_t c = 0; c < 2 && refs[k].cls[c]; c++) {
+				struct item *dep = submitted(r, refs[k].cls[c], names[i]);
+				struct rpsl_object *existing;
+
+				if (dep == NULL || dep == it || !dep->failed)
+					continue;
+				existing = load_current(r, refs[k].cls[c], names[i], NULL);
+				if (existing == NULL) {
+					strbuf_printf(why, "%s", names[i]);
+					return true;
+				}
+				rpsl_object_free(existing);
+			}
+		}
+	}
+	return false;
+}
+
+static void propagate_failures(struct run *r)
+{
+	bool changed = true;
+
+	while (changed) {
+		changed = false;
+		for (size_t i = 0; i < r->count; i++) {
+			struct item *it = &r->items[i];
+			struct strbuf why;
+
+			if (it->failed || it->is_delete || it->op == OP_NOOP)
+				continue;
+			strbuf_init(&why);
+			if (depends_on_failed(r, it, &why)) {
+				item_error(it, "Object %s that this object references failed in this submission", why.data);
+				changed = true;
+			}
+			strbuf_release(&why);
+		}
+	}
+}
+
+/* ---- 4. writing ---- */
+
+static void utc_now(char out[32])
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Rendered object with created/last-modified inserted before source:. */
+static char *final_text(const struct item *it)
+{
+	const struct rpsl_attr *created = it->current ? rpsl_object_get(it->current, "created") : NULL;
+	struct strbuf body, out;
+	char now[32];
+	const char *src;
+
+	utc_now(now);
+	strbuf_init(&body);
+	rpsl_render(it->obj, &body);
+	strbuf_init(&out);
+	src = strstr(body.data, "\nsource:");
+	src = src ? src + 1 : body.data + body.len;
+	strbuf_append(&out, body.data, (size_t)(src - body.data));
+	strbuf_printf(&out, "created:        %s\nlast-modified:  %s\n", created ? created->value : now, now);
+	strbuf_append_str(&out, src);
+	strbuf_release(&body);
+	return strbuf_detach(&out, NULL);
+}
+
+static int write_rank(const struct item *it)
+{
+	enum rpsl_class_id c = it->obj->cls->id;
+	bool contact = c == RPSL_CLASS_PERSON || c == RPSL_CLASS_ROLE || c == RPSL_CLASS_MNTNER;
+
+	if (it->op == OP_DELETE)
+		return contact ? 3 : 2;
+	return contact ? 0 : 1;
+}
+
+static void audit(struct run *r, const struct item *it, const char *outcome)
+{
+	sqlite3_stmt *stmt = store_stmt(r->st,
+		"INSERT INTO audit(time, channel, origin, identity, operation, class, pkey, outcome, serial)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+	struct strbuf who;
+
+	strbuf_init(&who);
+	if (it->auth_how[0])
+		strbuf_append_str(&who, it->auth_how);
+	for (size_t i = 0; i < r->req->identity_count; i++)
+		strbuf_printf(&who, "%s%s", who.len ? "; " : "", r->req->identities[i].description);
+	if (who.len == 0)
+		strbuf_append_str(&who, r->password_count ? "password (not matched)" : "none");
+	sqlite3_bind_int64(stmt, 1, (int64_t)time(NULL));
+	sqlite3_bind_text(stmt, 2, r->req->channel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, r->req->origin, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, who.data, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 5, op_names[it->op], -1, SQLITE_STATIC);
+	if (it->obj->cls)
+		sqlite3_bind_text(stmt, 6, it->obj->cls->name, -1, SQLITE_STATIC);
+	if (it->obj->pkey)
+		sqlite3_bind_text(stmt, 7, it->obj->pkey, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 8, outcome, -1, SQLITE_STATIC);
+	if (it->serial > 0)
+		sqlite3_bind_int64(stmt, 9, it->serial);
+	sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	strbuf_release(&who);
+}
+
+static int write_items(struct run *r, char **err)
+{
+	for (int rank = 0; rank < 4; rank++) {
+		for (size_t i = 0; i < r->count; i++) {
+			struct item *it = &r->items[i];
+
+			if (it->failed || it->op == OP_NOOP || write_rank(it) != rank)
+				continue;
+			if (it->op != OP_DELETE)
+				it->final_text = final_text(it);
+			if (r->req->dry_run)
+				continue;
+			if (store_write_object(r->st, r->cfg->source, it->op == OP_DELETE ? STORE_DELETE : STORE_ADD, it->obj,
+					       it->final_text, &it->serial, err) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* ---- 5. the report ---- */
+
+static void report_item(struct strbuf *out, const struct item *it, bool with_object)
+{
+	if (it->op == OP_NOOP && !it->failed)
+		strbuf_printf(out, "---\nNo operation: [%s] %s\n", cls_name(it), key_text(it));
+	else
+		strbuf_printf(out, "---\n%s %s: [%s] %s\n", op_names[it->op], it->failed ? "FAILED" : "SUCCEEDED",
+			      cls_name(it), key_text(it));
+	if (with_object) {
+		strbuf_append_char(out, '\n');
+		/* password: lines were removed when splitting; auth: hashes are filtered like in whois */
+		rpsl_filter_hashes(out, it->submitted);
+	}
+	if (it->messages.len > 0) {
+		strbuf_append_char(out, '\n');
+		strbuf_append_str(out, it->messages.data);
+	}
+	strbuf_append_char(out, '\n');
+}
+
+static void build_report(struct run *r, struct update_result *res)
+{
+	size_t ok_by_op[4] = { 0 }, failed_by_op[4] = { 0 };
+	struct strbuf *out = &res->report;
+
+	for (size_t i = 0; i < r->count; i++) {
+		if (r->items[i].failed)
+			failed_by_op[r->items[i].op]++, res->failed++;
+		else
+			ok_by_op[r->items[i].op]++, res->succeeded++;
+	}
+	res->found = r->count;
+	if (r->req->dry_run)
+		strbuf_append_str(out, "DRY RUN: nothing was changed.\n\n");
+	strbuf_append_str(out, "SUMMARY OF UPDATE:\n\n");
+	strbuf_printf(out, "Number of objects found:                   %zu\n", res->found);
+	strbuf_printf(out, "Number of objects processed successfully:  %zu\n", res->succeeded);
+	strbuf_printf(out, "  Create:         %zu\n  Modify:         %zu\n  Delete:         %zu\n  No Operation:   %zu\n",
+		      ok_by_op[OP_CREATE], ok_by_op[OP_MODIFY], ok_by_op[OP_DELETE], ok_by_op[OP_NOOP]);
+	strbuf_printf(out, "Number of objects processed with errors:   %zu\n", res->failed);
+	strbuf_printf(out, "  Create:         %zu\n  Modify:         %zu\n  Delete:         %zu\n\n",
+		      failed_by_op[OP_CREATE], failed_by_op[OP_MODIFY], failed_by_op[OP_DELETE]);
+	strbuf_append_str(out, "DETAILED EXPLANATION:\n\n");
+	if (res->failed > 0) {
+		strbuf_append_str(out, "~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n");
+		strbuf_append_str(out, "The following object(s) were found to have ERRORS:\n\n");
+		for (size_t i = 0; i < r->count; i++) {
+			if (r->items[i].failed)
+				report_item(out, &r->items[i], true);
+		}
+	}
+	if (res->succeeded > 0) {
+		strbuf_append_str(out, "~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n");
+		strbuf_append_str(out, "The following object(s) were processed SUCCESSFULLY:\n\n");
+		for (size_t i = 0; i < r->count; i++) {
+			if (!r->items[i].failed)
+				report_item(out, &r->items[i], false);
+		}
+	}
+	if (r->count == 0)
+		strbuf_append_str(out, "***Error:   No objects found in the submission\n\n");
+}
+
+int update_run(struct store *st, const struct config *cfg, const struct update_request *req,
+	       struct update_result *result, char **err)
+{
+	struct run r = { .st = st, .cfg = cfg, .req = req };
+	struct rpsl_reader *reader = rpsl_reader_open_memory(req->text, req->len);
+	struct rpsl_paragraph p;
+	int rc = 0;
+
+	memset(result, 0, sizeof(*result));
+	strbuf_init(&result->report);
+	while (rpsl_reader_next(reader, &p, err) == 1)
+		add_item(&r, p.text, p.len, p.first_line);
+	rpsl_reader_free(reader);
+	r.override_ok = r.override != NULL && cfg->override_hash != NULL &&
+			update_auth_password_matches(cfg->override_hash, r.override);
+	for (size_t i = 0; i < r.count; i++) {
+		if (r.override != NULL && !r.override_ok)
+			item_error(&r.items[i], "Override password is wrong");
+		else
+			check_item(&r, &r.items[i]);
+	}
+	propagate_failures(&r);
+	if (write_items(&r, err) < 0)
+		rc = -1;
+	for (size_t i = 0; i < r.count && rc == 0; i++)
+		audit(&r, &r.items[i], r.items[i].failed ? "failed" : req->dry_run ? "succeeded (dry run)" : "succeeded");
+	build_report(&r, result);
+	for (size_t i = 0; i < r.count; i++) {
+		rpsl_object_free(r.items[i].obj);
+		rpsl_object_free(r.items[i].current);
+		free(r.items[i].current_text);
+		free(r.items[i].submitted);
+		free(r.items[i].final_text);
+		strbuf_release(&r.items[i].messages);
+	}
+	free(r.items);
+	for (size_t i = 0; i < r.password_count; i++)
+		free(r.passwords[i]);
+	free(r.passwords);
+	free(r.override);
+	return rc;
+}
