@@ -168,3 +168,37 @@ int store_get_object_text(struct store *st, const char *source, const char *cls,
 	*err = store_error(st, "reading object");
 	return -1;
 }
+
+long store_closest_covering(struct store *st, const char *source, const struct prefix *p, const char *cls_a,
+			    const char *cls_b, bool include_exact, char ***texts, size_t *count, char **err)
+{
+	sqlite3_stmt *stmt = store_stmt(st,
+		"SELECT DISTINCT o.text FROM prefix_index x JOIN objects o ON o.id = x.object_id"
+		" JOIN sources s ON s.id = x.source_id"
+		" WHERE s.name = ?1 AND x.family = ?2 AND x.first = ?3 AND x.length = ?4 AND x.class IN (?5, ?6)");
+	size_t capacity = 0, start = *count;
+
+	for (int len = include_exact ? p->length : p->length - 1; len >= 0; len--) {
+		struct prefix t = prefix_truncate(p, (unsigned)len);
+		int rc;
+
+		sqlite3_bind_text(stmt, 1, source, -1, SQLITE_STATIC);
+		sqlite3_bind_int(stmt, 2, t.family);
+		sqlite3_bind_blob(stmt, 3, t.addr, (int)prefix_addr_bytes(t.family), SQLITE_TRANSIENT);
+		sqlite3_bind_int(stmt, 4, len);
+		sqlite3_bind_text(stmt, 5, cls_a, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 6, cls_b ? cls_b : cls_a, -1, SQLITE_STATIC);
+		while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+			*texts = xgrow(*texts, &capacity, *count + 1, sizeof(**texts));
+			(*texts)[(*count)++] = xstrdup((const char *)sqlite3_column_text(stmt, 0));
+		}
+		sqlite3_reset(stmt);
+		if (rc != SQLITE_DONE) {
+			*err = store_error(st, "reading covering objects");
+			return -1;
+		}
+		if (*count > start)
+			break;
+	}
+	return (long)(*count - start);
+}

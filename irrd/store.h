@@ -54,4 +54,13 @@ int64_t store_count_objects(struct store *st, const char *source, const char *cl
 int store_get_object_text(struct store *st, const char *source, const char *cls, const char *pkey,
 			  char **text, char **err);
 
+/*
+ * The objects of class cls_a or cls_b (cls_b may be NULL) in `source` whose address
+ * block most closely covers p: the exact block first when include_exact, else the
+ * longest shorter one that has any. Appends their texts to *texts (caller frees each
+ * and the array). Returns the number found (0: none at any length) or -1.
+ */
+long store_closest_covering(struct store *st, const char *source, const struct prefix *p, const char *cls_a,
+			    const char *cls_b, bool include_exact, char ***texts, size_t *count, char **err);
+
 #endif

@@ -25,6 +25,7 @@
 #include "rpsl_render.h"
 #include "store_write.h"
 #include "update.h"
+#include "rpsl_syntax.h"
 #include "update_auth.h"
 #include "xalloc.h"
 
@@ -354,6 +355,136 @@ static void check_mntner_auth_lines(struct run *r, struct item *it)
 	}
 }
 
+/* True when prefix p is selected by one item of an mnt-routes prefix list ("192.0.2.0/24^+"). */
+static bool prefix_list_matches(const char *list, const struct prefix *p)
+{
+	for (const char *v = list; *v;) {
+		size_t n = strcspn(v, ",}");
+		const char *item = v, *caret, *err;
+		size_t len = n;
+		struct prefix range;
+		struct rpsl_range_op op = { RANGE_OP_NONE, 0, 0 };
+
+		while (len > 0 && (*item == ' ' || *item == '{'))
+			item++, len--;
+		while (len > 0 && item[len - 1] == ' ')
+			len--;
+		caret = memchr(item, '^', len);
+		if (len > 0 && prefix_parse(item, caret ? (size_t)(caret - item) : len, 0, &range, &err) == 0 &&
+		    (caret == NULL || rpsl_range_op_parse(caret + 1, len - (size_t)(caret - item) - 1, range.length,
+							  prefix_max_length(range.family), &op, &err) == 0) &&
+		    prefix_contains(&range, p)) {
+			unsigned lo = range.length, hi = range.length;
+
+			if (op.kind == RANGE_OP_PLUS)
+				hi = prefix_max_length(p->family);
+			else if (op.kind == RANGE_OP_MINUS)
+				lo = range.length + 1u, hi = prefix_max_length(p->family);
+			else if (op.kind != RANGE_OP_NONE)
+				lo = op.min, hi = op.max;
+			if (p->length >= lo && p->length <= hi)
+				return true;
+		}
+		v += n;
+		while (*v == ',' || *v == '}')
+			v++;
+	}
+	return false;
+}
+
+/*
+ * The maintainers of a parent that may authorise a new route below it (RFC 2725 9.1):
+ * mnt-routes entries whose prefix list (if any) selects the route, else mnt-lower
+ * (not for an exact match), else mnt-by. Returns how many names were put in `names`.
+ */
+static size_t parent_maintainers(const struct rpsl_object *parent, const struct prefix *p, bool exact,
+				 char names[][MAX_PRIMARY_KEY_LENGTH], const char **which)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < parent->attr_count && n < MAX_REFS; i++) {
+		const struct rpsl_attr *a = &parent->attrs[i];
+		size_t name_len;
+		const char *rest;
+
+		if (strcmp(a->name, "mnt-routes") != 0)
+			continue;
+		name_len = strcspn(a->value, " {");
+		rest = a->value + name_len;
+		while (*rest == ' ')
+			rest++;
+		if ((*rest == '\0' || strncasecmp(rest, "ANY", 3) == 0 || prefix_list_matches(rest, p)) &&
+		    name_len < MAX_PRIMARY_KEY_LENGTH) {
+			for (size_t k = 0; k < name_len; k++)
+				names[n][k] = (char)toupper((unsigned char)a->value[k]);
+			names[n++][name_len] = '\0';
+		}
+	}
+	if (n > 0) {
+		*which = "mnt-routes";
+		return n;
+	}
+	if (!exact && (n = list_items(parent, "mnt-lower", names, MAX_REFS)) > 0) {
+		*which = "mnt-lower";
+		return n;
+	}
+	*which = "mnt-by";
+	return list_items(parent, "mnt-by", names, MAX_REFS);
+}
+
+/*
+ * A new route/route6 must also be authorised by the address space above it: the
+ * exact or closest less-specific route, else the closest covering inetnum/inet6num.
+ * Space with neither passes (the authorisation list decides about it, issue 7).
+ */
+static void check_hierarchy(struct run *r, struct item *it)
+{
+	const struct rpsl_object *o = it->obj;
+	bool v6 = o->cls->id == RPSL_CLASS_ROUTE6;
+	char **texts = NULL, *err = NULL;
+	size_t count = 0;
+	bool authorised = false;
+	struct strbuf tried;
+
+	if (it->op != OP_CREATE || r->override_ok || !o->has_prefix ||
+	    (o->cls->id != RPSL_CLASS_ROUTE && o->cls->id != RPSL_CLASS_ROUTE6))
+		return;
+	if (store_closest_covering(r->st, r->cfg->source, &o->prefix, v6 ? "route6" : "route", NULL, true, &texts,
+				   &count, &err) == 0)
+		store_closest_covering(r->st, r->cfg->source, &o->prefix, v6 ? "inet6num" : "inetnum", NULL, true, &texts,
+				       &count, &err);
+	free(err);
+	strbuf_init(&tried);
+	for (size_t i = 0; i < count && !authorised; i++) {
+		struct rpsl_object *parent = rpsl_parse_object(texts[i], strlen(texts[i]), 1, RPSL_TOLERANT);
+		char names[MAX_REFS][MAX_PRIMARY_KEY_LENGTH];
+		const char *which = "mnt-by";
+		bool exact = parent->has_prefix ? parent->prefix.length == o->prefix.length
+						: memcmp(parent->range.first, o->range.first, 16) == 0 &&
+							  memcmp(parent->range.last, o->range.last, 16) == 0;
+		size_t n = parent_maintainers(parent, &o->prefix, exact, names, &which);
+		char saved[sizeof(it->auth_how)];
+
+		memcpy(saved, it->auth_how, sizeof(saved));
+		authorised = n > 0 && authenticate_set(r, it, names, n);
+		memcpy(it->auth_how, saved, sizeof(saved)); /* report how mnt-by was satisfied */
+		if (!authorised) {
+			strbuf_printf(&tried, "%s[%s] %s using \"%s:\" (", tried.len ? "; " : "", parent->cls->name,
+				      rpsl_object_get(parent, parent->cls->name)->value, which);
+			join_names(&tried, names, n);
+			strbuf_append_char(&tried, ')');
+		}
+		rpsl_object_free(parent);
+	}
+	if (count > 0 && !authorised)
+		item_error(it, "Authorisation for [%s] %s failed\n            by the address space above it: %s", cls_name(it),
+			   key_text(it), tried.data);
+	strbuf_release(&tried);
+	for (size_t i = 0; i < count; i++)
+		free(texts[i]);
+	free(texts);
+}
+
 /* Referenced maintainers and contacts must exist (here or in this submission). */
 static void check_references(struct run *r, struct item *it)
 {
@@ -511,6 +642,7 @@ static void check_item(struct run *r, struct item *it)
 		return;
 	check_mntner_auth_lines(r, it);
 	check_authentication(r, it);
+	check_hierarchy(r, it);
 	check_references(r, it);
 	check_not_referenced(r, it);
 }

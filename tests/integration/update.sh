@@ -23,6 +23,33 @@ phone:          +81 6 0000 0000
 nic-hdl:        LP1-JP
 mnt-by:         MAINT-LEGACY
 source:         JPIRR
+
+inetnum:        100.64.0.0 - 100.64.255.255
+netname:        ROUTES-BY-NEW
+country:        JP
+admin-c:        LP1-JP
+tech-c:         LP1-JP
+mnt-by:         MAINT-LEGACY
+mnt-routes:     MAINT-NEW { 100.64.0.0/16^+ }
+source:         JPIRR
+
+inetnum:        100.66.0.0 - 100.66.255.255
+netname:        LOWER-ONLY
+country:        JP
+admin-c:        LP1-JP
+tech-c:         LP1-JP
+mnt-by:         MAINT-LEGACY
+mnt-lower:      MAINT-LEGACY
+source:         JPIRR
+
+inetnum:        100.67.0.0 - 100.67.255.255
+netname:        ROUTES-16-20
+country:        JP
+admin-c:        LP1-JP
+tech-c:         LP1-JP
+mnt-by:         MAINT-LEGACY
+mnt-routes:     MAINT-NEW { 100.67.0.0/16^16-20 }
+source:         JPIRR
 X
 "$BIN/irrctl" -c "$WORK/irr.conf" load --source JPIRR "$WORK/legacy.db" >/dev/null 2>&1
 check "irrd starts" start_irrd "$WORK/irr.conf" "$WORK/irrd.log"
@@ -101,6 +128,28 @@ check "MD5-PW may not be added (legacy, verbatim)" says '***Error:   auth method
 check "the hash is filtered in the report" says 'auth: MD5-PW # Filtered'
 { route 198.51.100.0/24 legacy AS64501 MAINT-LEGACY; printf '\npassword: old-secret\n'; } | submit
 check "existing MD5-PW maintainer still authenticates (legacy)" says "Create SUCCEEDED: [route] 198.51.100.0/24AS64501"
+
+# The address hierarchy (RFC 2725): mnt-routes with prefix lists, mnt-lower, mnt-by.
+{ route 100.64.1.0/24 hier AS64510 MAINT-NEW; printf '\npassword: s3cret\n'; } | submit
+check "inetnum mnt-routes { 100.64.0.0/16^+ } authorises MAINT-NEW" says "Create SUCCEEDED: [route] 100.64.1.0/24AS64510"
+{ route 100.66.1.0/24 hier AS64510 MAINT-NEW; printf '\npassword: s3cret\n'; } | submit
+check "inetnum mnt-lower refuses the route's own maintainer (verbatim)" says '***Error:   Authorisation for [route] 100.66.1.0/24AS64510 failed'
+check "the refusal names the parent and attribute (verbatim)" \
+	says '            by the address space above it: [inetnum] 100.66.0.0 - 100.66.255.255 using "mnt-lower:" (MAINT-LEGACY)'
+{ route 100.66.1.0/24 hier AS64510 MAINT-NEW; printf '\npassword: s3cret\npassword: old-secret\n'; } | submit
+check "with the mnt-lower maintainer's password too: created" says "Create SUCCEEDED: [route] 100.66.1.0/24AS64510"
+{ route 100.67.1.0/24 hier AS64510 MAINT-NEW; printf '\npassword: s3cret\n'; } | submit
+check "a /24 outside the mnt-routes range ^16-20 falls back to mnt-by (verbatim)" \
+	says '            by the address space above it: [inetnum] 100.67.0.0 - 100.67.255.255 using "mnt-by:" (MAINT-LEGACY)'
+{ route 100.67.16.0/20 hier AS64510 MAINT-NEW; printf '\npassword: s3cret\n'; } | submit
+check "a /20 inside the mnt-routes range: created" says "Create SUCCEEDED: [route] 100.67.16.0/20AS64510"
+{ route 100.64.1.0/24 other-origin AS64511 MAINT-LEGACY; printf '\npassword: old-secret\n'; } | submit
+check "an exact route of another maintainer is the parent (mnt-by, verbatim)" \
+	says '            by the address space above it: [route] 100.64.1.0/24 using "mnt-by:" (MAINT-NEW)'
+{ route 100.64.1.128/25 more-specific AS64511 MAINT-LEGACY; printf '\npassword: old-secret\n'; } | submit
+check "a more specific below another maintainer's route is refused" says '[route] 100.64.1.0/24 using "mnt-by:" (MAINT-NEW)'
+{ route 100.64.1.128/25 more-specific AS64511 MAINT-LEGACY; printf '\npassword: old-secret\npassword: s3cret\n'; } | submit
+check "with the parent route maintainer's password: created" says "Create SUCCEEDED: [route] 100.64.1.128/25AS64511"
 
 # References and sources.
 { route 203.0.113.0/24 x AS64502 MAINT-NOWHERE; printf '\npassword: s3cret\n'; } | submit
