@@ -37,7 +37,7 @@ CORE_SRCS := \
 	irrd/rpsl_parse.c irrd/rpsl_render.c irrd/rpsl_reader.c irrd/rpsl_filter.c \
 	irrd/store.c irrd/store_schema.c irrd/store_index.c irrd/store_write.c \
 	irrd/loader.c \
-	irrd/update_auth.c irrd/update_engine.c
+	irrd/update_auth.c irrd/update_engine.c irrd/notify.c
 
 # The whois front end: event loop, query dispatch, IRRd and RIPE dialects, sets.
 WHOIS_SRCS := \

@@ -233,6 +233,32 @@ static int set_max_per_address(struct config *cfg, const char *value, const char
 			  "must be 1 to 1000000");
 }
 
+static int set_sendmail(struct config *cfg, const char *value, const char **err)
+{
+	if (*value == '\0') {
+		*err = "must be a command, e.g. /usr/sbin/sendmail -t -i";
+		return -1;
+	}
+	free(cfg->sendmail);
+	cfg->sendmail = xstrdup(value);
+	return 0;
+}
+
+static int set_mail_from(struct config *cfg, const char *value, const char **err)
+{
+	struct strbuf ignored;
+	int rc;
+
+	strbuf_init(&ignored);
+	rc = rpsl_syntax_check(SYN_EMAIL, value, strlen(value), &ignored, err);
+	strbuf_release(&ignored);
+	if (rc < 0)
+		return -1;
+	free(cfg->mail_from);
+	cfg->mail_from = xstrdup(value);
+	return 0;
+}
+
 static int set_override_hash(struct config *cfg, const char *value, const char **err)
 {
 	free(cfg->override_hash);
@@ -291,6 +317,8 @@ static const struct config_key {
 	{ "whois.max_connections", set_max_connections, "4096" },
 	{ "whois.max_connections_per_address", set_max_per_address, "64" },
 	{ "auth.override_hash", set_override_hash, "" },
+	{ "mail.sendmail", set_sendmail, "/usr/sbin/sendmail -t -i" },
+	{ "mail.from", set_mail_from, "routereg@localhost" },
 	{ "auth.bcrypt_pw", set_bcrypt_policy, "enable" },
 	{ "auth.md5_pw", set_md5_policy, "legacy" },
 	{ "auth.crypt_pw", set_crypt_policy, "legacy" },
@@ -430,5 +458,7 @@ void config_free(struct config *cfg)
 	free(cfg->database);
 	free(cfg->source);
 	free(cfg->override_hash);
+	free(cfg->sendmail);
+	free(cfg->mail_from);
 	free(cfg);
 }

@@ -35,6 +35,8 @@ struct config {
 	unsigned whois_idle_timeout;          /* seconds */
 	unsigned whois_max_connections;
 	unsigned whois_max_connections_per_address;
+	char *sendmail;                       /* command reading an RFC 5322 message on stdin (-t -i) */
+	char *mail_from;                      /* From: of notifications and replies */
 	char *override_hash;                  /* crypt(3) hash of the registry staff override password; NULL: none */
 	enum password_policy bcrypt_pw, md5_pw, crypt_pw;
 };

@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "rpsl_parse.h"
+#include "notify.h"
 #include "rpsl_filter.h"
 #include "rpsl_reader.h"
 #include "rpsl_render.h"
@@ -34,6 +35,7 @@ enum op { OP_CREATE, OP_MODIFY, OP_DELETE, OP_NOOP };
 static const char *const op_names[] = { "Create", "Modify", "Delete", "No operation" };
 
 struct item {
+	bool auth_failed;              /* failed authentication: upd-to is told */
 	struct rpsl_object *obj;       /* as submitted (strict parse) */
 	char *submitted;               /* the object text as submitted, for the report */
 	bool is_delete;
@@ -318,10 +320,12 @@ static void check_authentication(struct run *r, struct item *it)
 	}
 	strbuf_init(&names);
 	if (it->current != NULL && !authenticate_set(r, it, old_set, old_n)) {
+		it->auth_failed = true;
 		join_names(&names, old_set, old_n);
 		item_error(it, "Authorisation for [%s] %s failed\n            using \"mnt-by:\"\n            not authenticated by: %s",
 			   cls_name(it), key_text(it), names.data);
 	} else if (it->op != OP_DELETE && !authenticate_set(r, it, new_set, new_n)) {
+		it->auth_failed = true;
 		join_names(&names, new_set, new_n);
 		item_error(it, "Authorisation for [%s] %s failed\n            using \"mnt-by:\"\n            not authenticated by: %s",
 			   cls_name(it), key_text(it), names.data);
@@ -798,6 +802,64 @@ static int write_items(struct run *r, char **err)
 	return 0;
 }
 
+/* ---- notifications ---- */
+
+/* Queues `attr` addresses of the maintainers of `o` (mnt-nfy or upd-to) and, for changes, the object's notify:. */
+static void notify_object(struct run *r, struct notify_outbox *box, enum notify_kind kind, const struct rpsl_object *o,
+			  const char *story)
+{
+	char names[MAX_REFS][MAX_PRIMARY_KEY_LENGTH];
+	size_t n = list_items(o, "mnt-by", names, MAX_REFS);
+
+	for (size_t i = 0; i < n; i++) {
+		struct rpsl_object *m = load_current(r, "mntner", names[i], NULL);
+		struct item *sub = m ? NULL : submitted(r, "mntner", names[i]);
+		const struct rpsl_object *mntner = m ? m : sub ? sub->obj : NULL;
+
+		for (size_t k = 0; mntner != NULL && k < mntner->attr_count; k++) {
+			if (strcmp(mntner->attrs[k].name, kind == NOTIFY_CHANGED ? "mnt-nfy" : "upd-to") == 0)
+				notify_add(box, kind, mntner->attrs[k].value, story);
+		}
+		rpsl_object_free(m);
+	}
+	if (kind == NOTIFY_CHANGED) {
+		for (size_t k = 0; k < o->attr_count; k++) {
+			if (strcmp(o->attrs[k].name, "notify") == 0)
+				notify_add(box, kind, o->attrs[k].value, story);
+		}
+	}
+}
+
+static void send_notifications(struct run *r)
+{
+	struct notify_outbox *box;
+
+	if (r->req->dry_run)
+		return;
+	box = notify_outbox_new();
+	for (size_t i = 0; i < r->count; i++) {
+		struct item *it = &r->items[i];
+		struct strbuf story;
+
+		if (it->obj->cls == NULL || it->op == OP_NOOP || (it->failed && !it->auth_failed))
+			continue;
+		strbuf_init(&story);
+		strbuf_printf(&story, "---\n%s %s: [%s] %s\n\n", op_names[it->op], it->failed ? "FAILED" : "SUCCEEDED",
+			      cls_name(it), key_text(it));
+		rpsl_filter_hashes(&story, it->failed || it->op == OP_DELETE ? it->submitted : it->final_text);
+		strbuf_append_char(&story, '\n');
+		if (it->failed) {
+			notify_object(r, box, NOTIFY_FAILED, it->current ? it->current : it->obj, story.data);
+		} else {
+			notify_object(r, box, NOTIFY_CHANGED, it->obj, story.data);
+			if (it->current != NULL)
+				notify_object(r, box, NOTIFY_CHANGED, it->current, story.data);
+		}
+		strbuf_release(&story);
+	}
+	notify_send(box, r->cfg);
+}
+
 /* ---- 5. the report ---- */
 
 static void report_item(struct strbuf *out, const struct item *it, bool with_object)
@@ -888,6 +950,8 @@ int update_run(struct store *st, const struct config *cfg, const struct update_r
 		rc = -1;
 	for (size_t i = 0; i < r.count && rc == 0; i++)
 		audit(&r, &r.items[i], r.items[i].failed ? "failed" : req->dry_run ? "succeeded (dry run)" : "succeeded");
+	if (rc == 0)
+		send_notifications(&r);
 	build_report(&r, result);
 	for (size_t i = 0; i < r.count; i++) {
 		rpsl_object_free(r.items[i].obj);

@@ -7,7 +7,11 @@
 BCRYPT=$(mkpasswd -m bcrypt s3cret)
 OVERRIDE=$(mkpasswd -m bcrypt staff-secret)
 MD5=$(mkpasswd -m md5crypt old-secret)
-write_config "$WORK/irr.conf" "$WORK/irr.db" JPIRR "whois.listen = 127.0.0.1:0" "auth.override_hash = $OVERRIDE"
+MAIL=$WORK/mail
+write_config "$WORK/irr.conf" "$WORK/irr.db" JPIRR "whois.listen = 127.0.0.1:0" "auth.override_hash = $OVERRIDE" \
+	"mail.sendmail = sh $REPO/tests/capture-mail.sh $MAIL" "mail.from = irr-robot@example.jp"
+# mails_to ADDRESS SUBJECT-WORDS: how many captured mails went to ADDRESS with that subject
+mails_to() { grep -l "^To: $1\$" "$MAIL"/mail.* 2>/dev/null | xargs -r grep -l "^Subject: $2" | wc -l; }
 cat >"$WORK/legacy.db" <<X
 mntner:         MAINT-LEGACY
 descr:          maintainer with an MD5 password, from before
@@ -64,6 +68,7 @@ mntner:         MAINT-NEW
 descr:          A new maintainer
 admin-c:        NP1-JP
 upd-to:         noc@new.example
+mnt-nfy:        nfy@new.example
 auth:           BCRYPT-PW $BCRYPT
 mnt-by:         MAINT-NEW
 source:         JPIRR
@@ -88,20 +93,27 @@ route() { printf 'route:          %s\ndescr:          %s\norigin:         %s\nmn
 
 route 192.0.2.0/24 first AS64500 MAINT-NEW | submit
 check "route without password: exit 1" rc_is 1
+check "upd-to is told about the failed authentication" test "$(mails_to noc@new.example 'Failed update attempt in JPIRR')" -eq 1
 check "refusal: authorisation failed (verbatim)" says '***Error:   Authorisation for [route] 192.0.2.0/24AS64500 failed'
 check "refusal names mnt-by" says '            using "mnt-by:"'
 check "refusal names the maintainer" says '            not authenticated by: MAINT-NEW'
 { route 192.0.2.0/24 first AS64500 MAINT-NEW; printf '\npassword: wrong\n'; } | submit
 check "wrong password refused" says '            not authenticated by: MAINT-NEW'
 
-{ route 192.0.2.0/24 first AS64500 MAINT-NEW; printf '\npassword: s3cret\n'; } | submit
+{ route 192.0.2.0/24 first AS64500 MAINT-NEW; printf 'notify:         watcher@example.net\n\npassword: s3cret\n'; } | submit
 check "route with the password: created" says "Create SUCCEEDED: [route] 192.0.2.0/24AS64500"
+check "mnt-nfy is told about the change" test "$(mails_to nfy@new.example 'Notification of JPIRR database changes')" -ge 1
+check "notify: of the object is told" test "$(mails_to watcher@example.net 'Notification of JPIRR database changes')" -eq 1
+check "notification names the change" grep -q "^Create SUCCEEDED: \[route\] 192.0.2.0/24AS64500" $(grep -l "^To: watcher@example.net" "$MAIL"/mail.*)
+check "notification comes from mail.from and is marked auto-submitted" \
+	grep -q "^Auto-Submitted: auto-generated" $(grep -l "^From: irr-robot@example.jp" "$MAIL"/mail.* | head -n 1)
+check "no mail ever carries a password hash" test "$(grep -l '\$2b\$\|\$1\$' "$MAIL"/mail.* | wc -l)" -eq 0
 check "visible in whois at once (!g, origin index follows the journal)" \
 	test "$(whois_raw '!gAS64500\n')" = "$(printf 'A13\n192.0.2.0/24\nC')"
 whois_raw '!mroute,192.0.2.0/24AS64500\n' >"$WORK/got"
 check "stored object carries created and last-modified" grep -q '^last-modified:  20' "$WORK/got"
 
-{ route 192.0.2.0/24 first AS64500 MAINT-NEW; printf '\npassword: s3cret\n'; } | submit
+{ route 192.0.2.0/24 first AS64500 MAINT-NEW; printf 'notify:         watcher@example.net\n\npassword: s3cret\n'; } | submit
 check "unchanged object: No operation" says "No operation: [route] 192.0.2.0/24AS64500"
 { route 192.0.2.0/24 second AS64500 MAINT-NEW; printf '\npassword: s3cret\n'; } | submit
 check "changed object: Modify SUCCEEDED" says "Modify SUCCEEDED: [route] 192.0.2.0/24AS64500"
@@ -174,10 +186,12 @@ check "override is reported" says '***Info: Authorisation override used'
 
 # Dry run changes nothing.
 before=$(sqlite3 "$WORK/irr.db" "SELECT count(*) FROM objects; SELECT max(serial) FROM journal")
+mails_before=$(ls "$MAIL" | wc -l)
 { route 198.18.0.0/15 dry AS64503 MAINT-NEW; printf '\npassword: s3cret\n'; } | submit --dry-run
 check "dry run reports success" says "Create SUCCEEDED: [route] 198.18.0.0/15AS64503"
 check "dry run says so" says "DRY RUN: nothing was changed."
 check "dry run changed nothing" test "$(sqlite3 "$WORK/irr.db" "SELECT count(*) FROM objects; SELECT max(serial) FROM journal")" = "$before"
+check "dry run sends no mail" test "$(ls "$MAIL" | wc -l)" -eq "$mails_before"
 
 # Audit and exit codes.
 check "every attempt is audited" test "$(sqlite3 "$WORK/irr.db" "SELECT count(*) FROM audit")" -ge 20

@@ -1,0 +1,109 @@
+/* Notification mails; see notify.h. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "notify.h"
+#include "rpsl_syntax.h"
+#include "xalloc.h"
+
+struct message {
+	enum notify_kind kind;
+	char *to;
+	struct strbuf body;
+};
+
+struct notify_outbox {
+	struct message *messages;
+	size_t count, capacity;
+};
+
+struct notify_outbox *notify_outbox_new(void)
+{
+	return xcalloc(1, sizeof(struct notify_outbox));
+}
+
+void notify_add(struct notify_outbox *box, enum notify_kind kind, const char *address, const char *body)
+{
+	struct strbuf ignored;
+	const char *err;
+	struct message *m = NULL;
+	int valid;
+
+	/* Header injection guard: a syntactically valid address has no spaces, commas or line ends. */
+	strbuf_init(&ignored);
+	valid = rpsl_syntax_check(SYN_EMAIL, address, strlen(address), &ignored, &err) == 0;
+	strbuf_release(&ignored);
+	if (!valid)
+		return;
+	for (size_t i = 0; i < box->count; i++) {
+		if (box->messages[i].kind == kind && strcasecmp(box->messages[i].to, address) == 0)
+			m = &box->messages[i];
+	}
+	if (m == NULL) {
+		box->messages = xgrow(box->messages, &box->capacity, box->count + 1, sizeof(*box->messages));
+		m = &box->messages[box->count++];
+		m->kind = kind;
+		m->to = xstrdup(address);
+		strbuf_init(&m->body);
+	}
+	/* the same story may be queued twice for one address (mnt-nfy and notify) */
+	if (strstr(m->body.data, body) == NULL)
+		strbuf_append_str(&m->body, body);
+}
+
+static int send_one(const struct config *cfg, const struct message *m, unsigned seq)
+{
+	FILE *pipe = popen(cfg->sendmail, "w");
+	char date[64], host[64] = "localhost";
+	time_t now = time(NULL);
+	struct tm tm;
+	int status;
+
+	if (pipe == NULL)
+		return -1;
+	gethostname(host, sizeof(host) - 1);
+	gmtime_r(&now, &tm);
+	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
+	fprintf(pipe, "From: %s\nTo: %s\n", cfg->mail_from, m->to);
+	if (m->kind == NOTIFY_CHANGED)
+		fprintf(pipe, "Subject: Notification of %s database changes\n", cfg->source);
+	else
+		fprintf(pipe, "Subject: Failed update attempt in %s\n", cfg->source);
+	fprintf(pipe,
+		"Date: %s\nMessage-ID: <routereg.%ld.%d.%u@%s>\nAuto-Submitted: auto-generated\n"
+		"MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n",
+		date, (long)now, (int)getpid(), seq, host);
+	if (m->kind == NOTIFY_CHANGED)
+		fprintf(pipe, "This is to notify you of changes in the %s registry to objects you asked\n"
+			      "to be notified about.\n\n", cfg->source);
+	else
+		fprintf(pipe, "An update to objects of a maintainer that lists you in upd-to: failed its\n"
+			      "authentication in the %s registry.\n\n", cfg->source);
+	fputs(m->body.data, pipe);
+	status = pclose(pipe);
+	return status == 0 ? 0 : -1;
+}
+
+int notify_send(struct notify_outbox *box, const struct config *cfg)
+{
+	int sent = 0;
+
+	for (size_t i = 0; i < box->count; i++) {
+		if (send_one(cfg, &box->messages[i], (unsigned)i) == 0)
+			sent++;
+		else
+			log_error("notification to %s: \"%s\" failed", box->messages[i].to, cfg->sendmail);
+		free(box->messages[i].to);
+		strbuf_release(&box->messages[i].body);
+	}
+	free(box->messages);
+	free(box);
+	return sent;
+}
