@@ -2,9 +2,11 @@
 #include <crypt.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <strings.h>
 
 #include "update_auth.h"
+#include "xalloc.h"
 
 /* Compares n bytes without stopping at the first difference (no timing signal). */
 static bool equal_constant_time(const char *a, const char *b, size_t n)
@@ -30,6 +32,33 @@ bool update_auth_password_matches(const char *hash, const char *password)
 	return result != NULL && result[0] != '*' && strlen(result) == n && equal_constant_time(result, hash, n);
 }
 
+void auth_cache_release(struct auth_cache *cache)
+{
+	for (size_t i = 0; i < cache->count; i++)
+		free(cache->entries[i].hash);
+	free(cache->entries);
+	memset(cache, 0, sizeof(*cache));
+}
+
+static bool cached_match(struct auth_cache *cache, const char *hash, char *const *passwords, size_t index)
+{
+	bool matches;
+
+	for (size_t i = 0; cache != NULL && i < cache->count; i++) {
+		if (cache->entries[i].password_index == index && strcmp(cache->entries[i].hash, hash) == 0)
+			return cache->entries[i].matches;
+	}
+	matches = update_auth_password_matches(hash, passwords[index]);
+	if (cache != NULL) {
+		cache->entries = xgrow(cache->entries, &cache->capacity, cache->count + 1, sizeof(*cache->entries));
+		cache->entries[cache->count].hash = xstrdup(hash);
+		cache->entries[cache->count].password_index = index;
+		cache->entries[cache->count].matches = matches;
+		cache->count++;
+	}
+	return matches;
+}
+
 enum password_policy update_auth_policy(const struct config *cfg, const char *scheme, size_t len)
 {
 	if (len == 9 && strncasecmp(scheme, "BCRYPT-PW", 9) == 0)
@@ -43,7 +72,7 @@ enum password_policy update_auth_policy(const struct config *cfg, const char *sc
 
 bool update_auth_mntner(const struct config *cfg, const struct rpsl_object *mntner, char *const *passwords,
 			size_t password_count, const struct update_identity *ids, size_t id_count,
-			struct auth_outcome *out)
+			struct auth_cache *cache, struct auth_outcome *out)
 {
 	const struct rpsl_attr *name = rpsl_object_get(mntner, "mntner");
 
@@ -73,7 +102,7 @@ bool update_auth_mntner(const struct config *cfg, const struct rpsl_object *mntn
 			while (*hash == ' ')
 				hash++;
 			for (size_t p = 0; p < password_count; p++) {
-				if (update_auth_password_matches(hash, passwords[p])) {
+				if (cached_match(cache, hash, passwords, p)) {
 					snprintf(out->how, sizeof(out->how), "password (%.*s)", (int)scheme_len, v);
 					return out->ok = true;
 				}

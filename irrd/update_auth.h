@@ -20,13 +20,29 @@ struct auth_outcome {
 };
 
 /*
+ * Results of password checks within one submission: bcrypt is deliberately slow
+ * (about 0.25 s at cost 12), and a submission of many objects under one maintainer
+ * would otherwise verify the same password against the same hash for every object.
+ */
+struct auth_cache {
+	struct auth_cache_entry {
+		char *hash;
+		size_t password_index;
+		bool matches;
+	} *entries;
+	size_t count, capacity;
+};
+
+void auth_cache_release(struct auth_cache *cache);
+
+/*
  * Tries every auth: line of `mntner` (a parsed mntner object) against the passwords
  * and identities. Password schemes follow the configured policy (disable: never
  * matches). Returns true with *out filled when one matches.
  */
 bool update_auth_mntner(const struct config *cfg, const struct rpsl_object *mntner, char *const *passwords,
 			size_t password_count, const struct update_identity *ids, size_t id_count,
-			struct auth_outcome *out);
+			struct auth_cache *cache, struct auth_outcome *out);
 
 /* True when `password` matches a crypt(3) hash (bcrypt, MD5-crypt or DES crypt). */
 bool update_auth_password_matches(const char *hash, const char *password);

@@ -59,6 +59,7 @@ struct run {
 	size_t password_count, password_capacity;
 	char *override;
 	bool override_ok;
+	struct auth_cache auth_cache;
 };
 
 static void item_message(struct item *it, const char *kind, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -290,7 +291,7 @@ static bool authenticate_set(struct run *r, struct item *it, char names[][MAX_PR
 				continue;
 		}
 		ok = update_auth_mntner(r->cfg, m ? m : sub->obj, r->passwords, r->password_count,
-					r->req->identities, r->req->identity_count, &outcome);
+					r->req->identities, r->req->identity_count, &r->auth_cache, &outcome);
 		rpsl_object_free(m);
 		if (ok) {
 			snprintf(it->auth_how, sizeof(it->auth_how), "%s", outcome.how);
@@ -966,5 +967,6 @@ int update_run(struct store *st, const struct config *cfg, const struct update_r
 		free(r.passwords[i]);
 	free(r.passwords);
 	free(r.override);
+	auth_cache_release(&r.auth_cache);
 	return rc;
 }
