@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "rpsl_parse.h"
+#include "asn.h"
 #include "notify.h"
 #include "rpsl_filter.h"
 #include "rpsl_reader.h"
@@ -490,6 +491,111 @@ static void check_hierarchy(struct run *r, struct item *it)
 	free(texts);
 }
 
+static bool is_set_class(enum rpsl_class_id id)
+{
+	return id == RPSL_CLASS_AS_SET || id == RPSL_CLASS_ROUTE_SET || id == RPSL_CLASS_FILTER_SET ||
+	       id == RPSL_CLASS_PEERING_SET || id == RPSL_CLASS_RTR_SET;
+}
+
+/*
+ * A new set with a hierarchical name (AS64500:AS-CUSTOMERS) must be authorised by
+ * its parent (AS64500's aut-num, or the set named by the leading components): the
+ * parent's mnt-lower, else its mnt-by (RFC 2725 section 10).
+ */
+static void check_set_hierarchy(struct run *r, struct item *it)
+{
+	const char *name = it->obj->pkey, *colon;
+	char parent_key[MAX_PRIMARY_KEY_LENGTH], names[MAX_REFS][MAX_PRIMARY_KEY_LENGTH];
+	const char *parent_cls, *which = "mnt-lower", *ignored;
+	struct rpsl_object *parent;
+	struct item *sub = NULL;
+	uint32_t asn;
+	size_t n;
+
+	if (it->op != OP_CREATE || r->override_ok || !is_set_class(it->obj->cls->id) ||
+	    (colon = strrchr(name, ':')) == NULL)
+		return;
+	snprintf(parent_key, sizeof(parent_key), "%.*s", (int)(colon - name), name);
+	parent_cls = strchr(parent_key, ':') == NULL && asn_parse(parent_key, strlen(parent_key), true, &asn, &ignored) == 0
+			     ? "aut-num"
+			     : it->obj->cls->name;
+	parent = load_current(r, parent_cls, parent_key, NULL);
+	if (parent == NULL && (sub = submitted(r, parent_cls, parent_key)) == NULL) {
+		item_error(it, "Parent object [%s] %s of this hierarchical set name does not exist", parent_cls, parent_key);
+		return;
+	}
+	n = list_items(parent ? parent : sub->obj, "mnt-lower", names, MAX_REFS);
+	if (n == 0) {
+		which = "mnt-by";
+		n = list_items(parent ? parent : sub->obj, "mnt-by", names, MAX_REFS);
+	}
+	{
+		char saved[sizeof(it->auth_how)];
+
+		memcpy(saved, it->auth_how, sizeof(saved));
+		if (!authenticate_set(r, it, names, n)) {
+			struct strbuf list;
+
+			strbuf_init(&list);
+			join_names(&list, names, n);
+			item_error(it, "Authorisation for [%s] %s failed\n            by its parent [%s] %s using \"%s:\" (%s)",
+				   cls_name(it), key_text(it), parent_cls, parent_key, which, list.data);
+			strbuf_release(&list);
+		}
+		memcpy(it->auth_how, saved, sizeof(saved));
+	}
+	rpsl_object_free(parent);
+}
+
+/* member-of claims must be accepted by the set's mbrs-by-ref: ANY or one of our mnt-by. */
+static void check_member_of(struct run *r, struct item *it)
+{
+	char sets[MAX_REFS][MAX_PRIMARY_KEY_LENGTH], mine[MAX_REFS][MAX_PRIMARY_KEY_LENGTH];
+	char refs[MAX_REFS][MAX_PRIMARY_KEY_LENGTH];
+	const char *set_cls;
+	size_t n, own;
+
+	if (it->op == OP_DELETE || it->op == OP_NOOP)
+		return;
+	switch (it->obj->cls->id) {
+	case RPSL_CLASS_ROUTE:
+	case RPSL_CLASS_ROUTE6:
+		set_cls = "route-set";
+		break;
+	case RPSL_CLASS_AUT_NUM:
+		set_cls = "as-set";
+		break;
+	case RPSL_CLASS_INET_RTR:
+		set_cls = "rtr-set";
+		break;
+	default:
+		return;
+	}
+	n = list_items(it->obj, "member-of", sets, MAX_REFS);
+	own = list_items(it->obj, "mnt-by", mine, MAX_REFS);
+	for (size_t i = 0; i < n; i++) {
+		struct rpsl_object *set = load_current(r, set_cls, sets[i], NULL);
+		struct item *sub = set ? NULL : submitted(r, set_cls, sets[i]);
+		size_t nrefs;
+		bool accepted = false;
+
+		if (set == NULL && sub == NULL) {
+			item_error(it, "Object %s referenced in \"member-of:\" does not exist (expected %s)", sets[i], set_cls);
+			continue;
+		}
+		nrefs = list_items(set ? set : sub->obj, "mbrs-by-ref", refs, MAX_REFS);
+		for (size_t k = 0; k < nrefs && !accepted; k++) {
+			accepted = strcmp(refs[k], "ANY") == 0;
+			for (size_t m = 0; m < own && !accepted; m++)
+				accepted = strcmp(refs[k], mine[m]) == 0;
+		}
+		if (!accepted)
+			item_error(it, "Membership claim for %s is not supported by its \"mbrs-by-ref:\" (none of this object's maintainers is listed)",
+				   sets[i]);
+		rpsl_object_free(set);
+	}
+}
+
 /* Referenced maintainers and contacts must exist (here or in this submission). */
 static void check_references(struct run *r, struct item *it)
 {
@@ -648,6 +754,8 @@ static void check_item(struct run *r, struct item *it)
 	check_mntner_auth_lines(r, it);
 	check_authentication(r, it);
 	check_hierarchy(r, it);
+	check_set_hierarchy(r, it);
+	check_member_of(r, it);
 	check_references(r, it);
 	check_not_referenced(r, it);
 }

@@ -28,6 +28,13 @@ nic-hdl:        LP1-JP
 mnt-by:         MAINT-LEGACY
 source:         JPIRR
 
+aut-num:        AS64500
+as-name:        LEGACY-AS
+admin-c:        LP1-JP
+tech-c:         LP1-JP
+mnt-by:         MAINT-LEGACY
+source:         JPIRR
+
 inetnum:        100.64.0.0 - 100.64.255.255
 netname:        ROUTES-BY-NEW
 country:        JP
@@ -162,6 +169,26 @@ check "an exact route of another maintainer is the parent (mnt-by, verbatim)" \
 check "a more specific below another maintainer's route is refused" says '[route] 100.64.1.0/24 using "mnt-by:" (MAINT-NEW)'
 { route 100.64.1.128/25 more-specific AS64511 MAINT-LEGACY; printf '\npassword: old-secret\npassword: s3cret\n'; } | submit
 check "with the parent route maintainer's password: created" says "Create SUCCEEDED: [route] 100.64.1.128/25AS64511"
+
+# Hierarchical set names need the parent's mnt-lower/mnt-by; member-of needs mbrs-by-ref.
+aset() { printf 'as-set:         %s\nmembers:        AS64500\nadmin-c:        NP1-JP\ntech-c:         NP1-JP\nmnt-by:         MAINT-NEW\nsource:         JPIRR\n' "$1"; }
+{ aset AS64500:AS-CUSTOMERS; printf '\npassword: s3cret\n'; } | submit
+check "hierarchical set refused without the parent's maintainer (verbatim)" \
+	says '            by its parent [aut-num] AS64500 using "mnt-by:" (MAINT-LEGACY)'
+{ aset AS64500:AS-CUSTOMERS; printf '\npassword: s3cret\npassword: old-secret\n'; } | submit
+check "hierarchical set created with the parent's maintainer" says "Create SUCCEEDED: [as-set] AS64500:AS-CUSTOMERS"
+{ aset AS64999:AS-ORPHAN; printf '\npassword: s3cret\n'; } | submit
+check "hierarchical set with a missing parent refused (verbatim)" \
+	says '***Error:   Parent object [aut-num] AS64999 of this hierarchical set name does not exist'
+printf 'route-set: RS-BY-NEW\nmbrs-by-ref: MAINT-NEW\nadmin-c: NP1-JP\ntech-c: NP1-JP\nmnt-by: MAINT-NEW\nsource: JPIRR\n\npassword: s3cret\n' | submit
+check "route-set with mbrs-by-ref created" says "Create SUCCEEDED: [route-set] RS-BY-NEW"
+{ route 100.64.2.0/24 member AS64510 MAINT-NEW; printf 'member-of:      RS-BY-NEW\n\npassword: s3cret\n'; } | submit
+check "member-of accepted by mbrs-by-ref" says "Create SUCCEEDED: [route] 100.64.2.0/24AS64510"
+{ route 198.51.100.0/25 member AS64501 MAINT-LEGACY; printf 'member-of:      RS-BY-NEW\n\npassword: old-secret\n'; } | submit
+check "member-of by another maintainer refused (verbatim)" \
+	says '***Error:   Membership claim for RS-BY-NEW is not supported by its "mbrs-by-ref:" (none of this object'"'"'s maintainers is listed)'
+{ route 198.51.100.0/25 member AS64501 MAINT-LEGACY; printf 'member-of:      RS-NOWHERE\n\npassword: old-secret\n'; } | submit
+check "member-of a missing set refused (verbatim)" says '***Error:   Object RS-NOWHERE referenced in "member-of:" does not exist (expected route-set)'
 
 # References and sources.
 { route 203.0.113.0/24 x AS64502 MAINT-NOWHERE; printf '\npassword: s3cret\n'; } | submit
