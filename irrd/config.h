@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <sys/socket.h>
 
-#include "limits.h"
+#include "irr_limits.h"
 #include "log.h"
 
 struct listen_address {

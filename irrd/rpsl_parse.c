@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "asn.h"
-#include "limits.h"
+#include "irr_limits.h"
 #include "rpsl_parse.h"
 #include "rpsl_syntax.h"
 #include "strbuf.h"

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "limits.h"
+#include "irr_limits.h"
 #include "rpsl_reader.h"
 #include "strbuf.h"
 #include "xalloc.h"

@@ -9,7 +9,7 @@
 #include <strings.h>
 
 #include "asn.h"
-#include "limits.h"
+#include "irr_limits.h"
 #include "rpsl_syntax.h"
 
 static int check_key_cert_name_helper(const char *v, size_t len, const char **err);

@@ -6,7 +6,7 @@
 #include <strings.h>
 
 #include "asn.h"
-#include "limits.h"
+#include "irr_limits.h"
 #include "rpsl_parse.h"
 #include "set_expand.h"
 #include "whois_query.h"

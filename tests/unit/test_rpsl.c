@@ -6,7 +6,7 @@
  */
 #include <stdlib.h>
 
-#include "limits.h"
+#include "irr_limits.h"
 #include "rpsl_parse.h"
 #include "rpsl_reader.h"
 #include "rpsl_render.h"

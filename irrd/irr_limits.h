@@ -3,8 +3,8 @@
  * every bound the server enforces. Parsers refuse input past these with an error
  * that names the limit; nothing here is a buffer size to copy into blindly.
  */
-#ifndef IRRD_LIMITS_H
-#define IRRD_LIMITS_H
+#ifndef IRRD_IRR_LIMITS_H
+#define IRRD_IRR_LIMITS_H
 
 /* One physical line of RPSL text (RIPE allows long lines; dumps hold some huge ones). */
 #define MAX_LINE_LENGTH        (64 * 1024)
