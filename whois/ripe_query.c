@@ -145,6 +145,28 @@ static bool class_wanted(const struct ripe_request *req, const char *cls)
 	return c != NULL && req->classes[c->id];
 }
 
+/* "AS1-AS9" or "AS1 - AS9" as the canonical as-block key "AS1 - AS9". */
+static bool as_range_key(const char *key, char *out, size_t size)
+{
+	const char *dash = strchr(key, '-');
+	char lo[ASN_STRLEN], hi[ASN_STRLEN];
+	uint32_t a, b;
+	const char *err, *p, *end;
+
+	if (dash == NULL)
+		return false;
+	for (end = dash; end > key && end[-1] == ' '; end--)
+		;
+	for (p = dash + 1; *p == ' '; p++)
+		;
+	if (asn_parse(key, (size_t)(end - key), true, &a, &err) != 0 || asn_parse(p, strlen(p), true, &b, &err) != 0)
+		return false;
+	asn_format(a, lo);
+	asn_format(b, hi);
+	snprintf(out, size, "%s - %s", lo, hi);
+	return true;
+}
+
 /* Runs the lookups a search key implies; results go to objs in source order. */
 static void lookup(const struct whois_context *ctx, const struct whois_sources *srcs, const struct ripe_request *req,
 		   struct whois_objects *objs)
@@ -152,6 +174,7 @@ static void lookup(const struct whois_context *ctx, const struct whois_sources *
 	const char *key = req->key, *err;
 	struct prefix p;
 	uint32_t asn;
+	char range_key[64];
 
 	for (size_t s = 0; s < srcs->count; s++) {
 		const struct whois_source *src = &srcs->items[s];
@@ -176,6 +199,12 @@ static void lookup(const struct whois_context *ctx, const struct whois_sources *
 
 			asn_format(asn, canon);
 			whois_data_by_key(ctx->st, src, "aut-num", canon, objs);
+			if (req->class_filter && req->classes[RPSL_CLASS_AS_BLOCK])
+				whois_data_as_block(ctx->st, src, asn, objs);
+			continue;
+		}
+		if (as_range_key(key, range_key, sizeof(range_key))) {
+			whois_data_by_key(ctx->st, src, "as-block", range_key, objs);
 			continue;
 		}
 		/* Any class whose primary key this could be. */

@@ -147,6 +147,22 @@ int whois_data_by_attr(struct store *st, const struct whois_source *src, const c
 	return collect_objects(stmt, src, out);
 }
 
+int whois_data_as_block(struct store *st, const struct whois_source *src, uint32_t asn, struct whois_objects *out)
+{
+	/* as-block keys are stored canonical, "AS<lo> - AS<hi>"; there are few of them */
+	sqlite3_stmt *stmt = store_stmt(st,
+		"SELECT id, class, pkey, text FROM ("
+		"  SELECT id, class, pkey, text,"
+		"    CAST(substr(pkey, 3, instr(pkey, ' - ') - 3) AS INTEGER) AS lo,"
+		"    CAST(substr(pkey, instr(pkey, ' - ') + 5) AS INTEGER) AS hi"
+		"  FROM objects WHERE source_id = ?1 AND class = 'as-block')"
+		" WHERE lo <= ?2 AND hi >= ?2 ORDER BY hi - lo LIMIT 1");
+
+	sqlite3_bind_int64(stmt, 1, src->id);
+	sqlite3_bind_int64(stmt, 2, asn);
+	return collect_objects(stmt, src, out);
+}
+
 /* Objects whose index block is exactly (p truncated to len). */
 static int prefix_point(struct store *st, const struct whois_source *src, const struct prefix *p, const char *cls,
 			struct whois_objects *out)

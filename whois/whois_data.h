@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "limits.h"
+#include "irr_limits.h"
 #include "prefix.h"
 #include "store.h"
 #include "strbuf.h"
@@ -58,6 +58,9 @@ int whois_data_by_key(struct store *st, const struct whois_source *src, const ch
 /* Objects of `cls` (NULL: any) whose lookup attribute `attr` has `value` (any case). */
 int whois_data_by_attr(struct store *st, const struct whois_source *src, const char *attr, const char *value,
 		       const char *cls, struct whois_objects *out);
+
+/* The smallest as-block whose range holds asn (RIPE: whois -T as-block AS64500). */
+int whois_data_as_block(struct store *st, const struct whois_source *src, uint32_t asn, struct whois_objects *out);
 
 enum whois_match { MATCH_EXACT, MATCH_LESS_ONE, MATCH_LESS_ALL, MATCH_MORE_ALL, MATCH_LESS_ALL_INCL_EXACT };
 

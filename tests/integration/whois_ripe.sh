@@ -44,6 +44,11 @@ check "contacts appended without -r (admin-c HS2-JP)" grep -q '^nic-hdl:        
 check "a contact named twice is printed once" test "$(grep -c '^nic-hdl:        HS2-JP' "$WORK/got")" -eq 1
 $W -- '-r AS64497' >"$WORK/got"
 check "-r: no contacts" test "$(grep -c '^person:' "$WORK/got")" -eq 0
+$W -- '-r -T as-block AS64500' >"$WORK/got"
+check "-T as-block ASN: the as-block holding it" grep -qx 'as-block:       AS64496 - AS64511' "$WORK/got"
+check "-T as-block ASN: no aut-num" test "$(grep -c '^aut-num:' "$WORK/got")" -eq 0
+$W -- '-r AS64496-AS64511' >"$WORK/got"
+check "as-block by its range, written without spaces" grep -qx 'as-block:       AS64496 - AS64511' "$WORK/got"
 
 $W -- '-r -x 192.0.2.128/25' >"$WORK/got"
 check "-x exact prefix" test "$(grep -c '^route:' "$WORK/got")" -eq 1
