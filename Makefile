@@ -11,9 +11,9 @@ CC       ?= gcc
 BUILD    ?= build
 SANITIZE ?=
 
-PKGS     := sqlite3 zlib
+PKGS     := sqlite3 zlib gpgme openssl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -lz)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -lz -lgpgme -lssl -lcrypto)
 
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
             -Wmissing-prototypes -Wmissing-declarations -Wsign-compare -Wformat=2 \
@@ -37,7 +37,8 @@ CORE_SRCS := \
 	irrd/rpsl_parse.c irrd/rpsl_render.c irrd/rpsl_reader.c irrd/rpsl_filter.c \
 	irrd/store.c irrd/store_schema.c irrd/store_index.c irrd/store_write.c \
 	irrd/loader.c \
-	irrd/update_auth.c irrd/update_engine.c irrd/notify.c
+	irrd/update_auth.c irrd/update_engine.c irrd/notify.c \
+	irrd/pgp.c irrd/x509.c irrd/keycert.c irrd/signed_input.c
 
 # The whois front end: event loop, query dispatch, IRRd and RIPE dialects, sets.
 WHOIS_SRCS := \

@@ -303,6 +303,41 @@ static int set_crypt_policy(struct config *cfg, const char *value, const char **
 	return parse_policy(value, &cfg->crypt_pw, err);
 }
 
+static void free_crl_files(struct config *cfg)
+{
+	for (size_t i = 0; i < cfg->crl_file_count; i++)
+		free(cfg->crl_files[i]);
+	cfg->crl_file_count = 0;
+}
+
+/* Space-separated absolute paths; they are read at each use, so a renewed CRL counts at once. */
+static int set_crl_files(struct config *cfg, const char *value, const char **err)
+{
+	const char *p = value;
+
+	free_crl_files(cfg);
+	while (*p != '\0') {
+		size_t n;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		n = strcspn(p, " \t");
+		if (n == 0)
+			break;
+		if (*p != '/') {
+			*err = "must be absolute paths of CRL files, separated by spaces";
+			return -1;
+		}
+		if (cfg->crl_file_count == MAX_CRL_FILES) {
+			*err = "too many CRL files";
+			return -1;
+		}
+		cfg->crl_files[cfg->crl_file_count++] = xstrndup(p, n);
+		p += n;
+	}
+	return 0;
+}
+
 static const struct config_key {
 	const char *name;
 	config_setter set;
@@ -322,6 +357,7 @@ static const struct config_key {
 	{ "auth.bcrypt_pw", set_bcrypt_policy, "enable" },
 	{ "auth.md5_pw", set_md5_policy, "legacy" },
 	{ "auth.crypt_pw", set_crypt_policy, "legacy" },
+	{ "auth.crl_files", set_crl_files, "" },
 };
 
 #define CONFIG_KEY_COUNT (sizeof(config_keys) / sizeof(config_keys[0]))
@@ -460,5 +496,6 @@ void config_free(struct config *cfg)
 	free(cfg->override_hash);
 	free(cfg->sendmail);
 	free(cfg->mail_from);
+	free_crl_files(cfg);
 	free(cfg);
 }

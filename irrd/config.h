@@ -39,6 +39,9 @@ struct config {
 	char *mail_from;                      /* From: of notifications and replies */
 	char *override_hash;                  /* crypt(3) hash of the registry staff override password; NULL: none */
 	enum password_policy bcrypt_pw, md5_pw, crypt_pw;
+	/* CRLs (PEM or DER) consulted for X.509 key-cert certificates; our CA's CRL joins them later. */
+	char *crl_files[MAX_CRL_FILES];
+	size_t crl_file_count;
 };
 
 /* Loads and validates a file. Returns 0, or -1 with *err (caller frees). Free with config_free. */

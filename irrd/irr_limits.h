@@ -22,6 +22,8 @@
 #define MAX_CONFIG_LINE_LENGTH 4096
 /* Number of listen addresses in one configuration value. */
 #define MAX_LISTEN_ADDRESSES   16
+/* CRL files named by auth.crl_files */
+#define MAX_CRL_FILES          16
 /* Length of a source name (RADB, JPIRR, RIPE-NONAUTH ...). */
 #define MAX_SOURCE_NAME_LENGTH 32
 

@@ -13,6 +13,7 @@
 #include "loader.h"
 #include "log.h"
 #include "store.h"
+#include "signed_input.h"
 #include "update.h"
 #include "version.h"
 
@@ -25,9 +26,11 @@ static void usage(FILE *out)
 	      "  load --source NAME [--serial N] [--verbose] FILE...\n"
 	      "                        replace source NAME with the objects in the RPSL dump FILEs\n"
 	      "                        (plain or gzip); prints skipped objects and a summary\n"
-	      "  submit [--dry-run] < FILE\n"
+	      "  submit [--dry-run] [--signature SIGFILE] < FILE\n"
 	      "                        process a submission (objects, password:, override:, delete:)\n"
-	      "                        and print the report; exit 1 when an object failed\n"
+	      "                        and print the report; exit 1 when an object failed. FILE may be\n"
+	      "                        PGP clear-signed or CMS SignedData (PEM/DER); SIGFILE a detached\n"
+	      "                        PGP or CMS signature over FILE\n"
 	      "  show [--source NAME] CLASS KEY\n"
 	      "                        print one object\n"
 	      "  sources               list sources with serials and object counts\n"
@@ -85,50 +88,82 @@ static int cmd_load(struct store *st, int argc, char **argv)
 }
 
 /* Reads all of stdin, at most max bytes. Returns NULL when larger or unreadable. */
-static char *read_stdin(size_t max, size_t *len)
+static char *read_stream(FILE *f, size_t max, size_t *len)
 {
 	struct strbuf sb;
 	char buf[65536];
 	size_t n;
 
 	strbuf_init(&sb);
-	while ((n = fread(buf, 1, sizeof(buf), stdin)) > 0) {
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
 		if (sb.len + n > max) {
 			strbuf_release(&sb);
 			return NULL;
 		}
 		strbuf_append(&sb, buf, n);
 	}
-	if (ferror(stdin)) {
+	if (ferror(f)) {
 		strbuf_release(&sb);
 		return NULL;
 	}
 	return strbuf_detach(&sb, len);
 }
 
+static char *read_file(const char *path, size_t max, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *data;
+
+	if (f == NULL)
+		return NULL;
+	data = read_stream(f, max, len);
+	fclose(f);
+	return data;
+}
+
 static int cmd_submit(struct store *st, const struct config *cfg, int argc, char **argv)
 {
 	struct update_request req = { .channel = "irrctl", .origin = "irrctl submit" };
 	struct update_result res;
-	char *text, *err = NULL;
-	size_t len;
+	struct signed_input si;
+	const char *sig_path = NULL;
+	char *text, *sig = NULL, *err = NULL;
+	size_t len, sig_len = 0;
 	int rc;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--dry-run") == 0) {
 			req.dry_run = true;
+		} else if (strcmp(argv[i], "--signature") == 0 && i + 1 < argc) {
+			sig_path = argv[++i];
 		} else {
 			fprintf(stderr, "irrctl submit: unknown argument \"%s\"\n", argv[i]);
 			return EXIT_USAGE;
 		}
 	}
-	text = read_stdin(MAX_SUBMISSION_SIZE, &len);
-	if (text == NULL) {
-		fprintf(stderr, "irrctl submit: cannot read the submission (larger than %d bytes?)\n", MAX_SUBMISSION_SIZE);
+	if (sig_path != NULL && (sig = read_file(sig_path, MAX_SUBMISSION_SIZE, &sig_len)) == NULL) {
+		fprintf(stderr, "irrctl submit: cannot read the signature file %s\n", sig_path);
 		return EXIT_USAGE;
 	}
-	req.text = text;
-	req.len = len;
+	text = read_stream(stdin, MAX_SUBMISSION_SIZE, &len);
+	if (text == NULL) {
+		fprintf(stderr, "irrctl submit: cannot read the submission (larger than %d bytes?)\n", MAX_SUBMISSION_SIZE);
+		free(sig);
+		return EXIT_USAGE;
+	}
+	signed_input_init(&si);
+	if (signed_input_open(st, cfg, text, len, sig, sig_len, &si, &err) < 0) {
+		fprintf(stderr, "irrctl submit: %s\n", err);
+		free(err);
+		rc = EXIT_FAILURE;
+		goto out;
+	}
+	req.text = si.text.data;
+	req.len = si.text.len;
+	req.identities = si.identities;
+	req.identity_count = si.identity_count;
+	req.notes = si.notes.data;
+	req.refusal = si.refusal;
 	if (update_run(st, cfg, &req, &res, &err) < 0) {
 		fputs(res.report.data, stdout);
 		fprintf(stderr, "irrctl submit: %s\n", err);
@@ -139,7 +174,10 @@ static int cmd_submit(struct store *st, const struct config *cfg, int argc, char
 		rc = res.failed > 0 || res.found == 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 	}
 	strbuf_release(&res.report);
+out:
+	signed_input_release(&si);
 	free(text);
+	free(sig);
 	return rc;
 }
 

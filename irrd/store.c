@@ -169,6 +169,32 @@ int store_get_object_text(struct store *st, const char *source, const char *cls,
 	return -1;
 }
 
+long store_list_objects(struct store *st, const char *source, const char *cls, const char *pkey_prefix,
+			char ***texts, size_t *count, char **err)
+{
+	sqlite3_stmt *stmt = store_stmt(st,
+		"SELECT o.text FROM objects o JOIN sources s ON s.id = o.source_id"
+		" WHERE s.name = ?1 AND o.class = ?2 AND o.pkey GLOB ?3 || '*' ORDER BY o.pkey");
+	size_t capacity = *count;
+	long found = 0;
+	int rc;
+
+	sqlite3_bind_text(stmt, 1, source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, cls, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, pkey_prefix, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*texts = xgrow(*texts, &capacity, *count + 1, sizeof(**texts));
+		(*texts)[(*count)++] = xstrdup((const char *)sqlite3_column_text(stmt, 0));
+		found++;
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE) {
+		*err = store_error(st, "listing objects");
+		return -1;
+	}
+	return found;
+}
+
 long store_closest_covering(struct store *st, const char *source, const struct prefix *p, const char *cls_a,
 			    const char *cls_b, bool include_exact, char ***texts, size_t *count, char **err)
 {

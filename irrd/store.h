@@ -55,6 +55,14 @@ int store_get_object_text(struct store *st, const char *source, const char *cls,
 			  char **text, char **err);
 
 /*
+ * Texts of the objects of class `cls` in `source` whose primary key starts with
+ * `pkey_prefix` (upper case, no GLOB characters). Appends to *texts (caller frees each
+ * and the array). Returns the number found or -1 with *err.
+ */
+long store_list_objects(struct store *st, const char *source, const char *cls, const char *pkey_prefix,
+			char ***texts, size_t *count, char **err);
+
+/*
  * The objects of class cls_a or cls_b (cls_b may be NULL) in `source` whose address
  * block most closely covers p: the exact block first when include_exact, else the
  * longest shorter one that has any. Appends their texts to *texts (caller frees each

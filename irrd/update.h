@@ -38,6 +38,8 @@ struct update_request {
 	size_t identity_count;
 	bool dry_run;          /* process everything, commit nothing */
 	const char *origin;    /* for the audit record: Message-ID, client address, user */
+	const char *notes;     /* the channel's report lines about the signature ("***Warning: ..."), or NULL */
+	const char *refusal;   /* the channel refuses the whole submission (a broken signature): why; else NULL */
 };
 
 struct update_result {

@@ -1,0 +1,354 @@
+/*
+ * Signature checks for submissions. The checklist, in order:
+ *   1. the input parses as the signature format it announces, else it is refused;
+ *   2. every signature verifies over the exact signed bytes, else the whole input is
+ *      refused (a tampered text must not take effect, even where passwords would pass);
+ *   3. the signer is a key-cert of our source: PGPKEY-<id> whose key has that
+ *      fingerprint, or X509-<n> holding that very certificate;
+ *   4. the key is not expired or revoked (X.509: validity dates, configured CRLs).
+ * A signature failing 3 or 4 authenticates nothing, and the report says why.
+ */
+#include "signed_input.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "keycert.h"
+#include "irr_limits.h"
+#include "pgp.h"
+#include "rpsl_parse.h"
+#include "x509.h"
+#include "xalloc.h"
+
+void signed_input_init(struct signed_input *si)
+{
+	memset(si, 0, sizeof(*si));
+	strbuf_init(&si->text);
+	strbuf_init(&si->notes);
+}
+
+void signed_input_release(struct signed_input *si)
+{
+	strbuf_release(&si->text);
+	strbuf_release(&si->notes);
+	free(si->refusal);
+	si->refusal = NULL;
+}
+
+static void refuse(struct signed_input *si, const char *why, const char *detail)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	strbuf_printf(&sb, "%s%s%s", why, detail ? ": " : "", detail ? detail : "");
+	free(si->refusal);
+	si->refusal = strbuf_detach(&sb, NULL);
+}
+
+static bool starts_with(const char *p, size_t len, const char *word)
+{
+	size_t n = strlen(word);
+
+	while (len > 0 && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+		p++, len--;
+	return len >= n && memcmp(p, word, n) == 0;
+}
+
+/* Signed content is processed with LF line ends whatever the signer's platform used. */
+static void append_lf(struct strbuf *out, const char *p, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (p[i] == '\r' && i + 1 < len && p[i + 1] == '\n')
+			continue;
+		strbuf_append_char(out, p[i]);
+	}
+}
+
+static struct update_identity *new_identity(struct signed_input *si)
+{
+	struct update_identity *id;
+
+	if (si->identity_count == SIGNED_INPUT_MAX_IDENTITIES)
+		return NULL;
+	id = &si->identities[si->identity_count++];
+	memset(id, 0, sizeof(*id));
+	return id;
+}
+
+/* Parsed key-cert of our source, or NULL (absent or unreadable). -1 only on a store error. */
+static int load_keycert(struct store *st, const struct config *cfg, const char *name, struct rpsl_object **out,
+			char **err)
+{
+	char *text = NULL;
+	int rc = store_get_object_text(st, cfg->source, "key-cert", name, &text, err);
+
+	*out = NULL;
+	if (rc == 1)
+		*out = rpsl_parse_object(text, strlen(text), 1, RPSL_TOLERANT);
+	free(text);
+	return rc < 0 ? -1 : 0;
+}
+
+/* ---- PGP ---- */
+
+/* Imports the key-certs of signatures whose key the keyring lacks. Returns how many, -1 on a store error. */
+static int import_signer_keys(struct store *st, const struct config *cfg, struct pgp_keyring *kr,
+			      const struct pgp_signature *sigs, size_t n, char **err)
+{
+	int imported = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t flen = strlen(sigs[i].fingerprint);
+		char name[32];
+		struct rpsl_object *kc;
+		struct pgp_key_info info;
+		char *certif, *ignored = NULL;
+
+		if (sigs[i].status != PGP_SIG_NO_KEY || flen < 8)
+			continue;
+		snprintf(name, sizeof(name), "PGPKEY-%s", sigs[i].fingerprint + flen - 8);
+		if (load_keycert(st, cfg, name, &kc, err) < 0)
+			return -1;
+		if (kc == NULL)
+			continue;
+		certif = keycert_certif_text(kc);
+		/* the key-cert's name must be its key's: a mirror-loaded object could lie */
+		if (pgp_keyring_import(kr, certif, strlen(certif), &info, &ignored) == 0 &&
+		    strcmp(info.fingerprint + 32, sigs[i].fingerprint + flen - 8) == 0)
+			imported++;
+		free(ignored);
+		free(certif);
+		rpsl_object_free(kc);
+	}
+	return imported;
+}
+
+static int open_pgp(struct store *st, const struct config *cfg, const char *input, size_t len, const char *sig,
+		    size_t sig_len, struct signed_input *si, char **err)
+{
+	struct pgp_keyring *kr = NULL;
+	struct pgp_signature sigs[PGP_MAX_SIGNATURES];
+	struct strbuf plain;
+	size_t n = 0;
+	char *verr = NULL;
+	int imported, rc = 0;
+	bool clearsigned = sig == NULL;
+
+	strbuf_init(&plain);
+	if (pgp_keyring_new(&kr, &verr) < 0) {
+		refuse(si, "The PGP signature cannot be checked", verr);
+		goto out;
+	}
+	if (pgp_keyring_verify(kr, clearsigned ? input : sig, clearsigned ? len : sig_len, clearsigned ? NULL : input,
+			       len, &plain, sigs, &n, &verr) < 0) {
+		refuse(si, "The PGP signature cannot be read", verr);
+		goto out;
+	}
+	imported = import_signer_keys(st, cfg, kr, sigs, n, err);
+	if (imported < 0) {
+		rc = -1;
+		goto out;
+	}
+	if (imported > 0) {
+		strbuf_reset(&plain);
+		if (pgp_keyring_verify(kr, clearsigned ? input : sig, clearsigned ? len : sig_len,
+				       clearsigned ? NULL : input, len, &plain, sigs, &n, &verr) < 0) {
+			refuse(si, "The PGP signature cannot be read", verr);
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct pgp_signature *s = &sigs[i];
+		const char *id8 = s->fingerprint + (strlen(s->fingerprint) >= 8 ? strlen(s->fingerprint) - 8 : 0);
+		struct update_identity *id;
+
+		switch (s->status) {
+		case PGP_SIG_GOOD:
+			id = new_identity(si);
+			if (id == NULL)
+				break;
+			id->kind = IDENTITY_PGP_KEY;
+			snprintf(id->key_id, sizeof(id->key_id), "%s", id8);
+			snprintf(id->description, sizeof(id->description), "PGP key PGPKEY-%s (fingerprint %s)", id8,
+				 s->fingerprint);
+			break;
+		case PGP_SIG_BAD:
+			refuse(si, "The PGP signature does not verify", "the text was changed after it was signed");
+			goto out;
+		case PGP_SIG_NO_KEY:
+			strbuf_printf(&si->notes,
+				      "***Warning: The text is signed with PGP key %s, which is not in any key-cert object of %s;\n"
+				      "            the signature authenticates nothing\n",
+				      s->fingerprint, cfg->source);
+			break;
+		case PGP_SIG_KEY_EXPIRED:
+		case PGP_SIG_KEY_REVOKED:
+			strbuf_printf(&si->notes, "***Warning: The PGP key PGPKEY-%s that signed the text is %s;\n"
+						  "            the signature authenticates nothing\n",
+				      id8, s->status == PGP_SIG_KEY_EXPIRED ? "expired" : "revoked");
+			break;
+		case PGP_SIG_ERROR:
+			strbuf_printf(&si->notes, "***Warning: The PGP signature by %s cannot be checked (%s);\n"
+						  "            it authenticates nothing\n",
+				      s->fingerprint, s->detail);
+			break;
+		}
+	}
+	if (clearsigned)
+		append_lf(&si->text, plain.data, plain.len);
+	else
+		append_lf(&si->text, input, len);
+out:
+	free(verr);
+	strbuf_release(&plain);
+	pgp_keyring_free(kr);
+	return rc;
+}
+
+/* ---- CMS (X.509) ---- */
+
+/* The X509-<n> key-cert holding exactly this certificate, into name; 0 none, 1 found, -1 store error. */
+static int find_x509_keycert(struct store *st, const struct config *cfg, X509 *signer, char *name, size_t size,
+			     char **err)
+{
+	char **texts = NULL;
+	size_t count = 0;
+	int found = 0;
+
+	if (store_list_objects(st, cfg->source, "key-cert", "X509-", &texts, &count, err) < 0)
+		return -1;
+	for (size_t i = 0; i < count; i++) {
+		struct rpsl_object *kc = found ? NULL : rpsl_parse_object(texts[i], strlen(texts[i]), 1, RPSL_TOLERANT);
+		char *certif = kc ? keycert_certif_text(kc) : NULL, *ignored = NULL;
+		X509 *cert = certif ? x509_parse_pem(certif, strlen(certif), &ignored) : NULL;
+
+		if (cert != NULL && x509_same(cert, signer)) {
+			snprintf(name, size, "%s", kc->pkey);
+			found = 1;
+		}
+		X509_free(cert);
+		free(ignored);
+		free(certif);
+		rpsl_object_free(kc);
+		free(texts[i]);
+	}
+	free(texts);
+	return found;
+}
+
+static int identify_x509_signer(struct store *st, const struct config *cfg, X509 *signer, struct signed_input *si,
+				char **err)
+{
+	struct x509_info info;
+	char name[32]; /* X509-<n> */
+	const char *problem;
+	char *crl_err = NULL;
+	time_t revoked_at = 0;
+	int found, revoked;
+	struct update_identity *id;
+
+	x509_describe(signer, &info);
+	found = find_x509_keycert(st, cfg, signer, name, sizeof(name), err);
+	if (found < 0)
+		return -1;
+	if (found == 0) {
+		strbuf_printf(&si->notes,
+			      "***Warning: The text is signed with certificate %s (serial %s), which is not in any\n"
+			      "            key-cert object of %s; the signature authenticates nothing\n",
+			      info.owner, info.serial, cfg->source);
+		return 0;
+	}
+	problem = x509_validity_problem(signer, time(NULL));
+	if (problem != NULL) {
+		char when[32];
+		struct tm tm;
+		time_t t = strcmp(problem, "expired") == 0 ? info.not_after : info.not_before;
+
+		gmtime_r(&t, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		strbuf_printf(&si->notes,
+			      "***Warning: The certificate of key-cert %s that signed the text is %s (%s %s);\n"
+			      "            the signature authenticates nothing\n",
+			      name, problem, strcmp(problem, "expired") == 0 ? "not after" : "not before", when);
+		return 0;
+	}
+	revoked = x509_revocation(signer, cfg->crl_files, cfg->crl_file_count, &revoked_at, &crl_err);
+	if (revoked != 0) {
+		char when[32] = "";
+		struct tm tm;
+
+		gmtime_r(&revoked_at, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		if (revoked > 0)
+			strbuf_printf(&si->notes,
+				      "***Warning: The certificate of key-cert %s that signed the text was revoked on %s;\n"
+				      "            the signature authenticates nothing\n",
+				      name, when);
+		else
+			strbuf_printf(&si->notes,
+				      "***Warning: The revocation of the certificate of key-cert %s cannot be checked (%s);\n"
+				      "            the signature authenticates nothing\n",
+				      name, crl_err);
+		free(crl_err);
+		return 0;
+	}
+	id = new_identity(si);
+	if (id != NULL) {
+		id->kind = IDENTITY_X509_KEYCERT;
+		snprintf(id->key_cert, sizeof(id->key_cert), "%s", name);
+		snprintf(id->description, sizeof(id->description), "X.509 certificate %s (serial %.40s, %.150s)", name,
+			 info.serial, info.owner);
+	}
+	return 0;
+}
+
+static int open_cms(struct store *st, const struct config *cfg, const char *input, size_t len, const char *sig,
+		    size_t sig_len, struct signed_input *si, char **err)
+{
+	X509 *signers[X509_MAX_SIGNERS];
+	size_t n = 0;
+	struct strbuf content;
+	char *verr = NULL;
+	int v, rc = 0;
+
+	strbuf_init(&content);
+	v = sig ? x509_cms_verify(sig, sig_len, input, len, NULL, signers, &n, &verr)
+		: x509_cms_verify(input, len, NULL, 0, &content, signers, &n, &verr);
+	if (v != 0) {
+		refuse(si, v > 0 ? "The S/MIME (CMS) signature does not verify" : "The S/MIME (CMS) signature cannot be read",
+		       verr);
+		goto out;
+	}
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = identify_x509_signer(st, cfg, signers[i], si, err);
+	if (sig)
+		append_lf(&si->text, input, len);
+	else
+		append_lf(&si->text, content.data, content.len);
+out:
+	for (size_t i = 0; i < n; i++)
+		X509_free(signers[i]);
+	free(verr);
+	strbuf_release(&content);
+	return rc;
+}
+
+int signed_input_open(struct store *st, const struct config *cfg, const char *input, size_t len, const char *sig,
+		      size_t sig_len, struct signed_input *si, char **err)
+{
+	if (sig != NULL) {
+		if (starts_with(sig, sig_len, "-----BEGIN PGP SIGNATURE-----"))
+			return open_pgp(st, cfg, input, len, sig, sig_len, si, err);
+		return open_cms(st, cfg, input, len, sig, sig_len, si, err);
+	}
+	if (starts_with(input, len, "-----BEGIN PGP SIGNED MESSAGE-----"))
+		return open_pgp(st, cfg, input, len, NULL, 0, si, err);
+	if (starts_with(input, len, "-----BEGIN CMS-----") || starts_with(input, len, "-----BEGIN PKCS7-----") ||
+	    (len > 0 && (unsigned char)input[0] == 0x30))
+		return open_cms(st, cfg, input, len, NULL, 0, si, err);
+	strbuf_append(&si->text, input, len);
+	return 0;
+}
