@@ -58,7 +58,8 @@ WHOIS_OBJS := $(WHOIS_SRCS:%.c=$(BUILD)/obj/%.o)
 CORE_LIB  := $(BUILD)/libroutereg.a
 BINS      := $(PROGRAMS:%=$(BUILD)/bin/%)
 TEST_BINS := $(UNIT_TESTS:%=$(BUILD)/tests/%) $(FUZZ_TARGETS:%=$(BUILD)/tests/%_replay) \
-             $(BUILD)/tests/gen_registry $(BUILD)/tests/bench_parse $(BUILD)/tests/whois_load
+             $(BUILD)/tests/gen_registry $(BUILD)/tests/bench_parse $(BUILD)/tests/whois_load \
+             $(BUILD)/tests/bench_update
 
 .PHONY: all check tests bench run fuzz install deps clean
 all: $(BINS)
@@ -91,6 +92,10 @@ $(BUILD)/tests/bench_parse: $(BUILD)/obj/tests/bench/bench_parse.o $(CORE_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(BUILD)/tests/bench_update: $(BUILD)/obj/tests/bench/bench_update.o $(CORE_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 $(BUILD)/tests/whois_load: $(BUILD)/obj/tests/bench/whois_load.o
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -108,7 +113,7 @@ check: deps
 	$(MAKE) BUILD=build/san SANITIZE=1 tests
 	BUILD=build/san sh tests/run
 
-bench: deps all $(BUILD)/tests/gen_registry
+bench: deps all $(BUILD)/tests/gen_registry $(BUILD)/tests/bench_parse $(BUILD)/tests/whois_load $(BUILD)/tests/bench_update
 	BUILD=$(BUILD) sh tests/bench/run-bench.sh
 
 run: deps all

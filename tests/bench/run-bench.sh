@@ -69,6 +69,11 @@ for q in '!iAS-BIG,1' '!a4AS-ROUTES' '!iAS-BENCH-0,1' '!a4AS-BENCH-0' '!iRS-BENC
 	echo "$q: $bytes bytes in $(((end - start) / 1000000)) ms (wall, one client, including transfer)"
 done
 echo "irrd RSS after the queries: $(($(ps -o rss= -p $irrd_pid) / 1024)) MiB"
+
+echo "== update engine on the loaded registry (single-object submissions, irrd answering)"
+printf 'database = bench.sqlite\nsource = BENCH\nauth.md5_pw = enable\nmail.sendmail = /bin/true\n' >"$dir/update.conf"
+"$BUILD/tests/bench_update" -c "$dir/update.conf" -n 5000 -p "$port" -l 500 | tee "$dir/update.out"
+"$BUILD/tests/bench_update" -c "$dir/update.conf" -n 5000 -a md5 | tee -a "$dir/update.out"
 kill $irrd_pid
 wait $irrd_pid 2>/dev/null
 
@@ -78,3 +83,5 @@ echo "dump size:      $((dump_bytes / 1048576)) MiB"
 echo "best load:      ${best} s = $(awk -v n="$N" -v s="$best" 'BEGIN { printf "%.0f", n / s }') objects/s (target >= 100000)"
 echo "peak RSS:       $((best_rss / 1024)) MiB (target < 1024)"
 echo "database size:  $((db_bytes / 1048576)) MiB = ${ratio}x the dump (target <= 3x)"
+echo "updates:        $(grep -m1 '^create:' "$dir/update.out" | sed 's/.*= //; s/;.*//') created (target >= 1000 objects/s)"
+echo "visible:        $(grep -m1 '^submit-to-visible' "$dir/update.out" | sed 's/.*: //') (target p99 < 200 ms)"
