@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "config.h"
+#include "rpsl_object.h"
 #include "store.h"
 #include "strbuf.h"
 
@@ -30,6 +31,20 @@ struct update_identity {
 	char description[256]; /* for reports and the audit record: serial, subject, key id */
 };
 
+/*
+ * A check on every route/route6 creation (a changed prefix or origin is a new
+ * object, the key being prefix+origin), run after the object passed authentication
+ * and the hierarchy rules: the authorisation list (AUTHLIST.md) plugs in here.
+ * is_authenticated tells whether the submitter authenticated as a maintainer (by
+ * password, signature or certificate) without the override. Returns true to accept;
+ * false with the reason in *why, which becomes the object's ***Error line.
+ */
+struct update_route_check {
+	bool (*check)(void *arg, const struct rpsl_object *route, bool is_override,
+		      bool (*is_authenticated)(void *auth_ctx, const char *mntner), void *auth_ctx, struct strbuf *why);
+	void *arg;
+};
+
 struct update_request {
 	const char *channel;   /* "irrctl", "mail", "web" */
 	const char *text;      /* the submission: objects, password:/override: lines */
@@ -40,6 +55,7 @@ struct update_request {
 	const char *origin;    /* for the audit record: Message-ID, client address, user */
 	const char *notes;     /* the channel's report lines about the signature ("***Warning: ..."), or NULL */
 	const char *refusal;   /* the channel refuses the whole submission (a broken signature): why; else NULL */
+	const struct update_route_check *route_check; /* NULL: none */
 };
 
 struct update_result {

@@ -9,7 +9,8 @@
  *   4. write the rest, contacts and maintainers first, each in its own transaction
  *      through the one writer (store_write_object), then the audit records;
  *   5. build the report.
- * Authorisation-list checks for route objects hook in after step 2 (issue 7).
+ * Route creations also pass the request's route_check (the authorisation list)
+ * at the end of step 2.
  */
 #include <ctype.h>
 #include <stdarg.h>
@@ -767,6 +768,41 @@ static void check_auth_key_certs(struct run *r, struct item *it)
 	}
 }
 
+struct auth_probe {
+	struct run *run;
+};
+
+static bool probe_authenticated(void *ctx, const char *mntner)
+{
+	struct run *r = ((struct auth_probe *)ctx)->run;
+	struct rpsl_object *m = load_current(r, "mntner", mntner, NULL);
+	struct item *sub = m ? NULL : submitted(r, "mntner", mntner);
+	struct auth_outcome outcome;
+	bool ok = false;
+
+	if (m != NULL || (sub != NULL && sub->op == OP_CREATE))
+		ok = update_auth_mntner(r->cfg, m ? m : sub->obj, r->passwords, r->password_count, r->req->identities,
+					r->req->identity_count, &r->auth_cache, &outcome);
+	rpsl_object_free(m);
+	return ok;
+}
+
+/* The request's route check (the authorisation list) on a route that passed everything else. */
+static void check_route_hook(struct run *r, struct item *it)
+{
+	const struct update_route_check *rc = r->req->route_check;
+	struct auth_probe probe = { .run = r };
+	struct strbuf why;
+
+	if (rc == NULL || it->failed || it->op != OP_CREATE ||
+	    (it->obj->cls->id != RPSL_CLASS_ROUTE && it->obj->cls->id != RPSL_CLASS_ROUTE6))
+		return;
+	strbuf_init(&why);
+	if (!rc->check(rc->arg, it->obj, r->override_ok, probe_authenticated, &probe, &why))
+		item_error(it, "%s", why.len ? why.data : "Refused by the route check");
+	strbuf_release(&why);
+}
+
 static void check_item(struct run *r, struct item *it)
 {
 	struct rpsl_object *o = it->obj;
@@ -820,6 +856,7 @@ static void check_item(struct run *r, struct item *it)
 	check_member_of(r, it);
 	check_references(r, it);
 	check_not_referenced(r, it);
+	check_route_hook(r, it);
 }
 
 /* ---- 3. failures propagate to objects that depend on them ---- */

@@ -102,6 +102,9 @@ for cls in key-cert organisation route6 route inet6num inetnum inet-rtr rtr-set 
 	check "$cls: Delete SUCCEEDED" says "Delete SUCCEEDED: [$cls] $key"
 	check "$cls: gone from whois" test "$(in_whois "$cls" second)" -eq 0
 done
+{ body route; printf 'remarks:        second\n%s\ndelete:         twice\n\npassword: classes\n' "$C"; } | submit
+check "delete of an object that is gone refused (verbatim)" \
+	says '***Error:   Object [route] 192.0.2.0/24AS64496 does not exist and cannot be deleted'
 
 for f in person role mntner; do "$BIN/irrctl" -c "$WORK/irr.conf" show "$f" \
 	"$(case $f in person) echo CP1-JP ;; role) echo CNOC-JP ;; mntner) echo MAINT-CLASSES ;; esac)"; echo; done |
