@@ -51,7 +51,7 @@ irrd_SRCS   := irrd/irrd.c $(WHOIS_SRCS)
 irrctl_SRCS := irrd/irrctl.c
 
 UNIT_TESTS := test_prefix test_asn test_rpsl test_config test_store test_origin_index test_update_hook
-FUZZ_TARGETS := fuzz_rpsl_parse fuzz_config fuzz_whois_query
+FUZZ_TARGETS := fuzz_rpsl_parse fuzz_config fuzz_whois_query fuzz_cms
 
 CORE_OBJS := $(CORE_SRCS:%.c=$(BUILD)/obj/%.o)
 WHOIS_OBJS := $(WHOIS_SRCS:%.c=$(BUILD)/obj/%.o)
