@@ -7,6 +7,7 @@
 BCRYPT=$(mkpasswd -m bcrypt s3cret)
 OVERRIDE=$(mkpasswd -m bcrypt staff-secret)
 MD5=$(mkpasswd -m md5crypt old-secret)
+DES=$(mkpasswd -m descrypt desword)
 MAIL=$WORK/mail
 write_config "$WORK/irr.conf" "$WORK/irr.db" JPIRR "whois.listen = 127.0.0.1:0" "auth.override_hash = $OVERRIDE" \
 	"mail.sendmail = sh $REPO/tests/capture-mail.sh $MAIL" "mail.from = irr-robot@example.jp"
@@ -33,6 +34,14 @@ as-name:        LEGACY-AS
 admin-c:        LP1-JP
 tech-c:         LP1-JP
 mnt-by:         MAINT-LEGACY
+source:         JPIRR
+
+mntner:         MAINT-DES
+descr:          maintainer with a DES crypt password, from long before
+admin-c:        LP1-JP
+upd-to:         des@example.jp
+auth:           CRYPT-PW $DES
+mnt-by:         MAINT-DES
 source:         JPIRR
 
 inetnum:        100.64.0.0 - 100.64.255.255
@@ -147,6 +156,18 @@ check "MD5-PW may not be added (legacy, verbatim)" says '***Error:   auth method
 check "the hash is filtered in the report" says 'auth: MD5-PW # Filtered'
 { route 198.51.100.0/24 legacy AS64501 MAINT-LEGACY; printf '\npassword: old-secret\n'; } | submit
 check "existing MD5-PW maintainer still authenticates (legacy)" says "Create SUCCEEDED: [route] 198.51.100.0/24AS64501"
+{ route 100.70.0.0/24 des AS64502 MAINT-DES; printf '\npassword: deswrong\n'; } | submit
+check "CRYPT-PW with a wrong password refused" says '            not authenticated by: MAINT-DES'
+{ route 100.70.0.0/24 des AS64502 MAINT-DES; printf '\npassword: desword\n'; } | submit
+check "existing CRYPT-PW maintainer still authenticates (legacy)" says "Create SUCCEEDED: [route] 100.70.0.0/24AS64502"
+sed 's/^auth.md5_pw.*//' "$WORK/irr.conf" >"$WORK/strict.conf"
+printf 'auth.md5_pw = disable\nauth.crypt_pw = disable\n' >>"$WORK/strict.conf"
+{ route 198.51.100.0/24 disabled AS64501 MAINT-LEGACY; printf '\npassword: old-secret\n'; } |
+	"$BIN/irrctl" -c "$WORK/strict.conf" submit >"$WORK/report" 2>&1
+check "auth.md5_pw = disable: the right MD5 password authenticates nothing" says '            not authenticated by: MAINT-LEGACY'
+{ route 100.70.0.0/24 disabled AS64502 MAINT-DES; printf '\npassword: desword\n'; } |
+	"$BIN/irrctl" -c "$WORK/strict.conf" submit >"$WORK/report" 2>&1
+check "auth.crypt_pw = disable: the right DES password authenticates nothing" says '            not authenticated by: MAINT-DES'
 
 # The address hierarchy (RFC 2725): mnt-routes with prefix lists, mnt-lower, mnt-by.
 { route 100.64.1.0/24 hier AS64510 MAINT-NEW; printf '\npassword: s3cret\n'; } | submit
