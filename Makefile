@@ -23,7 +23,7 @@ ifneq ($(SANITIZE),)
 OPT      := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 endif
 CFLAGS   ?=
-CFLAGS   += -std=gnu11 -g $(OPT) $(WARNINGS) -D_GNU_SOURCE -Iirrd -Iwhois $(PKG_CFLAGS) -MMD -MP
+CFLAGS   += -std=gnu11 -g $(OPT) $(WARNINGS) -D_GNU_SOURCE -Iirrd -Iwhois -Icert $(PKG_CFLAGS) -MMD -MP
 LDFLAGS  += $(if $(SANITIZE),-fsanitize=address$(,)undefined)
 LDLIBS   += $(PKG_LIBS) -lcrypt -lpthread
 , := ,
@@ -40,6 +40,9 @@ CORE_SRCS := \
 	irrd/update_auth.c irrd/update_engine.c irrd/notify.c \
 	irrd/pgp.c irrd/x509.c irrd/keycert.c irrd/signed_input.c
 
+# The certificate authority: issuance, CRLs, verification (only this code holds CA keys).
+CERT_SRCS := cert/ca.c cert/ca_issue.c cert/ca_crl.c cert/ca_verify.c cert/ca_cli.c
+
 # The whois front end: event loop, query dispatch, IRRd and RIPE dialects, sets.
 WHOIS_SRCS := \
 	whois/whois_data.c whois/origin_index.c whois/set_expand.c \
@@ -48,7 +51,7 @@ WHOIS_SRCS := \
 
 PROGRAMS   := irrd irrctl
 irrd_SRCS   := irrd/irrd.c $(WHOIS_SRCS)
-irrctl_SRCS := irrd/irrctl.c
+irrctl_SRCS := irrd/irrctl.c $(CERT_SRCS)
 
 UNIT_TESTS := test_prefix test_asn test_rpsl test_config test_store test_origin_index test_update_hook
 FUZZ_TARGETS := fuzz_rpsl_parse fuzz_config fuzz_whois_query fuzz_cms

@@ -338,6 +338,64 @@ static int set_crl_files(struct config *cfg, const char *value, const char **err
 	return 0;
 }
 
+static int set_ca_dir(struct config *cfg, const char *value, const char **err)
+{
+	if (*value == '\0') {
+		*err = "must be a directory path";
+		return -1;
+	}
+	free(cfg->ca_dir);
+	cfg->ca_dir = xstrdup(value);
+	return 0;
+}
+
+static int set_ca_passphrase_file(struct config *cfg, const char *value, const char **err)
+{
+	free(cfg->ca_passphrase_file);
+	cfg->ca_passphrase_file = NULL;
+	if (*value == '\0')
+		return 0;
+	if (*value != '/') {
+		*err = "must be an absolute path";
+		return -1;
+	}
+	cfg->ca_passphrase_file = xstrdup(value);
+	return 0;
+}
+
+static int set_ca_key_type(struct config *cfg, const char *value, const char **err)
+{
+	if (strcmp(value, "ec") != 0 && strcmp(value, "rsa") != 0) {
+		*err = "must be ec (ECDSA P-256) or rsa (RSA 3072)";
+		return -1;
+	}
+	free(cfg->ca_key_type);
+	cfg->ca_key_type = xstrdup(value);
+	return 0;
+}
+
+static int set_ca_crl_url(struct config *cfg, const char *value, const char **err)
+{
+	if (strncmp(value, "http://", 7) != 0 && strncmp(value, "https://", 8) != 0) {
+		*err = "must be an http:// or https:// URL (the directory the CRLs are published in)";
+		return -1;
+	}
+	free(cfg->ca_crl_url);
+	cfg->ca_crl_url = xstrdup(value);
+	return 0;
+}
+
+static int set_ca_organization(struct config *cfg, const char *value, const char **err)
+{
+	if (*value == '\0' || strlen(value) > 64 || strpbrk(value, "/=,+\"\\<>;") != NULL) {
+		*err = "must be 1 to 64 characters without / = , + \" \\ < > ;";
+		return -1;
+	}
+	free(cfg->ca_organization);
+	cfg->ca_organization = xstrdup(value);
+	return 0;
+}
+
 static const struct config_key {
 	const char *name;
 	config_setter set;
@@ -358,9 +416,28 @@ static const struct config_key {
 	{ "auth.md5_pw", set_md5_policy, "legacy" },
 	{ "auth.crypt_pw", set_crypt_policy, "legacy" },
 	{ "auth.crl_files", set_crl_files, "" },
+	{ "ca.dir", set_ca_dir, "ca" },
+	{ "ca.passphrase_file", set_ca_passphrase_file, "" },
+	{ "ca.key_type", set_ca_key_type, "ec" },
+	{ "ca.crl_url", set_ca_crl_url, "http://localhost/crl/" },
+	{ "ca.organization", set_ca_organization, "routereg" },
 };
 
 #define CONFIG_KEY_COUNT (sizeof(config_keys) / sizeof(config_keys[0]))
+
+static void relative_to_config(const char *config_path, char **value)
+{
+	const char *slash = strrchr(config_path, '/');
+	struct strbuf sb;
+
+	if ((*value)[0] == '/' || slash == NULL)
+		return;
+	strbuf_init(&sb);
+	strbuf_append(&sb, config_path, (size_t)(slash - config_path) + 1);
+	strbuf_append_str(&sb, *value);
+	free(*value);
+	*value = strbuf_detach(&sb, NULL);
+}
 
 static int fail(char **err, const char *path, unsigned line, const char *key, const char *msg)
 {
@@ -463,19 +540,9 @@ int config_load(const char *path, struct config **out, char **err)
 		if (config_keys[k].set(cfg, config_keys[k].default_value, &msg) < 0)
 			fatal("default for %s is invalid: %s", config_keys[k].name, msg);
 	}
-	if (cfg->database[0] != '/') {
-		/* Relative database paths are relative to the configuration file. */
-		const char *slash = strrchr(path, '/');
-		struct strbuf sb;
-
-		if (slash != NULL) {
-			strbuf_init(&sb);
-			strbuf_append(&sb, path, (size_t)(slash - path) + 1);
-			strbuf_append_str(&sb, cfg->database);
-			free(cfg->database);
-			cfg->database = strbuf_detach(&sb, NULL);
-		}
-	}
+	/* Relative paths are relative to the configuration file. */
+	relative_to_config(path, &cfg->database);
+	relative_to_config(path, &cfg->ca_dir);
 	*out = cfg;
 	cfg = NULL;
 	rc = 0;
@@ -497,5 +564,10 @@ void config_free(struct config *cfg)
 	free(cfg->sendmail);
 	free(cfg->mail_from);
 	free_crl_files(cfg);
+	free(cfg->ca_dir);
+	free(cfg->ca_passphrase_file);
+	free(cfg->ca_key_type);
+	free(cfg->ca_crl_url);
+	free(cfg->ca_organization);
 	free(cfg);
 }

@@ -42,6 +42,12 @@ struct config {
 	/* CRLs (PEM or DER) consulted for X.509 key-cert certificates; our CA's CRL joins them later. */
 	char *crl_files[MAX_CRL_FILES];
 	size_t crl_file_count;
+	/* The certificate authority (cert/, issue 5). */
+	char *ca_dir;                         /* CA certificates and keys; relative: to the config file */
+	char *ca_passphrase_file;             /* NULL: CA keys unencrypted (0600 files) */
+	char *ca_key_type;                    /* "ec" (P-256) or "rsa" (3072 bits) for new keys */
+	char *ca_crl_url;                     /* base URL of the published CRLs, for the CRL distribution point */
+	char *ca_organization;                /* O= of our CA names */
 };
 
 /* Loads and validates a file. Returns 0, or -1 with *err (caller frees). Free with config_free. */

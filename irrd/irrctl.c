@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ca_cli.h"
 #include "config.h"
 #include "loader.h"
 #include "log.h"
@@ -31,6 +32,8 @@ static void usage(FILE *out)
 	      "                        and print the report; exit 1 when an object failed. FILE may be\n"
 	      "                        PGP clear-signed or CMS SignedData (PEM/DER); SIGFILE a detached\n"
 	      "                        PGP or CMS signature over FILE\n"
+	      "  ca init|issue|renew|revoke|list|show|crl|verify ...\n"
+	      "                        the registry's certificate authority (docs/ca.md)\n"
 	      "  show [--source NAME] CLASS KEY\n"
 	      "                        print one object\n"
 	      "  sources               list sources with serials and object counts\n"
@@ -277,6 +280,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[0], "load") == 0) {
 		rc = cmd_load(st, argc, argv);
+	} else if (strcmp(argv[0], "ca") == 0) {
+		rc = ca_cli(cfg, st, argc, argv);
 	} else if (strcmp(argv[0], "submit") == 0) {
 		rc = cmd_submit(st, cfg, argc, argv);
 	} else if (strcmp(argv[0], "show") == 0) {

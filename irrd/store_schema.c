@@ -10,6 +10,8 @@
  *                 appears as its CIDR blocks, with the full range alongside
  *   attr_index    lookup-key values (origin, mnt-by, members, member-of, ...) upper case
  *   journal       the serial journal per source: ADD/DEL with the object text
+ * Version 2: audit (every update attempt). Version 3: certificates (our CA's
+ * issuance records), ca_crl (CRL numbers), access_keys (certificate pick-up).
  * Every index leads with source_id so a source can be replaced by range deletes.
  */
 #include <stdio.h>
@@ -81,6 +83,46 @@ static const char *const migrations[] = {
 	"  serial INTEGER"
 	");"
 	"CREATE INDEX audit_by_time ON audit(time);",
+	/* version 3: the certificate authority's issuance records, CRL numbers and access keys (issue 5) */
+	"CREATE TABLE certificates ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ca TEXT NOT NULL CHECK (ca IN ('irr', 'resource')),"
+	"  serial TEXT NOT NULL,"              /* upper-case hex, as OpenSSL prints it */
+	"  subject TEXT NOT NULL,"
+	"  role TEXT NOT NULL,"
+	"  mntner TEXT,"                       /* the maintainer a registrant or admin acts for */
+	"  lir TEXT,"                          /* the LIR account of LIR staff */
+	"  holder TEXT NOT NULL,"              /* nic-handle or name in the CN, for the sequence number */
+	"  sequence INTEGER NOT NULL,"
+	"  email TEXT NOT NULL,"
+	"  not_before INTEGER NOT NULL,"
+	"  not_after INTEGER NOT NULL,"
+	"  status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'revoked')),"
+	"  revoked_at INTEGER,"
+	"  revoke_reason TEXT,"
+	"  issued_by TEXT NOT NULL,"
+	"  issued_at INTEGER NOT NULL,"
+	"  pem TEXT NOT NULL,"
+	"  UNIQUE (ca, serial)"
+	");"
+	"CREATE INDEX certificates_by_holder ON certificates(role, mntner, holder);"
+	"CREATE TABLE ca_crl ("
+	"  ca TEXT PRIMARY KEY,"
+	"  number INTEGER NOT NULL,"
+	"  this_update INTEGER NOT NULL,"
+	"  next_update INTEGER NOT NULL"
+	");"
+	"CREATE TABLE access_keys ("
+	"  id INTEGER PRIMARY KEY,"
+	"  certificate_request TEXT NOT NULL," /* JSON: role, mntner, holder, email of the certificate to issue */
+	"  hash TEXT NOT NULL,"                /* SHA-256 of salt + both parts, hex */
+	"  salt TEXT NOT NULL,"
+	"  expires INTEGER NOT NULL,"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  used_at INTEGER,"
+	"  created_by TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL"
+	");",
 };
 
 #define MIGRATION_COUNT (sizeof(migrations) / sizeof(migrations[0]))

@@ -1,0 +1,422 @@
+/*
+ * The CA's files and setup: roles, paths, keys, and `ca init`, which creates (or
+ * imports) the root, the IRR CA and the resource CA.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/bn.h>
+#include <openssl/ec.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <openssl/x509v3.h>
+
+#include "ca_internal.h"
+#include "xalloc.h"
+
+const char *const ca_file_stems[CA_COUNT] = { "root", "irr-ca", "resource-ca" };
+
+static const char *const role_names[CA_ROLE_COUNT] = { "staff", "lir-staff", "maintainer-admin", "registrant",
+						       "gateway" };
+
+const char *ca_role_name(enum ca_role role)
+{
+	return (unsigned)role < CA_ROLE_COUNT ? role_names[role] : "?";
+}
+
+int ca_role_parse(const char *name, enum ca_role *out)
+{
+	for (int i = 0; i < CA_ROLE_COUNT; i++) {
+		if (strcmp(name, role_names[i]) == 0) {
+			*out = (enum ca_role)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+const char *ca_for_role(enum ca_role role)
+{
+	return role == CA_ROLE_LIR_STAFF ? "resource" : "irr";
+}
+
+char *ca_error(const char *fmt, ...)
+{
+	struct strbuf sb;
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	strbuf_init(&sb);
+	strbuf_append_str(&sb, buf);
+	return strbuf_detach(&sb, NULL);
+}
+
+char *ca_ssl_error(const char *what)
+{
+	unsigned long e = ERR_peek_last_error();
+	const char *reason = e ? ERR_reason_error_string(e) : NULL;
+	char *msg = ca_error("%s%s%s", what, reason ? ": " : "", reason ? reason : "");
+
+	ERR_clear_error();
+	return msg;
+}
+
+void ca_path(const struct config *cfg, int which, const char *suffix, char *out, size_t size)
+{
+	snprintf(out, size, "%s/%s%s", cfg->ca_dir, ca_file_stems[which], suffix);
+}
+
+void ca_crl_path(const struct config *cfg, const char *which, char *out, size_t size)
+{
+	snprintf(out, size, "%s/%s-ca.crl", cfg->ca_dir, which);
+}
+
+EVP_PKEY *ca_key_generate(const char *type, char **err)
+{
+	EVP_PKEY *key = strcmp(type, "rsa") == 0 ? EVP_RSA_gen(3072) : EVP_EC_gen("P-256");
+
+	if (key == NULL)
+		*err = ca_ssl_error("cannot generate a key");
+	return key;
+}
+
+/* The passphrase file's first line; NULL (and *err) when it cannot be read or is empty. */
+static char *read_passphrase(const struct config *cfg, char **err)
+{
+	FILE *f = fopen(cfg->ca_passphrase_file, "r");
+	char line[1024];
+	size_t n;
+
+	if (f == NULL || fgets(line, sizeof(line), f) == NULL) {
+		*err = ca_error("cannot read the CA passphrase file %s", cfg->ca_passphrase_file);
+		if (f != NULL)
+			fclose(f);
+		return NULL;
+	}
+	fclose(f);
+	n = strcspn(line, "\r\n");
+	line[n] = '\0';
+	if (n < 8) {
+		*err = ca_error("the CA passphrase in %s is shorter than 8 characters", cfg->ca_passphrase_file);
+		return NULL;
+	}
+	return xstrdup(line);
+}
+
+int ca_key_write(const struct config *cfg, const char *path, EVP_PKEY *key, char **err)
+{
+	char *pass = NULL;
+	int fd, ok;
+	FILE *f;
+
+	if (cfg->ca_passphrase_file != NULL && (pass = read_passphrase(cfg, err)) == NULL)
+		return -1;
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
+		*err = ca_error("cannot create %s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		free(pass);
+		return -1;
+	}
+	ok = PEM_write_PrivateKey(f, key, pass ? EVP_aes_256_cbc() : NULL, (unsigned char *)pass,
+				  pass ? (int)strlen(pass) : 0, NULL, NULL);
+	ok = fclose(f) == 0 && ok;
+	if (pass != NULL) {
+		OPENSSL_cleanse(pass, strlen(pass));
+		free(pass);
+	}
+	if (!ok) {
+		*err = ca_ssl_error("cannot write the CA key");
+		unlink(path);
+		return -1;
+	}
+	return 0;
+}
+
+EVP_PKEY *ca_key_read(const struct config *cfg, const char *path, char **err)
+{
+	char *pass = NULL;
+	EVP_PKEY *key;
+	FILE *f;
+
+	if (cfg->ca_passphrase_file != NULL && (pass = read_passphrase(cfg, err)) == NULL)
+		return NULL;
+	f = fopen(path, "r");
+	if (f == NULL) {
+		*err = ca_error("cannot open the CA key %s: %s", path, strerror(errno));
+		free(pass);
+		return NULL;
+	}
+	key = PEM_read_PrivateKey(f, NULL, NULL, pass ? pass : (char *)"");
+	fclose(f);
+	if (pass != NULL) {
+		OPENSSL_cleanse(pass, strlen(pass));
+		free(pass);
+	}
+	if (key == NULL)
+		*err = ca_ssl_error(cfg->ca_passphrase_file ? "cannot read the CA key (wrong passphrase?)"
+							    : "cannot read the CA key (encrypted? set ca.passphrase_file)");
+	return key;
+}
+
+int ca_cert_write(const char *path, X509 *cert, char **err)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	FILE *f;
+	int ok;
+
+	if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
+		*err = ca_error("cannot create %s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	ok = PEM_write_X509(f, cert);
+	ok = fclose(f) == 0 && ok;
+	if (!ok) {
+		*err = ca_ssl_error("cannot write a CA certificate");
+		return -1;
+	}
+	return 0;
+}
+
+X509 *ca_cert_read(const char *path, char **err)
+{
+	FILE *f = fopen(path, "r");
+	X509 *cert;
+
+	if (f == NULL) {
+		*err = ca_error("cannot open %s: %s (run irrctl ca init first?)", path, strerror(errno));
+		return NULL;
+	}
+	cert = PEM_read_X509(f, NULL, NULL, NULL);
+	fclose(f);
+	if (cert == NULL)
+		*err = ca_ssl_error("cannot parse a CA certificate");
+	return cert;
+}
+
+int ca_random_serial(X509 *cert)
+{
+	unsigned char bytes[16];
+	BIGNUM *bn;
+	int ok;
+
+	if (RAND_bytes(bytes, sizeof(bytes)) != 1)
+		return -1;
+	bytes[0] &= 0x7f; /* positive */
+	bytes[0] |= 0x40; /* and 16 bytes long, so the serial never needs a leading zero octet */
+	bn = BN_bin2bn(bytes, sizeof(bytes), NULL);
+	ok = bn != NULL && BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(cert)) != NULL;
+	BN_free(bn);
+	return ok ? 0 : -1;
+}
+
+void ca_serial_hex(const ASN1_INTEGER *serial, char *out, size_t size)
+{
+	BIGNUM *bn = ASN1_INTEGER_to_BN(serial, NULL);
+	char *hex = bn ? BN_bn2hex(bn) : NULL;
+
+	snprintf(out, size, "%s", hex ? hex : "");
+	OPENSSL_free(hex);
+	BN_free(bn);
+}
+
+int ca_add_ext(X509 *cert, X509 *issuer, int nid, const char *value)
+{
+	X509V3_CTX ctx;
+	X509_EXTENSION *ext;
+	int ok;
+
+	X509V3_set_ctx(&ctx, issuer, cert, NULL, NULL, 0);
+	ext = X509V3_EXT_conf_nid(NULL, &ctx, nid, value);
+	if (ext == NULL)
+		return -1;
+	ok = X509_add_ext(cert, ext, -1);
+	X509_EXTENSION_free(ext);
+	return ok ? 0 : -1;
+}
+
+/* A CA certificate: root when issuer is NULL (self-signed), else an intermediate. */
+static X509 *make_ca_cert(const struct config *cfg, const char *cn, EVP_PKEY *key, X509 *issuer, EVP_PKEY *issuer_key,
+			  long days, char **err)
+{
+	X509 *cert = X509_new();
+	X509_NAME *name = X509_NAME_new();
+	bool ok = cert != NULL && name != NULL;
+
+	ok = ok && X509_set_version(cert, 2) && ca_random_serial(cert) == 0;
+	ok = ok && X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8, (const unsigned char *)cfg->ca_organization, -1, -1, 0);
+	ok = ok && X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, (const unsigned char *)cn, -1, -1, 0);
+	ok = ok && X509_set_subject_name(cert, name);
+	ok = ok && X509_set_issuer_name(cert, issuer ? X509_get_subject_name(issuer) : name);
+	ok = ok && X509_gmtime_adj(X509_getm_notBefore(cert), 0) && X509_gmtime_adj(X509_getm_notAfter(cert), days * 86400L);
+	ok = ok && X509_set_pubkey(cert, key);
+	ok = ok && ca_add_ext(cert, issuer ? issuer : cert, NID_basic_constraints,
+			      issuer ? "critical,CA:TRUE,pathlen:0" : "critical,CA:TRUE") == 0;
+	ok = ok && ca_add_ext(cert, issuer ? issuer : cert, NID_key_usage, "critical,keyCertSign,cRLSign") == 0;
+	ok = ok && ca_add_ext(cert, issuer ? issuer : cert, NID_subject_key_identifier, "hash") == 0;
+	ok = ok && (issuer == NULL || ca_add_ext(cert, issuer, NID_authority_key_identifier, "keyid:always") == 0);
+	ok = ok && X509_sign(cert, issuer_key ? issuer_key : key, EVP_sha256()) > 0;
+	X509_NAME_free(name);
+	if (!ok) {
+		*err = ca_ssl_error("cannot make a CA certificate");
+		X509_free(cert);
+		return NULL;
+	}
+	return cert;
+}
+
+static bool exists(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) == 0;
+}
+
+/* Imported pair: the certificate must be a CA and match its key. */
+static int import_pair(const struct config *cfg, const char *cert_path, const char *key_path, X509 **cert,
+		       EVP_PKEY **key, char **err)
+{
+	struct config plain = *cfg;
+
+	plain.ca_passphrase_file = NULL; /* imported keys come unencrypted; they are re-written encrypted */
+	*cert = ca_cert_read(cert_path, err);
+	if (*cert == NULL)
+		return -1;
+	*key = ca_key_read(&plain, key_path, err);
+	if (*key == NULL)
+		return -1;
+	if (X509_check_private_key(*cert, *key) != 1) {
+		*err = ca_error("%s does not hold the key of %s", key_path, cert_path);
+		ERR_clear_error();
+		return -1;
+	}
+	if (X509_check_ca(*cert) == 0) {
+		*err = ca_error("%s is not a CA certificate", cert_path);
+		return -1;
+	}
+	return 0;
+}
+
+int ca_init(const struct config *cfg, struct store *st, const struct ca_init_options *opts, char **err)
+{
+	static const char *const cns[CA_COUNT] = { "Root CA", "IRR CA", "Resource CA" };
+	struct ca ca = { .cfg = cfg };
+	char path[1024];
+	int rc = -1;
+	bool import = opts != NULL && opts->root_cert != NULL;
+
+	if (mkdir(cfg->ca_dir, 0700) < 0 && errno != EEXIST) {
+		*err = ca_error("cannot create %s: %s", cfg->ca_dir, strerror(errno));
+		return -1;
+	}
+	for (int i = 0; i < CA_COUNT; i++) {
+		ca_path(cfg, i, ".key", path, sizeof(path));
+		if (exists(path)) {
+			*err = ca_error("%s exists: the CA is already initialised (keys are never overwritten)", path);
+			return -1;
+		}
+	}
+	if (import) {
+		const char *files[CA_COUNT][2] = { { opts->root_cert, opts->root_key },
+						   { opts->irr_cert, opts->irr_key },
+						   { opts->resource_cert, opts->resource_key } };
+
+		for (int i = 0; i < CA_COUNT; i++) {
+			if (files[i][0] == NULL || files[i][1] == NULL) {
+				*err = ca_error("import needs the certificate and key of the root, IRR and resource CA");
+				goto out;
+			}
+			if (import_pair(cfg, files[i][0], files[i][1], &ca.certs[i], &ca.keys[i], err) < 0)
+				goto out;
+		}
+		for (int i = CA_IRR; i < CA_COUNT; i++) {
+			if (X509_check_issued(ca.certs[CA_ROOT], ca.certs[i]) != X509_V_OK) {
+				*err = ca_error("%s was not issued by the imported root", i == CA_IRR ? opts->irr_cert
+												  : opts->resource_cert);
+				goto out;
+			}
+		}
+	} else {
+		for (int i = 0; i < CA_COUNT; i++) {
+			char cn[128];
+
+			snprintf(cn, sizeof(cn), "%s %s", cfg->ca_organization, cns[i]);
+			ca.keys[i] = ca_key_generate(cfg->ca_key_type, err);
+			if (ca.keys[i] == NULL)
+				goto out;
+			ca.certs[i] = make_ca_cert(cfg, cn, ca.keys[i], i ? ca.certs[CA_ROOT] : NULL,
+						   i ? ca.keys[CA_ROOT] : NULL, i ? 3650 : 7300, err);
+			if (ca.certs[i] == NULL)
+				goto out;
+		}
+	}
+	for (int i = 0; i < CA_COUNT; i++) {
+		ca_path(cfg, i, ".key", path, sizeof(path));
+		if (ca_key_write(cfg, path, ca.keys[i], err) < 0)
+			goto out;
+		ca_path(cfg, i, ".pem", path, sizeof(path));
+		if (ca_cert_write(path, ca.certs[i], err) < 0)
+			goto out;
+	}
+	rc = ca_write_crls(&ca, st, err);
+out:
+	for (int i = 0; i < CA_COUNT; i++) {
+		X509_free(ca.certs[i]);
+		EVP_PKEY_free(ca.keys[i]);
+	}
+	return rc;
+}
+
+int ca_open(const struct config *cfg, bool with_keys, struct ca **out, char **err)
+{
+	struct ca *ca = xcalloc(1, sizeof(*ca));
+	char path[1024];
+
+	ca->cfg = cfg;
+	for (int i = 0; i < CA_COUNT; i++) {
+		ca_path(cfg, i, ".pem", path, sizeof(path));
+		ca->certs[i] = ca_cert_read(path, err);
+		if (ca->certs[i] == NULL)
+			goto fail;
+		if (with_keys && i != CA_ROOT) {
+			ca_path(cfg, i, ".key", path, sizeof(path));
+			ca->keys[i] = ca_key_read(cfg, path, err);
+			if (ca->keys[i] == NULL)
+				goto fail;
+		}
+	}
+	*out = ca;
+	return 0;
+fail:
+	ca_free(ca);
+	return -1;
+}
+
+void ca_free(struct ca *ca)
+{
+	if (ca == NULL)
+		return;
+	for (int i = 0; i < CA_COUNT; i++) {
+		X509_free(ca->certs[i]);
+		EVP_PKEY_free(ca->keys[i]);
+	}
+	free(ca);
+}
+
+X509 *ca_certificate(const struct ca *ca, int which)
+{
+	return which >= 0 && which < CA_COUNT ? ca->certs[which] : NULL;
+}

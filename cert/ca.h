@@ -1,0 +1,124 @@
+/*
+ * The registry's own certificate authority (AUTHLIST.md, "Certificates"): a root CA
+ * and two intermediates, the IRR CA (maintainer admins, object registrants, registry
+ * staff, the mail gateway) and the resource CA (LIR staff). Issuance is recorded in
+ * the database; a certificate authenticates only when its issuer and serial are in
+ * those records and active. Only this code touches CA private keys.
+ */
+#ifndef CERT_CA_H
+#define CERT_CA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include <openssl/x509.h>
+
+#include "config.h"
+#include "store.h"
+#include "strbuf.h"
+
+enum ca_role { CA_ROLE_STAFF, CA_ROLE_LIR_STAFF, CA_ROLE_MNTNER_ADMIN, CA_ROLE_REGISTRANT, CA_ROLE_GATEWAY };
+#define CA_ROLE_COUNT 5
+
+/* "staff", "lir-staff", "maintainer-admin", "registrant", "gateway" */
+const char *ca_role_name(enum ca_role role);
+int ca_role_parse(const char *name, enum ca_role *out);
+
+/* Which intermediate issues a role: "resource" for LIR staff, else "irr". */
+const char *ca_for_role(enum ca_role role);
+
+struct ca;
+
+struct ca_init_options {
+	/* all NULL: generate; else import these PEM files (each pair: certificate, key) */
+	const char *root_cert, *root_key;
+	const char *irr_cert, *irr_key;
+	const char *resource_cert, *resource_key;
+};
+
+/*
+ * Creates (or imports) the root, IRR and resource CA under cfg->ca_dir: certificates
+ * readable, keys 0600 (encrypted when ca.passphrase_file is set), and the first CRLs.
+ * Refuses when the directory already holds a CA. Returns 0 or -1 with *err.
+ */
+int ca_init(const struct config *cfg, struct store *st, const struct ca_init_options *opts, char **err);
+
+/* Loads the CA certificates, and the keys when with_keys. Returns 0 or -1 with *err. Free with ca_free. */
+int ca_open(const struct config *cfg, bool with_keys, struct ca **out, char **err);
+void ca_free(struct ca *ca);
+
+/* The certificates: 0 root, 1 IRR CA, 2 resource CA (not up-referenced). */
+X509 *ca_certificate(const struct ca *ca, int which);
+
+struct ca_subject {
+	enum ca_role role;
+	const char *mntner;  /* maintainer admin, registrant: the mntner acted for */
+	const char *lir;     /* LIR staff: the LIR account id */
+	const char *holder;  /* nic-handle (registrant, admin), name (staff, gateway), person id (LIR staff) */
+	const char *email;   /* subjectAltName rfc822Name */
+};
+
+struct ca_issued {
+	char ca[16];
+	char serial[64];
+	char subject[512];
+	int sequence;
+	time_t not_before, not_after;
+	char *pem;           /* the certificate; caller frees */
+};
+
+/*
+ * Issues a certificate for `who` with the public key of a CSR (PEM or DER). The CSR's
+ * signature, key type and size are checked; its subject and extensions are ignored
+ * (ours are set from `who`). Records the issuance and returns it in *out.
+ * Returns 0, or -1 with *err (nothing written).
+ */
+int ca_issue_from_csr(struct ca *ca, struct store *st, const struct ca_subject *who, const char *csr, size_t csr_len,
+		      const char *issued_by, struct ca_issued *out, char **err);
+
+/*
+ * Generates a key pair for `who`, issues its certificate and returns both as a
+ * PKCS#12 (DER, *p12, caller frees) protected by a fresh one-time password (*password).
+ */
+int ca_issue_pkcs12(struct ca *ca, struct store *st, const struct ca_subject *who, const char *issued_by,
+		    struct ca_issued *out, unsigned char **p12, size_t *p12_len, char password[33], char **err);
+
+/* Re-issues an active certificate for the same person and role with the next sequence number. */
+int ca_renew_from_csr(struct ca *ca, struct store *st, const char *serial, const char *csr, size_t csr_len,
+		      const char *issued_by, struct ca_issued *out, char **err);
+
+/*
+ * Revokes by serial (reason: an RFC 5280 reason name such as keyCompromise,
+ * superseded, cessationOfOperation, affiliationChanged, unspecified) and re-issues
+ * the CRL. Returns 0 or -1 with *err.
+ */
+int ca_revoke(struct ca *ca, struct store *st, const char *serial, const char *reason, char **err);
+
+/* Issues both CRLs (v2, cRLNumber, AKI, nextUpdate in 15 days) into ca_dir. */
+int ca_write_crls(struct ca *ca, struct store *st, char **err);
+
+/* Paths of the CRL files: <ca_dir>/irr-ca.crl and resource-ca.crl (PEM). */
+void ca_crl_path(const struct config *cfg, const char *which, char *out, size_t size);
+
+struct ca_verdict {
+	enum ca_role role;
+	char mntner[80];
+	char lir[64];
+	char serial[64];
+	char subject[512];
+};
+
+enum ca_purpose { CA_PURPOSE_SMIME, CA_PURPOSE_TLS_CLIENT };
+
+/*
+ * The check every channel calls for a certificate presented in S/MIME or TLS:
+ * chain to our root through the IRR or resource CA, validity at `now`, key usage and
+ * extended key usage for the purpose, then our issuance records (issuer + serial
+ * known and active), then the role among allowed_roles (a bit per enum ca_role).
+ * Returns 0 with *out, or -1 with *refusal naming the failed check (caller frees).
+ */
+int ca_verify(const struct ca *ca, struct store *st, X509 *cert, STACK_OF(X509) *untrusted, time_t now,
+	      enum ca_purpose purpose, unsigned allowed_roles, struct ca_verdict *out, char **refusal);
+
+#endif

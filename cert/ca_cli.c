@@ -1,0 +1,446 @@
+/*
+ * `irrctl ca init|issue|renew|revoke|list|show|crl|verify`. Text output for people,
+ * --json for scripts (one object per certificate). The CA keys are loaded only by the
+ * commands that sign.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/pem.h>
+
+#include "ca.h"
+#include "ca_cli.h"
+#include "xalloc.h"
+
+#define EXIT_USAGE 2
+
+static void json_string(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; s != NULL && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", out);
+		else if (c < 0x20)
+			fprintf(out, "\\u%04x", c);
+		else
+			fputc(c, out);
+	}
+	fputc('"', out);
+}
+
+static void iso_time(time_t t, char out[32])
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static char *read_whole_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	struct strbuf sb;
+	char buf[8192];
+	size_t n;
+
+	if (f == NULL)
+		return NULL;
+	strbuf_init(&sb);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0 && sb.len < 1024 * 1024)
+		strbuf_append(&sb, buf, n);
+	fclose(f);
+	return strbuf_detach(&sb, len);
+}
+
+static const char *operator_name(void)
+{
+	static char name[96];
+	const char *u = getenv("SUDO_USER");
+
+	if (u == NULL || *u == '\0')
+		u = getenv("USER");
+	snprintf(name, sizeof(name), "irrctl:%s", u && *u ? u : "operator");
+	return name;
+}
+
+/* Prints one issuance record (a row of the certificates table). */
+static void print_record(sqlite3_stmt *stmt, bool json, bool with_pem, bool first)
+{
+	char nb[32], na[32], ra[32] = "";
+	const char *cols[] = { "ca", "serial", "subject", "role", "mntner", "lir", "holder", "email", "status",
+			       "revoke_reason", "issued_by" };
+	const char *v[11];
+
+	for (int i = 0; i < 11; i++)
+		v[i] = sqlite3_column_text(stmt, i) ? (const char *)sqlite3_column_text(stmt, i) : NULL;
+	iso_time((time_t)sqlite3_column_int64(stmt, 11), nb);
+	iso_time((time_t)sqlite3_column_int64(stmt, 12), na);
+	if (sqlite3_column_type(stmt, 13) != SQLITE_NULL)
+		iso_time((time_t)sqlite3_column_int64(stmt, 13), ra);
+	if (json) {
+		printf("%s{", first ? "" : ",\n");
+		for (int i = 0; i < 11; i++) {
+			printf("%s\"%s\": ", i ? ", " : "", cols[i]);
+			if (v[i] == NULL)
+				fputs("null", stdout);
+			else
+				json_string(stdout, v[i]);
+		}
+		printf(", \"sequence\": %d, \"not_before\": \"%s\", \"not_after\": \"%s\", \"revoked_at\": ",
+		       sqlite3_column_int(stmt, 14), nb, na);
+		if (ra[0])
+			printf("\"%s\"", ra);
+		else
+			fputs("null", stdout);
+		if (with_pem) {
+			fputs(", \"pem\": ", stdout);
+			json_string(stdout, (const char *)sqlite3_column_text(stmt, 15));
+		}
+		fputs("}", stdout);
+		return;
+	}
+	printf("%-8s %-34s %-16s %-8s %s .. %s %s\n", v[0], v[1], v[3], v[8], nb, na, v[2]);
+	if (with_pem) {
+		printf("mntner: %s\nlir: %s\nholder: %s\ne-mail: %s\nissued by: %s\n", v[4] ? v[4] : "-",
+		       v[5] ? v[5] : "-", v[6], v[7], v[10]);
+		if (ra[0])
+			printf("revoked: %s (%s)\n", ra, v[9] ? v[9] : "");
+		fputs((const char *)sqlite3_column_text(stmt, 15), stdout);
+	}
+}
+
+#define RECORD_COLUMNS \
+	"ca, serial, subject, role, mntner, lir, holder, email, status, revoke_reason, issued_by, not_before," \
+	" not_after, revoked_at, sequence, pem"
+
+static int cmd_list(struct store *st, const char *serial, bool json)
+{
+	sqlite3_stmt *stmt = store_stmt(st, serial ? "SELECT " RECORD_COLUMNS " FROM certificates WHERE serial = upper(?1)"
+						   : "SELECT " RECORD_COLUMNS " FROM certificates ORDER BY id");
+	int n = 0;
+
+	if (serial)
+		sqlite3_bind_text(stmt, 1, serial, -1, SQLITE_STATIC);
+	if (json && serial == NULL)
+		fputs("[", stdout);
+	while (sqlite3_step(stmt) == SQLITE_ROW)
+		print_record(stmt, json, serial != NULL, n++ == 0);
+	sqlite3_reset(stmt);
+	if (json)
+		fputs(serial == NULL ? "]\n" : "\n", stdout);
+	if (serial != NULL && n == 0) {
+		fprintf(stderr, "irrctl ca show: no certificate with serial %s\n", serial);
+		return 1;
+	}
+	return 0;
+}
+
+static void print_issued(const struct ca_issued *is, bool json, const char *p12_path, const char *password)
+{
+	char nb[32], na[32];
+
+	iso_time(is->not_before, nb);
+	iso_time(is->not_after, na);
+	if (json) {
+		printf("{\"ca\": \"%s\", \"serial\": \"%s\", \"subject\": ", is->ca, is->serial);
+		json_string(stdout, is->subject);
+		printf(", \"sequence\": %d, \"not_before\": \"%s\", \"not_after\": \"%s\"", is->sequence, nb, na);
+		if (p12_path) {
+			fputs(", \"pkcs12\": ", stdout);
+			json_string(stdout, p12_path);
+			printf(", \"pkcs12_password\": \"%s\"", password);
+		} else {
+			fputs(", \"pem\": ", stdout);
+			json_string(stdout, is->pem);
+		}
+		fputs("}\n", stdout);
+		return;
+	}
+	printf("issued: serial %s by the %s CA\nsubject: %s\nvalid: %s .. %s\n", is->serial, is->ca, is->subject, nb, na);
+	if (p12_path)
+		printf("PKCS#12 written to %s\none-time password: %s\n", p12_path, password);
+	else
+		fputs(is->pem, stdout);
+}
+
+static time_t parse_time(const char *s)
+{
+	struct tm tm;
+	char *end;
+
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(s, "%Y-%m-%d", &tm);
+	if (end != NULL && *end == '\0')
+		return timegm(&tm);
+	return (time_t)strtoll(s, NULL, 10);
+}
+
+static int cmd_verify(const struct config *cfg, struct store *st, int argc, char **argv)
+{
+	const char *cert_path = NULL, *chain_path = NULL;
+	enum ca_purpose purpose = CA_PURPOSE_SMIME;
+	time_t at = time(NULL);
+	bool json = false;
+	struct ca *ca = NULL;
+	struct ca_verdict v;
+	X509 *cert = NULL;
+	STACK_OF(X509) *chain = NULL;
+	char *err = NULL;
+	FILE *f;
+	int rc = 1;
+
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--at") == 0 && i + 1 < argc)
+			at = parse_time(argv[++i]);
+		else if (strcmp(argv[i], "--chain") == 0 && i + 1 < argc)
+			chain_path = argv[++i];
+		else if (strcmp(argv[i], "--purpose") == 0 && i + 1 < argc)
+			purpose = strcmp(argv[++i], "tls") == 0 ? CA_PURPOSE_TLS_CLIENT : CA_PURPOSE_SMIME;
+		else if (strcmp(argv[i], "--json") == 0)
+			json = true;
+		else if (cert_path == NULL && argv[i][0] != '-')
+			cert_path = argv[i];
+		else
+			return EXIT_USAGE;
+	}
+	if (cert_path == NULL)
+		return EXIT_USAGE;
+	f = fopen(cert_path, "r");
+	cert = f ? PEM_read_X509(f, NULL, NULL, NULL) : NULL;
+	if (f)
+		fclose(f);
+	if (cert == NULL) {
+		fprintf(stderr, "irrctl ca verify: %s does not hold a PEM certificate\n", cert_path);
+		return 1;
+	}
+	if (chain_path != NULL && (f = fopen(chain_path, "r")) != NULL) {
+		X509 *c;
+
+		chain = sk_X509_new_null();
+		while ((c = PEM_read_X509(f, NULL, NULL, NULL)) != NULL)
+			sk_X509_push(chain, c);
+		fclose(f);
+	}
+	if (ca_open(cfg, false, &ca, &err) < 0) {
+		fprintf(stderr, "irrctl ca verify: %s\n", err);
+		goto out;
+	}
+	if (ca_verify(ca, st, cert, chain, at, purpose, (1u << CA_ROLE_COUNT) - 1, &v, &err) < 0) {
+		if (json) {
+			fputs("{\"accepted\": false, \"refusal\": ", stdout);
+			json_string(stdout, err);
+			fputs("}\n", stdout);
+		} else {
+			printf("refused: %s\n", err);
+		}
+		goto out;
+	}
+	if (json) {
+		printf("{\"accepted\": true, \"role\": \"%s\", \"serial\": \"%s\", \"mntner\": ", ca_role_name(v.role), v.serial);
+		json_string(stdout, v.mntner);
+		fputs(", \"lir\": ", stdout);
+		json_string(stdout, v.lir);
+		fputs("}\n", stdout);
+	} else {
+		printf("accepted: role %s%s%s%s%s, serial %s\n", ca_role_name(v.role), v.mntner[0] ? ", maintainer " : "",
+		       v.mntner, v.lir[0] ? ", LIR " : "", v.lir, v.serial);
+	}
+	rc = 0;
+out:
+	free(err);
+	sk_X509_pop_free(chain, X509_free);
+	X509_free(cert);
+	ca_free(ca);
+	return rc;
+}
+
+static int cmd_issue(const struct config *cfg, struct store *st, int argc, char **argv, bool renew)
+{
+	struct ca_subject who = { .role = CA_ROLE_REGISTRANT };
+	const char *csr_path = NULL, *p12_path = NULL, *serial = NULL;
+	bool json = false, role_given = false;
+	struct ca *ca = NULL;
+	struct ca_issued is = { 0 };
+	char *err = NULL, *csr = NULL, password[33] = "";
+	unsigned char *p12 = NULL;
+	size_t csr_len = 0, p12_len = 0;
+	int rc = 1;
+
+	for (int i = 2; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (strcmp(a, "--json") == 0) {
+			json = true;
+			continue;
+		}
+		if (renew && serial == NULL && a[0] != '-') {
+			serial = a;
+			continue;
+		}
+		if (v == NULL)
+			return EXIT_USAGE;
+		i++;
+		if (strcmp(a, "--role") == 0) {
+			if (ca_role_parse(v, &who.role) < 0) {
+				fprintf(stderr, "irrctl ca issue: unknown role %s (staff, lir-staff, maintainer-admin, registrant, gateway)\n", v);
+				return EXIT_USAGE;
+			}
+			role_given = true;
+		} else if (strcmp(a, "--mntner") == 0) {
+			who.mntner = v;
+		} else if (strcmp(a, "--lir") == 0) {
+			who.lir = v;
+		} else if (strcmp(a, "--holder") == 0) {
+			who.holder = v;
+		} else if (strcmp(a, "--email") == 0) {
+			who.email = v;
+		} else if (strcmp(a, "--csr") == 0) {
+			csr_path = v;
+		} else if (strcmp(a, "--pkcs12") == 0 && !renew) {
+			p12_path = v;
+		} else {
+			return EXIT_USAGE;
+		}
+	}
+	if ((renew && (serial == NULL || csr_path == NULL)) ||
+	    (!renew && (!role_given || (csr_path == NULL) == (p12_path == NULL))))
+		return EXIT_USAGE;
+	if (csr_path != NULL && (csr = read_whole_file(csr_path, &csr_len)) == NULL) {
+		fprintf(stderr, "irrctl ca: cannot read %s: %s\n", csr_path, strerror(errno));
+		return 1;
+	}
+	if (ca_open(cfg, true, &ca, &err) < 0)
+		goto fail;
+	if (renew) {
+		if (ca_renew_from_csr(ca, st, serial, csr, csr_len, operator_name(), &is, &err) < 0)
+			goto fail;
+	} else if (csr != NULL) {
+		if (ca_issue_from_csr(ca, st, &who, csr, csr_len, operator_name(), &is, &err) < 0)
+			goto fail;
+	} else {
+		FILE *f;
+
+		if (ca_issue_pkcs12(ca, st, &who, operator_name(), &is, &p12, &p12_len, password, &err) < 0)
+			goto fail;
+		f = fopen(p12_path, "wbx");
+		if (f == NULL || fwrite(p12, 1, p12_len, f) != p12_len) {
+			err = xstrdup("cannot write the PKCS#12 file (it must not exist yet)");
+			if (f)
+				fclose(f);
+			goto fail;
+		}
+		fclose(f);
+	}
+	print_issued(&is, json, p12_path, password);
+	rc = 0;
+	goto out;
+fail:
+	fprintf(stderr, "irrctl ca %s: %s\n", renew ? "renew" : "issue", err ? err : "failed");
+out:
+	free(err);
+	free(csr);
+	free(is.pem);
+	OPENSSL_free(p12);
+	ca_free(ca);
+	return rc;
+}
+
+static int cmd_init(const struct config *cfg, struct store *st, int argc, char **argv)
+{
+	struct ca_init_options o = { 0 };
+	char *err = NULL;
+
+	for (int i = 2; i < argc; i++) {
+		if (i + 2 >= argc)
+			return EXIT_USAGE;
+		if (strcmp(argv[i], "--import-root") == 0)
+			o.root_cert = argv[i + 1], o.root_key = argv[i + 2];
+		else if (strcmp(argv[i], "--import-irr") == 0)
+			o.irr_cert = argv[i + 1], o.irr_key = argv[i + 2];
+		else if (strcmp(argv[i], "--import-resource") == 0)
+			o.resource_cert = argv[i + 1], o.resource_key = argv[i + 2];
+		else
+			return EXIT_USAGE;
+		i += 2;
+	}
+	if (ca_init(cfg, st, &o, &err) < 0) {
+		fprintf(stderr, "irrctl ca init: %s\n", err);
+		free(err);
+		return 1;
+	}
+	printf("CA ready in %s: root.pem, irr-ca.pem, resource-ca.pem (keys 0600%s), CRLs irr-ca.crl, resource-ca.crl\n",
+	       cfg->ca_dir, cfg->ca_passphrase_file ? ", encrypted" : "");
+	return 0;
+}
+
+static int cmd_revoke_or_crl(const struct config *cfg, struct store *st, int argc, char **argv)
+{
+	bool revoke = strcmp(argv[1], "revoke") == 0;
+	const char *serial = NULL, *reason = "unspecified";
+	struct ca *ca = NULL;
+	char *err = NULL;
+	int rc = 1;
+
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--reason") == 0 && i + 1 < argc)
+			reason = argv[++i];
+		else if (revoke && serial == NULL && argv[i][0] != '-')
+			serial = argv[i];
+		else
+			return EXIT_USAGE;
+	}
+	if (revoke && serial == NULL)
+		return EXIT_USAGE;
+	if (ca_open(cfg, true, &ca, &err) == 0 &&
+	    (revoke ? ca_revoke(ca, st, serial, reason, &err) : ca_write_crls(ca, st, &err)) == 0) {
+		if (revoke)
+			printf("revoked %s (%s); CRLs re-issued\n", serial, reason);
+		else
+			printf("CRLs issued in %s\n", cfg->ca_dir);
+		rc = 0;
+	} else {
+		fprintf(stderr, "irrctl ca %s: %s\n", argv[1], err);
+	}
+	free(err);
+	ca_free(ca);
+	return rc;
+}
+
+int ca_cli(const struct config *cfg, struct store *st, int argc, char **argv)
+{
+	const char *sub = argc > 1 ? argv[1] : "";
+	bool json = argc > 2 && strcmp(argv[argc - 1], "--json") == 0;
+	int rc = EXIT_USAGE;
+
+	if (strcmp(sub, "init") == 0)
+		rc = cmd_init(cfg, st, argc, argv);
+	else if (strcmp(sub, "issue") == 0)
+		rc = cmd_issue(cfg, st, argc, argv, false);
+	else if (strcmp(sub, "renew") == 0)
+		rc = cmd_issue(cfg, st, argc, argv, true);
+	else if (strcmp(sub, "revoke") == 0 || strcmp(sub, "crl") == 0)
+		rc = cmd_revoke_or_crl(cfg, st, argc, argv);
+	else if (strcmp(sub, "list") == 0)
+		rc = cmd_list(st, NULL, json);
+	else if (strcmp(sub, "show") == 0 && argc > 2)
+		rc = cmd_list(st, argv[2], json);
+	else if (strcmp(sub, "verify") == 0)
+		rc = cmd_verify(cfg, st, argc, argv);
+	if (rc == EXIT_USAGE)
+		fputs("usage: irrctl -c CONFIG ca init [--import-root CERT KEY --import-irr CERT KEY --import-resource CERT KEY]\n"
+		      "       irrctl -c CONFIG ca issue --role ROLE [--mntner M] [--lir L] --holder H --email E\n"
+		      "                                 (--csr FILE | --pkcs12 OUT) [--json]\n"
+		      "       irrctl -c CONFIG ca renew SERIAL --csr FILE [--json]\n"
+		      "       irrctl -c CONFIG ca revoke SERIAL [--reason REASON]\n"
+		      "       irrctl -c CONFIG ca list [--json] | show SERIAL [--json] | crl\n"
+		      "       irrctl -c CONFIG ca verify CERT [--chain FILE] [--at YYYY-MM-DD] [--purpose smime|tls] [--json]\n",
+		      stderr);
+	return rc;
+}

@@ -1,0 +1,210 @@
+# The certificate authority through `irrctl ca`, checked with the openssl command:
+# hierarchy, profile field by field, CRLs, the verification function's refusals,
+# malformed CSRs, PKCS#12, renewal, encrypted keys and import of an existing CA.
+. tests/lib.sh
+
+CONF="$WORK/irr.conf"
+write_config "$CONF" "$WORK/irr.db" JPIRR "ca.crl_url = http://irr.example.jp/crl/" "ca.organization = JPIRR Test"
+ca() { "$BIN/irrctl" -c "$CONF" ca "$@"; }
+CA="$WORK/ca"
+# verify_openssl CERT [CA]: openssl verify with the CRL of the issuing CA (irr or resource)
+verify_openssl() {
+	openssl verify -crl_check -CAfile "$CA/root.pem" -untrusted "$CA/${2:-irr}-ca.pem" -CRLfile "$CA/${2:-irr}-ca.crl" "$1" 2>&1
+}
+records() { sqlite3 "$WORK/irr.db" "SELECT count(*) FROM certificates"; }
+csr() { openssl req -newkey "$@" -nodes -keyout "$WORK/csr.key" -out "$WORK/req.csr" -subj "/O=Evil/CN=ignored" 2>/dev/null; }
+pem_of() { sed -n '/-----BEGIN CERTIFICATE-----/,/-----END CERTIFICATE-----/p'; }
+
+ca init >"$WORK/out" 2>&1
+check "ca init" contains "$WORK/out" "CA ready in $CA"
+check "CA keys are 0600" test "$(stat -c %a "$CA/root.key") $(stat -c %a "$CA/irr-ca.key") $(stat -c %a "$CA/resource-ca.key")" = "600 600 600"
+check "IRR CA chains to the root" test "$(openssl verify -CAfile "$CA/root.pem" "$CA/irr-ca.pem")" = "$CA/irr-ca.pem: OK"
+check "resource CA chains to the root" test "$(openssl verify -CAfile "$CA/root.pem" "$CA/resource-ca.pem")" = "$CA/resource-ca.pem: OK"
+check "root CN" grep -q "CN = JPIRR Test Root CA" <<X
+$(openssl x509 -in "$CA/root.pem" -noout -subject)
+X
+ca init >"$WORK/out" 2>&1
+check "a second init refuses to overwrite keys (verbatim)" \
+	contains "$WORK/out" "irrctl ca init: $CA/root.key exists: the CA is already initialised (keys are never overwritten)"
+
+# ---- issue from a CSR and check the profile field by field ----
+csr ec -pkeyopt ec_paramgen_curve:P-256
+ca issue --role registrant --mntner MAINT-EXAMPLE-JP --holder TY1-JP --email taro@example.jp --csr "$WORK/req.csr" >"$WORK/out"
+check "registrant certificate issued" contains "$WORK/out" "issued: serial"
+pem_of <"$WORK/out" >"$WORK/or.pem"
+SERIAL=$(sed -n 's/^issued: serial \([0-9A-F]*\) .*/\1/p' "$WORK/out")
+check "openssl verify -crl_check accepts it" test "$(verify_openssl "$WORK/or.pem")" = "$WORK/or.pem: OK"
+openssl x509 -in "$WORK/or.pem" -noout -text >"$WORK/text"
+has() { grep -qF -- "$1" "$WORK/text"; }
+after() { grep -A1 -F -- "$1" "$WORK/text" | tail -n 1 | sed 's/^ *//'; }
+check "version 3" has "Version: 3 (0x2)"
+check "subject layout (CSR subject ignored)" has "Subject: O = JPIRR Test, OU = IRR Object Registrant, OU = MAINT-EXAMPLE-JP, CN = IRR-OR TY1-JP 01"
+check "issuer is the IRR CA" has "Issuer: O = JPIRR Test, CN = JPIRR Test IRR CA"
+check "basicConstraints critical CA:FALSE" test "$(after 'X509v3 Basic Constraints: critical')" = "CA:FALSE"
+check "keyUsage critical digitalSignature, keyEncipherment" test "$(after 'X509v3 Key Usage: critical')" = "Digital Signature, Key Encipherment"
+check "EKU clientAuth + emailProtection" test "$(after 'X509v3 Extended Key Usage:')" = "TLS Web Client Authentication, E-mail Protection"
+check "SAN rfc822Name" test "$(after 'X509v3 Subject Alternative Name:')" = "email:taro@example.jp"
+check "CRL distribution point" has "URI:http://irr.example.jp/crl/irr-ca.crl"
+check "subject key identifier" has "X509v3 Subject Key Identifier:"
+check "authority key identifier = the IRR CA's SKI" test "$(after 'X509v3 Authority Key Identifier:')" = \
+	"$(openssl x509 -in "$CA/irr-ca.pem" -noout -ext subjectKeyIdentifier | tail -n 1 | sed 's/^ *//')"
+check "signed with SHA-256" has "Signature Algorithm: ecdsa-with-SHA256"
+start=$(date -d "$(openssl x509 -in "$WORK/or.pem" -noout -startdate | cut -d= -f2)" +%s)
+end=$(date -d "$(openssl x509 -in "$WORK/or.pem" -noout -enddate | cut -d= -f2)" +%s)
+check "validity 2 years + 30 days (760 days)" test $(((end - start) / 86400)) -eq 760
+check "no CSR extension leaks in (O=Evil)" test "$(grep -c Evil "$WORK/text")" -eq 0
+
+csr rsa:2048
+ca issue --role maintainer-admin --mntner MAINT-EXAMPLE-JP --holder TY1-JP --email admin@example.jp --csr "$WORK/req.csr" --json >"$WORK/ma.json"
+check "maintainer admin (RSA 2048 CSR), JSON output" grep -q '"subject": "/O=JPIRR Test/OU=IRR Maintainer Administrator/OU=MAINT-EXAMPLE-JP/CN=IRR-MA TY1-JP 01"' "$WORK/ma.json"
+csr ec -pkeyopt ec_paramgen_curve:P-256
+ca issue --role staff --holder Suzuki --email suzuki@registry.example --csr "$WORK/req.csr" | pem_of >"$WORK/staff.pem"
+check "staff subject" test "$(openssl x509 -in "$WORK/staff.pem" -noout -subject)" = "subject=O = JPIRR Test, OU = IRR Administrator, CN = IRR-AD Suzuki 01"
+ca issue --role lir-staff --lir LIR-0042 --holder Sato --email sato@lir.example --csr "$WORK/req.csr" | pem_of >"$WORK/lir.pem"
+check "LIR staff certificate from the resource CA" test "$(verify_openssl "$WORK/lir.pem" resource)" = "$WORK/lir.pem: OK"
+check "LIR staff subject carries the LIR account" test "$(openssl x509 -in "$WORK/lir.pem" -noout -subject)" = "subject=O = JPIRR Test, OU = LIR Staff, OU = LIR-0042, CN = LIR Sato 01"
+
+# ---- the verification function ----
+ca verify "$WORK/or.pem" >"$WORK/out"
+check "verify: accepted with role and maintainer" test "$(cat "$WORK/out")" = "accepted: role registrant, maintainer MAINT-EXAMPLE-JP, serial $SERIAL"
+ca verify "$WORK/lir.pem" --json >"$WORK/out"
+check "verify --json: LIR staff" grep -qF '"role": "lir-staff"' "$WORK/out"
+ca verify "$WORK/or.pem" --at 2031-01-01 >"$WORK/out"
+check "expired certificate refused (verbatim)" test "$(cat "$WORK/out")" = "refused: certificate expired"
+ca verify "$WORK/or.pem" --at 2020-01-01 >"$WORK/out"
+check "not yet valid refused (verbatim)" test "$(cat "$WORK/out")" = "refused: certificate not yet valid"
+
+# A certificate with exactly our subject, from a foreign CA.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$WORK/f.key" -out "$WORK/foreign-ca.pem" \
+	-subj "/O=JPIRR Test/CN=JPIRR Test IRR CA" -days 30 2>/dev/null
+printf 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=emailProtection\n' >"$WORK/ext"
+openssl x509 -req -in "$WORK/req.csr" -CA "$WORK/foreign-ca.pem" -CAkey "$WORK/f.key" -set_serial 0x$SERIAL -days 30 \
+	-subj "/O=JPIRR Test/OU=IRR Object Registrant/OU=MAINT-EXAMPLE-JP/CN=IRR-OR TY1-JP 01" -extfile "$WORK/ext" \
+	-out "$WORK/foreign.pem" 2>/dev/null
+ca verify "$WORK/foreign.pem" >"$WORK/out"
+check "same subject and serial from a foreign CA refused (verbatim)" \
+	test "$(cat "$WORK/out")" = "refused: unknown issuer: the certificate was not issued by this registry's CA"
+# Signed with our IRR CA key, but never recorded (a stolen key, a bug elsewhere).
+openssl x509 -req -in "$WORK/req.csr" -CA "$CA/irr-ca.pem" -CAkey "$CA/irr-ca.key" -set_serial 0x1234 -days 30 \
+	-subj "/O=JPIRR Test/OU=IRR Object Registrant/OU=MAINT-EXAMPLE-JP/CN=IRR-OR TY1-JP 01" -extfile "$WORK/ext" \
+	-out "$WORK/unrecorded.pem" 2>/dev/null
+ca verify "$WORK/unrecorded.pem" >"$WORK/out"
+check "our signature but a serial not in the records refused (verbatim)" \
+	test "$(cat "$WORK/out")" = "refused: not issued by us: serial 1234 is not in our issuance records"
+printf 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n' >"$WORK/ext"
+openssl x509 -req -in "$WORK/req.csr" -CA "$CA/irr-ca.pem" -CAkey "$CA/irr-ca.key" -set_serial 0x1235 -days 30 \
+	-extfile "$WORK/ext" -out "$WORK/wrongeku.pem" 2>/dev/null
+ca verify "$WORK/wrongeku.pem" >"$WORK/out"
+check "wrong extended key usage refused (verbatim)" \
+	test "$(cat "$WORK/out")" = "refused: wrong extended key usage: emailProtection is not allowed for this certificate"
+
+# ---- revocation and the CRL ----
+crl_number() { openssl crl -in "$CA/irr-ca.crl" -noout -crlnumber | cut -d= -f2; }
+before=$(crl_number)
+ca revoke "$SERIAL" --reason keyCompromise >"$WORK/out"
+check "revoke" contains "$WORK/out" "revoked $SERIAL (keyCompromise); CRLs re-issued"
+check "cRLNumber increased" test "$(($(crl_number)))" -gt "$((before))"
+openssl crl -in "$CA/irr-ca.crl" -noout -text >"$WORK/crl"
+check "the serial is on the new CRL" grep -q "Serial Number: $SERIAL" "$WORK/crl"
+check "CRL v2" grep -q "Version 2 (0x1)" "$WORK/crl"
+check "CRL carries the reason" grep -q "Key Compromise" "$WORK/crl"
+check "CRL authority key identifier" grep -q "X509v3 Authority Key Identifier" "$WORK/crl"
+this=$(date -d "$(openssl crl -in "$CA/irr-ca.crl" -noout -lastupdate | cut -d= -f2)" +%s)
+next=$(date -d "$(openssl crl -in "$CA/irr-ca.crl" -noout -nextupdate | cut -d= -f2)" +%s)
+check "nextUpdate is thisUpdate + 15 days" test $(((next - this) / 86400)) -eq 15
+check "openssl verify -crl_check now refuses it" grep -q "certificate revoked" <<X
+$(verify_openssl "$WORK/or.pem")
+X
+ca verify "$WORK/or.pem" >"$WORK/out"
+check "the verification function refuses it" grep -q "^refused: certificate revoked on 20.* (keyCompromise)$" "$WORK/out"
+ca revoke "$SERIAL" >"$WORK/out" 2>&1
+check "revoking twice refused (verbatim)" contains "$WORK/out" "irrctl ca revoke: no active certificate with serial $SERIAL in our records"
+ca revoke 1234 --reason bored >"$WORK/out" 2>&1
+check "unknown reason refused" contains "$WORK/out" 'unknown revocation reason "bored"'
+
+# ---- renewal ----
+MA_SERIAL=$(sed 's/.*"serial": "\([0-9A-F]*\)".*/\1/' "$WORK/ma.json")
+csr ec -pkeyopt ec_paramgen_curve:P-256
+ca renew "$MA_SERIAL" --csr "$WORK/req.csr" | pem_of >"$WORK/renewed.pem"
+check "renewal: same person and role, next sequence number" test "$(openssl x509 -in "$WORK/renewed.pem" -noout -subject)" = \
+	"subject=O = JPIRR Test, OU = IRR Maintainer Administrator, OU = MAINT-EXAMPLE-JP, CN = IRR-MA TY1-JP 02"
+ca renew "$SERIAL" --csr "$WORK/req.csr" >"$WORK/out" 2>&1
+check "a revoked certificate cannot be renewed (verbatim)" \
+	contains "$WORK/out" "irrctl ca renew: certificate $SERIAL is revoked; issue a new one instead of renewing"
+
+# ---- malformed CSRs: refused, nothing written ----
+n=$(records)
+refuse() {
+	ca issue --role registrant --mntner MAINT-X --holder X1-JP --email x@example.jp --csr "$WORK/bad.csr" >"$WORK/out" 2>&1
+	check "$1 (verbatim)" contains "$WORK/out" "irrctl ca issue: $2"
+}
+echo "garbage" >"$WORK/bad.csr"
+refuse "garbage CSR" "the CSR cannot be parsed (expected a PKCS#10 request, PEM or DER)"
+csr ec -pkeyopt ec_paramgen_curve:P-256 && openssl req -in "$WORK/req.csr" -outform DER -out "$WORK/req.der"
+size=$(stat -c %s "$WORK/req.der")
+cp "$WORK/req.der" "$WORK/bad.csr"
+printf '\001' | dd of="$WORK/bad.csr" bs=1 seek=$((size - 4)) conv=notrunc 2>/dev/null
+refuse "CSR with a broken signature" "the CSR's signature does not verify with its own public key"
+openssl req -newkey rsa:1024 -nodes -keyout "$WORK/k" -out "$WORK/bad.csr" -subj /CN=x 2>/dev/null
+refuse "1024-bit RSA CSR" "the CSR's RSA key has 1024 bits; at least 2048 are required"
+openssl req -newkey ec -pkeyopt ec_paramgen_curve:secp256k1 -nodes -keyout "$WORK/k" -out "$WORK/bad.csr" -subj /CN=x 2>/dev/null
+refuse "unsupported curve" "the CSR's elliptic curve secp256k1 is not supported (use P-256 or P-384)"
+csr ec -pkeyopt ec_paramgen_curve:P-256
+ca issue --role registrant --holder X1-JP --email x@example.jp --csr "$WORK/req.csr" >"$WORK/out" 2>&1
+check "registrant without --mntner refused" contains "$WORK/out" "a registrant certificate names the maintainer it acts for (--mntner)"
+ca issue --role registrant --mntner MAINT-X --holder X1-JP --email 'not an address' --csr "$WORK/req.csr" >"$WORK/out" 2>&1
+check "bad e-mail refused" contains "$WORK/out" 'the e-mail address "not an address" is not valid'
+check "nothing was recorded for any refused request" test "$(records)" -eq "$n"
+
+# ---- PKCS#12 for users without a CSR ----
+ca issue --role registrant --mntner MAINT-EXAMPLE-JP --holder HS2-JP --email h@example.jp --pkcs12 "$WORK/u.p12" --json >"$WORK/p12.json"
+PASS=$(sed 's/.*"pkcs12_password": "\([^"]*\)".*/\1/' "$WORK/p12.json")
+check "PKCS#12 one-time password is 32 characters" test ${#PASS} -eq 32
+openssl pkcs12 -in "$WORK/u.p12" -passin "pass:$PASS" -nodes -out "$WORK/p12.out" 2>/dev/null
+check "openssl pkcs12 opens it with the password" grep -q "BEGIN PRIVATE KEY" "$WORK/p12.out"
+check "it holds the certificate" grep -q "CN = IRR-OR HS2-JP 01" "$WORK/p12.out"
+check "and refuses a wrong password" sh -c "! openssl pkcs12 -in '$WORK/u.p12' -passin pass:wrong -nodes >/dev/null 2>&1"
+
+# ---- the CA key never appears in the database, outputs or logs ----
+keyline=$(sed -n 2p "$CA/irr-ca.key")
+sqlite3 "$WORK/irr.db" .dump >"$WORK/dump"
+check "no CA key material in the database" test "$(grep -cF -- "$keyline" "$WORK/dump")" -eq 0
+check "no CA key material in any output" test "$(cat "$WORK"/out "$WORK"/*.json | grep -cF -- "$keyline")" -eq 0
+
+# ---- encrypted CA keys ----
+printf 'correct horse battery\n' >"$WORK/pass"
+write_config "$WORK/enc.conf" "$WORK/enc.db" JPIRR "ca.dir = $WORK/enc-ca" "ca.passphrase_file = $WORK/pass" "ca.key_type = rsa"
+"$BIN/irrctl" -c "$WORK/enc.conf" ca init >/dev/null
+check "keys encrypted with the passphrase" grep -q "BEGIN ENCRYPTED PRIVATE KEY" "$WORK/enc-ca/irr-ca.key"
+check "RSA CA keys when ca.key_type = rsa" grep -q "Public-Key: (3072 bit)" <<X
+$(openssl x509 -in "$WORK/enc-ca/irr-ca.pem" -noout -text)
+X
+"$BIN/irrctl" -c "$WORK/enc.conf" ca issue --role staff --holder Ito --email ito@registry.example --csr "$WORK/req.csr" >"$WORK/out"
+check "issuing with the encrypted key" contains "$WORK/out" "issued: serial"
+printf 'wrong passphrase!\n' >"$WORK/pass"
+"$BIN/irrctl" -c "$WORK/enc.conf" ca issue --role staff --holder Ito --email ito@registry.example --csr "$WORK/req.csr" >"$WORK/out" 2>&1
+check "a wrong passphrase is refused" contains "$WORK/out" "cannot read the CA key (wrong passphrase?)"
+
+# ---- importing an existing CA ----
+I="$WORK/import"
+mkdir -p "$I"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$I/root.key" -out "$I/root.pem" \
+	-subj "/O=Existing/CN=Existing Root" -days 3650 -addext "basicConstraints=critical,CA:TRUE" \
+	-addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+printf 'basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n' >"$I/ext"
+for n in irr resource; do
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$I/$n.key" -out "$I/$n.csr" \
+		-subj "/O=Existing/CN=Existing $n CA" 2>/dev/null
+	openssl x509 -req -in "$I/$n.csr" -CA "$I/root.pem" -CAkey "$I/root.key" -set_serial $((RANDOM + 10)) -days 3650 \
+		-extfile "$I/ext" -out "$I/$n.pem" 2>/dev/null
+done
+write_config "$WORK/imp.conf" "$WORK/imp.db" JPIRR "ca.dir = $WORK/imp-ca"
+"$BIN/irrctl" -c "$WORK/imp.conf" ca init --import-root "$I/root.pem" "$I/root.key" --import-irr "$I/irr.pem" "$I/irr.key" \
+	--import-resource "$I/resource.pem" "$I/resource.key" >"$WORK/out" 2>&1
+check "ca init --import" contains "$WORK/out" "CA ready in"
+"$BIN/irrctl" -c "$WORK/imp.conf" ca issue --role registrant --mntner MAINT-X --holder X1-JP --email x@example.jp \
+	--csr "$WORK/req.csr" | pem_of >"$WORK/imp.pem"
+check "a certificate from the imported CA verifies against the imported root" test "$(openssl verify -crl_check \
+	-CAfile "$I/root.pem" -untrusted "$I/irr.pem" -CRLfile "$WORK/imp-ca/irr-ca.crl" "$WORK/imp.pem")" = "$WORK/imp.pem: OK"
+"$BIN/irrctl" -c "$WORK/imp.conf" ca init --import-root "$I/root.pem" "$I/irr.key" >"$WORK/out" 2>&1
+check "import refuses while a CA exists" contains "$WORK/out" "the CA is already initialised"
