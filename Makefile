@@ -41,7 +41,7 @@ CORE_SRCS := \
 	irrd/pgp.c irrd/x509.c irrd/keycert.c irrd/signed_input.c
 
 # The certificate authority: issuance, CRLs, verification (only this code holds CA keys).
-CERT_SRCS := cert/ca.c cert/ca_issue.c cert/ca_crl.c cert/ca_verify.c cert/ca_cli.c
+CERT_SRCS := cert/ca.c cert/ca_issue.c cert/ca_crl.c cert/ca_verify.c cert/access_key.c cert/ca_cli.c
 
 # The whois front end: event loop, query dispatch, IRRd and RIPE dialects, sets.
 WHOIS_SRCS := \

@@ -59,6 +59,9 @@ struct ca_subject {
 	const char *email;   /* subjectAltName rfc822Name */
 };
 
+/* The checks on who a certificate is for (holder, e-mail, maintainer or LIR by role). 0 or -1 with *err. */
+int ca_check_subject(const struct ca_subject *who, char **err);
+
 struct ca_issued {
 	char ca[16];
 	char serial[64];

@@ -11,6 +11,7 @@
 
 #include <openssl/pem.h>
 
+#include "access_key.h"
 #include "ca.h"
 #include "ca_cli.h"
 #include "xalloc.h"
@@ -68,6 +69,27 @@ static const char *operator_name(void)
 		u = getenv("USER");
 	snprintf(name, sizeof(name), "irrctl:%s", u && *u ? u : "operator");
 	return name;
+}
+
+/* Options shared by issue and access-key: --role --mntner --lir --holder --email. Returns 1 when taken. */
+static int subject_option(struct ca_subject *who, const char *a, const char *v, bool *role_given)
+{
+	if (strcmp(a, "--role") == 0) {
+		if (ca_role_parse(v, &who->role) < 0)
+			return -1;
+		*role_given = true;
+	} else if (strcmp(a, "--mntner") == 0) {
+		who->mntner = v;
+	} else if (strcmp(a, "--lir") == 0) {
+		who->lir = v;
+	} else if (strcmp(a, "--holder") == 0) {
+		who->holder = v;
+	} else if (strcmp(a, "--email") == 0) {
+		who->email = v;
+	} else {
+		return 0;
+	}
+	return 1;
 }
 
 /* Prints one issuance record (a row of the certificates table). */
@@ -287,21 +309,14 @@ static int cmd_issue(const struct config *cfg, struct store *st, int argc, char 
 		if (v == NULL)
 			return EXIT_USAGE;
 		i++;
-		if (strcmp(a, "--role") == 0) {
-			if (ca_role_parse(v, &who.role) < 0) {
-				fprintf(stderr, "irrctl ca issue: unknown role %s (staff, lir-staff, maintainer-admin, registrant, gateway)\n", v);
-				return EXIT_USAGE;
-			}
-			role_given = true;
-		} else if (strcmp(a, "--mntner") == 0) {
-			who.mntner = v;
-		} else if (strcmp(a, "--lir") == 0) {
-			who.lir = v;
-		} else if (strcmp(a, "--holder") == 0) {
-			who.holder = v;
-		} else if (strcmp(a, "--email") == 0) {
-			who.email = v;
-		} else if (strcmp(a, "--csr") == 0) {
+		switch (subject_option(&who, a, v, &role_given)) {
+		case 1:
+			continue;
+		case -1:
+			fprintf(stderr, "irrctl ca issue: unknown role %s (staff, lir-staff, maintainer-admin, registrant, gateway)\n", v);
+			return EXIT_USAGE;
+		}
+		if (strcmp(a, "--csr") == 0) {
 			csr_path = v;
 		} else if (strcmp(a, "--pkcs12") == 0 && !renew) {
 			p12_path = v;
@@ -343,6 +358,117 @@ static int cmd_issue(const struct config *cfg, struct store *st, int argc, char 
 	goto out;
 fail:
 	fprintf(stderr, "irrctl ca %s: %s\n", renew ? "renew" : "issue", err ? err : "failed");
+out:
+	free(err);
+	free(csr);
+	free(is.pem);
+	OPENSSL_free(p12);
+	ca_free(ca);
+	return rc;
+}
+
+static int cmd_access_key(struct store *st, int argc, char **argv)
+{
+	struct ca_subject who = { .role = CA_ROLE_REGISTRANT };
+	struct access_key key;
+	bool json = false, role_given = false;
+	long ttl = 7 * 86400;
+	char *err = NULL, when[32];
+
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0) {
+			json = true;
+			continue;
+		}
+		if (i + 1 >= argc)
+			return EXIT_USAGE;
+		if (strcmp(argv[i], "--ttl") == 0)
+			ttl = strtol(argv[i + 1], NULL, 10);
+		else if (subject_option(&who, argv[i], argv[i + 1], &role_given) != 1)
+			return EXIT_USAGE;
+		i++;
+	}
+	if (!role_given)
+		return EXIT_USAGE;
+	if (access_key_create(st, &who, operator_name(), (time_t)ttl, &key, &err) < 0) {
+		fprintf(stderr, "irrctl ca access-key: %s\n", err);
+		free(err);
+		return 1;
+	}
+	iso_time(key.expires, when);
+	if (json)
+		printf("{\"id\": %lld, \"mail_part\": \"%s\", \"admin_part\": \"%s\", \"expires\": \"%s\"}\n",
+		       (long long)key.id, key.mail_part, key.admin_part, when);
+	else
+		printf("access key %lld, valid until %s\nfor the e-mail (pick-up URL): %lld-%s\nfor the admin to hand over: %s\n",
+		       (long long)key.id, when, (long long)key.id, key.mail_part, key.admin_part);
+	return 0;
+}
+
+/* ca pickup ID-MAILPART ADMINPART (--csr FILE | --pkcs12 OUT) [--json] */
+static int cmd_pickup(const struct config *cfg, struct store *st, int argc, char **argv)
+{
+	const char *url_part = NULL, *admin_part = NULL, *csr_path = NULL, *p12_path = NULL;
+	struct access_key_request req;
+	struct ca_issued is = { 0 };
+	struct ca *ca = NULL;
+	bool json = false;
+	char *err = NULL, *csr = NULL, *dash, password[33] = "";
+	unsigned char *p12 = NULL;
+	size_t csr_len = 0, p12_len = 0;
+	long long id;
+	int rc = 1;
+
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			json = true;
+		else if (strcmp(argv[i], "--csr") == 0 && i + 1 < argc)
+			csr_path = argv[++i];
+		else if (strcmp(argv[i], "--pkcs12") == 0 && i + 1 < argc)
+			p12_path = argv[++i];
+		else if (url_part == NULL)
+			url_part = argv[i];
+		else if (admin_part == NULL)
+			admin_part = argv[i];
+		else
+			return EXIT_USAGE;
+	}
+	if (url_part == NULL || admin_part == NULL || (csr_path == NULL) == (p12_path == NULL))
+		return EXIT_USAGE;
+	id = strtoll(url_part, &dash, 10);
+	if (*dash != '-') {
+		fprintf(stderr, "irrctl ca pickup: the key from the e-mail looks like 12-ABCD...\n");
+		return EXIT_USAGE;
+	}
+	if (csr_path != NULL && (csr = read_whole_file(csr_path, &csr_len)) == NULL) {
+		fprintf(stderr, "irrctl ca pickup: cannot read %s: %s\n", csr_path, strerror(errno));
+		return 1;
+	}
+	/* The CA is opened first: a key is not spent when the CA cannot issue. */
+	if (ca_open(cfg, true, &ca, &err) < 0 || access_key_redeem(st, id, dash + 1, admin_part, &req, &err) < 0)
+		goto fail;
+	if (csr != NULL) {
+		if (ca_issue_from_csr(ca, st, &req.who, csr, csr_len, "access key", &is, &err) < 0)
+			goto fail;
+	} else {
+		FILE *f;
+
+		if (ca_issue_pkcs12(ca, st, &req.who, "access key", &is, &p12, &p12_len, password, &err) < 0)
+			goto fail;
+		f = fopen(p12_path, "wbx");
+		if (f == NULL || fwrite(p12, 1, p12_len, f) != p12_len) {
+			err = xstrdup("cannot write the PKCS#12 file (it must not exist yet)");
+			if (f)
+				fclose(f);
+			goto fail;
+		}
+		fclose(f);
+	}
+	print_issued(&is, json, p12_path, password);
+	rc = 0;
+	goto out;
+fail:
+	fprintf(stderr, "irrctl ca pickup: %s\n", err ? err : "failed");
 out:
 	free(err);
 	free(csr);
@@ -433,6 +559,10 @@ int ca_cli(const struct config *cfg, struct store *st, int argc, char **argv)
 		rc = cmd_list(st, argv[2], json);
 	else if (strcmp(sub, "verify") == 0)
 		rc = cmd_verify(cfg, st, argc, argv);
+	else if (strcmp(sub, "access-key") == 0)
+		rc = cmd_access_key(st, argc, argv);
+	else if (strcmp(sub, "pickup") == 0)
+		rc = cmd_pickup(cfg, st, argc, argv);
 	if (rc == EXIT_USAGE)
 		fputs("usage: irrctl -c CONFIG ca init [--import-root CERT KEY --import-irr CERT KEY --import-resource CERT KEY]\n"
 		      "       irrctl -c CONFIG ca issue --role ROLE [--mntner M] [--lir L] --holder H --email E\n"
@@ -440,6 +570,9 @@ int ca_cli(const struct config *cfg, struct store *st, int argc, char **argv)
 		      "       irrctl -c CONFIG ca renew SERIAL --csr FILE [--json]\n"
 		      "       irrctl -c CONFIG ca revoke SERIAL [--reason REASON]\n"
 		      "       irrctl -c CONFIG ca list [--json] | show SERIAL [--json] | crl\n"
+		      "       irrctl -c CONFIG ca access-key --role ROLE [--mntner M] [--lir L] --holder H --email E\n"
+		      "                                 [--ttl SECONDS] [--json]\n"
+		      "       irrctl -c CONFIG ca pickup ID-MAILPART ADMINPART (--csr FILE | --pkcs12 OUT) [--json]\n"
 		      "       irrctl -c CONFIG ca verify CERT [--chain FILE] [--at YYYY-MM-DD] [--purpose smime|tls] [--json]\n",
 		      stderr);
 	return rc;

@@ -53,7 +53,7 @@ static bool is_email(const char *s)
 	return true;
 }
 
-static int check_subject(const struct ca_subject *who, char **err)
+int ca_check_subject(const struct ca_subject *who, char **err)
 {
 	if (!is_plain_text(who->holder, 64)) {
 		*err = ca_error("the holder (nic-handle or name) is missing, longer than 64 or holds , + = \" \\ < > ; / #");
@@ -247,7 +247,7 @@ static int issue(struct ca *ca, struct store *st, const struct ca_subject *who, 
 		*err = ca_error("the CA was opened without its keys");
 		return -1;
 	}
-	if (check_subject(who, err) < 0)
+	if (ca_check_subject(who, err) < 0)
 		return -1;
 	seq = next_sequence(st, who);
 	if (seq < 0) {
@@ -310,7 +310,7 @@ int ca_issue_from_csr(struct ca *ca, struct store *st, const struct ca_subject *
 	EVP_PKEY *key;
 	int rc;
 
-	if (check_subject(who, err) < 0)
+	if (ca_check_subject(who, err) < 0)
 		return -1;
 	key = csr_public_key(csr, csr_len, err);
 	if (key == NULL)
@@ -347,7 +347,7 @@ int ca_issue_pkcs12(struct ca *ca, struct store *st, const struct ca_subject *wh
 	char friendly[sizeof(out->subject)];
 
 	*p12_der = NULL;
-	if (check_subject(who, err) < 0)
+	if (ca_check_subject(who, err) < 0)
 		return -1;
 	key = ca_key_generate("ec", err);
 	if (key == NULL || one_time_password(password) < 0)

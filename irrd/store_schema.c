@@ -114,7 +114,7 @@ static const char *const migrations[] = {
 	");"
 	"CREATE TABLE access_keys ("
 	"  id INTEGER PRIMARY KEY,"
-	"  certificate_request TEXT NOT NULL," /* JSON: role, mntner, holder, email of the certificate to issue */
+	"  certificate_request TEXT NOT NULL," /* the certificate to issue: role, mntner, lir, holder, email as key=value lines */
 	"  hash TEXT NOT NULL,"                /* SHA-256 of salt + both parts, hex */
 	"  salt TEXT NOT NULL,"
 	"  expires INTEGER NOT NULL,"

@@ -208,3 +208,51 @@ check "a certificate from the imported CA verifies against the imported root" te
 	-CAfile "$I/root.pem" -untrusted "$I/irr.pem" -CRLfile "$WORK/imp-ca/irr-ca.crl" "$WORK/imp.pem")" = "$WORK/imp.pem: OK"
 "$BIN/irrctl" -c "$WORK/imp.conf" ca init --import-root "$I/root.pem" "$I/irr.key" >"$WORK/out" 2>&1
 check "import refuses while a CA exists" contains "$WORK/out" "the CA is already initialised"
+
+# ---- access keys for certificate pick-up ----
+ca access-key --role registrant --mntner MAINT-EXAMPLE-JP --holder AK1-JP --email ak@example.jp --json >"$WORK/ak.json"
+AK_ID=$(sed 's/.*"id": \([0-9]*\).*/\1/' "$WORK/ak.json")
+MAILPART=$(sed 's/.*"mail_part": "\([A-Z0-9]*\)".*/\1/' "$WORK/ak.json")
+ADMINPART=$(sed 's/.*"admin_part": "\([A-Z0-9]*\)".*/\1/' "$WORK/ak.json")
+check "access key in two parts of 20 characters" test ${#MAILPART} -eq 20 -a ${#ADMINPART} -eq 20
+check "only a hash is stored" test "$(sqlite3 "$WORK/irr.db" .dump | grep -c -e "$MAILPART" -e "$ADMINPART")" -eq 0
+pickup() { ca pickup "$@" >"$WORK/out" 2>&1; }
+pickup "$AK_ID-$MAILPART" WRONGWRONGWRONGWRONG --csr "$WORK/req.csr"
+check "wrong admin part refused (verbatim)" contains "$WORK/out" "irrctl ca pickup: access key refused: wrong key"
+pickup "$AK_ID-$ADMINPART" "$MAILPART" --csr "$WORK/req.csr"
+check "parts swapped refused" contains "$WORK/out" "access key refused: wrong key"
+pickup "$AK_ID-$MAILPART" "$ADMINPART" --csr "$WORK/req.csr"
+check "correct key + CSR yields the certificate" contains "$WORK/out" "CN=IRR-OR AK1-JP 01"
+pem_of <"$WORK/out" >"$WORK/ak.pem"
+check "the picked-up certificate verifies" test "$(verify_openssl "$WORK/ak.pem")" = "$WORK/ak.pem: OK"
+pickup "$AK_ID-$MAILPART" "$ADMINPART" --csr "$WORK/req.csr"
+check "a used key is refused (verbatim)" contains "$WORK/out" "irrctl ca pickup: access key refused: it was already used"
+pickup "999999-$MAILPART" "$ADMINPART" --csr "$WORK/req.csr"
+check "an unknown key is refused (verbatim)" contains "$WORK/out" "irrctl ca pickup: access key refused: unknown key"
+
+ca access-key --role registrant --mntner MAINT-EXAMPLE-JP --holder AK2-JP --email ak2@example.jp --json >"$WORK/ak.json"
+AK_ID=$(sed 's/.*"id": \([0-9]*\).*/\1/' "$WORK/ak.json")
+MAILPART=$(sed 's/.*"mail_part": "\([A-Z0-9]*\)".*/\1/' "$WORK/ak.json")
+ADMINPART=$(sed 's/.*"admin_part": "\([A-Z0-9]*\)".*/\1/' "$WORK/ak.json")
+for i in 1 2 3 4 5; do pickup "$AK_ID-$MAILPART" "GUESS${i}GUESSGUESSGUESS" --csr "$WORK/req.csr"; done
+pickup "$AK_ID-$MAILPART" "$ADMINPART" --csr "$WORK/req.csr"
+check "after 5 wrong attempts even the right key is refused (verbatim)" \
+	contains "$WORK/out" "irrctl ca pickup: access key refused: locked after 5 wrong attempts; ask for a new one"
+
+ca access-key --role registrant --mntner MAINT-EXAMPLE-JP --holder AK3-JP --email ak3@example.jp --ttl 1 --json >"$WORK/ak.json"
+AK_ID=$(sed 's/.*"id": \([0-9]*\).*/\1/' "$WORK/ak.json")
+MAILPART=$(sed 's/.*"mail_part": "\([A-Z0-9]*\)".*/\1/' "$WORK/ak.json")
+ADMINPART=$(sed 's/.*"admin_part": "\([A-Z0-9]*\)".*/\1/' "$WORK/ak.json")
+sleep 2
+pickup "$AK_ID-$MAILPART" "$ADMINPART" --csr "$WORK/req.csr"
+check "an expired key is refused (verbatim)" contains "$WORK/out" "irrctl ca pickup: access key refused: it has expired"
+
+ca access-key --role lir-staff --lir LIR-0042 --holder Kato --email kato@lir.example --json >"$WORK/ak.json"
+AK_ID=$(sed 's/.*"id": \([0-9]*\).*/\1/' "$WORK/ak.json")
+MAILPART=$(sed 's/.*"mail_part": "\([A-Z0-9]*\)".*/\1/' "$WORK/ak.json")
+ADMINPART=$(sed 's/.*"admin_part": "\([A-Z0-9]*\)".*/\1/' "$WORK/ak.json")
+ca pickup "$AK_ID-$MAILPART" "$ADMINPART" --pkcs12 "$WORK/kato.p12" --json >"$WORK/p12.json"
+PASS=$(sed 's/.*"pkcs12_password": "\([^"]*\)".*/\1/' "$WORK/p12.json")
+check "pick-up as PKCS#12 opens with its one-time password" grep -q "CN = LIR Kato 01" <<X
+$(openssl pkcs12 -in "$WORK/kato.p12" -passin "pass:$PASS" -nokeys 2>/dev/null)
+X
