@@ -134,6 +134,10 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/doc/routereg
 	install -m 0755 $(BUILD)/bin/irrd $(BUILD)/bin/irrctl $(DESTDIR)$(PREFIX)/sbin/
 	install -m 0644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/routereg/
+	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
+	sed 's|/usr/local/sbin/|$(PREFIX)/sbin/|' contrib/systemd/routereg-crl.service \
+	    >$(DESTDIR)$(PREFIX)/lib/systemd/system/routereg-crl.service
+	install -m 0644 contrib/systemd/routereg-crl.timer $(DESTDIR)$(PREFIX)/lib/systemd/system/
 
 clean:
 	rm -rf build

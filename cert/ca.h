@@ -101,6 +101,13 @@ int ca_revoke(struct ca *ca, struct store *st, const char *serial, const char *r
 /* Issues both CRLs (v2, cRLNumber, AKI, nextUpdate in 15 days) into ca_dir. */
 int ca_write_crls(struct ca *ca, struct store *st, char **err);
 
+/*
+ * True when a CRL is due: never issued, or its nextUpdate is less than
+ * CA_CRL_REISSUE_DAYS away (the timer runs daily, so a CRL never lapses).
+ */
+#define CA_CRL_REISSUE_DAYS 7
+int ca_crls_due(struct store *st, time_t now);
+
 /* Paths of the CRL files: <ca_dir>/irr-ca.crl and resource-ca.crl (PEM). */
 void ca_crl_path(const struct config *cfg, const char *which, char *out, size_t size);
 

@@ -208,6 +208,7 @@ static int cmd_verify(const struct config *cfg, struct store *st, int argc, char
 {
 	const char *cert_path = NULL, *chain_path = NULL;
 	enum ca_purpose purpose = CA_PURPOSE_SMIME;
+	unsigned allowed = (1u << CA_ROLE_COUNT) - 1;
 	time_t at = time(NULL);
 	bool json = false;
 	struct ca *ca = NULL;
@@ -227,7 +228,20 @@ static int cmd_verify(const struct config *cfg, struct store *st, int argc, char
 			purpose = strcmp(argv[++i], "tls") == 0 ? CA_PURPOSE_TLS_CLIENT : CA_PURPOSE_SMIME;
 		else if (strcmp(argv[i], "--json") == 0)
 			json = true;
-		else if (cert_path == NULL && argv[i][0] != '-')
+		else if (strcmp(argv[i], "--roles") == 0 && i + 1 < argc) {
+			char *list = xstrdup(argv[++i]), *save = NULL;
+			enum ca_role r;
+
+			allowed = 0;
+			for (char *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+				if (ca_role_parse(t, &r) < 0) {
+					free(list);
+					return EXIT_USAGE;
+				}
+				allowed |= 1u << r;
+			}
+			free(list);
+		} else if (cert_path == NULL && argv[i][0] != '-')
 			cert_path = argv[i];
 		else
 			return EXIT_USAGE;
@@ -254,7 +268,7 @@ static int cmd_verify(const struct config *cfg, struct store *st, int argc, char
 		fprintf(stderr, "irrctl ca verify: %s\n", err);
 		goto out;
 	}
-	if (ca_verify(ca, st, cert, chain, at, purpose, (1u << CA_ROLE_COUNT) - 1, &v, &err) < 0) {
+	if (ca_verify(ca, st, cert, chain, at, purpose, allowed, &v, &err) < 0) {
 		if (json) {
 			fputs("{\"accepted\": false, \"refusal\": ", stdout);
 			json_string(stdout, err);
@@ -512,11 +526,14 @@ static int cmd_revoke_or_crl(const struct config *cfg, struct store *st, int arg
 	const char *serial = NULL, *reason = "unspecified";
 	struct ca *ca = NULL;
 	char *err = NULL;
+	bool if_due = false;
 	int rc = 1;
 
 	for (int i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "--reason") == 0 && i + 1 < argc)
 			reason = argv[++i];
+		else if (!revoke && strcmp(argv[i], "--if-due") == 0)
+			if_due = true;
 		else if (revoke && serial == NULL && argv[i][0] != '-')
 			serial = argv[i];
 		else
@@ -524,6 +541,10 @@ static int cmd_revoke_or_crl(const struct config *cfg, struct store *st, int arg
 	}
 	if (revoke && serial == NULL)
 		return EXIT_USAGE;
+	if (if_due && ca_crls_due(st, time(NULL)) == 0) {
+		printf("CRLs are current (next update more than %d days away)\n", CA_CRL_REISSUE_DAYS);
+		return 0;
+	}
 	if (ca_open(cfg, true, &ca, &err) == 0 &&
 	    (revoke ? ca_revoke(ca, st, serial, reason, &err) : ca_write_crls(ca, st, &err)) == 0) {
 		if (revoke)
@@ -569,11 +590,12 @@ int ca_cli(const struct config *cfg, struct store *st, int argc, char **argv)
 		      "                                 (--csr FILE | --pkcs12 OUT) [--json]\n"
 		      "       irrctl -c CONFIG ca renew SERIAL --csr FILE [--json]\n"
 		      "       irrctl -c CONFIG ca revoke SERIAL [--reason REASON]\n"
-		      "       irrctl -c CONFIG ca list [--json] | show SERIAL [--json] | crl\n"
+		      "       irrctl -c CONFIG ca list [--json] | show SERIAL [--json] | crl [--if-due]\n"
 		      "       irrctl -c CONFIG ca access-key --role ROLE [--mntner M] [--lir L] --holder H --email E\n"
 		      "                                 [--ttl SECONDS] [--json]\n"
 		      "       irrctl -c CONFIG ca pickup ID-MAILPART ADMINPART (--csr FILE | --pkcs12 OUT) [--json]\n"
-		      "       irrctl -c CONFIG ca verify CERT [--chain FILE] [--at YYYY-MM-DD] [--purpose smime|tls] [--json]\n",
+		      "       irrctl -c CONFIG ca verify CERT [--chain FILE] [--at YYYY-MM-DD] [--purpose smime|tls]\n"
+		      "                                  [--roles ROLE,...] [--json]\n",
 		      stderr);
 	return rc;
 }

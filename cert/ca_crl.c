@@ -185,3 +185,20 @@ int ca_write_crls(struct ca *ca, struct store *st, char **err)
 		return -1;
 	return 0;
 }
+
+int ca_crls_due(struct store *st, time_t now)
+{
+	sqlite3_stmt *stmt = store_stmt(st, "SELECT count(*), coalesce(min(next_update), 0) FROM ca_crl");
+	int64_t count = 0, next = 0;
+	int rc;
+
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		count = sqlite3_column_int64(stmt, 0);
+		next = sqlite3_column_int64(stmt, 1);
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_ROW)
+		return -1;
+	return count < 2 || next - (int64_t)now < CA_CRL_REISSUE_DAYS * 86400;
+}

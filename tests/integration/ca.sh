@@ -256,3 +256,19 @@ PASS=$(sed 's/.*"pkcs12_password": "\([^"]*\)".*/\1/' "$WORK/p12.json")
 check "pick-up as PKCS#12 opens with its one-time password" grep -q "CN = LIR Kato 01" <<X
 $(openssl pkcs12 -in "$WORK/kato.p12" -passin "pass:$PASS" -nokeys 2>/dev/null)
 X
+
+# ---- the CRL timer (irrctl ca crl --if-due, run daily by contrib/systemd/routereg-crl.timer) ----
+n0=$(($(crl_number)))
+ca crl --if-due >"$WORK/out"
+check "fresh CRLs are not re-issued" contains "$WORK/out" "CRLs are current (next update more than 7 days away)"
+check "... and the cRLNumber stays" test "$(($(crl_number)))" -eq "$n0"
+sqlite3 "$WORK/irr.db" "UPDATE ca_crl SET next_update = strftime('%s','now') + 86400"
+ca crl --if-due >"$WORK/out"
+check "a CRL within 7 days of nextUpdate is re-issued" contains "$WORK/out" "CRLs issued in"
+check "... with the next cRLNumber" test "$(($(crl_number)))" -eq $((n0 + 1))
+
+# ---- roles a channel accepts ----
+ca verify "$WORK/ak.pem" --roles staff,maintainer-admin >"$WORK/out"
+check "a role the channel does not accept is refused (verbatim)" test "$(cat "$WORK/out")" = "refused: role registrant is not allowed here"
+ca verify "$WORK/ak.pem" --roles registrant >"$WORK/out"
+check "... and accepted where it is" grep -q "^accepted: role registrant" "$WORK/out"

@@ -12,3 +12,6 @@ check "irrctl installed under DESTDIR/PREFIX/sbin" test -x "$WORK/root/usr/sbin/
 check "documentation installed" test -f "$WORK/root/usr/share/doc/routereg/configuration.md"
 "$WORK/root/usr/sbin/irrctl" version >"$WORK/out" 2>&1
 check "installed irrctl runs" grep -q '^irrctl (routereg)' "$WORK/out"
+check "CRL timer unit installed" test -f "$WORK/root/usr/lib/systemd/system/routereg-crl.timer"
+check "CRL service runs the installed irrctl" grep -q '^ExecStart=/usr/sbin/irrctl -c /etc/routereg/routereg.conf ca crl --if-due$' \
+	"$WORK/root/usr/lib/systemd/system/routereg-crl.service"
