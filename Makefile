@@ -54,10 +54,11 @@ irrd_SRCS   := irrd/irrd.c $(WHOIS_SRCS)
 irrctl_SRCS := irrd/irrctl.c $(CERT_SRCS)
 
 UNIT_TESTS := test_prefix test_asn test_rpsl test_config test_store test_origin_index test_update_hook
-FUZZ_TARGETS := fuzz_rpsl_parse fuzz_config fuzz_whois_query fuzz_cms
+FUZZ_TARGETS := fuzz_rpsl_parse fuzz_config fuzz_whois_query fuzz_cms fuzz_csr
 
 CORE_OBJS := $(CORE_SRCS:%.c=$(BUILD)/obj/%.o)
 WHOIS_OBJS := $(WHOIS_SRCS:%.c=$(BUILD)/obj/%.o)
+CERT_OBJS := $(filter-out $(BUILD)/obj/cert/ca_cli.o,$(CERT_SRCS:%.c=$(BUILD)/obj/%.o))
 CORE_LIB  := $(BUILD)/libroutereg.a
 BINS      := $(PROGRAMS:%=$(BUILD)/bin/%)
 TEST_BINS := $(UNIT_TESTS:%=$(BUILD)/tests/%) $(FUZZ_TARGETS:%=$(BUILD)/tests/%_replay) \
@@ -87,7 +88,7 @@ $(BUILD)/tests/test_%: $(BUILD)/obj/tests/unit/test_%.o $(WHOIS_OBJS) $(CORE_LIB
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # Fuzz targets replayed over their corpus by a plain driver (no clang needed).
-$(BUILD)/tests/fuzz_%_replay: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/obj/tests/fuzz/replay.o $(WHOIS_OBJS) $(CORE_LIB)
+$(BUILD)/tests/fuzz_%_replay: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/obj/tests/fuzz/replay.o $(WHOIS_OBJS) $(CERT_OBJS) $(CORE_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -126,8 +127,9 @@ run: deps all
 fuzz:
 	@mkdir -p build/fuzz
 	for t in $(FUZZ_TARGETS); do \
-	  clang -std=gnu11 -g -O1 -D_GNU_SOURCE -Iirrd -fsanitize=fuzzer,address,undefined \
-	    -Iwhois -o build/fuzz/$$t tests/fuzz/$$t.c $(CORE_SRCS) $(WHOIS_SRCS) $(PKG_LIBS) -lcrypt -lpthread || exit 1; \
+	  clang -std=gnu11 -g -O1 -D_GNU_SOURCE -Iirrd -Icert -fsanitize=fuzzer,address,undefined \
+	    -Iwhois -o build/fuzz/$$t tests/fuzz/$$t.c $(CORE_SRCS) $(WHOIS_SRCS) $(filter-out cert/ca_cli.c,$(CERT_SRCS)) \
+	    $(PKG_LIBS) -lcrypt -lpthread || exit 1; \
 	done
 
 install: all

@@ -62,6 +62,13 @@ struct ca_subject {
 /* The checks on who a certificate is for (holder, e-mail, maintainer or LIR by role). 0 or -1 with *err. */
 int ca_check_subject(const struct ca_subject *who, char **err);
 
+/*
+ * The CSR checklist (untrusted input): a PKCS#10 request, PEM or DER, whose signature
+ * verifies with its own key, the key ECDSA P-256/P-384 or RSA >= 2048. Returns the
+ * public key (EVP_PKEY_free), or NULL with *err naming the failed check.
+ */
+EVP_PKEY *ca_csr_public_key(const char *csr, size_t len, char **err);
+
 struct ca_issued {
 	char ca[16];
 	char serial[64];

@@ -297,6 +297,45 @@ out:
 	return rc;
 }
 
+/*
+ * Issues for `who` from a CSR, or as a PKCS#12 written to p12_path (which must not
+ * exist), and prints the result. Returns 0 or -1 with *err.
+ */
+static int issue_and_print(struct ca *ca, struct store *st, const struct ca_subject *who, const char *csr,
+			   size_t csr_len, const char *p12_path, const char *issued_by, bool json, char **err)
+{
+	struct ca_issued is = { 0 };
+	unsigned char *p12 = NULL;
+	size_t p12_len = 0;
+	char password[33] = "";
+	int rc = -1;
+
+	if (csr != NULL) {
+		if (ca_issue_from_csr(ca, st, who, csr, csr_len, issued_by, &is, err) < 0)
+			goto out;
+	} else {
+		FILE *f;
+
+		if (ca_issue_pkcs12(ca, st, who, issued_by, &is, &p12, &p12_len, password, err) < 0)
+			goto out;
+		f = fopen(p12_path, "wbx");
+		if (f == NULL || fwrite(p12, 1, p12_len, f) != p12_len) {
+			*err = xstrdup("cannot write the PKCS#12 file (it must not exist yet)");
+			if (f)
+				fclose(f);
+			goto out;
+		}
+		fclose(f);
+	}
+	print_issued(&is, json, p12_path, password);
+	rc = 0;
+out:
+	OPENSSL_cleanse(password, sizeof(password));
+	free(is.pem);
+	OPENSSL_free(p12);
+	return rc;
+}
+
 static int cmd_issue(const struct config *cfg, struct store *st, int argc, char **argv, bool renew)
 {
 	struct ca_subject who = { .role = CA_ROLE_REGISTRANT };
@@ -304,9 +343,8 @@ static int cmd_issue(const struct config *cfg, struct store *st, int argc, char 
 	bool json = false, role_given = false;
 	struct ca *ca = NULL;
 	struct ca_issued is = { 0 };
-	char *err = NULL, *csr = NULL, password[33] = "";
-	unsigned char *p12 = NULL;
-	size_t csr_len = 0, p12_len = 0;
+	char *err = NULL, *csr = NULL;
+	size_t csr_len = 0;
 	int rc = 1;
 
 	for (int i = 2; i < argc; i++) {
@@ -350,24 +388,10 @@ static int cmd_issue(const struct config *cfg, struct store *st, int argc, char 
 	if (renew) {
 		if (ca_renew_from_csr(ca, st, serial, csr, csr_len, operator_name(), &is, &err) < 0)
 			goto fail;
-	} else if (csr != NULL) {
-		if (ca_issue_from_csr(ca, st, &who, csr, csr_len, operator_name(), &is, &err) < 0)
-			goto fail;
-	} else {
-		FILE *f;
-
-		if (ca_issue_pkcs12(ca, st, &who, operator_name(), &is, &p12, &p12_len, password, &err) < 0)
-			goto fail;
-		f = fopen(p12_path, "wbx");
-		if (f == NULL || fwrite(p12, 1, p12_len, f) != p12_len) {
-			err = xstrdup("cannot write the PKCS#12 file (it must not exist yet)");
-			if (f)
-				fclose(f);
-			goto fail;
-		}
-		fclose(f);
+		print_issued(&is, json, NULL, NULL);
+	} else if (issue_and_print(ca, st, &who, csr, csr_len, p12_path, operator_name(), json, &err) < 0) {
+		goto fail;
 	}
-	print_issued(&is, json, p12_path, password);
 	rc = 0;
 	goto out;
 fail:
@@ -376,7 +400,6 @@ out:
 	free(err);
 	free(csr);
 	free(is.pem);
-	OPENSSL_free(p12);
 	ca_free(ca);
 	return rc;
 }
@@ -424,12 +447,10 @@ static int cmd_pickup(const struct config *cfg, struct store *st, int argc, char
 {
 	const char *url_part = NULL, *admin_part = NULL, *csr_path = NULL, *p12_path = NULL;
 	struct access_key_request req;
-	struct ca_issued is = { 0 };
 	struct ca *ca = NULL;
 	bool json = false;
-	char *err = NULL, *csr = NULL, *dash, password[33] = "";
-	unsigned char *p12 = NULL;
-	size_t csr_len = 0, p12_len = 0;
+	char *err = NULL, *csr = NULL, *dash;
+	size_t csr_len = 0;
 	long long id;
 	int rc = 1;
 
@@ -461,24 +482,8 @@ static int cmd_pickup(const struct config *cfg, struct store *st, int argc, char
 	/* The CA is opened first: a key is not spent when the CA cannot issue. */
 	if (ca_open(cfg, true, &ca, &err) < 0 || access_key_redeem(st, id, dash + 1, admin_part, &req, &err) < 0)
 		goto fail;
-	if (csr != NULL) {
-		if (ca_issue_from_csr(ca, st, &req.who, csr, csr_len, "access key", &is, &err) < 0)
-			goto fail;
-	} else {
-		FILE *f;
-
-		if (ca_issue_pkcs12(ca, st, &req.who, "access key", &is, &p12, &p12_len, password, &err) < 0)
-			goto fail;
-		f = fopen(p12_path, "wbx");
-		if (f == NULL || fwrite(p12, 1, p12_len, f) != p12_len) {
-			err = xstrdup("cannot write the PKCS#12 file (it must not exist yet)");
-			if (f)
-				fclose(f);
-			goto fail;
-		}
-		fclose(f);
-	}
-	print_issued(&is, json, p12_path, password);
+	if (issue_and_print(ca, st, &req.who, csr, csr_len, p12_path, "access key", json, &err) < 0)
+		goto fail;
 	rc = 0;
 	goto out;
 fail:
@@ -486,8 +491,6 @@ fail:
 out:
 	free(err);
 	free(csr);
-	free(is.pem);
-	OPENSSL_free(p12);
 	ca_free(ca);
 	return rc;
 }

@@ -108,7 +108,7 @@ static X509_NAME *build_subject(const struct config *cfg, const struct ca_subjec
 }
 
 /* The CSR checklist: parses, self-signature verifies, key type and size allowed. */
-static EVP_PKEY *csr_public_key(const char *csr, size_t len, char **err)
+EVP_PKEY *ca_csr_public_key(const char *csr, size_t len, char **err)
 {
 	BIO *bio = BIO_new_mem_buf(csr, (int)len);
 	X509_REQ *req = NULL;
@@ -312,7 +312,7 @@ int ca_issue_from_csr(struct ca *ca, struct store *st, const struct ca_subject *
 
 	if (ca_check_subject(who, err) < 0)
 		return -1;
-	key = csr_public_key(csr, csr_len, err);
+	key = ca_csr_public_key(csr, csr_len, err);
 	if (key == NULL)
 		return -1;
 	rc = issue(ca, st, who, key, issued_by, out, err);

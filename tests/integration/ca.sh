@@ -272,3 +272,11 @@ ca verify "$WORK/ak.pem" --roles staff,maintainer-admin >"$WORK/out"
 check "a role the channel does not accept is refused (verbatim)" test "$(cat "$WORK/out")" = "refused: role registrant is not allowed here"
 ca verify "$WORK/ak.pem" --roles registrant >"$WORK/out"
 check "... and accepted where it is" grep -q "^accepted: role registrant" "$WORK/out"
+
+# ---- listing ----
+ca list --json >"$WORK/list.json"
+check "ca list --json: an array of records" grep -q '^\[{"ca": "irr", "serial": ' "$WORK/list.json"
+check "ca list --json: the revoked one with its reason" grep -qF "\"serial\": \"$SERIAL\", \"subject\": \"/O=JPIRR Test/OU=IRR Object Registrant/OU=MAINT-EXAMPLE-JP/CN=IRR-OR TY1-JP 01\", \"role\": \"registrant\", \"mntner\": \"MAINT-EXAMPLE-JP\", \"lir\": null, \"holder\": \"TY1-JP\", \"email\": \"taro@example.jp\", \"status\": \"revoked\", \"revoke_reason\": \"keyCompromise\"" "$WORK/list.json"
+ca show "$SERIAL" >"$WORK/out"
+check "ca show prints the record and the certificate" grep -q "^-----BEGIN CERTIFICATE-----" "$WORK/out"
+check "ca show names who issued it" grep -q "^issued by: irrctl:" "$WORK/out"
