@@ -28,11 +28,6 @@ char *keycert_certif_text(const struct rpsl_object *o)
 	return strbuf_detach(&sb, NULL);
 }
 
-int keycert_is_generated_attr(const char *name)
-{
-	return strcmp(name, "method") == 0 || strcmp(name, "owner") == 0 || strcmp(name, "fingerpr") == 0;
-}
-
 static int generate_pgp(const struct rpsl_object *o, const char *certif, struct strbuf *generated,
 			struct strbuf *warnings, char **err)
 {

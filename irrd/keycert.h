@@ -22,7 +22,4 @@ char *keycert_certif_text(const struct rpsl_object *o);
  */
 int keycert_generate(const struct rpsl_object *o, struct strbuf *generated, struct strbuf *warnings, char **err);
 
-/* True for the attributes keycert_generate produces. */
-int keycert_is_generated_attr(const char *name);
-
 #endif
