@@ -60,11 +60,11 @@ int access_key_create(struct store *st, const struct ca_subject *who, const char
 	if (ca_check_subject(who, err) < 0)
 		return -1;
 	if (ttl <= 0) {
-		*err = ca_error("an access key needs a validity of at least one second");
+		*err = xasprintf("an access key needs a validity of at least one second");
 		return -1;
 	}
 	if (random_part(out->mail_part) < 0 || random_part(out->admin_part) < 0 || random_part(salt) < 0) {
-		*err = ca_error("no randomness for the access key");
+		*err = xasprintf("no randomness for the access key");
 		return -1;
 	}
 	key_hash(salt, out->mail_part, out->admin_part, hash);
@@ -128,19 +128,19 @@ int access_key_redeem(struct store *st, int64_t id, const char *mail_part, const
 	}
 	sqlite3_reset(stmt);
 	if (!found) {
-		*err = ca_error("access key refused: unknown key");
+		*err = xasprintf("access key refused: unknown key");
 		goto out;
 	}
 	if (used) {
-		*err = ca_error("access key refused: it was already used");
+		*err = xasprintf("access key refused: it was already used");
 		goto out;
 	}
 	if (expires < (int64_t)time(NULL)) {
-		*err = ca_error("access key refused: it has expired");
+		*err = xasprintf("access key refused: it has expired");
 		goto out;
 	}
 	if (attempts >= ACCESS_KEY_MAX_ATTEMPTS) {
-		*err = ca_error("access key refused: locked after %d wrong attempts; ask for a new one",
+		*err = xasprintf("access key refused: locked after %d wrong attempts; ask for a new one",
 				ACCESS_KEY_MAX_ATTEMPTS);
 		goto out;
 	}
@@ -150,7 +150,7 @@ int access_key_redeem(struct store *st, int64_t id, const char *mail_part, const
 	sqlite3_reset(stmt);
 	key_hash(salt, mail_part ? mail_part : "", admin_part ? admin_part : "", computed);
 	if (CRYPTO_memcmp(computed, hash, 64) != 0) {
-		*err = ca_error("access key refused: wrong key");
+		*err = xasprintf("access key refused: wrong key");
 		goto out;
 	}
 	stmt = store_stmt(st, "UPDATE access_keys SET used_at = ?2 WHERE id = ?1 AND used_at IS NULL");
@@ -158,7 +158,7 @@ int access_key_redeem(struct store *st, int64_t id, const char *mail_part, const
 	sqlite3_bind_int64(stmt, 2, (int64_t)time(NULL));
 	if (sqlite3_step(stmt) != SQLITE_DONE || sqlite3_changes(store_db(st)) != 1) {
 		sqlite3_reset(stmt);
-		*err = ca_error("access key refused: it was already used");
+		*err = xasprintf("access key refused: it was already used");
 		goto out;
 	}
 	sqlite3_reset(stmt);
@@ -168,7 +168,7 @@ int access_key_redeem(struct store *st, int64_t id, const char *mail_part, const
 	field(request, "holder", req->holder, sizeof(req->holder));
 	field(request, "email", req->email, sizeof(req->email));
 	if (ca_role_parse(req->role, &req->who.role) < 0) {
-		*err = ca_error("access key refused: its request names an unknown role");
+		*err = xasprintf("access key refused: its request names an unknown role");
 		goto out;
 	}
 	req->who.mntner = req->mntner[0] ? req->mntner : NULL;

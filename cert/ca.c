@@ -4,7 +4,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +18,7 @@
 #include <openssl/x509v3.h>
 
 #include "ca_internal.h"
+#include "x509.h"
 #include "xalloc.h"
 
 const char *const ca_file_stems[CA_COUNT] = { "root", "irr-ca", "resource-ca" };
@@ -47,30 +47,6 @@ const char *ca_for_role(enum ca_role role)
 	return role == CA_ROLE_LIR_STAFF ? "resource" : "irr";
 }
 
-char *ca_error(const char *fmt, ...)
-{
-	struct strbuf sb;
-	char buf[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	strbuf_init(&sb);
-	strbuf_append_str(&sb, buf);
-	return strbuf_detach(&sb, NULL);
-}
-
-char *ca_ssl_error(const char *what)
-{
-	unsigned long e = ERR_peek_last_error();
-	const char *reason = e ? ERR_reason_error_string(e) : NULL;
-	char *msg = ca_error("%s%s%s", what, reason ? ": " : "", reason ? reason : "");
-
-	ERR_clear_error();
-	return msg;
-}
-
 void ca_path(const struct config *cfg, int which, const char *suffix, char *out, size_t size)
 {
 	snprintf(out, size, "%s/%s%s", cfg->ca_dir, ca_file_stems[which], suffix);
@@ -86,7 +62,7 @@ EVP_PKEY *ca_key_generate(const char *type, char **err)
 	EVP_PKEY *key = strcmp(type, "rsa") == 0 ? EVP_RSA_gen(3072) : EVP_EC_gen("P-256");
 
 	if (key == NULL)
-		*err = ca_ssl_error("cannot generate a key");
+		*err = x509_openssl_error("cannot generate a key");
 	return key;
 }
 
@@ -98,7 +74,7 @@ static char *read_passphrase(const struct config *cfg, char **err)
 	size_t n;
 
 	if (f == NULL || fgets(line, sizeof(line), f) == NULL) {
-		*err = ca_error("cannot read the CA passphrase file %s", cfg->ca_passphrase_file);
+		*err = xasprintf("cannot read the CA passphrase file %s", cfg->ca_passphrase_file);
 		if (f != NULL)
 			fclose(f);
 		return NULL;
@@ -107,7 +83,7 @@ static char *read_passphrase(const struct config *cfg, char **err)
 	n = strcspn(line, "\r\n");
 	line[n] = '\0';
 	if (n < 8) {
-		*err = ca_error("the CA passphrase in %s is shorter than 8 characters", cfg->ca_passphrase_file);
+		*err = xasprintf("the CA passphrase in %s is shorter than 8 characters", cfg->ca_passphrase_file);
 		return NULL;
 	}
 	return xstrdup(line);
@@ -123,7 +99,7 @@ int ca_key_write(const struct config *cfg, const char *path, EVP_PKEY *key, char
 		return -1;
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
 	if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
-		*err = ca_error("cannot create %s: %s", path, strerror(errno));
+		*err = xasprintf("cannot create %s: %s", path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		free(pass);
@@ -137,7 +113,7 @@ int ca_key_write(const struct config *cfg, const char *path, EVP_PKEY *key, char
 		free(pass);
 	}
 	if (!ok) {
-		*err = ca_ssl_error("cannot write the CA key");
+		*err = x509_openssl_error("cannot write the CA key");
 		unlink(path);
 		return -1;
 	}
@@ -154,7 +130,7 @@ EVP_PKEY *ca_key_read(const struct config *cfg, const char *path, char **err)
 		return NULL;
 	f = fopen(path, "r");
 	if (f == NULL) {
-		*err = ca_error("cannot open the CA key %s: %s", path, strerror(errno));
+		*err = xasprintf("cannot open the CA key %s: %s", path, strerror(errno));
 		free(pass);
 		return NULL;
 	}
@@ -165,7 +141,7 @@ EVP_PKEY *ca_key_read(const struct config *cfg, const char *path, char **err)
 		free(pass);
 	}
 	if (key == NULL)
-		*err = ca_ssl_error(cfg->ca_passphrase_file ? "cannot read the CA key (wrong passphrase?)"
+		*err = x509_openssl_error(cfg->ca_passphrase_file ? "cannot read the CA key (wrong passphrase?)"
 							    : "cannot read the CA key (encrypted? set ca.passphrase_file)");
 	return key;
 }
@@ -177,7 +153,7 @@ int ca_cert_write(const char *path, X509 *cert, char **err)
 	int ok;
 
 	if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
-		*err = ca_error("cannot create %s: %s", path, strerror(errno));
+		*err = xasprintf("cannot create %s: %s", path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;
@@ -185,7 +161,7 @@ int ca_cert_write(const char *path, X509 *cert, char **err)
 	ok = PEM_write_X509(f, cert);
 	ok = fclose(f) == 0 && ok;
 	if (!ok) {
-		*err = ca_ssl_error("cannot write a CA certificate");
+		*err = x509_openssl_error("cannot write a CA certificate");
 		return -1;
 	}
 	return 0;
@@ -197,13 +173,13 @@ X509 *ca_cert_read(const char *path, char **err)
 	X509 *cert;
 
 	if (f == NULL) {
-		*err = ca_error("cannot open %s: %s (run irrctl ca init first?)", path, strerror(errno));
+		*err = xasprintf("cannot open %s: %s (run irrctl ca init first?)", path, strerror(errno));
 		return NULL;
 	}
 	cert = PEM_read_X509(f, NULL, NULL, NULL);
 	fclose(f);
 	if (cert == NULL)
-		*err = ca_ssl_error("cannot parse a CA certificate");
+		*err = x509_openssl_error("cannot parse a CA certificate");
 	return cert;
 }
 
@@ -271,7 +247,7 @@ static X509 *make_ca_cert(const struct config *cfg, const char *cn, EVP_PKEY *ke
 	ok = ok && X509_sign(cert, issuer_key ? issuer_key : key, EVP_sha256()) > 0;
 	X509_NAME_free(name);
 	if (!ok) {
-		*err = ca_ssl_error("cannot make a CA certificate");
+		*err = x509_openssl_error("cannot make a CA certificate");
 		X509_free(cert);
 		return NULL;
 	}
@@ -299,12 +275,12 @@ static int import_pair(const struct config *cfg, const char *cert_path, const ch
 	if (*key == NULL)
 		return -1;
 	if (X509_check_private_key(*cert, *key) != 1) {
-		*err = ca_error("%s does not hold the key of %s", key_path, cert_path);
+		*err = xasprintf("%s does not hold the key of %s", key_path, cert_path);
 		ERR_clear_error();
 		return -1;
 	}
 	if (X509_check_ca(*cert) == 0) {
-		*err = ca_error("%s is not a CA certificate", cert_path);
+		*err = xasprintf("%s is not a CA certificate", cert_path);
 		return -1;
 	}
 	return 0;
@@ -319,13 +295,13 @@ int ca_init(const struct config *cfg, struct store *st, const struct ca_init_opt
 	bool import = opts != NULL && opts->root_cert != NULL;
 
 	if (mkdir(cfg->ca_dir, 0700) < 0 && errno != EEXIST) {
-		*err = ca_error("cannot create %s: %s", cfg->ca_dir, strerror(errno));
+		*err = xasprintf("cannot create %s: %s", cfg->ca_dir, strerror(errno));
 		return -1;
 	}
 	for (int i = 0; i < CA_COUNT; i++) {
 		ca_path(cfg, i, ".key", path, sizeof(path));
 		if (exists(path)) {
-			*err = ca_error("%s exists: the CA is already initialised (keys are never overwritten)", path);
+			*err = xasprintf("%s exists: the CA is already initialised (keys are never overwritten)", path);
 			return -1;
 		}
 	}
@@ -336,7 +312,7 @@ int ca_init(const struct config *cfg, struct store *st, const struct ca_init_opt
 
 		for (int i = 0; i < CA_COUNT; i++) {
 			if (files[i][0] == NULL || files[i][1] == NULL) {
-				*err = ca_error("import needs the certificate and key of the root, IRR and resource CA");
+				*err = xasprintf("import needs the certificate and key of the root, IRR and resource CA");
 				goto out;
 			}
 			if (import_pair(cfg, files[i][0], files[i][1], &ca.certs[i], &ca.keys[i], err) < 0)
@@ -344,7 +320,7 @@ int ca_init(const struct config *cfg, struct store *st, const struct ca_init_opt
 		}
 		for (int i = CA_IRR; i < CA_COUNT; i++) {
 			if (X509_check_issued(ca.certs[CA_ROOT], ca.certs[i]) != X509_V_OK) {
-				*err = ca_error("%s was not issued by the imported root", i == CA_IRR ? opts->irr_cert
+				*err = xasprintf("%s was not issued by the imported root", i == CA_IRR ? opts->irr_cert
 												  : opts->resource_cert);
 				goto out;
 			}

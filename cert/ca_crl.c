@@ -15,6 +15,7 @@
 #include <openssl/x509v3.h>
 
 #include "ca_internal.h"
+#include "x509.h"
 #include "xalloc.h"
 
 #define CRL_VALIDITY_DAYS 15
@@ -46,7 +47,7 @@ int ca_revoke(struct ca *ca, struct store *st, const char *serial, const char *r
 	int rc;
 
 	if (reason_code(reason) < 0) {
-		*err = ca_error("unknown revocation reason \"%s\" (unspecified, keyCompromise, affiliationChanged,"
+		*err = xasprintf("unknown revocation reason \"%s\" (unspecified, keyCompromise, affiliationChanged,"
 				" superseded, cessationOfOperation, privilegeWithdrawn)", reason);
 		return -1;
 	}
@@ -62,7 +63,7 @@ int ca_revoke(struct ca *ca, struct store *st, const char *serial, const char *r
 		return -1;
 	}
 	if (sqlite3_changes(store_db(st)) == 0) {
-		*err = ca_error("no active certificate with serial %s in our records", serial);
+		*err = xasprintf("no active certificate with serial %s in our records", serial);
 		return -1;
 	}
 	return ca_write_crls(ca, st, err);
@@ -150,7 +151,7 @@ static int write_crl(struct ca *ca, struct store *st, int which, char **err)
 	ok = ok && X509_CRL_add_ext(crl, aki, -1);
 	ok = ok && X509_CRL_sort(crl) && X509_CRL_sign(crl, ca->keys[which], EVP_sha256()) > 0;
 	if (!ok) {
-		*err = ca_ssl_error("cannot make the CRL");
+		*err = x509_openssl_error("cannot make the CRL");
 		goto out;
 	}
 	/* Written beside and renamed: a reader never sees half a CRL. */
@@ -160,7 +161,7 @@ static int write_crl(struct ca *ca, struct store *st, int which, char **err)
 	ok = f != NULL && PEM_write_X509_CRL(f, crl);
 	ok = (f == NULL || fclose(f) == 0) && ok;
 	if (!ok || rename(tmp, path) != 0) {
-		*err = ca_error("cannot write %s", path);
+		*err = xasprintf("cannot write %s", path);
 		unlink(tmp);
 		goto out;
 	}
@@ -178,7 +179,7 @@ out:
 int ca_write_crls(struct ca *ca, struct store *st, char **err)
 {
 	if (ca->keys[CA_IRR] == NULL || ca->keys[CA_RESOURCE] == NULL) {
-		*err = ca_error("the CA was opened without its keys");
+		*err = xasprintf("the CA was opened without its keys");
 		return -1;
 	}
 	if (write_crl(ca, st, CA_IRR, err) < 0 || write_crl(ca, st, CA_RESOURCE, err) < 0)

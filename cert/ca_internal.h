@@ -37,10 +37,6 @@ int ca_random_serial(X509 *cert);
 /* Upper-case hex of a certificate's serial. */
 void ca_serial_hex(const ASN1_INTEGER *serial, char *out, size_t size);
 
-/* The first queued OpenSSL error with a prefix, as a new string; clears the queue. */
-char *ca_ssl_error(const char *what);
-/* A printf-style new string (for *err). */
-char *ca_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Adds an extension given in OpenSSL's configuration syntax ("critical,CA:TRUE"). */
 int ca_add_ext(X509 *cert, X509 *issuer, int nid, const char *value);

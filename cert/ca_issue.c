@@ -20,6 +20,7 @@
 #include <openssl/x509v3.h>
 
 #include "ca_internal.h"
+#include "x509.h"
 #include "xalloc.h"
 
 #define CERT_VALIDITY_DAYS (2 * 365 + 30)
@@ -56,19 +57,19 @@ static bool is_email(const char *s)
 int ca_check_subject(const struct ca_subject *who, char **err)
 {
 	if (!is_plain_text(who->holder, 64)) {
-		*err = ca_error("the holder (nic-handle or name) is missing, longer than 64 or holds , + = \" \\ < > ; / #");
+		*err = xasprintf("the holder (nic-handle or name) is missing, longer than 64 or holds , + = \" \\ < > ; / #");
 		return -1;
 	}
 	if (!is_email(who->email)) {
-		*err = ca_error("the e-mail address \"%s\" is not valid", who->email ? who->email : "");
+		*err = xasprintf("the e-mail address \"%s\" is not valid", who->email ? who->email : "");
 		return -1;
 	}
 	if ((who->role == CA_ROLE_MNTNER_ADMIN || who->role == CA_ROLE_REGISTRANT) && !is_plain_text(who->mntner, 80)) {
-		*err = ca_error("a %s certificate names the maintainer it acts for (--mntner)", ca_role_name(who->role));
+		*err = xasprintf("a %s certificate names the maintainer it acts for (--mntner)", ca_role_name(who->role));
 		return -1;
 	}
 	if (who->role == CA_ROLE_LIR_STAFF && !is_plain_text(who->lir, 64)) {
-		*err = ca_error("a lir-staff certificate names its LIR account (--lir)");
+		*err = xasprintf("a lir-staff certificate names its LIR account (--lir)");
 		return -1;
 	}
 	return 0;
@@ -122,19 +123,19 @@ EVP_PKEY *ca_csr_public_key(const char *csr, size_t len, char **err)
 	BIO_free(bio);
 	ERR_clear_error();
 	if (req == NULL) {
-		*err = ca_error("the CSR cannot be parsed (expected a PKCS#10 request, PEM or DER)");
+		*err = xasprintf("the CSR cannot be parsed (expected a PKCS#10 request, PEM or DER)");
 		return NULL;
 	}
 	key = X509_REQ_get_pubkey(req);
 	if (key == NULL || X509_REQ_verify(req, key) != 1) {
-		*err = ca_error("the CSR's signature does not verify with its own public key");
+		*err = xasprintf("the CSR's signature does not verify with its own public key");
 		goto fail;
 	}
 	bits = EVP_PKEY_get_bits(key);
 	switch (EVP_PKEY_get_base_id(key)) {
 	case EVP_PKEY_RSA:
 		if (bits < 2048) {
-			*err = ca_error("the CSR's RSA key has %d bits; at least 2048 are required", bits);
+			*err = xasprintf("the CSR's RSA key has %d bits; at least 2048 are required", bits);
 			goto fail;
 		}
 		break;
@@ -144,14 +145,14 @@ EVP_PKEY *ca_csr_public_key(const char *csr, size_t len, char **err)
 
 		EVP_PKEY_get_utf8_string_param(key, "group", group, sizeof(group), &glen);
 		if (strcmp(group, "prime256v1") != 0 && strcmp(group, "secp384r1") != 0) {
-			*err = ca_error("the CSR's elliptic curve %s is not supported (use P-256 or P-384)",
+			*err = xasprintf("the CSR's elliptic curve %s is not supported (use P-256 or P-384)",
 					group[0] ? group : "(unnamed)");
 			goto fail;
 		}
 		break;
 	}
 	default:
-		*err = ca_error("the CSR's key type is not supported (use ECDSA P-256/P-384 or RSA of 2048 bits or more)");
+		*err = xasprintf("the CSR's key type is not supported (use ECDSA P-256/P-384 or RSA of 2048 bits or more)");
 		goto fail;
 	}
 	X509_REQ_free(req);
@@ -244,7 +245,7 @@ static int issue(struct ca *ca, struct store *st, const struct ca_subject *who, 
 
 	memset(out, 0, sizeof(*out));
 	if (ca->keys[which] == NULL) {
-		*err = ca_error("the CA was opened without its keys");
+		*err = xasprintf("the CA was opened without its keys");
 		return -1;
 	}
 	if (ca_check_subject(who, err) < 0)
@@ -255,7 +256,7 @@ static int issue(struct ca *ca, struct store *st, const struct ca_subject *who, 
 		return -1;
 	}
 	if (seq > 99) {
-		*err = ca_error("%s already had 99 certificates in this role", who->holder);
+		*err = xasprintf("%s already had 99 certificates in this role", who->holder);
 		return -1;
 	}
 	subject = build_subject(ca->cfg, who, seq);
@@ -277,7 +278,7 @@ static int issue(struct ca *ca, struct store *st, const struct ca_subject *who, 
 	ok = ok && X509_sign(cert, ca->keys[which], EVP_sha256()) > 0;
 	X509_NAME_free(subject);
 	if (!ok) {
-		*err = ca_ssl_error("cannot issue the certificate");
+		*err = x509_openssl_error("cannot issue the certificate");
 		X509_free(cert);
 		return -1;
 	}
@@ -296,7 +297,7 @@ static int issue(struct ca *ca, struct store *st, const struct ca_subject *who, 
 	X509_free(cert);
 	if (out->pem == NULL || record(st, who, issued_by, out, err) < 0) {
 		if (out->pem == NULL)
-			*err = ca_error("cannot encode the certificate");
+			*err = xasprintf("cannot encode the certificate");
 		free(out->pem);
 		out->pem = NULL;
 		return -1;
@@ -359,7 +360,7 @@ int ca_issue_pkcs12(struct ca *ca, struct store *st, const struct ca_subject *wh
 	chain = sk_X509_new_null();
 	if (cert == NULL || chain == NULL || !sk_X509_push(chain, ca->certs[which]) ||
 	    !sk_X509_push(chain, ca->certs[CA_ROOT])) {
-		*err = ca_ssl_error("cannot build the PKCS#12");
+		*err = x509_openssl_error("cannot build the PKCS#12");
 		goto out;
 	}
 	snprintf(friendly, sizeof(friendly), "%s", out->subject);
@@ -368,7 +369,7 @@ int ca_issue_pkcs12(struct ca *ca, struct store *st, const struct ca_subject *wh
 			    PKCS12_DEFAULT_ITER, 0);
 	len = p12 ? i2d_PKCS12(p12, p12_der) : -1;
 	if (len <= 0) {
-		*err = ca_ssl_error("cannot build the PKCS#12");
+		*err = x509_openssl_error("cannot build the PKCS#12");
 		goto out;
 	}
 	*p12_len = (size_t)len;
@@ -409,11 +410,11 @@ int ca_renew_from_csr(struct ca *ca, struct store *st, const char *serial, const
 	}
 	sqlite3_reset(stmt);
 	if (rc != SQLITE_ROW) {
-		*err = ca_error("no certificate with serial %s in our records", serial);
+		*err = xasprintf("no certificate with serial %s in our records", serial);
 		return -1;
 	}
 	if (strcmp(status, "active") != 0) {
-		*err = ca_error("certificate %s is revoked; issue a new one instead of renewing", serial);
+		*err = xasprintf("certificate %s is revoked; issue a new one instead of renewing", serial);
 		return -1;
 	}
 	memset(&who, 0, sizeof(who));

@@ -17,6 +17,7 @@
 #include <openssl/x509v3.h>
 
 #include "ca_internal.h"
+#include "x509.h"
 #include "xalloc.h"
 
 static int chain_check(const struct ca *ca, X509 *cert, STACK_OF(X509) *untrusted, time_t now, int *which,
@@ -31,7 +32,7 @@ static int chain_check(const struct ca *ca, X509 *cert, STACK_OF(X509) *untruste
 	if (store == NULL || ctx == NULL || inter == NULL || !X509_STORE_add_cert(store, ca->certs[CA_ROOT]) ||
 	    !sk_X509_push(inter, ca->certs[CA_IRR]) || !sk_X509_push(inter, ca->certs[CA_RESOURCE]) ||
 	    !X509_STORE_CTX_init(ctx, store, cert, inter)) {
-		*refusal = ca_ssl_error("cannot set up the certificate check");
+		*refusal = x509_openssl_error("cannot set up the certificate check");
 		goto out;
 	}
 	X509_STORE_CTX_set_time(ctx, 0, now);
@@ -40,15 +41,15 @@ static int chain_check(const struct ca *ca, X509 *cert, STACK_OF(X509) *untruste
 	e = X509_STORE_CTX_get_error(ctx);
 	if (ok != 1) {
 		if (e == X509_V_ERR_CERT_HAS_EXPIRED)
-			*refusal = ca_error("certificate expired");
+			*refusal = xasprintf("certificate expired");
 		else if (e == X509_V_ERR_CERT_NOT_YET_VALID)
-			*refusal = ca_error("certificate not yet valid");
+			*refusal = xasprintf("certificate not yet valid");
 		else if (e == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY || e == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT ||
 			 e == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN || e == X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT ||
 			 e == X509_V_ERR_CERT_SIGNATURE_FAILURE)
-			*refusal = ca_error("unknown issuer: the certificate was not issued by this registry's CA");
+			*refusal = xasprintf("unknown issuer: the certificate was not issued by this registry's CA");
 		else
-			*refusal = ca_error("certificate refused: %s", X509_verify_cert_error_string(e));
+			*refusal = xasprintf("certificate refused: %s", X509_verify_cert_error_string(e));
 		goto out;
 	}
 	{
@@ -61,7 +62,7 @@ static int chain_check(const struct ca *ca, X509 *cert, STACK_OF(X509) *untruste
 			*which = CA_RESOURCE;
 	}
 	if (*which < 0) {
-		*refusal = ca_error("not issued by us: end-entity certificates come from the IRR or the resource CA");
+		*refusal = xasprintf("not issued by us: end-entity certificates come from the IRR or the resource CA");
 		goto out;
 	}
 	rc = 0;
@@ -79,11 +80,11 @@ static int usage_check(X509 *cert, enum ca_purpose purpose, char **refusal)
 	uint32_t want = purpose == CA_PURPOSE_SMIME ? XKU_SMIME : XKU_SSL_CLIENT;
 
 	if (!(ku & KU_DIGITAL_SIGNATURE)) {
-		*refusal = ca_error("wrong key usage: digitalSignature is not allowed for this certificate");
+		*refusal = xasprintf("wrong key usage: digitalSignature is not allowed for this certificate");
 		return -1;
 	}
 	if (!(X509_get_extension_flags(cert) & EXFLAG_XKUSAGE) || !(xku & want)) {
-		*refusal = ca_error("wrong extended key usage: %s is not allowed for this certificate",
+		*refusal = xasprintf("wrong extended key usage: %s is not allowed for this certificate",
 				    purpose == CA_PURPOSE_SMIME ? "emailProtection" : "clientAuth");
 		return -1;
 	}
@@ -119,7 +120,7 @@ int ca_verify(const struct ca *ca, struct store *st, X509 *cert, STACK_OF(X509) 
 	}
 	sqlite3_reset(stmt);
 	if (rc != SQLITE_ROW) {
-		*refusal = rc == SQLITE_DONE ? ca_error("not issued by us: serial %s is not in our issuance records", serial)
+		*refusal = rc == SQLITE_DONE ? xasprintf("not issued by us: serial %s is not in our issuance records", serial)
 					     : store_error(st, "reading issuance records");
 		return -1;
 	}
@@ -130,11 +131,11 @@ int ca_verify(const struct ca *ca, struct store *st, X509 *cert, STACK_OF(X509) 
 
 		gmtime_r(&t, &tm);
 		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-		*refusal = ca_error("certificate revoked on %s (%s)", when, reason);
+		*refusal = xasprintf("certificate revoked on %s (%s)", when, reason);
 		return -1;
 	}
 	if (ca_role_parse(role, &r) < 0 || !(allowed_roles & (1u << r))) {
-		*refusal = ca_error("role %s is not allowed here", role);
+		*refusal = xasprintf("role %s is not allowed here", role);
 		return -1;
 	}
 	out->role = r;

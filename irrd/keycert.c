@@ -41,12 +41,8 @@ static int generate_pgp(const struct rpsl_object *o, const char *certif, struct 
 	if (pgp_keyring_import(kr, certif, strlen(certif), &info, err) < 0)
 		goto out;
 	if (strcasecmp(o->pkey + 7, info.fingerprint + 32) != 0) {
-		struct strbuf sb;
-
-		strbuf_init(&sb);
-		strbuf_printf(&sb, "the key-cert name %s does not match the key in certif:, whose name is PGPKEY-%s",
-			      o->pkey, info.fingerprint + 32);
-		*err = strbuf_detach(&sb, NULL);
+		*err = xasprintf("the key-cert name %s does not match the key in certif:, whose name is PGPKEY-%s", o->pkey,
+				 info.fingerprint + 32);
 		goto out;
 	}
 	if (info.is_revoked) {

@@ -27,15 +27,6 @@ static void gpgme_init(void)
 	gpgme_check_version(NULL);
 }
 
-static char *gpg_error_text(const char *what, gpgme_error_t e)
-{
-	struct strbuf sb;
-
-	strbuf_init(&sb);
-	strbuf_printf(&sb, "%s: %s", what, gpgme_strerror(e));
-	return strbuf_detach(&sb, NULL);
-}
-
 int pgp_keyring_new(struct pgp_keyring **out, char **err)
 {
 	struct pgp_keyring *kr = xcalloc(1, sizeof(*kr));
@@ -55,7 +46,7 @@ int pgp_keyring_new(struct pgp_keyring **out, char **err)
 	if (e == 0)
 		e = gpgme_ctx_set_engine_info(kr->ctx, GPGME_PROTOCOL_OpenPGP, NULL, kr->home);
 	if (e != 0) {
-		*err = gpg_error_text("cannot start GnuPG", e);
+		*err = xasprintf("%s: %s", "cannot start GnuPG", gpgme_strerror(e));
 		pgp_keyring_free(kr);
 		return -1;
 	}
@@ -112,7 +103,7 @@ int pgp_keyring_import(struct pgp_keyring *kr, const char *armour, size_t len, s
 	if (e == 0)
 		e = gpgme_op_import(kr->ctx, data);
 	if (e != 0) {
-		*err = gpg_error_text("the PGP key could not be imported", e);
+		*err = xasprintf("%s: %s", "the PGP key could not be imported", gpgme_strerror(e));
 		goto out;
 	}
 	res = gpgme_op_import_result(kr->ctx);
@@ -126,7 +117,7 @@ int pgp_keyring_import(struct pgp_keyring *kr, const char *armour, size_t len, s
 	}
 	e = gpgme_get_key(kr->ctx, res->imports->fpr, &key, 0);
 	if (e != 0) {
-		*err = gpg_error_text("the imported PGP key cannot be read back", e);
+		*err = xasprintf("%s: %s", "the imported PGP key cannot be read back", gpgme_strerror(e));
 		goto out;
 	}
 	copy_upper(info->fingerprint, sizeof(info->fingerprint), key->subkeys ? key->subkeys->fpr : key->fpr);
@@ -183,7 +174,7 @@ int pgp_keyring_verify(struct pgp_keyring *kr, const char *sig, size_t sig_len, 
 	if (e == 0)
 		e = gpgme_op_verify(kr->ctx, sig_data, content_data, plain_data);
 	if (e != 0) {
-		*err = gpg_error_text("the PGP signature could not be read", e);
+		*err = xasprintf("%s: %s", "the PGP signature could not be read", gpgme_strerror(e));
 		goto out;
 	}
 	res = gpgme_op_verify_result(kr->ctx);

@@ -42,11 +42,7 @@ struct rpsl_reader *rpsl_reader_open_file(const char *path, char **err)
 	gzFile gz = gzopen(path, "rb");
 
 	if (gz == NULL) {
-		struct strbuf sb;
-
-		strbuf_init(&sb);
-		strbuf_printf(&sb, "%s: cannot open: %s", path, errno ? strerror(errno) : "out of memory");
-		*err = strbuf_detach(&sb, NULL);
+		*err = xasprintf("%s: cannot open: %s", path, errno ? strerror(errno) : "out of memory");
 		return NULL;
 	}
 	gzbuffer(gz, 256 * 1024);
@@ -68,14 +64,10 @@ struct rpsl_reader *rpsl_reader_open_memory(const char *data, size_t len)
 
 static int read_error(struct rpsl_reader *r, char **err)
 {
-	struct strbuf sb;
 	int code = 0;
 	const char *msg = gzerror(r->gz, &code);
 
-	strbuf_init(&sb);
-	strbuf_printf(&sb, "%s: read error after line %u: %s", r->path, r->line,
-		      code == Z_ERRNO ? strerror(errno) : msg);
-	*err = strbuf_detach(&sb, NULL);
+	*err = xasprintf("%s: read error after line %u: %s", r->path, r->line, code == Z_ERRNO ? strerror(errno) : msg);
 	return -1;
 }
 

@@ -40,12 +40,8 @@ void signed_input_release(struct signed_input *si)
 
 static void refuse(struct signed_input *si, const char *why, const char *detail)
 {
-	struct strbuf sb;
-
-	strbuf_init(&sb);
-	strbuf_printf(&sb, "%s%s%s", why, detail ? ": " : "", detail ? detail : "");
 	free(si->refusal);
-	si->refusal = strbuf_detach(&sb, NULL);
+	si->refusal = xasprintf("%s%s%s", why, detail ? ": " : "", detail ? detail : "");
 }
 
 static bool starts_with(const char *p, size_t len, const char *word)

@@ -22,11 +22,7 @@ struct store {
 
 char *store_error(struct store *st, const char *what)
 {
-	struct strbuf sb;
-
-	strbuf_init(&sb);
-	strbuf_printf(&sb, "%s: %s", what, st->db ? sqlite3_errmsg(st->db) : "no database");
-	return strbuf_detach(&sb, NULL);
+	return xasprintf("%s: %s", what, st->db ? sqlite3_errmsg(st->db) : "no database");
 }
 
 int store_open(const char *path, enum store_mode mode, struct store **out, char **err)

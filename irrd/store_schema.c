@@ -19,7 +19,7 @@
 
 #include "store.h"
 #include "store_schema.h"
-#include "strbuf.h"
+#include "xalloc.h"
 
 static const char *const migrations[] = {
 	/* version 1: the first release */
@@ -130,11 +130,7 @@ _Static_assert(MIGRATION_COUNT == STORE_SCHEMA_VERSION, "STORE_SCHEMA_VERSION mu
 
 static int sql_fail(sqlite3 *db, const char *what, char **err)
 {
-	struct strbuf sb;
-
-	strbuf_init(&sb);
-	strbuf_printf(&sb, "%s: %s", what, sqlite3_errmsg(db));
-	*err = strbuf_detach(&sb, NULL);
+	*err = xasprintf("%s: %s", what, sqlite3_errmsg(db));
 	return -1;
 }
 
@@ -148,12 +144,8 @@ int store_schema_migrate(sqlite3 *db, char **err)
 	version = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : 0;
 	sqlite3_finalize(stmt);
 	if (version > (int)MIGRATION_COUNT) {
-		struct strbuf sb;
-
-		strbuf_init(&sb);
-		strbuf_printf(&sb, "database schema version %d is newer than this program (%d): upgrade routereg",
-			      version, (int)MIGRATION_COUNT);
-		*err = strbuf_detach(&sb, NULL);
+		*err = xasprintf("database schema version %d is newer than this program (%d): upgrade routereg",
+				 version, (int)MIGRATION_COUNT);
 		return -1;
 	}
 	for (int v = version; v < (int)MIGRATION_COUNT; v++) {

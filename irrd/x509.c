@@ -16,17 +16,14 @@
 
 #include "xalloc.h"
 
-/* The first queued OpenSSL error as text, prefixed by what we were doing; clears the queue. */
-static char *ssl_error(const char *what)
+char *x509_openssl_error(const char *what)
 {
 	unsigned long e = ERR_peek_last_error();
 	const char *reason = e ? ERR_reason_error_string(e) : NULL;
-	struct strbuf sb;
+	char *msg = xasprintf("%s%s%s", what, reason ? ": " : "", reason ? reason : "");
 
-	strbuf_init(&sb);
-	strbuf_printf(&sb, "%s%s%s", what, reason ? ": " : "", reason ? reason : "");
 	ERR_clear_error();
-	return strbuf_detach(&sb, NULL);
+	return msg;
 }
 
 X509 *x509_parse_pem(const char *pem, size_t len, char **err)
@@ -46,7 +43,7 @@ X509 *x509_parse_pem(const char *pem, size_t len, char **err)
 	cert = bio ? PEM_read_bio_X509(bio, NULL, NULL, NULL) : NULL;
 	BIO_free(bio);
 	if (cert == NULL)
-		*err = ssl_error("the certificate in certif: cannot be parsed");
+		*err = x509_openssl_error("the certificate in certif: cannot be parsed");
 	return cert;
 }
 
@@ -125,12 +122,8 @@ int x509_revocation(X509 *cert, char *const *crl_files, size_t crl_count, time_t
 		int found;
 
 		if (crl == NULL) {
-			struct strbuf sb;
-
 			ERR_clear_error();
-			strbuf_init(&sb);
-			strbuf_printf(&sb, "CRL file %s cannot be read", crl_files[i]);
-			*err = strbuf_detach(&sb, NULL);
+			*err = xasprintf("CRL file %s cannot be read", crl_files[i]);
 			return -1;
 		}
 		if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_issuer_name(cert)) != 0) {
@@ -207,7 +200,7 @@ int x509_cms_verify(const char *sig, size_t sig_len, const char *content, size_t
 	 * whether that certificate is trusted is the caller's question (key-cert match). */
 	if (store == NULL || out == NULL || (content != NULL && in == NULL) ||
 	    CMS_verify(cms, NULL, store, in, out, CMS_NO_SIGNER_CERT_VERIFY | CMS_BINARY) != 1) {
-		*err = ssl_error("the CMS signature does not verify");
+		*err = x509_openssl_error("the CMS signature does not verify");
 		goto out;
 	}
 	certs = CMS_get0_signers(cms);

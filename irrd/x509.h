@@ -25,6 +25,9 @@ struct x509_info {
 	time_t not_before, not_after;
 };
 
+/* The last queued OpenSSL error as "<what>: <reason>" (caller frees); clears the queue. */
+char *x509_openssl_error(const char *what);
+
 /* Parses one PEM certificate. Returns it (X509_free), or NULL with *err (caller frees). */
 X509 *x509_parse_pem(const char *pem, size_t len, char **err);
 

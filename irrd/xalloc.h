@@ -14,5 +14,7 @@ void *xrealloc(void *ptr, size_t size);
 void *xgrow(void *ptr, size_t *capacity, size_t need, size_t elem);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+/* printf into a new string (caller frees): error texts for *err. */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

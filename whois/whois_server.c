@@ -69,7 +69,6 @@ struct whois_server *whois_server_new(const struct whois_context *ctx, char **er
 {
 	struct whois_server *srv = xcalloc(1, sizeof(*srv));
 	const struct config *cfg = ctx->cfg;
-	struct strbuf sb;
 
 	srv->ctx = ctx;
 	srv->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
@@ -88,9 +87,7 @@ struct whois_server *whois_server_new(const struct whois_context *ctx, char **er
 		if (la->addr.ss_family == AF_INET6)
 			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
 		if (bind(fd, (const struct sockaddr *)&la->addr, la->addr_len) < 0 || listen(fd, 1024) < 0) {
-			strbuf_init(&sb);
-			strbuf_printf(&sb, "whois.listen %s: %s", la->text, strerror(errno));
-			*err = strbuf_detach(&sb, NULL);
+			*err = xasprintf("whois.listen %s: %s", la->text, strerror(errno));
 			close(fd);
 			whois_server_free(srv);
 			return NULL;
@@ -123,9 +120,7 @@ struct whois_server *whois_server_new(const struct whois_context *ctx, char **er
 	}
 	return srv;
 fail_errno:
-	strbuf_init(&sb);
-	strbuf_printf(&sb, "whois listener: %s", strerror(errno));
-	*err = strbuf_detach(&sb, NULL);
+	*err = xasprintf("whois listener: %s", strerror(errno));
 	whois_server_free(srv);
 	return NULL;
 }
