@@ -30,7 +30,7 @@ LDLIBS   += $(PKG_LIBS) -lcrypt -lpthread
 
 # The core library: RPSL, store, configuration, loader.
 CORE_SRCS := \
-	irrd/xalloc.c irrd/log.c irrd/strbuf.c \
+	irrd/xalloc.c irrd/log.c irrd/strbuf.c irrd/timefmt.c \
 	irrd/prefix.c irrd/asn.c \
 	irrd/config.c \
 	irrd/rpsl_schema.c irrd/rpsl_syntax.c irrd/rpsl_object.c \

@@ -15,6 +15,7 @@
 #include "ca.h"
 #include "ca_cli.h"
 #include "xalloc.h"
+#include "timefmt.h"
 
 #define EXIT_USAGE 2
 
@@ -34,14 +35,6 @@ static void json_string(FILE *out, const char *s)
 			fputc(c, out);
 	}
 	fputc('"', out);
-}
-
-static void iso_time(time_t t, char out[32])
-{
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 static char *read_whole_file(const char *path, size_t *len)
@@ -102,10 +95,10 @@ static void print_record(sqlite3_stmt *stmt, bool json, bool with_pem, bool firs
 
 	for (int i = 0; i < 11; i++)
 		v[i] = sqlite3_column_text(stmt, i) ? (const char *)sqlite3_column_text(stmt, i) : NULL;
-	iso_time((time_t)sqlite3_column_int64(stmt, 11), nb);
-	iso_time((time_t)sqlite3_column_int64(stmt, 12), na);
+	timefmt_utc((time_t)sqlite3_column_int64(stmt, 11), nb);
+	timefmt_utc((time_t)sqlite3_column_int64(stmt, 12), na);
 	if (sqlite3_column_type(stmt, 13) != SQLITE_NULL)
-		iso_time((time_t)sqlite3_column_int64(stmt, 13), ra);
+		timefmt_utc((time_t)sqlite3_column_int64(stmt, 13), ra);
 	if (json) {
 		printf("%s{", first ? "" : ",\n");
 		for (int i = 0; i < 11; i++) {
@@ -168,8 +161,8 @@ static void print_issued(const struct ca_issued *is, bool json, const char *p12_
 {
 	char nb[32], na[32];
 
-	iso_time(is->not_before, nb);
-	iso_time(is->not_after, na);
+	timefmt_utc(is->not_before, nb);
+	timefmt_utc(is->not_after, na);
 	if (json) {
 		printf("{\"ca\": \"%s\", \"serial\": \"%s\", \"subject\": ", is->ca, is->serial);
 		json_string(stdout, is->subject);
@@ -432,7 +425,7 @@ static int cmd_access_key(struct store *st, int argc, char **argv)
 		free(err);
 		return 1;
 	}
-	iso_time(key.expires, when);
+	timefmt_utc(key.expires, when);
 	if (json)
 		printf("{\"id\": %lld, \"mail_part\": \"%s\", \"admin_part\": \"%s\", \"expires\": \"%s\"}\n",
 		       (long long)key.id, key.mail_part, key.admin_part, when);

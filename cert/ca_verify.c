@@ -19,6 +19,7 @@
 #include "ca_internal.h"
 #include "x509.h"
 #include "xalloc.h"
+#include "timefmt.h"
 
 static int chain_check(const struct ca *ca, X509 *cert, STACK_OF(X509) *untrusted, time_t now, int *which,
 		       char **refusal)
@@ -125,12 +126,9 @@ int ca_verify(const struct ca *ca, struct store *st, X509 *cert, STACK_OF(X509) 
 		return -1;
 	}
 	if (strcmp(status, "active") != 0) {
-		char when[32];
-		time_t t = (time_t)revoked_at;
-		struct tm tm;
+		char when[TIMEFMT_UTC_SIZE];
 
-		gmtime_r(&t, &tm);
-		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		timefmt_utc((time_t)revoked_at, when);
 		*refusal = xasprintf("certificate revoked on %s (%s)", when, reason);
 		return -1;
 	}

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "log.h"
+#include "timefmt.h"
 
 static enum log_level current_level = LOG_LEVEL_INFO;
 static const char *program_name = "routereg";
@@ -41,15 +42,11 @@ int log_parse_level(const char *name, enum log_level *out)
 
 static void log_emit(enum log_level level, const char *tag, const char *fmt, va_list ap)
 {
-	char stamp[32];
-	time_t now;
-	struct tm tm;
+	char stamp[TIMEFMT_UTC_SIZE];
 
 	if (level < current_level)
 		return;
-	now = time(NULL);
-	gmtime_r(&now, &tm);
-	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	timefmt_utc(time(NULL), stamp);
 	fprintf(stderr, "%s %s[%s] ", stamp, program_name, tag);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);

@@ -22,6 +22,7 @@
 #include "rpsl_parse.h"
 #include "x509.h"
 #include "xalloc.h"
+#include "timefmt.h"
 
 void signed_input_init(struct signed_input *si)
 {
@@ -259,12 +260,9 @@ static int identify_x509_signer(struct store *st, const struct config *cfg, X509
 	}
 	problem = x509_validity_problem(signer, time(NULL));
 	if (problem != NULL) {
-		char when[32];
-		struct tm tm;
-		time_t t = strcmp(problem, "expired") == 0 ? info.not_after : info.not_before;
+		char when[TIMEFMT_UTC_SIZE];
 
-		gmtime_r(&t, &tm);
-		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		timefmt_utc(strcmp(problem, "expired") == 0 ? info.not_after : info.not_before, when);
 		strbuf_printf(&si->notes,
 			      "***Warning: The certificate of key-cert %s that signed the text is %s (%s %s);\n"
 			      "            the signature authenticates nothing\n",
@@ -273,11 +271,9 @@ static int identify_x509_signer(struct store *st, const struct config *cfg, X509
 	}
 	revoked = x509_revocation(signer, cfg->crl_files, cfg->crl_file_count, &revoked_at, &crl_err);
 	if (revoked != 0) {
-		char when[32] = "";
-		struct tm tm;
+		char when[TIMEFMT_UTC_SIZE];
 
-		gmtime_r(&revoked_at, &tm);
-		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		timefmt_utc(revoked_at, when);
 		if (revoked > 0)
 			strbuf_printf(&si->notes,
 				      "***Warning: The certificate of key-cert %s that signed the text was revoked on %s;\n"

@@ -32,6 +32,7 @@
 #include "keycert.h"
 #include "update_auth.h"
 #include "xalloc.h"
+#include "timefmt.h"
 
 enum op { OP_CREATE, OP_MODIFY, OP_DELETE, OP_NOOP };
 
@@ -933,15 +934,6 @@ static void propagate_failures(struct run *r)
 
 /* ---- 4. writing ---- */
 
-static void utc_now(char out[32])
-{
-	time_t now = time(NULL);
-	struct tm tm;
-
-	gmtime_r(&now, &tm);
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 /* Rendered object with created/last-modified inserted before source:. */
 static char *final_text(const struct item *it)
 {
@@ -950,7 +942,7 @@ static char *final_text(const struct item *it)
 	char now[32];
 	const char *src;
 
-	utc_now(now);
+	timefmt_utc(time(NULL), now);
 	strbuf_init(&body);
 	rpsl_render(it->obj, &body);
 	strbuf_init(&out);
