@@ -69,6 +69,9 @@ int ca_check_subject(const struct ca_subject *who, char **err);
  */
 EVP_PKEY *ca_csr_public_key(const char *csr, size_t len, char **err);
 
+/* A CSR file larger than this is refused unread (real ones are a few KiB). */
+#define CA_MAX_CSR_SIZE (1024 * 1024)
+
 struct ca_issued {
 	char ca[16];
 	char serial[64];

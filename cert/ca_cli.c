@@ -37,22 +37,6 @@ static void json_string(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-static char *read_whole_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	struct strbuf sb;
-	char buf[8192];
-	size_t n;
-
-	if (f == NULL)
-		return NULL;
-	strbuf_init(&sb);
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0 && sb.len < 1024 * 1024)
-		strbuf_append(&sb, buf, n);
-	fclose(f);
-	return strbuf_detach(&sb, len);
-}
-
 static const char *operator_name(void)
 {
 	static char name[96];
@@ -372,7 +356,7 @@ static int cmd_issue(const struct config *cfg, struct store *st, int argc, char 
 	if ((renew && (serial == NULL || csr_path == NULL)) ||
 	    (!renew && (!role_given || (csr_path == NULL) == (p12_path == NULL))))
 		return EXIT_USAGE;
-	if (csr_path != NULL && (csr = read_whole_file(csr_path, &csr_len)) == NULL) {
+	if (csr_path != NULL && (csr = strbuf_read_file(csr_path, CA_MAX_CSR_SIZE, &csr_len)) == NULL) {
 		fprintf(stderr, "irrctl ca: cannot read %s: %s\n", csr_path, strerror(errno));
 		return 1;
 	}
@@ -468,7 +452,7 @@ static int cmd_pickup(const struct config *cfg, struct store *st, int argc, char
 		fprintf(stderr, "irrctl ca pickup: the key from the e-mail looks like 12-ABCD...\n");
 		return EXIT_USAGE;
 	}
-	if (csr_path != NULL && (csr = read_whole_file(csr_path, &csr_len)) == NULL) {
+	if (csr_path != NULL && (csr = strbuf_read_file(csr_path, CA_MAX_CSR_SIZE, &csr_len)) == NULL) {
 		fprintf(stderr, "irrctl ca pickup: cannot read %s: %s\n", csr_path, strerror(errno));
 		return 1;
 	}

@@ -90,40 +90,6 @@ static int cmd_load(struct store *st, int argc, char **argv)
 	return EXIT_SUCCESS;
 }
 
-/* Reads all of stdin, at most max bytes. Returns NULL when larger or unreadable. */
-static char *read_stream(FILE *f, size_t max, size_t *len)
-{
-	struct strbuf sb;
-	char buf[65536];
-	size_t n;
-
-	strbuf_init(&sb);
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
-		if (sb.len + n > max) {
-			strbuf_release(&sb);
-			return NULL;
-		}
-		strbuf_append(&sb, buf, n);
-	}
-	if (ferror(f)) {
-		strbuf_release(&sb);
-		return NULL;
-	}
-	return strbuf_detach(&sb, len);
-}
-
-static char *read_file(const char *path, size_t max, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *data;
-
-	if (f == NULL)
-		return NULL;
-	data = read_stream(f, max, len);
-	fclose(f);
-	return data;
-}
-
 static int cmd_submit(struct store *st, const struct config *cfg, int argc, char **argv)
 {
 	struct update_request req = { .channel = "irrctl", .origin = "irrctl submit" };
@@ -144,11 +110,11 @@ static int cmd_submit(struct store *st, const struct config *cfg, int argc, char
 			return EXIT_USAGE;
 		}
 	}
-	if (sig_path != NULL && (sig = read_file(sig_path, MAX_SUBMISSION_SIZE, &sig_len)) == NULL) {
+	if (sig_path != NULL && (sig = strbuf_read_file(sig_path, MAX_SUBMISSION_SIZE, &sig_len)) == NULL) {
 		fprintf(stderr, "irrctl submit: cannot read the signature file %s\n", sig_path);
 		return EXIT_USAGE;
 	}
-	text = read_stream(stdin, MAX_SUBMISSION_SIZE, &len);
+	text = strbuf_read_file(NULL, MAX_SUBMISSION_SIZE, &len);
 	if (text == NULL) {
 		fprintf(stderr, "irrctl submit: cannot read the submission (larger than %d bytes?)\n", MAX_SUBMISSION_SIZE);
 		free(sig);

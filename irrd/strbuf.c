@@ -1,4 +1,5 @@
 /* Growable string; see strbuf.h. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,4 +102,28 @@ char *strbuf_detach(struct strbuf *sb, size_t *len_out)
 	sb->data = NULL;
 	sb->len = sb->capacity = 0;
 	return p;
+}
+
+char *strbuf_read_file(const char *path, size_t max, size_t *len)
+{
+	FILE *f = path ? fopen(path, "rb") : stdin;
+	struct strbuf sb;
+	char buf[65536];
+	size_t n;
+	int saved;
+
+	if (f == NULL)
+		return NULL;
+	strbuf_init(&sb);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0 && sb.len + n <= max)
+		strbuf_append(&sb, buf, n);
+	saved = n > 0 ? EFBIG : ferror(f) ? EIO : 0;
+	if (path != NULL)
+		fclose(f);
+	if (saved != 0) {
+		strbuf_release(&sb);
+		errno = saved;
+		return NULL;
+	}
+	return strbuf_detach(&sb, len);
 }

@@ -7,6 +7,7 @@
 #define IRRD_STRBUF_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 struct strbuf {
 	char *data;      /* never NULL after strbuf_init; data[len] == '\0' */
@@ -24,6 +25,12 @@ void strbuf_append_str(struct strbuf *sb, const char *s);
 void strbuf_append_char(struct strbuf *sb, char c);
 void strbuf_append_repeat(struct strbuf *sb, char c, size_t n);
 void strbuf_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/*
+ * Reads a whole file (path NULL: stdin) of at most max bytes into a new string
+ * (caller frees; *len its length). NULL when it cannot be read (errno) or is larger
+ * (errno EFBIG).
+ */
+char *strbuf_read_file(const char *path, size_t max, size_t *len);
 /* Hands the buffer to the caller (free with free()) and leaves sb empty. */
 char *strbuf_detach(struct strbuf *sb, size_t *len_out);
 
