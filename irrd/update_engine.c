@@ -311,24 +311,27 @@ static size_t list_items(const struct rpsl_object *o, const char *attr, char ite
 #define MAX_REFS 64
 
 /* True when a set of maintainers (names, upper case) is satisfied by one of them. */
+/* Did the submitter authenticate as maintainer `name` (stored, or created in this submission)? */
+static bool authenticate_mntner(struct run *r, const char *name, struct auth_outcome *outcome)
+{
+	struct rpsl_object *m = load_current(r, "mntner", name, NULL);
+	struct item *sub = m ? NULL : submitted(r, "mntner", name);
+	bool ok = false;
+
+	/* A maintainer created in this submission authenticates with its own auth: lines. */
+	if (m != NULL || (sub != NULL && sub->op == OP_CREATE))
+		ok = update_auth_mntner(r->cfg, m ? m : sub->obj, r->passwords, r->password_count, r->req->identities,
+					r->req->identity_count, &r->auth_cache, outcome);
+	rpsl_object_free(m);
+	return ok;
+}
+
 static bool authenticate_set(struct run *r, struct item *it, char names[][MAX_PRIMARY_KEY_LENGTH], size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		struct rpsl_object *m = load_current(r, "mntner", names[i], NULL);
-		struct item *sub = NULL;
 		struct auth_outcome outcome;
-		bool ok;
 
-		if (m == NULL) {
-			/* A maintainer created in this submission authenticates with its own auth: lines. */
-			sub = submitted(r, "mntner", names[i]);
-			if (sub == NULL || sub->op != OP_CREATE)
-				continue;
-		}
-		ok = update_auth_mntner(r->cfg, m ? m : sub->obj, r->passwords, r->password_count,
-					r->req->identities, r->req->identity_count, &r->auth_cache, &outcome);
-		rpsl_object_free(m);
-		if (ok) {
+		if (authenticate_mntner(r, names[i], &outcome)) {
 			snprintf(it->auth_how, sizeof(it->auth_how), "%s", outcome.how);
 			return true;
 		}
@@ -783,37 +786,25 @@ static void check_auth_key_certs(struct run *r, struct item *it)
 	}
 }
 
-struct auth_probe {
-	struct run *run;
-};
-
+/* The route check's view of authentication: ctx is the run. */
 static bool probe_authenticated(void *ctx, const char *mntner)
 {
-	struct run *r = ((struct auth_probe *)ctx)->run;
-	struct rpsl_object *m = load_current(r, "mntner", mntner, NULL);
-	struct item *sub = m ? NULL : submitted(r, "mntner", mntner);
 	struct auth_outcome outcome;
-	bool ok = false;
 
-	if (m != NULL || (sub != NULL && sub->op == OP_CREATE))
-		ok = update_auth_mntner(r->cfg, m ? m : sub->obj, r->passwords, r->password_count, r->req->identities,
-					r->req->identity_count, &r->auth_cache, &outcome);
-	rpsl_object_free(m);
-	return ok;
+	return authenticate_mntner(ctx, mntner, &outcome);
 }
 
 /* The request's route check (the authorisation list) on a route that passed everything else. */
 static void check_route_hook(struct run *r, struct item *it)
 {
 	const struct update_route_check *rc = r->req->route_check;
-	struct auth_probe probe = { .run = r };
 	struct strbuf why;
 
 	if (rc == NULL || it->failed || it->op != OP_CREATE ||
 	    (it->obj->cls->id != RPSL_CLASS_ROUTE && it->obj->cls->id != RPSL_CLASS_ROUTE6))
 		return;
 	strbuf_init(&why);
-	if (!rc->check(rc->arg, it->obj, r->override_ok, probe_authenticated, &probe, &why))
+	if (!rc->check(rc->arg, it->obj, r->override_ok, probe_authenticated, r, &why))
 		item_error(it, "%s", why.len ? why.data : "Refused by the route check");
 	strbuf_release(&why);
 }
