@@ -165,6 +165,21 @@ int store_get_object_text(struct store *st, const char *source, const char *cls,
 	return -1;
 }
 
+int store_object_exists(struct store *st, const char *source, const char *cls, const char *pkey)
+{
+	sqlite3_stmt *stmt = store_stmt(st,
+		"SELECT 1 FROM objects o JOIN sources s ON s.id = o.source_id"
+		" WHERE s.name = ?1 AND o.class = ?2 AND o.pkey = upper(?3)");
+	int rc;
+
+	sqlite3_bind_text(stmt, 1, source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, cls, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, pkey, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
 long store_list_objects(struct store *st, const char *source, const char *cls, const char *pkey_prefix,
 			char ***texts, size_t *count, char **err)
 {

@@ -54,6 +54,9 @@ int64_t store_count_objects(struct store *st, const char *source, const char *cl
 int store_get_object_text(struct store *st, const char *source, const char *cls, const char *pkey,
 			  char **text, char **err);
 
+/* Is there an object of class cls with this primary key (any case)? 1 yes, 0 no, -1 error. */
+int store_object_exists(struct store *st, const char *source, const char *cls, const char *pkey);
+
 /*
  * Texts of the objects of class `cls` in `source` whose primary key starts with
  * `pkey_prefix` (upper case, no GLOB characters). Appends to *texts (caller frees each

@@ -244,6 +244,12 @@ static void add_item(struct run *r, const char *text, size_t len, uint32_t line)
 
 /* ---- 2. checks ---- */
 
+/* Is the object in our source? Existence checks need no parse. */
+static bool exists_current(struct run *r, const char *cls, const char *pkey)
+{
+	return store_object_exists(r->st, r->cfg->source, cls, pkey) == 1;
+}
+
 /* Parsed current version of an object of our source, or NULL. */
 static struct rpsl_object *load_current(struct run *r, const char *cls, const char *pkey, char **text_out)
 {
@@ -655,16 +661,13 @@ static void check_references(struct run *r, struct item *it)
 			bool found = false;
 
 			for (size_t c = 0; c < 2 && refs[k].classes[c] && !found; c++) {
-				struct rpsl_object *o;
-
 				/* an object may name itself (a maintainer maintained by itself) */
 				if (strcmp(it->obj->cls->name, refs[k].classes[c]) == 0 && strcmp(it->obj->pkey, names[i]) == 0) {
 					found = true;
 					break;
 				}
-				o = load_current(r, refs[k].classes[c], names[i], NULL);
-				found = o != NULL || submitted(r, refs[k].classes[c], names[i]) != NULL;
-				rpsl_object_free(o);
+				found = exists_current(r, refs[k].classes[c], names[i]) ||
+					submitted(r, refs[k].classes[c], names[i]) != NULL;
 			}
 			if (!found)
 				item_error(it, "Object %s referenced in \"%s:\" does not exist (expected %s%s%s)", names[i],
@@ -773,16 +776,13 @@ static void check_auth_key_certs(struct run *r, struct item *it)
 	for (size_t i = 0; i < it->obj->attr_count; i++) {
 		const struct rpsl_attr *a = &it->obj->attrs[i];
 		char name[MAX_PRIMARY_KEY_LENGTH];
-		struct rpsl_object *kc;
 
 		if (strcmp(a->name, "auth") != 0 ||
 		    (strncasecmp(a->value, "PGPKEY-", 7) != 0 && strncasecmp(a->value, "X509-", 5) != 0))
 			continue;
 		snprintf(name, sizeof(name), "%.*s", (int)strcspn(a->value, " "), a->value);
-		kc = load_current(r, "key-cert", name, NULL);
-		if (kc == NULL && submitted(r, "key-cert", name) == NULL)
+		if (!exists_current(r, "key-cert", name) && submitted(r, "key-cert", name) == NULL)
 			item_error(it, "Object %s referenced in \"auth:\" does not exist (expected key-cert)", name);
-		rpsl_object_free(kc);
 	}
 }
 
@@ -885,16 +885,13 @@ static bool depends_on_failed(struct run *r, struct item *it, struct strbuf *why
 		for (size_t i = 0; i < n; i++) {
 			for (size_t c = 0; c < 2 && refs[k].cls[c]; c++) {
 				struct item *dep = submitted(r, refs[k].cls[c], names[i]);
-				struct rpsl_object *existing;
 
 				if (dep == NULL || dep == it || !dep->failed)
 					continue;
-				existing = load_current(r, refs[k].cls[c], names[i], NULL);
-				if (existing == NULL) {
+				if (!exists_current(r, refs[k].cls[c], names[i])) {
 					strbuf_printf(why, "%s", names[i]);
 					return true;
 				}
-				rpsl_object_free(existing);
 			}
 		}
 	}
