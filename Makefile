@@ -11,9 +11,9 @@ CC       ?= gcc
 BUILD    ?= build
 SANITIZE ?=
 
-PKGS     := sqlite3 zlib gpgme openssl
+PKGS     := sqlite3 zlib gpgme openssl jansson
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -lz -lgpgme -lssl -lcrypto)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -lz -lgpgme -lssl -lcrypto -ljansson)
 
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
             -Wmissing-prototypes -Wmissing-declarations -Wsign-compare -Wformat=2 \

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <jansson.h>
 #include <openssl/pem.h>
 
 #include "access_key.h"
@@ -19,22 +20,20 @@
 
 #define EXIT_USAGE 2
 
-static void json_string(FILE *out, const char *s)
+/* A JSON string, or null for NULL (jansson refuses invalid UTF-8: null then too). */
+static json_t *json_text(const char *s)
 {
-	fputc('"', out);
-	for (; s != NULL && *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	json_t *v = s ? json_string(s) : NULL;
 
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", out);
-		else if (c < 0x20)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
+	return v ? v : json_null();
+}
+
+/* Prints a JSON value on one line and releases it. */
+static void json_print(json_t *v)
+{
+	json_dumpf(v, stdout, JSON_PRESERVE_ORDER);
+	putchar('\n');
+	json_decref(v);
 }
 
 static const char *operator_name(void)
@@ -69,8 +68,8 @@ static int subject_option(struct ca_subject *who, const char *a, const char *v, 
 	return 1;
 }
 
-/* Prints one issuance record (a row of the certificates table). */
-static void print_record(sqlite3_stmt *stmt, bool json, bool with_pem, bool first)
+/* One issuance record (a row of the certificates table): printed as text, or returned as JSON when json. */
+static json_t *print_record(sqlite3_stmt *stmt, bool json, bool with_pem)
 {
 	char nb[32], na[32], ra[32] = "";
 	const char *cols[] = { "ca", "serial", "subject", "role", "mntner", "lir", "holder", "email", "status",
@@ -84,26 +83,17 @@ static void print_record(sqlite3_stmt *stmt, bool json, bool with_pem, bool firs
 	if (sqlite3_column_type(stmt, 13) != SQLITE_NULL)
 		timefmt_utc((time_t)sqlite3_column_int64(stmt, 13), ra);
 	if (json) {
-		printf("%s{", first ? "" : ",\n");
-		for (int i = 0; i < 11; i++) {
-			printf("%s\"%s\": ", i ? ", " : "", cols[i]);
-			if (v[i] == NULL)
-				fputs("null", stdout);
-			else
-				json_string(stdout, v[i]);
-		}
-		printf(", \"sequence\": %d, \"not_before\": \"%s\", \"not_after\": \"%s\", \"revoked_at\": ",
-		       sqlite3_column_int(stmt, 14), nb, na);
-		if (ra[0])
-			printf("\"%s\"", ra);
-		else
-			fputs("null", stdout);
-		if (with_pem) {
-			fputs(", \"pem\": ", stdout);
-			json_string(stdout, (const char *)sqlite3_column_text(stmt, 15));
-		}
-		fputs("}", stdout);
-		return;
+		json_t *o = json_object();
+
+		for (int i = 0; i < 11; i++)
+			json_object_set_new(o, cols[i], json_text(v[i]));
+		json_object_set_new(o, "sequence", json_integer(sqlite3_column_int(stmt, 14)));
+		json_object_set_new(o, "not_before", json_string(nb));
+		json_object_set_new(o, "not_after", json_string(na));
+		json_object_set_new(o, "revoked_at", json_text(ra[0] ? ra : NULL));
+		if (with_pem)
+			json_object_set_new(o, "pem", json_text((const char *)sqlite3_column_text(stmt, 15)));
+		return o;
 	}
 	printf("%-8s %-34s %-16s %-8s %s .. %s %s\n", v[0], v[1], v[3], v[8], nb, na, v[2]);
 	if (with_pem) {
@@ -113,6 +103,7 @@ static void print_record(sqlite3_stmt *stmt, bool json, bool with_pem, bool firs
 			printf("revoked: %s (%s)\n", ra, v[9] ? v[9] : "");
 		fputs((const char *)sqlite3_column_text(stmt, 15), stdout);
 	}
+	return NULL;
 }
 
 #define RECORD_COLUMNS \
@@ -123,17 +114,23 @@ static int cmd_list(struct store *st, const char *serial, bool json)
 {
 	sqlite3_stmt *stmt = store_stmt(st, serial ? "SELECT " RECORD_COLUMNS " FROM certificates WHERE serial = upper(?1)"
 						   : "SELECT " RECORD_COLUMNS " FROM certificates ORDER BY id");
+	json_t *list = json && serial == NULL ? json_array() : NULL;
 	int n = 0;
 
 	if (serial)
 		sqlite3_bind_text(stmt, 1, serial, -1, SQLITE_STATIC);
-	if (json && serial == NULL)
-		fputs("[", stdout);
-	while (sqlite3_step(stmt) == SQLITE_ROW)
-		print_record(stmt, json, serial != NULL, n++ == 0);
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		json_t *o = print_record(stmt, json, serial != NULL);
+
+		n++;
+		if (list != NULL)
+			json_array_append_new(list, o);
+		else if (o != NULL)
+			json_print(o);
+	}
 	sqlite3_reset(stmt);
-	if (json)
-		fputs(serial == NULL ? "]\n" : "\n", stdout);
+	if (list != NULL)
+		json_print(list);
 	if (serial != NULL && n == 0) {
 		fprintf(stderr, "irrctl ca show: no certificate with serial %s\n", serial);
 		return 1;
@@ -148,18 +145,16 @@ static void print_issued(const struct ca_issued *is, bool json, const char *p12_
 	timefmt_utc(is->not_before, nb);
 	timefmt_utc(is->not_after, na);
 	if (json) {
-		printf("{\"ca\": \"%s\", \"serial\": \"%s\", \"subject\": ", is->ca, is->serial);
-		json_string(stdout, is->subject);
-		printf(", \"sequence\": %d, \"not_before\": \"%s\", \"not_after\": \"%s\"", is->sequence, nb, na);
+		json_t *o = json_pack("{s:s, s:s, s:o, s:i, s:s, s:s}", "ca", is->ca, "serial", is->serial, "subject",
+				      json_text(is->subject), "sequence", is->sequence, "not_before", nb, "not_after", na);
+
 		if (p12_path) {
-			fputs(", \"pkcs12\": ", stdout);
-			json_string(stdout, p12_path);
-			printf(", \"pkcs12_password\": \"%s\"", password);
+			json_object_set_new(o, "pkcs12", json_text(p12_path));
+			json_object_set_new(o, "pkcs12_password", json_string(password));
 		} else {
-			fputs(", \"pem\": ", stdout);
-			json_string(stdout, is->pem);
+			json_object_set_new(o, "pem", json_text(is->pem));
 		}
-		fputs("}\n", stdout);
+		json_print(o);
 		return;
 	}
 	printf("issued: serial %s by the %s CA\nsubject: %s\nvalid: %s .. %s\n", is->serial, is->ca, is->subject, nb, na);
@@ -246,21 +241,15 @@ static int cmd_verify(const struct config *cfg, struct store *st, int argc, char
 		goto out;
 	}
 	if (ca_verify(ca, st, cert, chain, at, purpose, allowed, &v, &err) < 0) {
-		if (json) {
-			fputs("{\"accepted\": false, \"refusal\": ", stdout);
-			json_string(stdout, err);
-			fputs("}\n", stdout);
-		} else {
+		if (json)
+			json_print(json_pack("{s:b, s:o}", "accepted", 0, "refusal", json_text(err)));
+		else
 			printf("refused: %s\n", err);
-		}
 		goto out;
 	}
 	if (json) {
-		printf("{\"accepted\": true, \"role\": \"%s\", \"serial\": \"%s\", \"mntner\": ", ca_role_name(v.role), v.serial);
-		json_string(stdout, v.mntner);
-		fputs(", \"lir\": ", stdout);
-		json_string(stdout, v.lir);
-		fputs("}\n", stdout);
+		json_print(json_pack("{s:b, s:s, s:s, s:o, s:o}", "accepted", 1, "role", ca_role_name(v.role), "serial",
+				     v.serial, "mntner", json_text(v.mntner), "lir", json_text(v.lir)));
 	} else {
 		printf("accepted: role %s%s%s%s%s, serial %s\n", ca_role_name(v.role), v.mntner[0] ? ", maintainer " : "",
 		       v.mntner, v.lir[0] ? ", LIR " : "", v.lir, v.serial);
@@ -411,8 +400,8 @@ static int cmd_access_key(struct store *st, int argc, char **argv)
 	}
 	timefmt_utc(key.expires, when);
 	if (json)
-		printf("{\"id\": %lld, \"mail_part\": \"%s\", \"admin_part\": \"%s\", \"expires\": \"%s\"}\n",
-		       (long long)key.id, key.mail_part, key.admin_part, when);
+		json_print(json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)key.id, "mail_part", key.mail_part,
+				     "admin_part", key.admin_part, "expires", when));
 	else
 		printf("access key %lld, valid until %s\nfor the e-mail (pick-up URL): %lld-%s\nfor the admin to hand over: %s\n",
 		       (long long)key.id, when, (long long)key.id, key.mail_part, key.admin_part);

@@ -3,7 +3,7 @@
 # As root it runs apt-get; otherwise it prints the exact command to run.
 set -eu
 
-PACKAGES="make gcc libc6-dev pkg-config libsqlite3-dev zlib1g-dev libcrypt-dev libgpgme-dev libssl-dev gpg gpg-agent openssl sqlite3 gzip time bash bgpq4 bgpq3 whois"
+PACKAGES="make gcc libc6-dev pkg-config libsqlite3-dev zlib1g-dev libcrypt-dev libgpgme-dev libssl-dev libjansson-dev gpg gpg-agent openssl sqlite3 gzip time bash bgpq4 bgpq3 whois"
 
 missing=""
 for p in $PACKAGES; do
