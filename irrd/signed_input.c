@@ -131,31 +131,35 @@ static int open_pgp(struct store *st, const struct config *cfg, const char *inpu
 	struct strbuf plain;
 	size_t n = 0;
 	char *verr = NULL;
-	int imported, rc = 0;
+	int rc = 0;
 	bool clearsigned = sig == NULL;
+	/* clear-signed: the input is the signature; detached: sig over the input */
+	const char *sig_data = clearsigned ? input : sig, *content = clearsigned ? NULL : input;
+	size_t sig_data_len = clearsigned ? len : sig_len;
 
 	strbuf_init(&plain);
 	if (pgp_keyring_new(&kr, &verr) < 0) {
 		refuse(si, "The PGP signature cannot be checked", verr);
 		goto out;
 	}
-	if (pgp_keyring_verify(kr, clearsigned ? input : sig, clearsigned ? len : sig_len, clearsigned ? NULL : input,
-			       len, &plain, sigs, &n, &verr) < 0) {
-		refuse(si, "The PGP signature cannot be read", verr);
-		goto out;
-	}
-	imported = import_signer_keys(st, cfg, kr, sigs, n, err);
-	if (imported < 0) {
-		rc = -1;
-		goto out;
-	}
-	if (imported > 0) {
+	/* First pass with an empty keyring names the signers; the second runs with their key-certs' keys. */
+	for (int pass = 0; pass < 2; pass++) {
+		int imported;
+
 		strbuf_reset(&plain);
-		if (pgp_keyring_verify(kr, clearsigned ? input : sig, clearsigned ? len : sig_len,
-				       clearsigned ? NULL : input, len, &plain, sigs, &n, &verr) < 0) {
+		if (pgp_keyring_verify(kr, sig_data, sig_data_len, content, len, &plain, sigs, &n, &verr) < 0) {
 			refuse(si, "The PGP signature cannot be read", verr);
 			goto out;
 		}
+		if (pass == 1)
+			break;
+		imported = import_signer_keys(st, cfg, kr, sigs, n, err);
+		if (imported < 0) {
+			rc = -1;
+			goto out;
+		}
+		if (imported == 0)
+			break;
 	}
 	for (size_t i = 0; i < n; i++) {
 		const struct pgp_signature *s = &sigs[i];
