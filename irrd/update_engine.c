@@ -639,40 +639,44 @@ static void check_member_of(struct run *r, struct item *it)
 	}
 }
 
+/* The references every object must resolve: attribute and the classes it may name. */
+static const struct {
+	const char *attr;
+	const char *classes[2];
+} references[] = {
+	{ "mnt-by", { "mntner", NULL } },
+	{ "admin-c", { "person", "role" } },
+	{ "tech-c", { "person", "role" } },
+};
+
+#define REFERENCE_COUNT (sizeof(references) / sizeof(references[0]))
+
 /* Referenced maintainers and contacts must exist (here or in this submission). */
 static void check_references(struct run *r, struct item *it)
 {
-	static const struct {
-		const char *attr;
-		const char *classes[2];
-	} refs[] = {
-		{ "mnt-by", { "mntner", NULL } },
-		{ "admin-c", { "person", "role" } },
-		{ "tech-c", { "person", "role" } },
-	};
 	char names[MAX_REFS][MAX_PRIMARY_KEY_LENGTH];
 
 	if (it->op == OP_DELETE)
 		return;
-	for (size_t k = 0; k < sizeof(refs) / sizeof(refs[0]); k++) {
-		size_t n = list_items(it->obj, refs[k].attr, names, MAX_REFS);
+	for (size_t k = 0; k < REFERENCE_COUNT; k++) {
+		size_t n = list_items(it->obj, references[k].attr, names, MAX_REFS);
 
 		for (size_t i = 0; i < n; i++) {
 			bool found = false;
 
-			for (size_t c = 0; c < 2 && refs[k].classes[c] && !found; c++) {
+			for (size_t c = 0; c < 2 && references[k].classes[c] && !found; c++) {
 				/* an object may name itself (a maintainer maintained by itself) */
-				if (strcmp(it->obj->cls->name, refs[k].classes[c]) == 0 && strcmp(it->obj->pkey, names[i]) == 0) {
+				if (strcmp(it->obj->cls->name, references[k].classes[c]) == 0 && strcmp(it->obj->pkey, names[i]) == 0) {
 					found = true;
 					break;
 				}
-				found = exists_current(r, refs[k].classes[c], names[i]) ||
-					submitted(r, refs[k].classes[c], names[i]) != NULL;
+				found = exists_current(r, references[k].classes[c], names[i]) ||
+					submitted(r, references[k].classes[c], names[i]) != NULL;
 			}
 			if (!found)
 				item_error(it, "Object %s referenced in \"%s:\" does not exist (expected %s%s%s)", names[i],
-					   refs[k].attr, refs[k].classes[0], refs[k].classes[1] ? " or " : "",
-					   refs[k].classes[1] ? refs[k].classes[1] : "");
+					   references[k].attr, references[k].classes[0], references[k].classes[1] ? " or " : "",
+					   references[k].classes[1] ? references[k].classes[1] : "");
 		}
 	}
 }
@@ -869,26 +873,18 @@ static void check_item(struct run *r, struct item *it)
 
 static bool depends_on_failed(struct run *r, struct item *it, struct strbuf *why)
 {
-	static const struct {
-		const char *attr;
-		const char *cls[2];
-	} refs[] = {
-		{ "mnt-by", { "mntner", NULL } },
-		{ "admin-c", { "person", "role" } },
-		{ "tech-c", { "person", "role" } },
-	};
 	char names[MAX_REFS][MAX_PRIMARY_KEY_LENGTH];
 
-	for (size_t k = 0; k < sizeof(refs) / sizeof(refs[0]); k++) {
-		size_t n = list_items(it->obj, refs[k].attr, names, MAX_REFS);
+	for (size_t k = 0; k < REFERENCE_COUNT; k++) {
+		size_t n = list_items(it->obj, references[k].attr, names, MAX_REFS);
 
 		for (size_t i = 0; i < n; i++) {
-			for (size_t c = 0; c < 2 && refs[k].cls[c]; c++) {
-				struct item *dep = submitted(r, refs[k].cls[c], names[i]);
+			for (size_t c = 0; c < 2 && references[k].classes[c]; c++) {
+				struct item *dep = submitted(r, references[k].classes[c], names[i]);
 
 				if (dep == NULL || dep == it || !dep->failed)
 					continue;
-				if (!exists_current(r, refs[k].cls[c], names[i])) {
+				if (!exists_current(r, references[k].classes[c], names[i])) {
 					strbuf_printf(why, "%s", names[i]);
 					return true;
 				}
