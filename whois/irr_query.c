@@ -43,15 +43,11 @@ static void answer_error(struct strbuf *out, const char *fmt, ...) __attribute__
 
 static void answer_error(struct strbuf *out, const char *fmt, ...)
 {
-	char msg[256];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	whois_append_error(out, "F ", "\n", fmt, ap);
 	va_end(ap);
-	strbuf_append_str(out, "F ");
-	whois_append_clean(out, msg);
-	strbuf_append_char(out, '\n');
 }
 
 /* Drops the trailing newline of a data buffer before framing. */

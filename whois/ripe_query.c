@@ -41,15 +41,11 @@ static void ripe_error(struct strbuf *out, const char *fmt, ...) __attribute__((
 
 static void ripe_error(struct strbuf *out, const char *fmt, ...)
 {
-	char msg[256];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	whois_append_error(out, "%% ERROR: ", "\n\n", fmt, ap);
 	va_end(ap);
-	strbuf_append_str(out, "%% ERROR: ");
-	whois_append_clean(out, msg);
-	strbuf_append_str(out, "\n\n");
 }
 
 /* Splits the query into whitespace-separated words (in a copy owned by the caller). */

@@ -1,5 +1,6 @@
 /* Query dispatch and session state; see whois_query.h. */
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -91,12 +92,17 @@ int whois_parse_sources(const struct whois_context *ctx, const char *list, struc
 	return out->count > 0 ? 0 : -1;
 }
 
-void whois_append_clean(struct strbuf *out, const char *text)
+void whois_append_error(struct strbuf *out, const char *prefix, const char *suffix, const char *fmt, va_list ap)
 {
-	for (const char *p = text; *p; p++) {
+	char msg[256];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	strbuf_append_str(out, prefix);
+	for (const char *p = msg; *p; p++) {
 		unsigned char c = (unsigned char)*p;
 		strbuf_append_char(out, c < 0x20 || c == 0x7f ? '?' : (char)c);
 	}
+	strbuf_append_str(out, suffix);
 }
 
 void whois_append_filtered(struct strbuf *out, const char *text)

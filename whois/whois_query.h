@@ -7,6 +7,7 @@
 #ifndef WHOIS_QUERY_H
 #define WHOIS_QUERY_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -67,8 +68,13 @@ void ripe_query(const struct whois_context *ctx, struct whois_session *s, const 
 int whois_parse_sources(const struct whois_context *ctx, const char *list, struct whois_sources *out,
 			char unknown[MAX_SOURCE_NAME_LENGTH + 1]);
 
-/* Appends text with control characters replaced by '?' (messages may quote the client). */
-void whois_append_clean(struct strbuf *out, const char *text);
+/*
+ * Appends prefix, the formatted message (at most 255 bytes) with control characters
+ * replaced by '?' (messages may quote the client), and suffix: the error line of
+ * either dialect ("F ...\n", "%% ERROR: ...\n\n").
+ */
+void whois_append_error(struct strbuf *out, const char *prefix, const char *suffix, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
 
 /* Appends an object's text for output: password hashes replaced by "# Filtered". */
 void whois_append_filtered(struct strbuf *out, const char *text);
