@@ -23,7 +23,7 @@ ifneq ($(SANITIZE),)
 OPT      := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 endif
 CFLAGS   ?=
-CFLAGS   += -std=gnu11 -g $(OPT) $(WARNINGS) -D_GNU_SOURCE -Iirrd -Iwhois -Icert $(PKG_CFLAGS) -MMD -MP
+CFLAGS   += -std=gnu11 -g $(OPT) $(WARNINGS) -D_GNU_SOURCE -Iirrd -Iwhois -Icert -Imailgate $(PKG_CFLAGS) -MMD -MP
 LDFLAGS  += $(if $(SANITIZE),-fsanitize=address$(,)undefined)
 LDLIBS   += $(PKG_LIBS) -lcrypt -lpthread
 , := ,
@@ -49,9 +49,18 @@ WHOIS_SRCS := \
 	whois/whois_query.c whois/irr_query.c whois/ripe_query.c \
 	whois/whois_server.c
 
-PROGRAMS   := irrd irrctl
+# The mail gateway: MIME (GMime), signature checklists, replay, replies, spool.
+MAIL_SRCS := \
+	mailgate/mail_message.c mailgate/mail_verify.c mailgate/mail_replay.c \
+	mailgate/mail_reply.c mailgate/mail_spool.c mailgate/mail_process.c
+GMIME_CFLAGS := $(shell pkg-config --cflags gmime-3.0 2>/dev/null)
+GMIME_LIBS   := $(shell pkg-config --libs gmime-3.0 2>/dev/null || echo -lgmime-3.0 -lgio-2.0 -lgobject-2.0 -lglib-2.0)
+
+PROGRAMS   := irrd irrctl irr-mailgate
 irrd_SRCS   := irrd/irrd.c $(WHOIS_SRCS)
 irrctl_SRCS := irrd/irrctl.c $(CERT_SRCS)
+irr-mailgate_SRCS := mailgate/mailgate.c $(MAIL_SRCS) $(filter-out cert/ca_cli.c,$(CERT_SRCS))
+irr-mailgate_LIBS := $(GMIME_LIBS)
 
 UNIT_TESTS := test_prefix test_asn test_rpsl test_config test_store test_origin_index test_update_hook
 FUZZ_TARGETS := fuzz_rpsl_parse fuzz_config fuzz_whois_query fuzz_cms fuzz_csr
@@ -72,6 +81,10 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
+# Only the mail gateway sees GLib's headers.
+$(BUILD)/obj/mailgate/%.o: CFLAGS += $(GMIME_CFLAGS)
+$(BUILD)/obj/tests/fuzz/fuzz_mail.o: CFLAGS += $(GMIME_CFLAGS)
+
 $(CORE_LIB): $(CORE_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
@@ -79,7 +92,7 @@ $(CORE_LIB): $(CORE_OBJS)
 define program_rule
 $(BUILD)/bin/$(1): $$(patsubst %.c,$(BUILD)/obj/%.o,$$($(1)_SRCS)) $(CORE_LIB)
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS)
+	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS) $$($(1)_LIBS)
 endef
 $(foreach p,$(PROGRAMS),$(eval $(call program_rule,$(p))))
 

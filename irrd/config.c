@@ -396,6 +396,72 @@ static int set_ca_organization(struct config *cfg, const char *value, const char
 	return 0;
 }
 
+static int parse_yes_no(const char *value, bool *out, const char **err)
+{
+	if (strcmp(value, "yes") == 0)
+		*out = true;
+	else if (strcmp(value, "no") == 0)
+		*out = false;
+	else {
+		*err = "must be yes or no";
+		return -1;
+	}
+	return 0;
+}
+
+static int set_mail_require_signature(struct config *cfg, const char *value, const char **err)
+{
+	return parse_yes_no(value, &cfg->mail_require_signature, err);
+}
+
+static int set_mail_require_signing_time(struct config *cfg, const char *value, const char **err)
+{
+	return parse_yes_no(value, &cfg->mail_require_signing_time, err);
+}
+
+static int set_mail_signing_time_window(struct config *cfg, const char *value, const char **err)
+{
+	return parse_uint(value, 60, 7 * 86400, &cfg->mail_signing_time_window, err, "must be 60 to 604800 seconds");
+}
+
+static int set_mail_max_message_size(struct config *cfg, const char *value, const char **err)
+{
+	return parse_uint(value, 4096, MAX_SUBMISSION_SIZE, &cfg->mail_max_message_size, err,
+			  "must be 4096 to 16777216 bytes");
+}
+
+static int set_mail_max_objects(struct config *cfg, const char *value, const char **err)
+{
+	return parse_uint(value, 1, 100000, &cfg->mail_max_objects, err, "must be 1 to 100000");
+}
+
+/* A path value, relative paths resolved against the configuration file's directory later. */
+static int set_path(char **slot, const char *value, bool may_be_empty, const char **err)
+{
+	if (*value == '\0' && !may_be_empty) {
+		*err = "must be a path";
+		return -1;
+	}
+	free(*slot);
+	*slot = *value ? xstrdup(value) : NULL;
+	return 0;
+}
+
+static int set_mail_spool_dir(struct config *cfg, const char *value, const char **err)
+{
+	return set_path(&cfg->mail_spool_dir, value, false, err);
+}
+
+static int set_mail_gateway_certificate(struct config *cfg, const char *value, const char **err)
+{
+	return set_path(&cfg->mail_gateway_certificate, value, true, err);
+}
+
+static int set_mail_gateway_key(struct config *cfg, const char *value, const char **err)
+{
+	return set_path(&cfg->mail_gateway_key, value, true, err);
+}
+
 static const struct config_key {
 	const char *name;
 	config_setter set;
@@ -421,6 +487,14 @@ static const struct config_key {
 	{ "ca.key_type", set_ca_key_type, "ec" },
 	{ "ca.crl_url", set_ca_crl_url, "http://localhost/crl/" },
 	{ "ca.organization", set_ca_organization, "routereg" },
+	{ "mail.require_signature", set_mail_require_signature, "yes" },
+	{ "mail.require_signing_time", set_mail_require_signing_time, "yes" },
+	{ "mail.signing_time_window", set_mail_signing_time_window, "3600" },
+	{ "mail.max_message_size", set_mail_max_message_size, "10485760" },
+	{ "mail.max_objects", set_mail_max_objects, "1000" },
+	{ "mail.spool_dir", set_mail_spool_dir, "spool" },
+	{ "mail.gateway_certificate", set_mail_gateway_certificate, "" },
+	{ "mail.gateway_key", set_mail_gateway_key, "" },
 };
 
 #define CONFIG_KEY_COUNT (sizeof(config_keys) / sizeof(config_keys[0]))
@@ -430,7 +504,7 @@ static void relative_to_config(const char *config_path, char **value)
 	const char *slash = strrchr(config_path, '/');
 	struct strbuf sb;
 
-	if ((*value)[0] == '/' || slash == NULL)
+	if (*value == NULL || (*value)[0] == '/' || slash == NULL)
 		return;
 	strbuf_init(&sb);
 	strbuf_append(&sb, config_path, (size_t)(slash - config_path) + 1);
@@ -543,6 +617,9 @@ int config_load(const char *path, struct config **out, char **err)
 	/* Relative paths are relative to the configuration file. */
 	relative_to_config(path, &cfg->database);
 	relative_to_config(path, &cfg->ca_dir);
+	relative_to_config(path, &cfg->mail_spool_dir);
+	relative_to_config(path, &cfg->mail_gateway_certificate);
+	relative_to_config(path, &cfg->mail_gateway_key);
 	*out = cfg;
 	cfg = NULL;
 	rc = 0;
@@ -569,5 +646,8 @@ void config_free(struct config *cfg)
 	free(cfg->ca_key_type);
 	free(cfg->ca_crl_url);
 	free(cfg->ca_organization);
+	free(cfg->mail_spool_dir);
+	free(cfg->mail_gateway_certificate);
+	free(cfg->mail_gateway_key);
 	free(cfg);
 }

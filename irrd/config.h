@@ -7,6 +7,7 @@
 #define IRRD_CONFIG_H
 
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/socket.h>
 
@@ -48,6 +49,15 @@ struct config {
 	char *ca_key_type;                    /* "ec" (P-256) or "rsa" (3072 bits) for new keys */
 	char *ca_crl_url;                     /* base URL of the published CRLs, for the CRL distribution point */
 	char *ca_organization;                /* O= of our CA names */
+	/* The mail gateway (mailgate/, issue 6). */
+	bool mail_require_signature;          /* unsigned mail (passwords only) is refused */
+	bool mail_require_signing_time;       /* a signature without a signing time is refused */
+	unsigned mail_signing_time_window;    /* seconds a signature's time may differ from now */
+	unsigned mail_max_message_size;       /* bytes; larger messages are answered, not processed */
+	unsigned mail_max_objects;            /* objects in one message */
+	char *mail_spool_dir;                 /* messages that could not be processed, with the reason */
+	char *mail_gateway_certificate;       /* PEM: the certificate replies are signed with */
+	char *mail_gateway_key;               /* PEM: its private key (unencrypted, readable by the gateway only) */
 };
 
 /* Loads and validates a file. Returns 0, or -1 with *err (caller frees). Free with config_free. */

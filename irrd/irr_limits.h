@@ -43,4 +43,11 @@
 /* Sets visited in one expansion (bounds the work of a pathological nesting). */
 #define MAX_SETS_VISITED       (200 * 1000)
 
+/* Mail: MIME nesting below the message (a signed part inside a mixed one is depth 2). */
+#define MAX_MIME_DEPTH         8
+/* Mail: MIME parts looked at in one message. */
+#define MAX_MIME_PARTS         100
+/* Mail: bytes of a too-large message kept to read its headers for the reply. */
+#define MAX_MAIL_HEADER_PEEK   (256 * 1024)
+
 #endif

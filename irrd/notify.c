@@ -58,37 +58,49 @@ void notify_add(struct notify_outbox *box, enum notify_kind kind, const char *ad
 		strbuf_append_str(&m->body, body);
 }
 
-static int send_one(const struct config *cfg, const struct message *m, unsigned seq)
+int notify_sendmail(const struct config *cfg, const char *message, size_t len)
 {
 	FILE *pipe = popen(cfg->sendmail, "w");
-	char date[64], host[64] = "localhost";
-	time_t now = time(NULL);
-	struct tm tm;
 	int status;
 
 	if (pipe == NULL)
 		return -1;
+	fwrite(message, 1, len, pipe);
+	status = pclose(pipe);
+	return status == 0 ? 0 : -1;
+}
+
+static int send_one(const struct config *cfg, const struct message *m, unsigned seq)
+{
+	struct strbuf out;
+	char date[64], host[64] = "localhost";
+	time_t now = time(NULL);
+	struct tm tm;
+	int rc;
+
+	strbuf_init(&out);
 	gethostname(host, sizeof(host) - 1);
 	gmtime_r(&now, &tm);
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
-	fprintf(pipe, "From: %s\nTo: %s\n", cfg->mail_from, m->to);
+	strbuf_printf(&out, "From: %s\nTo: %s\n", cfg->mail_from, m->to);
 	if (m->kind == NOTIFY_CHANGED)
-		fprintf(pipe, "Subject: Notification of %s database changes\n", cfg->source);
+		strbuf_printf(&out, "Subject: Notification of %s database changes\n", cfg->source);
 	else
-		fprintf(pipe, "Subject: Failed update attempt in %s\n", cfg->source);
-	fprintf(pipe,
-		"Date: %s\nMessage-ID: <routereg.%ld.%d.%u@%s>\nAuto-Submitted: auto-generated\n"
-		"MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n",
-		date, (long)now, (int)getpid(), seq, host);
+		strbuf_printf(&out, "Subject: Failed update attempt in %s\n", cfg->source);
+	strbuf_printf(&out,
+		      "Date: %s\nMessage-ID: <routereg.%ld.%d.%u@%s>\nAuto-Submitted: auto-generated\n"
+		      "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n",
+		      date, (long)now, (int)getpid(), seq, host);
 	if (m->kind == NOTIFY_CHANGED)
-		fprintf(pipe, "This is to notify you of changes in the %s registry to objects you asked\n"
-			      "to be notified about.\n\n", cfg->source);
+		strbuf_printf(&out, "This is to notify you of changes in the %s registry to objects you asked\n"
+				    "to be notified about.\n\n", cfg->source);
 	else
-		fprintf(pipe, "An update to objects of a maintainer that lists you in upd-to: failed its\n"
-			      "authentication in the %s registry.\n\n", cfg->source);
-	fputs(m->body.data, pipe);
-	status = pclose(pipe);
-	return status == 0 ? 0 : -1;
+		strbuf_printf(&out, "An update to objects of a maintainer that lists you in upd-to: failed its\n"
+				    "authentication in the %s registry.\n\n", cfg->source);
+	strbuf_append(&out, m->body.data, m->body.len);
+	rc = notify_sendmail(cfg, out.data, out.len);
+	strbuf_release(&out);
+	return rc;
 }
 
 int notify_send(struct notify_outbox *box, const struct config *cfg)

@@ -6,6 +6,8 @@
 #ifndef IRRD_NOTIFY_H
 #define IRRD_NOTIFY_H
 
+#include <stddef.h>
+
 #include "config.h"
 #include "strbuf.h"
 
@@ -24,5 +26,11 @@ void notify_add(struct notify_outbox *box, enum notify_kind kind, const char *ad
  * handed over, -1 when the command failed (logged). Frees the outbox.
  */
 int notify_send(struct notify_outbox *box, const struct config *cfg);
+
+/*
+ * Hands one whole RFC 5322 message to cfg->sendmail (which reads the recipients from
+ * its headers). Returns 0 when the command took it and exited 0, else -1.
+ */
+int notify_sendmail(const struct config *cfg, const char *message, size_t len);
 
 #endif

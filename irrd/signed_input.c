@@ -168,6 +168,9 @@ static int open_pgp(struct store *st, const struct config *cfg, const char *inpu
 
 		switch (s->status) {
 		case PGP_SIG_GOOD:
+			if (!si->is_signed)
+				si->signed_at = s->created;
+			si->is_signed = true;
 			id = new_identity(si);
 			if (id == NULL)
 				break;
@@ -240,8 +243,8 @@ static int find_x509_keycert(struct store *st, const struct config *cfg, X509 *s
 	return found;
 }
 
-static int identify_x509_signer(struct store *st, const struct config *cfg, X509 *signer, struct signed_input *si,
-				char **err)
+int signed_input_identify_x509(struct store *st, const struct config *cfg, X509 *signer, time_t now,
+			       struct signed_input *si, char **err)
 {
 	struct x509_info info;
 	char name[32]; /* X509-<n> */
@@ -262,7 +265,7 @@ static int identify_x509_signer(struct store *st, const struct config *cfg, X509
 			      info.owner, info.serial, cfg->source);
 		return 0;
 	}
-	problem = x509_validity_problem(signer, time(NULL));
+	problem = x509_validity_problem(signer, now);
 	if (problem != NULL) {
 		char when[TIMEFMT_UTC_SIZE];
 
@@ -298,7 +301,7 @@ static int identify_x509_signer(struct store *st, const struct config *cfg, X509
 		snprintf(id->description, sizeof(id->description), "X.509 certificate %s (serial %.40s, %.150s)", name,
 			 info.serial, info.owner);
 	}
-	return 0;
+	return id != NULL;
 }
 
 static int open_cms(struct store *st, const struct config *cfg, const char *input, size_t len, const char *sig,
@@ -318,8 +321,10 @@ static int open_cms(struct store *st, const struct config *cfg, const char *inpu
 		       verr);
 		goto out;
 	}
-	for (size_t i = 0; i < n && rc == 0; i++)
-		rc = identify_x509_signer(st, cfg, signers[i], si, err);
+	si->is_signed = true;
+	for (size_t i = 0; i < n && rc >= 0; i++)
+		rc = signed_input_identify_x509(st, cfg, signers[i], time(NULL), si, err);
+	rc = rc < 0 ? -1 : 0;
 	if (sig)
 		append_lf(&si->text, input, len);
 	else

@@ -7,7 +7,11 @@
 #ifndef IRRD_SIGNED_INPUT_H
 #define IRRD_SIGNED_INPUT_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
+
+#include <openssl/x509.h>
 
 #include "config.h"
 #include "store.h"
@@ -22,6 +26,8 @@ struct signed_input {
 	size_t identity_count;
 	struct strbuf notes;   /* report lines ("***Warning: ...") about signatures that authenticate nothing */
 	char *refusal;         /* set when a signature is broken: nothing in the input may be processed */
+	bool is_signed;        /* the input carried a signature that verified */
+	time_t signed_at;      /* PGP: the time of the first good signature (0: unknown) */
 };
 
 void signed_input_init(struct signed_input *si);
@@ -35,5 +41,14 @@ void signed_input_release(struct signed_input *si);
  */
 int signed_input_open(struct store *st, const struct config *cfg, const char *input, size_t len, const char *sig,
 		      size_t sig_len, struct signed_input *si, char **err);
+
+/*
+ * Looks up the X509-<n> key-cert holding exactly `signer` (a pinned certificate) and
+ * checks its validity at `now` and the configured CRLs: adds an identity to *si, or a
+ * note saying why the certificate authenticates nothing. Returns 1 when an identity
+ * was added, 0 when not, -1 on a store error (*err).
+ */
+int signed_input_identify_x509(struct store *st, const struct config *cfg, X509 *signer, time_t now,
+			       struct signed_input *si, char **err);
 
 #endif

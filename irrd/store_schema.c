@@ -12,6 +12,8 @@
  *   journal       the serial journal per source: ADD/DEL with the object text
  * Version 2: audit (every update attempt). Version 3: certificates (our CA's
  * issuance records), ca_crl (CRL numbers), access_keys (certificate pick-up).
+ * Version 4: mail_replay (digests of signed mail already applied, for the
+ * signing-time window).
  * Every index leads with source_id so a source can be replaced by range deletes.
  */
 #include <stdio.h>
@@ -123,6 +125,13 @@ static const char *const migrations[] = {
 	"  created_by TEXT NOT NULL,"
 	"  created_at INTEGER NOT NULL"
 	");",
+	/* version 4: the mail gateway's replay protection (issue 6) */
+	"CREATE TABLE mail_replay ("
+	"  digest TEXT PRIMARY KEY,"           /* SHA-256 (hex) of the signed content and its signature */
+	"  seen INTEGER NOT NULL,"
+	"  message_id TEXT"
+	");"
+	"CREATE INDEX mail_replay_by_time ON mail_replay(seen);",
 };
 
 #define MIGRATION_COUNT (sizeof(migrations) / sizeof(migrations[0]))

@@ -55,6 +55,7 @@ struct update_request {
 	const char *origin;    /* for the audit record: Message-ID, client address, user */
 	const char *notes;     /* the channel's report lines about the signature ("***Warning: ..."), or NULL */
 	const char *refusal;   /* the channel refuses the whole submission (a broken signature): why; else NULL */
+	const char *signer;    /* who signed, as the channel saw it, for the audit of a refusal; NULL: unknown */
 	const struct update_route_check *route_check; /* NULL: none */
 };
 

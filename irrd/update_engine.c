@@ -968,8 +968,11 @@ static void audit(struct run *r, const struct item *it, const char *outcome)
 	strbuf_init(&who);
 	if (it->auth_how[0])
 		strbuf_append_str(&who, it->auth_how);
-	for (size_t i = 0; i < r->req->identity_count; i++)
-		strbuf_printf(&who, "%s%s", who.len ? "; " : "", r->req->identities[i].description);
+	for (size_t i = 0; i < r->req->identity_count; i++) {
+		/* a certificate that authenticated the object already named itself in auth_how */
+		if (strcmp(r->req->identities[i].description, it->auth_how) != 0)
+			strbuf_printf(&who, "%s%s", who.len ? "; " : "", r->req->identities[i].description);
+	}
 	if (who.len == 0)
 		strbuf_append_str(&who, r->password_count ? "password (not matched)" : "none");
 	sqlite3_bind_int64(stmt, 1, (int64_t)time(NULL));
@@ -1001,7 +1004,7 @@ static void audit_refusal(struct run *r)
 	sqlite3_bind_int64(stmt, 1, (int64_t)time(NULL));
 	sqlite3_bind_text(stmt, 2, r->req->channel, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 3, r->req->origin, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 4, "signature", -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, r->req->signer ? r->req->signer : "signature", -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 5, "Submission", -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 6, outcome.data, -1, SQLITE_TRANSIENT);
 	sqlite3_step(stmt);

@@ -227,6 +227,47 @@ out:
 	return rc;
 }
 
+/* signingTime (RFC 5652 11.3) as UTCTime or GeneralizedTime; false when absent or malformed. */
+static bool signer_signing_time(CMS_SignerInfo *si, time_t *out)
+{
+	int pos = CMS_signed_get_attr_by_NID(si, NID_pkcs9_signingTime, -1);
+	X509_ATTRIBUTE *attr = pos >= 0 ? CMS_signed_get_attr(si, pos) : NULL;
+	ASN1_TYPE *value = attr && X509_ATTRIBUTE_count(attr) == 1 ? X509_ATTRIBUTE_get0_type(attr, 0) : NULL;
+
+	if (value == NULL || (value->type != V_ASN1_UTCTIME && value->type != V_ASN1_GENERALIZEDTIME))
+		return false;
+	*out = asn1_to_time((const ASN1_TIME *)value->value.asn1_string);
+	return *out != 0;
+}
+
+int x509_cms_inspect(const char *sig, size_t sig_len, struct x509_cms_details *out)
+{
+	CMS_ContentInfo *cms = read_cms(sig, sig_len);
+	STACK_OF(CMS_SignerInfo) *infos;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (cms == NULL || OBJ_obj2nid(CMS_get0_type(cms)) != NID_pkcs7_signed)
+		goto out;
+	infos = CMS_get0_SignerInfos(cms);
+	out->signer_count = infos ? (size_t)sk_CMS_SignerInfo_num(infos) : 0;
+	out->is_detached = CMS_is_detached(cms) == 1;
+	if (out->signer_count > 0) {
+		CMS_SignerInfo *si = sk_CMS_SignerInfo_value(infos, 0);
+		X509_ALGOR *digest = NULL, *signature = NULL;
+
+		CMS_SignerInfo_get0_algs(si, NULL, NULL, &digest, &signature);
+		out->digest_nid = digest ? OBJ_obj2nid(digest->algorithm) : NID_undef;
+		out->signature_nid = signature ? OBJ_obj2nid(signature->algorithm) : NID_undef;
+		out->has_signing_time = signer_signing_time(si, &out->signing_time);
+	}
+	rc = 0;
+out:
+	CMS_ContentInfo_free(cms);
+	ERR_clear_error();
+	return rc;
+}
+
 bool x509_same(X509 *a, X509 *b)
 {
 	return X509_cmp(a, b) == 0;

@@ -57,6 +57,22 @@ int x509_revocation(X509 *cert, char *const *crl_files, size_t crl_count, time_t
 int x509_cms_verify(const char *sig, size_t sig_len, const char *content, size_t content_len,
 		    struct strbuf *content_out, X509 **signers, size_t *signer_count, char **err);
 
+/* What a CMS SignedData says about its signers, before any signature is checked. */
+struct x509_cms_details {
+	size_t signer_count;
+	int digest_nid;          /* of the first signer: NID_sha256, ... */
+	int signature_nid;       /* of the first signer: NID_ecdsa_with_SHA256, NID_rsaEncryption, ... */
+	bool has_signing_time;   /* the first signer's signingTime signed attribute */
+	time_t signing_time;
+	bool is_detached;
+};
+
+/*
+ * Reads CMS SignedData (PEM or DER) and describes it. Returns 0 with *out, or -1
+ * when the input is not CMS SignedData.
+ */
+int x509_cms_inspect(const char *sig, size_t sig_len, struct x509_cms_details *out);
+
 /* True when two certificates are the same DER. */
 bool x509_same(X509 *a, X509 *b);
 

@@ -4,6 +4,9 @@
 set -eu
 
 PACKAGES="make gcc libc6-dev pkg-config libsqlite3-dev zlib1g-dev libcrypt-dev libgpgme-dev libssl-dev libjansson-dev gpg gpg-agent openssl sqlite3 gzip time bash bgpq4 bgpq3 whois"
+# The mail gateway: GMime for MIME; the tests sign with gpgsm, move mail through
+# Postfix and swaks, and make old signatures with faketime.
+PACKAGES="$PACKAGES libgmime-3.0-dev gpgsm postfix swaks faketime"
 
 missing=""
 for p in $PACKAGES; do
@@ -16,6 +19,8 @@ done
 if [ "$(id -u)" = 0 ]; then
 	echo "deps: installing:$missing"
 	export DEBIAN_FRONTEND=noninteractive
+	# Postfix must not configure or start a system mail server: the tests run their own instance.
+	echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
 	apt-get update -q
 	# shellcheck disable=SC2086
 	apt-get install -y -q --no-install-recommends $missing

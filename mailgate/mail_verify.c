@@ -1,0 +1,321 @@
+/*
+ * Signature checks for mail. The S/MIME checklist, in order, each refusal naming it:
+ *   1. the signature is CMS SignedData;
+ *   2. exactly one signer;
+ *   3. digest SHA-256/384/512; signature ECDSA, RSA (PKCS#1 v1.5 or PSS) or Ed25519;
+ *   4. the signature verifies over the exact signed bytes;
+ *   5. an RSA key has at least 2048 bits;
+ *   6. the signing time is present (unless mail.require_signing_time = no) and
+ *      within mail.signing_time_window of now;
+ *   7. the certificate: our CA's (chain to the root through the IRR CA, validity,
+ *      key usage, issuance records active, the role registrant or maintainer admin,
+ *      not on the IRR CA's published CRL), else a pinned X509-<n> key-cert.
+ * PGP: the signature verifies with the key of a PGPKEY-<id> key-cert, then 6.
+ * A message whose signature fails any check is refused as a whole.
+ */
+#include "mail_verify.h"
+
+#include <openssl/evp.h>
+#include <openssl/objects.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "timefmt.h"
+#include "x509.h"
+#include "xalloc.h"
+
+static void refuse(struct signed_input *si, char *why)
+{
+	free(si->refusal);
+	si->refusal = why;
+}
+
+static void digest_hex(const struct strbuf *a, const struct strbuf *b, char out[MAIL_DIGEST_SIZE])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+
+	out[0] = '\0';
+	if (ctx == NULL || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1 ||
+	    EVP_DigestUpdate(ctx, a->data, a->len) != 1 || (b && EVP_DigestUpdate(ctx, b->data, b->len) != 1) ||
+	    EVP_DigestFinal_ex(ctx, md, &n) != 1)
+		fatal("SHA-256 is not available");
+	EVP_MD_CTX_free(ctx);
+	for (unsigned i = 0; i < n && i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+static bool is_allowed_digest(int nid)
+{
+	return nid == NID_sha256 || nid == NID_sha384 || nid == NID_sha512;
+}
+
+static bool is_allowed_signature(int nid)
+{
+	static const int allowed[] = {
+		NID_rsaEncryption, NID_sha256WithRSAEncryption, NID_sha384WithRSAEncryption,
+		NID_sha512WithRSAEncryption, NID_rsassaPss, NID_ecdsa_with_SHA256, NID_ecdsa_with_SHA384,
+		NID_ecdsa_with_SHA512, NID_X9_62_id_ecPublicKey, NID_ED25519,
+	};
+
+	for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++) {
+		if (allowed[i] == nid)
+			return true;
+	}
+	return false;
+}
+
+static const char *nid_name(int nid)
+{
+	const char *n = nid != NID_undef ? OBJ_nid2ln(nid) : NULL;
+
+	return n ? n : "an unknown algorithm";
+}
+
+/* Checklist item 6, for S/MIME and PGP alike. Returns false with a refusal set. */
+static bool signing_time_ok(const struct mail_verify_context *ctx, bool has_time, time_t t, struct signed_input *si)
+{
+	char when[TIMEFMT_UTC_SIZE], now[TIMEFMT_UTC_SIZE];
+	long long delta = (long long)t - (long long)ctx->now;
+
+	if (!has_time) {
+		if (!ctx->cfg->mail_require_signing_time)
+			return true;
+		refuse(si, xstrdup("The signature carries no signing time; this server requires one"
+				   " (it protects against replayed mail)"));
+		return false;
+	}
+	if (delta <= (long long)ctx->cfg->mail_signing_time_window && -delta <= (long long)ctx->cfg->mail_signing_time_window)
+		return true;
+	timefmt_utc(t, when);
+	timefmt_utc(ctx->now, now);
+	refuse(si, xasprintf("The message was signed at %s, more than %u seconds %s it arrived (%s);\n"
+			     "            sign it again and send it at once", when, ctx->cfg->mail_signing_time_window,
+			     delta < 0 ? "before" : "after", now));
+	return false;
+}
+
+static void add_ca_identity(struct signed_input *si, const struct ca_verdict *v)
+{
+	struct update_identity *id;
+
+	if (si->identity_count == SIGNED_INPUT_MAX_IDENTITIES)
+		return;
+	id = &si->identities[si->identity_count++];
+	memset(id, 0, sizeof(*id));
+	id->kind = IDENTITY_CA_CERT;
+	snprintf(id->mntner, sizeof(id->mntner), "%s", v->mntner);
+	snprintf(id->description, sizeof(id->description), "S/MIME certificate serial %.40s (%.180s)", v->serial,
+		 v->subject);
+}
+
+/* Checklist item 7: who the certificate belongs to. Returns 0 (outcome in si) or -1 on a store error. */
+static int identify_signer(const struct mail_verify_context *ctx, X509 *signer, struct signed_input *si, char **err)
+{
+	struct ca_verdict verdict;
+	char *why = NULL;
+	int found;
+
+	if (ctx->ca != NULL &&
+	    ca_verify(ctx->ca, ctx->st, signer, NULL, ctx->now, CA_PURPOSE_SMIME,
+		      (1u << CA_ROLE_REGISTRANT) | (1u << CA_ROLE_MNTNER_ADMIN), &verdict, &why) == 0) {
+		char crl[1024], *crl_file = crl, *crl_err = NULL;
+		time_t revoked_at = 0;
+		int revoked;
+
+		/* The records said active; the published CRL is what the rest of the world sees. */
+		ca_crl_path(ctx->cfg, "irr", crl, sizeof(crl));
+		revoked = x509_revocation(signer, &crl_file, 1, &revoked_at, &crl_err);
+		if (revoked != 0) {
+			char when[TIMEFMT_UTC_SIZE];
+
+			timefmt_utc(revoked_at, when);
+			refuse(si, revoked > 0 ? xasprintf("The signer's certificate is not accepted: it is on the CRL"
+							   " (revoked on %s)", when)
+					       : xasprintf("The signer's certificate is not accepted: its revocation"
+							   " cannot be checked (%s)", crl_err));
+			free(crl_err);
+			return 0;
+		}
+		add_ca_identity(si, &verdict);
+		return 0;
+	}
+	/* Not ours: a RIPE-style pinned certificate in an X509-<n> key-cert may still vouch. */
+	if (ctx->ca == NULL || (why != NULL && strncmp(why, "unknown issuer", 14) == 0)) {
+		found = signed_input_identify_x509(ctx->st, ctx->cfg, signer, ctx->now, si, err);
+		if (found < 0) {
+			free(why);
+			return -1;
+		}
+		if (found == 0)
+			refuse(si, why ? xasprintf("The signer's certificate is not accepted: %s,\n"
+						   "            and it is in no X509 key-cert object", why)
+				       : xstrdup("The signer's certificate is not accepted: it is in no X509 key-cert"
+						 " object (and no CA is configured)"));
+		free(why);
+		return 0;
+	}
+	refuse(si, xasprintf("The signer's certificate is not accepted: %s", why));
+	free(why);
+	return 0;
+}
+
+static bool is_short_rsa(X509 *cert)
+{
+	EVP_PKEY *key = X509_get0_pubkey(cert);
+
+	return key != NULL && EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA && EVP_PKEY_get_bits(key) < 2048;
+}
+
+/* The S/MIME checklist; opaque when content is NULL (the signed content then goes to *content_out). */
+static int verify_smime(const struct mail_verify_context *ctx, const struct strbuf *sig, const struct strbuf *content,
+			struct strbuf *content_out, struct signed_input *si, char **signer, char **err)
+{
+	struct x509_cms_details d;
+	X509 *signers[X509_MAX_SIGNERS];
+	size_t n = 0;
+	char *verr = NULL;
+	int v;
+
+	if (x509_cms_inspect(sig->data, sig->len, &d) < 0) {
+		refuse(si, xstrdup("The S/MIME signature cannot be read: it is not CMS SignedData"));
+		return 0;
+	}
+	if (d.signer_count != 1) {
+		refuse(si, xasprintf("The S/MIME signature has %zu signers; exactly one is accepted", d.signer_count));
+		return 0;
+	}
+	if (!is_allowed_digest(d.digest_nid)) {
+		refuse(si, xasprintf("The S/MIME signature uses the digest %s, which is not accepted"
+				     " (SHA-256, SHA-384 and SHA-512 are)", nid_name(d.digest_nid)));
+		return 0;
+	}
+	if (!is_allowed_signature(d.signature_nid)) {
+		refuse(si, xasprintf("The S/MIME signature uses the algorithm %s, which is not accepted"
+				     " (ECDSA, RSA and Ed25519 are)", nid_name(d.signature_nid)));
+		return 0;
+	}
+	v = content ? x509_cms_verify(sig->data, sig->len, content->data, content->len, NULL, signers, &n, &verr)
+		    : x509_cms_verify(sig->data, sig->len, NULL, 0, content_out, signers, &n, &verr);
+	if (v != 0) {
+		refuse(si, xasprintf("The S/MIME signature does not verify: %s", verr));
+		free(verr);
+		for (size_t i = 0; i < n; i++)
+			X509_free(signers[i]);
+		return 0;
+	}
+	if (n > 0) {
+		struct x509_info info;
+
+		x509_describe(signers[0], &info);
+		*signer = xasprintf("S/MIME signer %s (serial %s, issuer %s)", info.owner, info.serial, info.issuer);
+	}
+	si->is_signed = true;
+	if (n != 1) {
+		refuse(si, xstrdup("The S/MIME signature does not carry its signer's certificate"));
+	} else if (is_short_rsa(signers[0])) {
+		refuse(si, xstrdup("The signer's RSA key is shorter than 2048 bits, which is not accepted"));
+	} else if (signing_time_ok(ctx, d.has_signing_time, d.signing_time, si)) {
+		if (identify_signer(ctx, signers[0], si, err) < 0) {
+			X509_free(signers[0]);
+			return -1;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		X509_free(signers[i]);
+	return 0;
+}
+
+/* After signed_input checked a PGP signature: refuse what authenticates nobody, then the time window. */
+static void check_pgp_outcome(const struct mail_verify_context *ctx, struct signed_input *si, char **signer)
+{
+	if (si->identity_count > 0)
+		*signer = xstrdup(si->identities[0].description);
+	if (si->refusal != NULL)
+		return;
+	if (si->identity_count == 0) {
+		refuse(si, xstrdup("The PGP signature authenticates nobody (see the warning above)"));
+		return;
+	}
+	signing_time_ok(ctx, si->signed_at != 0, si->signed_at, si);
+}
+
+/* Replaces si->text (LF, the signer's charset or MIME) with the UTF-8 text of the submission. */
+static void set_text(struct signed_input *si, int rc, const struct strbuf *text, char *text_err)
+{
+	strbuf_reset(&si->text);
+	if (rc < 0)
+		refuse(si, xasprintf("The signed text cannot be read: %s", text_err));
+	else
+		strbuf_append(&si->text, text->data, text->len);
+	free(text_err);
+}
+
+int mail_verify_layer(const struct mail_verify_context *ctx, struct mail_layer *layer, struct signed_input *si,
+		      char digest[MAIL_DIGEST_SIZE], char **signer, char **err)
+{
+	struct strbuf text, content;
+	char *text_err = NULL;
+	int rc = 0, trc;
+
+	digest[0] = '\0';
+	*signer = NULL;
+	strbuf_init(&text);
+	strbuf_init(&content);
+	strbuf_append(&si->notes, layer->notes.data, layer->notes.len);
+	switch (layer->kind) {
+	case MAIL_UNSIGNED:
+		if (ctx->cfg->mail_require_signature) {
+			refuse(si, xstrdup("The message is not signed; this server accepts updates by mail only when"
+					   " they are\n            S/MIME- or PGP-signed"));
+			break;
+		}
+		trc = mail_message_entity_text(layer->entity, &text, &si->notes, &text_err);
+		set_text(si, trc, &text, text_err);
+		break;
+	case MAIL_SMIME_DETACHED:
+	case MAIL_SMIME_OPAQUE: {
+		bool opaque = layer->kind == MAIL_SMIME_OPAQUE;
+
+		rc = opaque ? verify_smime(ctx, &layer->signed_bytes, NULL, &content, si, signer, err)
+			    : verify_smime(ctx, &layer->signature, &layer->signed_bytes, NULL, si, signer, err);
+		if (rc < 0 || si->refusal != NULL)
+			break;
+		trc = opaque ? mail_message_content_text(content.data, content.len, &text, &si->notes, &text_err)
+			     : mail_message_entity_text(layer->entity, &text, &si->notes, &text_err);
+		set_text(si, trc, &text, text_err);
+		break;
+	}
+	case MAIL_PGP_MIME:
+		rc = signed_input_open(ctx->st, ctx->cfg, layer->signed_bytes.data, layer->signed_bytes.len,
+				       layer->signature.data, layer->signature.len, si, err);
+		if (rc < 0)
+			break;
+		check_pgp_outcome(ctx, si, signer);
+		if (si->refusal != NULL)
+			break;
+		trc = mail_message_entity_text(layer->entity, &text, &si->notes, &text_err);
+		set_text(si, trc, &text, text_err);
+		break;
+	case MAIL_PGP_INLINE:
+		rc = signed_input_open(ctx->st, ctx->cfg, layer->signed_bytes.data, layer->signed_bytes.len, NULL, 0, si,
+				       err);
+		if (rc < 0)
+			break;
+		check_pgp_outcome(ctx, si, signer);
+		if (si->refusal != NULL)
+			break;
+		strbuf_append(&content, si->text.data, si->text.len);
+		trc = mail_message_to_utf8(content.data, content.len, layer->charset, &text, &text_err);
+		set_text(si, trc, &text, text_err);
+		break;
+	}
+	if (rc == 0 && si->is_signed)
+		digest_hex(&layer->signed_bytes, layer->kind == MAIL_SMIME_DETACHED || layer->kind == MAIL_PGP_MIME
+							 ? &layer->signature : NULL, digest);
+	strbuf_release(&text);
+	strbuf_release(&content);
+	return rc;
+}
