@@ -164,6 +164,10 @@ static void entity_canonical(GMimeObject *obj, struct strbuf *out)
 	g_mime_object_write_to_stream(obj, fo, mem);
 	bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
 	strbuf_append(out, (const char *)bytes->data, bytes->len);
+	/* The CRLF before a boundary belongs to the boundary; when the part has CRLF line
+	 * ends and the boundary line only LF, GMime leaves that CR behind. */
+	if (out->len > 0 && out->data[out->len - 1] == '\r')
+		out->data[--out->len] = '\0';
 	g_object_unref(mem);
 	g_mime_format_options_free(fo);
 }

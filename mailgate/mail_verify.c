@@ -200,7 +200,11 @@ static int verify_smime(const struct mail_verify_context *ctx, const struct strb
 	v = content ? x509_cms_verify(sig->data, sig->len, content->data, content->len, NULL, signers, &n, &verr)
 		    : x509_cms_verify(sig->data, sig->len, NULL, 0, content_out, signers, &n, &verr);
 	if (v != 0) {
-		refuse(si, xasprintf("The S/MIME signature does not verify: %s", verr));
+		static const char prefix[] = "the CMS signature does not verify: ";
+		const char *detail = strncmp(verr, prefix, sizeof(prefix) - 1) == 0 ? verr + sizeof(prefix) - 1 : verr;
+
+		refuse(si, xasprintf("The S/MIME signature does not verify (%s):\n"
+				     "            the signed part is not what was signed", detail));
 		free(verr);
 		for (size_t i = 0; i < n; i++)
 			X509_free(signers[i]);
