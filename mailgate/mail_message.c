@@ -396,17 +396,18 @@ int mail_message_to_utf8(const char *text, size_t len, const char *charset, stru
 
 	if (charset == NULL || strcasecmp(charset, "us-ascii") == 0 || strcasecmp(charset, "utf-8") == 0 ||
 	    strcasecmp(charset, "utf8") == 0) {
-		if (is_utf8(text, len)) {
+		/* Japanese mailers that forget the charset send ISO-2022-JP: 7 bit, so valid
+		 * UTF-8 too, but its escape sequences never occur in RPSL text. */
+		if (memmem(text, len, "\033$B", 3) != NULL || memmem(text, len, "\033$@", 3) != NULL) {
+			charset = "ISO-2022-JP";
+		} else if (is_utf8(text, len)) {
 			append_lf(out, text, len);
 			return 0;
-		}
-		/* Japanese mailers that forget the charset send ISO-2022-JP (escape sequences, 7 bit). */
-		if (memmem(text, len, "\033$B", 3) == NULL && memmem(text, len, "\033$@", 3) == NULL) {
+		} else {
 			*err = xasprintf("the text is not valid %s and declares no other charset",
 					 charset ? charset : "UTF-8");
 			return -1;
 		}
-		charset = "ISO-2022-JP";
 	}
 	cd = g_mime_iconv_open("UTF-8", charset);
 	if (cd == (iconv_t)-1) {

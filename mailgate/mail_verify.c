@@ -251,7 +251,7 @@ static void set_text(struct signed_input *si, int rc, const struct strbuf *text,
 {
 	strbuf_reset(&si->text);
 	if (rc < 0)
-		refuse(si, xasprintf("The signed text cannot be read: %s", text_err));
+		refuse(si, xasprintf("The text of the message cannot be read: %s", text_err));
 	else
 		strbuf_append(&si->text, text->data, text->len);
 	free(text_err);
