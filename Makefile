@@ -63,7 +63,7 @@ irr-mailgate_SRCS := mailgate/mailgate.c $(MAIL_SRCS) $(filter-out cert/ca_cli.c
 irr-mailgate_LIBS := $(GMIME_LIBS)
 
 UNIT_TESTS := test_prefix test_asn test_rpsl test_config test_store test_origin_index test_update_hook
-FUZZ_TARGETS := fuzz_rpsl_parse fuzz_config fuzz_whois_query fuzz_cms fuzz_csr
+FUZZ_TARGETS := fuzz_rpsl_parse fuzz_config fuzz_whois_query fuzz_cms fuzz_csr fuzz_mail
 
 CORE_OBJS := $(CORE_SRCS:%.c=$(BUILD)/obj/%.o)
 WHOIS_OBJS := $(WHOIS_SRCS:%.c=$(BUILD)/obj/%.o)
@@ -101,6 +101,11 @@ $(BUILD)/tests/test_%: $(BUILD)/obj/tests/unit/test_%.o $(WHOIS_OBJS) $(CORE_LIB
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # Fuzz targets replayed over their corpus by a plain driver (no clang needed).
+MAIL_OBJS := $(MAIL_SRCS:%.c=$(BUILD)/obj/%.o)
+$(BUILD)/tests/fuzz_mail_replay: $(BUILD)/obj/tests/fuzz/fuzz_mail.o $(BUILD)/obj/tests/fuzz/replay.o $(MAIL_OBJS) $(CERT_OBJS) $(CORE_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(GMIME_LIBS)
+
 $(BUILD)/tests/fuzz_%_replay: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/obj/tests/fuzz/replay.o $(WHOIS_OBJS) $(CERT_OBJS) $(CORE_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -140,9 +145,9 @@ run: deps all
 fuzz:
 	@mkdir -p build/fuzz
 	for t in $(FUZZ_TARGETS); do \
-	  clang -std=gnu11 -g -O1 -D_GNU_SOURCE -Iirrd -Icert -fsanitize=fuzzer,address,undefined \
-	    -Iwhois -o build/fuzz/$$t tests/fuzz/$$t.c $(CORE_SRCS) $(WHOIS_SRCS) $(filter-out cert/ca_cli.c,$(CERT_SRCS)) \
-	    $(PKG_LIBS) -lcrypt -lpthread || exit 1; \
+	  clang -std=gnu11 -g -O1 -D_GNU_SOURCE -Iirrd -Icert -Imailgate $(GMIME_CFLAGS) -fsanitize=fuzzer,address,undefined \
+	    -Iwhois -o build/fuzz/$$t tests/fuzz/$$t.c $(CORE_SRCS) $(WHOIS_SRCS) $(MAIL_SRCS) $(filter-out cert/ca_cli.c,$(CERT_SRCS)) \
+	    $(PKG_LIBS) $(GMIME_LIBS) -lcrypt -lpthread || exit 1; \
 	done
 
 install: all

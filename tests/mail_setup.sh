@@ -82,6 +82,8 @@ deliver() {
 	f=$1
 	shift
 	rm -rf "$OUT"
+	# seeds for the fuzz corpus (tests/fuzz/corpus/mail): MAIL_SEEDS=DIR sh tests/integration/mail_*.sh
+	if [ -n "${MAIL_SEEDS:-}" ] && [ "$(stat -c %s "$f")" -lt 200000 ]; then cp "$f" "$MAIL_SEEDS/$(sha1sum <"$f" | cut -c1-40)"; fi
 	"$BIN/irr-mailgate" -c "${GATE_CONF:-$CONF}" -f taro@example.jp "$@" <"$f" >"$WORK/gate.log" 2>&1
 	echo $? >"$WORK/rc"
 	: >"$WORK/reply"
