@@ -1,5 +1,5 @@
 # routereg — plain GNU Makefile. The source lists below are the map of the code.
-#   make            build build/bin/{irrd,irrctl} with -Werror
+#   make            build build/bin/{irrd,irrctl,irr-mailgate} with -Werror
 #   make check      install missing packages, build an ASan+UBSan variant, run every test
 #   make bench      run the benchmarks (1M-object synthetic registry), see docs/performance.md
 #   make run        install missing packages, build, load the demo registry, start irrd
@@ -72,7 +72,7 @@ CORE_LIB  := $(BUILD)/libroutereg.a
 BINS      := $(PROGRAMS:%=$(BUILD)/bin/%)
 TEST_BINS := $(UNIT_TESTS:%=$(BUILD)/tests/%) $(FUZZ_TARGETS:%=$(BUILD)/tests/%_replay) \
              $(BUILD)/tests/gen_registry $(BUILD)/tests/bench_parse $(BUILD)/tests/whois_load \
-             $(BUILD)/tests/bench_update
+             $(BUILD)/tests/bench_update $(BUILD)/tests/bench_mail
 
 .PHONY: all check tests bench run fuzz install deps clean
 all: $(BINS)
@@ -118,6 +118,10 @@ $(BUILD)/tests/bench_update: $(BUILD)/obj/tests/bench/bench_update.o $(CORE_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(BUILD)/tests/bench_mail: $(BUILD)/obj/tests/bench/bench_mail.o
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^
+
 $(BUILD)/tests/whois_load: $(BUILD)/obj/tests/bench/whois_load.o
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -135,7 +139,8 @@ check: deps
 	$(MAKE) BUILD=build/san SANITIZE=1 tests
 	BUILD=build/san sh tests/run
 
-bench: deps all $(BUILD)/tests/gen_registry $(BUILD)/tests/bench_parse $(BUILD)/tests/whois_load $(BUILD)/tests/bench_update
+bench: deps all $(BUILD)/tests/gen_registry $(BUILD)/tests/bench_parse $(BUILD)/tests/whois_load $(BUILD)/tests/bench_update \
+       $(BUILD)/tests/bench_mail
 	BUILD=$(BUILD) sh tests/bench/run-bench.sh
 
 run: deps all
@@ -152,7 +157,7 @@ fuzz:
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/doc/routereg
-	install -m 0755 $(BUILD)/bin/irrd $(BUILD)/bin/irrctl $(DESTDIR)$(PREFIX)/sbin/
+	install -m 0755 $(BUILD)/bin/irrd $(BUILD)/bin/irrctl $(BUILD)/bin/irr-mailgate $(DESTDIR)$(PREFIX)/sbin/
 	install -m 0644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/routereg/
 	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
 	sed 's|/usr/local/sbin/|$(PREFIX)/sbin/|' contrib/systemd/routereg-crl.service \

@@ -74,6 +74,8 @@ echo "== update engine on the loaded registry (single-object submissions, irrd a
 printf 'database = bench.sqlite\nsource = BENCH\nauth.md5_pw = enable\nmail.sendmail = /bin/true\n' >"$dir/update.conf"
 "$BUILD/tests/bench_update" -c "$dir/update.conf" -n 5000 -p "$port" -l 500 | tee "$dir/update.out"
 "$BUILD/tests/bench_update" -c "$dir/update.conf" -n 5000 -a md5 | tee -a "$dir/update.out"
+echo "== mail gateway on the loaded registry (irr-mailgate per message, irrd answering)"
+sh tests/bench/bench-mail.sh "$BUILD" "$dir" "$port" | tee "$dir/mail.out"
 kill $irrd_pid
 wait $irrd_pid 2>/dev/null
 
@@ -85,3 +87,5 @@ echo "peak RSS:       $((best_rss / 1024)) MiB (target < 1024)"
 echo "database size:  $((db_bytes / 1048576)) MiB = ${ratio}x the dump (target <= 3x)"
 echo "updates:        $(grep -m1 '^create:' "$dir/update.out" | sed 's/.*= //; s/;.*//') created (target >= 1000 objects/s)"
 echo "visible:        $(grep -m1 '^submit-to-visible' "$dir/update.out" | sed 's/.*: //') (target p99 < 200 ms)"
+echo "mail:           $(grep -m1 '^signed messages through' "$dir/mail.out" | sed 's/.*= //; s/;.*//') (target >= 50 messages/s)"
+echo "mail visible:   $(grep -m1 '^mail-to-visible' "$dir/mail.out" | sed 's/.*; p50/p50/; s/;.*//') (target p99 < 1 s)"
