@@ -114,11 +114,11 @@ $(BUILD)/tests/bench_parse: $(BUILD)/obj/tests/bench/bench_parse.o $(CORE_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/bench_update: $(BUILD)/obj/tests/bench/bench_update.o $(CORE_LIB)
+$(BUILD)/tests/bench_update: $(BUILD)/obj/tests/bench/bench_update.o $(BUILD)/obj/tests/bench/bench_util.o $(CORE_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/bench_mail: $(BUILD)/obj/tests/bench/bench_mail.o
+$(BUILD)/tests/bench_mail: $(BUILD)/obj/tests/bench/bench_mail.o $(BUILD)/obj/tests/bench/bench_util.o
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^
 

@@ -153,23 +153,28 @@ static void part_content(GMimePart *part, struct strbuf *out)
 	g_object_unref(mem);
 }
 
-/* An entity, headers and body, as it was in the message with CRLF line ends. */
-static void entity_canonical(GMimeObject *obj, struct strbuf *out)
+void mail_message_write(void *object, bool is_crlf, struct strbuf *out)
 {
 	GMimeFormatOptions *fo = g_mime_format_options_new();
 	GMimeStream *mem = g_mime_stream_mem_new();
 	GByteArray *bytes;
 
-	g_mime_format_options_set_newline_format(fo, GMIME_NEWLINE_FORMAT_DOS);
-	g_mime_object_write_to_stream(obj, fo, mem);
+	g_mime_format_options_set_newline_format(fo, is_crlf ? GMIME_NEWLINE_FORMAT_DOS : GMIME_NEWLINE_FORMAT_UNIX);
+	g_mime_object_write_to_stream(GMIME_OBJECT(object), fo, mem);
 	bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
 	strbuf_append(out, (const char *)bytes->data, bytes->len);
+	g_object_unref(mem);
+	g_mime_format_options_free(fo);
+}
+
+/* An entity, headers and body, as it was in the message with CRLF line ends. */
+static void entity_canonical(GMimeObject *obj, struct strbuf *out)
+{
+	mail_message_write(obj, true, out);
 	/* The CRLF before a boundary belongs to the boundary; when the part has CRLF line
 	 * ends and the boundary line only LF, GMime leaves that CR behind. */
 	if (out->len > 0 && out->data[out->len - 1] == '\r')
 		out->data[--out->len] = '\0';
-	g_object_unref(mem);
-	g_mime_format_options_free(fo);
 }
 
 static bool is_type(GMimeObject *obj, const char *type, const char *subtype)

@@ -86,6 +86,12 @@ int mail_message_entity_text(void *entity, struct strbuf *out, struct strbuf *no
 int mail_message_content_text(const char *content, size_t len, struct strbuf *out, struct strbuf *notes, char **err);
 
 /*
+ * Writes a GMime object (a message or a part) as GMime serialises it, with CRLF line
+ * ends (the canonical form signatures are made over) or LF, appending to out.
+ */
+void mail_message_write(void *object, bool is_crlf, struct strbuf *out);
+
+/*
  * Converts text in `charset` (NULL: US-ASCII, taken as UTF-8 when it is valid UTF-8)
  * to UTF-8 with LF line ends, appending to out. Returns 0, or -1 with *err.
  */

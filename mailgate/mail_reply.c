@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mail_message.h"
 #include "x509.h"
 #include "xalloc.h"
 
@@ -92,20 +93,6 @@ static GMimeContentEncoding body_encoding(const char *body)
 	return GMIME_CONTENT_ENCODING_7BIT;
 }
 
-static void write_object(GMimeObject *obj, GMimeNewLineFormat newline, struct strbuf *out)
-{
-	GMimeFormatOptions *fo = g_mime_format_options_new();
-	GMimeStream *mem = g_mime_stream_mem_new();
-	GByteArray *bytes;
-
-	g_mime_format_options_set_newline_format(fo, newline);
-	g_mime_object_write_to_stream(obj, fo, mem);
-	bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
-	strbuf_append(out, (const char *)bytes->data, bytes->len);
-	g_object_unref(mem);
-	g_mime_format_options_free(fo);
-}
-
 /* A detached CMS signature (DER) over bytes. */
 static int sign_detached(const struct mail_signer *s, const struct strbuf *content, struct strbuf *der, char **err)
 {
@@ -177,7 +164,7 @@ int mail_reply_build(const struct config *cfg, const struct mail_signer *signer,
 	g_mime_text_part_set_text(text, r->body);
 	g_mime_text_part_set_charset(text, "utf-8");
 	g_mime_part_set_content_encoding(GMIME_PART(text), body_encoding(r->body));
-	write_object(GMIME_OBJECT(text), GMIME_NEWLINE_FORMAT_DOS, &canonical);
+	mail_message_write(text, true, &canonical);
 	if (sign_detached(signer, &canonical, &der, err) < 0)
 		goto out;
 
@@ -195,7 +182,7 @@ int mail_reply_build(const struct config *cfg, const struct mail_signer *signer,
 	g_mime_multipart_add(signed_mp, GMIME_OBJECT(text));
 	g_mime_multipart_add(signed_mp, GMIME_OBJECT(sig_part));
 	g_mime_message_set_mime_part(msg, GMIME_OBJECT(signed_mp));
-	write_object(GMIME_OBJECT(msg), GMIME_NEWLINE_FORMAT_UNIX, out);
+	mail_message_write(msg, false, out);
 	if (out->len > 0 && out->data[out->len - 1] != '\n')
 		strbuf_append_char(out, '\n');
 	rc = 0;

@@ -7,37 +7,15 @@
  * from the start of irr-mailgate until `!g` on the running irrd shows the prefix
  * (one at a time); without it, JOBS deliveries run at once and the rate is printed.
  */
-#include <arpa/inet.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double percentile(const double *v, size_t n, double p)
-{
-	return n ? v[(size_t)(p * (double)(n - 1) + 0.5)] : 0;
-}
+#include "bench_util.h"
 
 static pid_t start_gate(const char *gate, const char *conf, const char *dir, unsigned i)
 {
@@ -64,41 +42,6 @@ static bool exited_ok(pid_t pid)
 	return waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
-static int connect_whois(int port)
-{
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	inet_pton(AF_INET, "127.0.0.1", &sin.sin_addr);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 || write(fd, "!!\n", 3) != 3) {
-		perror("bench_mail: whois");
-		exit(1);
-	}
-	return fd;
-}
-
-/* !gAS<asn> on a persistent session: does the answer hold a prefix? */
-static bool whois_has_route(int fd, unsigned long asn)
-{
-	char q[64], buf[4096];
-	size_t len = 0;
-	int n = snprintf(q, sizeof(q), "!gAS%lu\n", asn);
-
-	if (write(fd, q, (size_t)n) != n)
-		exit(1);
-	for (;;) {
-		ssize_t r = read(fd, buf + len, sizeof(buf) - 1 - len);
-
-		if (r <= 0)
-			exit(1);
-		len += (size_t)r;
-		buf[len] = '\0';
-		if (strcmp(buf, "D\n") == 0 || (len >= 3 && strcmp(buf + len - 3, "\nC\n") == 0) || buf[0] == 'F')
-			break;
-	}
-	return buf[0] == 'A';
-}
-
 int main(int argc, char **argv)
 {
 	const char *gate = NULL, *conf = NULL, *dir = NULL;
@@ -122,18 +65,18 @@ int main(int argc, char **argv)
 	if (gate == NULL || conf == NULL || dir == NULL || n == 0 || jobs == 0 || jobs > 64 || (port && !first_asn))
 		goto usage;
 	lat = calloc(n, sizeof(double));
-	start = now_ms();
+	start = bench_now_ms();
 	if (port > 0) {
-		int fd = connect_whois(port);
+		int fd = bench_whois_connect(port);
 
 		for (unsigned i = 0; i < n; i++) {
-			double t0 = now_ms();
+			double t0 = bench_now_ms();
 
 			if (!exited_ok(start_gate(gate, conf, dir, i)))
 				failed++;
-			while (!whois_has_route(fd, first_asn + i))
+			while (!bench_whois_has(fd, first_asn + i, NULL))
 				;
-			lat[i] = now_ms() - t0;
+			lat[i] = bench_now_ms() - t0;
 		}
 		close(fd);
 	} else {
@@ -143,7 +86,7 @@ int main(int argc, char **argv)
 
 		while (done < n) {
 			while (active < jobs && next < n) {
-				started[active] = now_ms();
+				started[active] = bench_now_ms();
 				running[active++] = start_gate(gate, conf, dir, next++);
 			}
 			int status;
@@ -152,7 +95,7 @@ int main(int argc, char **argv)
 			for (unsigned k = 0; k < active; k++) {
 				if (running[k] != pid)
 					continue;
-				lat[done++] = now_ms() - started[k];
+				lat[done++] = bench_now_ms() - started[k];
 				if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 					failed++;
 				running[k] = running[active - 1];
@@ -162,17 +105,17 @@ int main(int argc, char **argv)
 			}
 		}
 	}
-	double secs = (now_ms() - start) / 1000.0;
+	double secs = (bench_now_ms() - start) / 1000.0;
 
-	qsort(lat, n, sizeof(double), cmp_double);
+	bench_sort(lat, n);
 	if (port > 0)
 		printf("mail-to-visible in whois (irr-mailgate start to !g answering, %u messages, one at a time): "
 		       "%.1f messages/s; p50 %.1f ms p99 %.1f ms max %.1f ms; %u failed\n",
-		       n, n / secs, percentile(lat, n, 0.5), percentile(lat, n, 0.99), lat[n - 1], failed);
+		       n, n / secs, bench_percentile(lat, n, 0.5), bench_percentile(lat, n, 0.99), lat[n - 1], failed);
 	else
 		printf("signed messages through irr-mailgate, %u at a time: %u in %.2f s = %.1f messages/s; "
 		       "per message p50 %.1f ms p99 %.1f ms; %u failed\n",
-		       jobs, n, secs, n / secs, percentile(lat, n, 0.5), percentile(lat, n, 0.99), failed);
+		       jobs, n, secs, n / secs, bench_percentile(lat, n, 0.5), bench_percentile(lat, n, 0.99), failed);
 	free(lat);
 	return failed ? 1 : 0;
 usage:

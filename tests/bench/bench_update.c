@@ -10,15 +10,13 @@
  * password: line in each submission (MD5-PW; bcrypt at cost 12 costs ~0.25 s per
  * submission by design and would measure only bcrypt).
  */
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "config.h"
 #include "log.h"
 #include "store.h"
@@ -27,28 +25,6 @@
 
 #define BENCH_MNTNER "MAINT-UPD-BENCH"
 #define BENCH_MD5 "$1$benchslt$mf7H276NchSg/rWIdGIsF1" /* crypt("bench", "$1$benchslt$") */
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double percentile(double *v, size_t n, double p)
-{
-	size_t i = (size_t)(p * (double)(n - 1) + 0.5);
-
-	return n ? v[i] : 0;
-}
 
 struct bench {
 	struct store *st;
@@ -93,89 +69,51 @@ static void route_text(struct bench *b, struct strbuf *sb, unsigned i, const cha
 
 static int phase(struct bench *b, const char *name, unsigned first, unsigned n, const char *descr, bool del)
 {
-	double *lat = calloc(n ? n : 1, sizeof(double)), start = now_ms();
+	double *lat = calloc(n ? n : 1, sizeof(double)), start = bench_now_ms();
 	struct strbuf sb;
 
 	strbuf_init(&sb);
 	for (unsigned i = 0; i < n; i++) {
-		double t0 = now_ms();
+		double t0 = bench_now_ms();
 
 		route_text(b, &sb, first + i, descr, del);
 		if (submit(b, sb.data) < 0)
 			return -1;
-		lat[i] = now_ms() - t0;
+		lat[i] = bench_now_ms() - t0;
 	}
-	double secs = (now_ms() - start) / 1000.0;
+	double secs = (bench_now_ms() - start) / 1000.0;
 
-	qsort(lat, n, sizeof(double), cmp_double);
+	bench_sort(lat, n);
 	printf("%s: %u single-object submissions in %.2f s = %.0f objects/s; per submission p50 %.2f ms p99 %.2f ms\n",
-	       name, n, secs, n / secs, percentile(lat, n, 0.5), percentile(lat, n, 0.99));
+	       name, n, secs, n / secs, bench_percentile(lat, n, 0.5), bench_percentile(lat, n, 0.99));
 	strbuf_release(&sb);
 	free(lat);
 	return 0;
 }
 
-static int connect_whois(int port)
-{
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	inet_pton(AF_INET, "127.0.0.1", &sin.sin_addr);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
-		perror("bench_update: connect");
-		exit(1);
-	}
-	if (write(fd, "!!\n", 3) != 3)
-		exit(1);
-	return fd;
-}
-
-/* Sends !gAS<asn> on a persistent session; true when the answer holds the prefix. */
-static bool whois_has(int fd, unsigned asn, const char *prefix)
-{
-	char q[64], buf[4096];
-	size_t len = 0;
-	int n = snprintf(q, sizeof(q), "!gAS%u\n", asn);
-
-	if (write(fd, q, (size_t)n) != n)
-		exit(1);
-	/* Answers end with "C\n" (found), "D\n" (none) or "F ...\n". */
-	for (;;) {
-		ssize_t r = read(fd, buf + len, sizeof(buf) - 1 - len);
-
-		if (r <= 0)
-			exit(1);
-		len += (size_t)r;
-		buf[len] = '\0';
-		if (strcmp(buf, "D\n") == 0 || (len >= 3 && strcmp(buf + len - 3, "\nC\n") == 0) || buf[0] == 'F')
-			break;
-	}
-	return strstr(buf, prefix) != NULL;
-}
-
 static int visibility(struct bench *b, int port, unsigned first, unsigned samples)
 {
 	double *lat = calloc(samples ? samples : 1, sizeof(double));
-	int fd = connect_whois(port);
+	int fd = bench_whois_connect(port);
 	struct strbuf sb;
 
 	strbuf_init(&sb);
 	for (unsigned i = 0; i < samples; i++) {
 		unsigned k = first + i;
 		char prefix[32];
-		double t0 = now_ms();
+		double t0 = bench_now_ms();
 
 		snprintf(prefix, sizeof(prefix), "100.%u.%u.0/24", 64 + (k >> 8) % 64, k & 255);
 		route_text(b, &sb, k, "visibility", false);
 		if (submit(b, sb.data) < 0)
 			return -1;
-		while (!whois_has(fd, 4200000000u + k, prefix))
+		while (!bench_whois_has(fd, 4200000000u + k, prefix))
 			;
-		lat[i] = now_ms() - t0;
+		lat[i] = bench_now_ms() - t0;
 	}
-	qsort(lat, samples, sizeof(double), cmp_double);
+	bench_sort(lat, samples);
 	printf("submit-to-visible in whois (!g on irrd, %u samples): p50 %.2f ms p99 %.2f ms max %.2f ms\n", samples,
-	       percentile(lat, samples, 0.5), percentile(lat, samples, 0.99), lat[samples - 1]);
+	       bench_percentile(lat, samples, 0.5), bench_percentile(lat, samples, 0.99), lat[samples - 1]);
 	for (unsigned i = 0; i < samples; i++) {
 		route_text(b, &sb, first + i, "visibility", true);
 		if (submit(b, sb.data) < 0)
