@@ -48,6 +48,9 @@ void strbuf_reserve(struct strbuf *sb, size_t extra)
 
 void strbuf_append(struct strbuf *sb, const char *bytes, size_t n)
 {
+	/* empty buffers of libraries (GLib's GByteArray) may hand over NULL with n == 0 */
+	if (n == 0)
+		return;
 	strbuf_reserve(sb, n);
 	memcpy(sb->data + sb->len, bytes, n);
 	sb->len += n;

@@ -29,6 +29,8 @@ rm -f "$WORK/irr.db-wal" "$WORK/irr.db-shm"
 chown -R nobody "$WORK/db"
 chmod -R a+rX "$WORK/ca" "$WORK/gw.pem" "$WORK/gw.key" "$CONF"
 trap 'postfix -c "$PF" stop >/dev/null 2>&1; cleanup_processes; rm -rf "$WORK"' EXIT
+# nobody may not be able to reach the build tree (a clone under /root): run a copy
+install -m 0755 "$BIN/irr-mailgate" "$WORK/irr-mailgate"
 
 cat >"$PF/main.cf" <<X
 compatibility_level = 3.6
@@ -85,7 +87,7 @@ anvil     unix - - n - 1 anvil
 scache    unix - - n - 1 scache
 postlog   unix-dgram n - n - 1 postlogd
 irrmail   unix - n n - - pipe
-  flags=Rq user=nobody argv=$BIN/irr-mailgate -c $CONF -f \${sender}
+  flags=Rq user=nobody argv=$WORK/irr-mailgate -c $CONF -f \${sender}
 X
 if ! postfix -c "$PF" start >"$WORK/postfix.log" 2>&1; then
 	not_ok "Postfix starts"
