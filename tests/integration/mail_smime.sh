@@ -143,6 +143,15 @@ refused "revoked certificate" "***Error:   The signer's certificate is not accep
 check "revoked: the reason for the revocation" replied "(keyCompromise)"
 
 # faketime preloads itself; the sanitizer build must be told that is fine
+# The published CRL is checked as well as the records: a database restored from an old
+# backup may say active where the CRL already says revoked.
+issue stale registrant MAINT-A "ec -pkeyopt ec_paramgen_curve:P-256"
+"$BIN/irrctl" -c "$CONF" ca revoke "$(cat "$WORK/stale.serial")" --reason keyCompromise >/dev/null
+sqlite3 "$WORK/irr.db" "UPDATE certificates SET status = 'active', revoked_at = NULL WHERE serial = '$(cat "$WORK/stale.serial")'"
+smime_mail stale smime detached 192.0.32.0/24 MAINT-A -signer "$WORK/stale.pem" -inkey "$WORK/stale.key"
+deliver "$WORK/stale.eml"
+refused "revoked on the CRL, active in the records" "***Error:   The signer's certificate is not accepted: it is on the CRL (revoked on"
+
 issue expired registrant MAINT-A "ec -pkeyopt ec_paramgen_curve:P-256" env ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" faketime -f "-800d"
 smime_mail expired smime detached 192.0.33.0/24 MAINT-A -signer "$WORK/expired.pem" -inkey "$WORK/expired.key"
 deliver "$WORK/expired.eml"
@@ -175,6 +184,37 @@ issue admin maintainer-admin MAINT-A "ec -pkeyopt ec_paramgen_curve:P-256"
 smime_mail gwsigned smime detached 192.0.38.0/24 MAINT-A -signer "$WORK/gw.pem" -inkey "$WORK/gw.key"
 deliver "$WORK/gwsigned.eml"
 refused "the gateway's own certificate" "***Error:   The signer's certificate is not accepted: role gateway is not allowed here"
+
+# A RIPE-style pinned certificate: self-signed, in key-cert X509-1, listed by MAINT-B.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$WORK/pinned.key" -out "$WORK/pinned.pem" \
+	-subj "/C=JP/O=Example/CN=Hanako Suzuki" -days 30 -addext "keyUsage=digitalSignature" \
+	-addext "extendedKeyUsage=emailProtection" 2>/dev/null
+"$BIN/irrctl" -c "$CONF" submit >"$WORK/kc.report" <<X
+key-cert:       X509-1
+$(sed 's/^/certif:         /' "$WORK/pinned.pem")
+admin-c:        TY1-JP
+mnt-by:         MAINT-B
+source:         JPIRR
+
+mntner:         MAINT-B
+descr:          maintainer B
+admin-c:        TY1-JP
+upd-to:         b@example.jp
+auth:           BCRYPT-PW $HASH
+auth:           X509-1
+mnt-by:         MAINT-B
+source:         JPIRR
+
+password: secret
+X
+check "key-cert X509-1 and MAINT-B listing it" grep -q "Modify SUCCEEDED: \[mntner\] MAINT-B" "$WORK/kc.report"
+smime_mail pinned cms detached 192.0.38.0/24 MAINT-B -signer "$WORK/pinned.pem" -inkey "$WORK/pinned.key"
+deliver "$WORK/pinned.eml"
+check "a pinned X509-1 key-cert certificate authenticates MAINT-B" has_route 192.0.38.0/24AS64500
+check "pinned certificate: SUCCESS" subject_is "SUCCESS: route 192.0.38.0/24"
+audit=$(sqlite3 "$WORK/irr.db" "SELECT identity FROM audit WHERE origin LIKE '%<pinned@%'")
+check "audit: the key-cert that signed" test "${audit#X.509 certificate X509-1 (serial }" != "$audit"
+before=$(objects)
 
 # The same signed message twice: applied once.
 smime_mail replay smime detached 192.0.39.0/24 MAINT-A
