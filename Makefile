@@ -38,6 +38,7 @@ CORE_SRCS := \
 	irrd/store.c irrd/store_schema.c irrd/store_index.c irrd/store_write.c \
 	irrd/loader.c \
 	irrd/update_auth.c irrd/update_engine.c irrd/notify.c \
+	irrd/alloc.c irrd/alloc_import.c irrd/authlist.c irrd/authlist_enforce.c irrd/authlist_check.c \
 	irrd/pgp.c irrd/x509.c irrd/keycert.c irrd/signed_input.c
 
 # The certificate authority: issuance, CRLs, verification (only this code holds CA keys).
@@ -58,7 +59,7 @@ GMIME_LIBS   := $(shell pkg-config --libs gmime-3.0 2>/dev/null || echo -lgmime-
 
 PROGRAMS   := irrd irrctl irr-mailgate
 irrd_SRCS   := irrd/irrd.c $(WHOIS_SRCS)
-irrctl_SRCS := irrd/irrctl.c $(CERT_SRCS)
+irrctl_SRCS := irrd/irrctl.c irrd/authlist_cli.c $(CERT_SRCS)
 irr-mailgate_SRCS := mailgate/mailgate.c $(MAIL_SRCS) $(filter-out cert/ca_cli.c,$(CERT_SRCS))
 irr-mailgate_LIBS := $(GMIME_LIBS)
 

@@ -462,6 +462,33 @@ static int set_mail_gateway_key(struct config *cfg, const char *value, const cha
 	return set_path(&cfg->mail_gateway_key, value, true, err);
 }
 
+static int set_authlist_unallocated(struct config *cfg, const char *value, const char **err)
+{
+	if (strcmp(value, "reject") != 0 && strcmp(value, "allow") != 0) {
+		*err = "must be reject or allow";
+		return -1;
+	}
+	cfg->authlist_allow_unallocated = strcmp(value, "allow") == 0;
+	return 0;
+}
+
+static int set_authlist_check_interval(struct config *cfg, const char *value, const char **err)
+{
+	return parse_uint(value, 0, 30 * 86400, &cfg->authlist_check_interval, err,
+			  "must be 0 (never) or 1 to 2592000 seconds");
+}
+
+static int set_alloc_rpsl_attribute(struct config *cfg, const char *value, const char **err)
+{
+	if (strcmp(value, "org") != 0 && strcmp(value, "mnt-by") != 0) {
+		*err = "must be org or mnt-by";
+		return -1;
+	}
+	free(cfg->alloc_rpsl_attribute);
+	cfg->alloc_rpsl_attribute = xstrdup(value);
+	return 0;
+}
+
 static const struct config_key {
 	const char *name;
 	config_setter set;
@@ -495,6 +522,9 @@ static const struct config_key {
 	{ "mail.spool_dir", set_mail_spool_dir, "spool" },
 	{ "mail.gateway_certificate", set_mail_gateway_certificate, "" },
 	{ "mail.gateway_key", set_mail_gateway_key, "" },
+	{ "authlist.unallocated", set_authlist_unallocated, "reject" },
+	{ "authlist.check_interval", set_authlist_check_interval, "86400" },
+	{ "alloc.rpsl_attribute", set_alloc_rpsl_attribute, "org" },
 };
 
 #define CONFIG_KEY_COUNT (sizeof(config_keys) / sizeof(config_keys[0]))
@@ -649,5 +679,6 @@ void config_free(struct config *cfg)
 	free(cfg->mail_spool_dir);
 	free(cfg->mail_gateway_certificate);
 	free(cfg->mail_gateway_key);
+	free(cfg->alloc_rpsl_attribute);
 	free(cfg);
 }

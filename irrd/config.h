@@ -58,6 +58,10 @@ struct config {
 	char *mail_spool_dir;                 /* messages that could not be processed, with the reason */
 	char *mail_gateway_certificate;       /* PEM: the certificate replies are signed with */
 	char *mail_gateway_key;               /* PEM: its private key (unencrypted, readable by the gateway only) */
+	/* The authorisation list (issue 7). */
+	bool authlist_allow_unallocated;      /* routes for space no LIR holds and no entry covers */
+	unsigned authlist_check_interval;     /* seconds between irrd's consistency checks; 0: never */
+	char *alloc_rpsl_attribute;           /* "org" or "mnt-by": what maps inetnum objects to LIRs */
 };
 
 /* Loads and validates a file. Returns 0, or -1 with *err (caller frees). Free with config_free. */

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "authlist_cli.h"
 #include "ca_cli.h"
 #include "config.h"
 #include "loader.h"
@@ -32,6 +33,10 @@ static void usage(FILE *out)
 	      "                        and print the report; exit 1 when an object failed. FILE may be\n"
 	      "                        PGP clear-signed or CMS SignedData (PEM/DER); SIGFILE a detached\n"
 	      "                        PGP or CMS signature over FILE\n"
+	      "  lir add|list|show ...   LIR accounts (docs/authlist.md)\n"
+	      "  alloc load|list|add ... allocation data: --format delegated|rpsl FILE...\n"
+	      "  authlist add|change|delete|list|export|check|routes (--as-lir ID | --staff) ...\n"
+	      "                        the authorisation list (docs/authlist.md)\n"
 	      "  ca init|issue|renew|revoke|list|show|crl|verify ...\n"
 	      "                        the registry's certificate authority (docs/ca.md)\n"
 	      "  show [--source NAME] CLASS KEY\n"
@@ -246,6 +251,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[0], "load") == 0) {
 		rc = cmd_load(st, argc, argv);
+	} else if (strcmp(argv[0], "lir") == 0 || strcmp(argv[0], "alloc") == 0 || strcmp(argv[0], "authlist") == 0) {
+		rc = authlist_cli(cfg, st, argv[0], argc, argv);
 	} else if (strcmp(argv[0], "ca") == 0) {
 		rc = ca_cli(cfg, st, argc, argv);
 	} else if (strcmp(argv[0], "submit") == 0) {

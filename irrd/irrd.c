@@ -11,12 +11,65 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include <sys/wait.h>
+#include <time.h>
+
+#include "authlist_check.h"
 #include "config.h"
 #include "log.h"
 #include "store.h"
 #include "version.h"
 #include "origin_index.h"
 #include "whois_server.h"
+
+/*
+ * The periodic consistency check of the authorisation list (authlist.check_interval).
+ * It runs in a child process with its own database connection, so a check over a
+ * million routes never stalls whois; the parent only starts and reaps it.
+ */
+struct periodic_check {
+	const struct config *cfg;
+	time_t next;
+	pid_t running;
+};
+
+static void run_check_child(const struct config *cfg)
+{
+	struct store *st = NULL;
+	struct authlist_check_result res;
+	char *err = NULL;
+
+	if (store_open(cfg->database, STORE_READ_WRITE, &st, &err) < 0 || authlist_check(st, cfg, true, &res, &err) < 0) {
+		log_error("authorisation list check: %s", err);
+		_exit(1);
+	}
+	log_info("authorisation list check: %zu entries, %zu outside their allocations; %zu routes, %zu the list would"
+		 " refuse now; %zu notifications", res.entries_checked, res.entries_flagged, res.routes_checked,
+		 res.routes_refused, res.notifications);
+	_exit(0);
+}
+
+static void periodic_tick(void *arg, time_t now)
+{
+	struct periodic_check *pc = arg;
+	int status;
+
+	if (pc->running > 0 && waitpid(pc->running, &status, WNOHANG) == pc->running) {
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			log_error("authorisation list check: the check process failed (status %d)", status);
+		pc->running = 0;
+	}
+	if (pc->cfg->authlist_check_interval == 0 || pc->running > 0 || now < pc->next)
+		return;
+	pc->next = now + (time_t)pc->cfg->authlist_check_interval;
+	pc->running = fork();
+	if (pc->running == 0)
+		run_check_child(pc->cfg);
+	if (pc->running < 0) {
+		log_error("authorisation list check: fork: %s", strerror(errno));
+		pc->running = 0;
+	}
+}
 
 static void usage(FILE *out)
 {
@@ -31,6 +84,7 @@ int main(int argc, char **argv)
 	struct store_source_info info;
 	struct whois_context ctx = { 0 };
 	struct whois_server *whois = NULL;
+	struct periodic_check check = { 0 };
 	struct signalfd_siginfo si;
 	sigset_t block;
 	int stop_fd = -1;
@@ -104,6 +158,9 @@ int main(int argc, char **argv)
 		log_error("%s", err);
 		goto out;
 	}
+	check.cfg = cfg;
+	check.next = time(NULL) + (time_t)cfg->authlist_check_interval;
+	whois_server_set_tick(whois, periodic_tick, &check);
 	log_info("routereg %s ready (database %s, pid %d)", ROUTEREG_VERSION, cfg->database, (int)getpid());
 	if (whois_server_run(whois, stop_fd) < 0)
 		goto out;
@@ -111,6 +168,8 @@ int main(int argc, char **argv)
 		log_info("received %s, shutting down", strsignal((int)si.ssi_signo));
 	rc = EXIT_SUCCESS;
 out:
+	if (check.running > 0)
+		waitpid(check.running, NULL, 0);
 	whois_server_free(whois);
 	origin_index_free(ctx.origins);
 	if (stop_fd >= 0)

@@ -13,7 +13,8 @@
  * Version 2: audit (every update attempt). Version 3: certificates (our CA's
  * issuance records), ca_crl (CRL numbers), access_keys (certificate pick-up).
  * Version 4: mail_replay (digests of signed mail already applied, for the
- * signing-time window).
+ * signing-time window). Version 5: the authorisation list (AUTHLIST.md): lir,
+ * allocation, authlist, authlist_origin, route_verification.
  * Every index leads with source_id so a source can be replaced by range deletes.
  */
 #include <stdio.h>
@@ -132,6 +133,63 @@ static const char *const migrations[] = {
 	"  message_id TEXT"
 	");"
 	"CREATE INDEX mail_replay_by_time ON mail_replay(seen);",
+	/* version 5: LIR accounts, allocations, the authorisation list (issue 7) */
+	"CREATE TABLE lir ("
+	"  id TEXT PRIMARY KEY,"               /* the resource management number */
+	"  name TEXT NOT NULL,"
+	"  emails TEXT NOT NULL,"              /* contact addresses, space separated */
+	"  opaque_id TEXT UNIQUE,"             /* its opaque-id in RIR delegated-extended files */
+	"  rpsl_ref TEXT UNIQUE,"              /* the org/mnt-by value marking its inetnum objects */
+	"  created_at INTEGER NOT NULL"
+	");"
+	"CREATE TABLE allocation ("
+	"  id INTEGER PRIMARY KEY,"
+	"  lir TEXT NOT NULL REFERENCES lir(id),"
+	"  family INTEGER NOT NULL,"
+	"  first BLOB NOT NULL,"               /* a CIDR block, big-endian like prefix_index */
+	"  length INTEGER NOT NULL,"
+	"  prefix TEXT NOT NULL,"
+	"  range TEXT NOT NULL,"               /* the range it came from (non-CIDR ranges are several blocks) */
+	"  status TEXT NOT NULL CHECK (status IN ('allocated', 'assigned', 'pi')),"
+	"  date TEXT,"
+	"  origin TEXT NOT NULL,"              /* 'delegated', 'rpsl' (reloaded as a diff) or 'staff' */
+	"  UNIQUE (family, first, length)"
+	");"
+	"CREATE INDEX allocation_by_lir ON allocation(lir);"
+	"CREATE TABLE authlist ("
+	"  id INTEGER PRIMARY KEY,"
+	"  lir TEXT NOT NULL,"
+	"  family INTEGER NOT NULL,"
+	"  first BLOB NOT NULL,"
+	"  length INTEGER NOT NULL,"
+	"  prefix TEXT NOT NULL,"
+	"  action TEXT NOT NULL CHECK (action IN ('allow', 'deny')),"
+	"  mntner TEXT NOT NULL,"              /* upper case */
+	"  origins TEXT NOT NULL DEFAULT '',"  /* 'AS1 AS2', empty: any origin */
+	"  remarks TEXT NOT NULL DEFAULT '',"
+	"  created_by TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  modified_by TEXT NOT NULL,"
+	"  modified_at INTEGER NOT NULL,"
+	"  flagged TEXT"                       /* the consistency check's finding, NULL when none */
+	");"
+	"CREATE INDEX authlist_by_mntner ON authlist(mntner, family, first, length);"
+	"CREATE INDEX authlist_by_prefix ON authlist(family, first, length);"
+	"CREATE INDEX authlist_by_lir ON authlist(lir);"
+	"CREATE TABLE authlist_origin ("
+	"  asn INTEGER NOT NULL,"
+	"  entry INTEGER NOT NULL,"
+	"  PRIMARY KEY (asn, entry)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX authlist_origin_by_entry ON authlist_origin(entry);"
+	"CREATE TABLE route_verification ("
+	"  source_id INTEGER NOT NULL,"
+	"  class TEXT NOT NULL,"
+	"  pkey TEXT NOT NULL,"
+	"  entry INTEGER,"                     /* the deciding allow entry; NULL: registry staff override */
+	"  verified_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (source_id, class, pkey)"
+	") WITHOUT ROWID;",
 };
 
 #define MIGRATION_COUNT (sizeof(migrations) / sizeof(migrations[0]))

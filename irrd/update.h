@@ -34,14 +34,20 @@ struct update_identity {
 /*
  * A check on every route/route6 creation (a changed prefix or origin is a new
  * object, the key being prefix+origin), run after the object passed authentication
- * and the hierarchy rules: the authorisation list (AUTHLIST.md) plugs in here.
- * is_authenticated tells whether the submitter authenticated as a maintainer (by
- * password, signature or certificate) without the override. Returns true to accept;
- * false with the reason in *why, which becomes the object's ***Error line.
+ * and the hierarchy rules: the authorisation list (AUTHLIST.md, irrd/authlist_enforce.c)
+ * is the one update_run uses unless the request names another. is_authenticated
+ * tells whether the submitter authenticated as a maintainer (by password, signature
+ * or certificate) without the override. Returns true to accept, with an optional
+ * report line in *note ("Verified by ..."); false with the reason in *why, which
+ * becomes the object's ***Error line. `written` (may be NULL) is told of every route
+ * written afterwards: created (is_delete false) or deleted, so the check can keep
+ * its marks in step.
  */
 struct update_route_check {
 	bool (*check)(void *arg, const struct rpsl_object *route, bool is_override,
-		      bool (*is_authenticated)(void *auth_ctx, const char *mntner), void *auth_ctx, struct strbuf *why);
+		      bool (*is_authenticated)(void *auth_ctx, const char *mntner), void *auth_ctx, struct strbuf *why,
+		      struct strbuf *note);
+	void (*written)(void *arg, const struct rpsl_object *route, bool is_delete);
 	void *arg;
 };
 
@@ -56,7 +62,7 @@ struct update_request {
 	const char *notes;     /* the channel's report lines about the signature ("***Warning: ..."), or NULL */
 	const char *refusal;   /* the channel refuses the whole submission (a broken signature): why; else NULL */
 	const char *signer;    /* who signed, as the channel saw it, for the audit of a refusal; NULL: unknown */
-	const struct update_route_check *route_check; /* NULL: none */
+	const struct update_route_check *route_check; /* NULL: the authorisation list */
 };
 
 struct update_result {

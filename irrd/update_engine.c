@@ -30,6 +30,7 @@
 #include "update.h"
 #include "rpsl_syntax.h"
 #include "keycert.h"
+#include "authlist_enforce.h"
 #include "update_auth.h"
 #include "xalloc.h"
 #include "timefmt.h"
@@ -65,6 +66,7 @@ struct run {
 	char *override;
 	bool override_ok;
 	struct auth_cache auth_cache;
+	const struct update_route_check *route_check; /* the request's, or the authorisation list */
 };
 
 static void item_message(struct item *it, const char *kind, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -801,16 +803,20 @@ static bool probe_authenticated(void *ctx, const char *mntner)
 /* The request's route check (the authorisation list) on a route that passed everything else. */
 static void check_route_hook(struct run *r, struct item *it)
 {
-	const struct update_route_check *rc = r->req->route_check;
-	struct strbuf why;
+	const struct update_route_check *rc = r->route_check;
+	struct strbuf why, note;
 
 	if (rc == NULL || it->failed || it->op != OP_CREATE ||
 	    (it->obj->cls->id != RPSL_CLASS_ROUTE && it->obj->cls->id != RPSL_CLASS_ROUTE6))
 		return;
 	strbuf_init(&why);
-	if (!rc->check(rc->arg, it->obj, r->override_ok, probe_authenticated, r, &why))
+	strbuf_init(&note);
+	if (!rc->check(rc->arg, it->obj, r->override_ok, probe_authenticated, r, &why, &note))
 		item_error(it, "%s", why.len ? why.data : "Refused by the route check");
+	else if (note.len > 0)
+		item_message(it, "Info", "%s", note.data);
 	strbuf_release(&why);
+	strbuf_release(&note);
 }
 
 static void check_item(struct run *r, struct item *it)
@@ -1027,6 +1033,11 @@ static int write_items(struct run *r, char **err)
 			if (store_write_object(r->st, r->cfg->source, it->op == OP_DELETE ? STORE_DELETE : STORE_ADD, it->obj,
 					       it->final_text, &it->serial, err) < 0)
 				return -1;
+			/* the route check keeps its marks (verified by entry #N) in step with the routes */
+			if (r->route_check != NULL && r->route_check->written != NULL &&
+			    (it->op == OP_CREATE || it->op == OP_DELETE) &&
+			    (it->obj->cls->id == RPSL_CLASS_ROUTE || it->obj->cls->id == RPSL_CLASS_ROUTE6))
+				r->route_check->written(r->route_check->arg, it->obj, it->op == OP_DELETE);
 		}
 	}
 	return 0;
@@ -1163,13 +1174,19 @@ static void build_report(struct run *r, struct update_result *res)
 int update_run(struct store *st, const struct config *cfg, const struct update_request *req,
 	       struct update_result *result, char **err)
 {
-	struct run r = { .st = st, .cfg = cfg, .req = req };
+	struct run r = { .st = st, .cfg = cfg, .req = req, .route_check = req->route_check };
+	struct update_route_check authlist_hook;
+	struct authlist_hook_state authlist_state;
 	struct rpsl_reader *reader = rpsl_reader_open_memory(req->text, req->len);
 	struct rpsl_paragraph p;
 	int rc = 0;
 
 	memset(result, 0, sizeof(*result));
 	strbuf_init(&result->report);
+	if (r.route_check == NULL) {
+		authlist_hook_init(&authlist_hook, &authlist_state, st, cfg);
+		r.route_check = &authlist_hook;
+	}
 	while (req->refusal == NULL && rpsl_reader_next(reader, &p, err) == 1)
 		add_item(&r, p.text, p.len, p.first_line);
 	rpsl_reader_free(reader);

@@ -9,7 +9,8 @@ CONF="$WORK/irr.conf"
 mail_config() {
 	file=$1
 	shift
-	write_config "$file" "$WORK/irr.db" JPIRR "whois.listen = 127.0.0.1:0" \
+	# the authorisation list is tested in authlist.sh; here space nobody holds is open
+	write_config "$file" "$WORK/irr.db" JPIRR "whois.listen = 127.0.0.1:0" "authlist.unallocated = allow" \
 		"mail.sendmail = sh $REPO/tests/capture-mail.sh $OUT" "mail.from = auto-dbm@registry.example" \
 		"mail.gateway_certificate = $WORK/gw.pem" "mail.gateway_key = $WORK/gw.key" \
 		"mail.spool_dir = $WORK/spool" "ca.organization = JPIRR Test" "ca.crl_url = http://irr.example/crl/" "$@"

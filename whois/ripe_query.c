@@ -12,6 +12,8 @@
 #include <strings.h>
 
 #include "asn.h"
+#include "authlist_enforce.h"
+#include "timefmt.h"
 #include "rpsl_parse.h"
 #include "rpsl_schema.h"
 #include "set_expand.h"
@@ -260,7 +262,32 @@ static void add_contacts(const struct whois_context *ctx, const struct whois_sou
 	}
 }
 
-static void print_objects(const struct ripe_request *req, const struct whois_objects *objs, struct strbuf *out)
+/*
+ * Route objects of our source carry the authorisation list's mark as a comment line
+ * before the object (a comment, so the RPSL itself stays as stored for parsers).
+ */
+static void print_route_mark(const struct whois_context *ctx, const struct whois_object *o, struct strbuf *out)
+{
+	int64_t entry = 0, when = 0;
+	int rc;
+
+	if ((strcmp(o->cls, "route") != 0 && strcmp(o->cls, "route6") != 0) || strcasecmp(o->source, ctx->cfg->source) != 0)
+		return;
+	rc = authlist_route_mark(ctx->st, ctx->cfg->source, o->cls, o->pkey, &entry, &when);
+	if (rc == 1 && entry > 0) {
+		char t[TIMEFMT_UTC_SIZE];
+
+		timefmt_utc((time_t)when, t);
+		strbuf_printf(out, "%% Verified by authorisation list entry #%lld (%s)\n", (long long)entry, t);
+	} else if (rc == 1) {
+		strbuf_append_str(out, "% Accepted by registry staff override, not verified by the authorisation list\n");
+	} else if (rc == 0) {
+		strbuf_append_str(out, "% Not verified by the authorisation list\n");
+	}
+}
+
+static void print_objects(const struct whois_context *ctx, const struct ripe_request *req, const struct whois_objects *objs,
+			  struct strbuf *out)
 {
 	size_t printed = 0;
 
@@ -286,6 +313,7 @@ static void print_objects(const struct ripe_request *req, const struct whois_obj
 			}
 			rpsl_object_free(obj);
 		} else {
+			print_route_mark(ctx, o, out);
 			whois_append_filtered(out, o->text);
 		}
 		strbuf_append_char(out, '\n');
@@ -466,7 +494,7 @@ void ripe_query(const struct whois_context *ctx, struct whois_session *s, const 
 	} else {
 		if (!req.no_recursion && !req.primary_keys)
 			add_contacts(ctx, &srcs, &objs);
-		print_objects(&req, &objs, out);
+		print_objects(ctx, &req, &objs, out);
 	}
 	whois_objects_release(&objs);
 out:

@@ -45,6 +45,8 @@ struct whois_server {
 	struct listener listeners[MAX_LISTEN_ADDRESSES];
 	size_t listener_count;
 	struct conn *conns;        /* doubly linked list, for timeouts and per-address counts */
+	void (*tick)(void *arg, time_t now);
+	void *tick_arg;
 	size_t conn_count;
 };
 
@@ -445,8 +447,16 @@ int whois_server_run(struct whois_server *srv, int stop_fd)
 		if (time(NULL) != last_sweep) {
 			last_sweep = time(NULL);
 			expire_idle(srv);
+			if (srv->tick != NULL)
+				srv->tick(srv->tick_arg, last_sweep);
 		}
 	}
+}
+
+void whois_server_set_tick(struct whois_server *srv, void (*tick)(void *arg, time_t now), void *arg)
+{
+	srv->tick = tick;
+	srv->tick_arg = arg;
 }
 
 void whois_server_free(struct whois_server *srv)

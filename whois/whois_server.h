@@ -9,6 +9,8 @@
 #ifndef WHOIS_SERVER_H
 #define WHOIS_SERVER_H
 
+#include <time.h>
+
 #include "whois_query.h"
 
 struct whois_server;
@@ -20,6 +22,8 @@ struct whois_server *whois_server_new(const struct whois_context *ctx, char **er
  * -1 on a fatal error of the loop itself.
  */
 int whois_server_run(struct whois_server *srv, int stop_fd);
+/* Calls tick(arg, now) about once a second from the event loop (irrd's timers). Keep it short. */
+void whois_server_set_tick(struct whois_server *srv, void (*tick)(void *arg, time_t now), void *arg);
 void whois_server_free(struct whois_server *srv);
 
 #endif

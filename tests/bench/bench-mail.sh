@@ -22,6 +22,7 @@ mail.gateway_certificate = $(pwd)/$m/gw.pem
 mail.gateway_key = $(pwd)/$m/gw.key
 mail.spool_dir = $(pwd)/$m/spool
 log.level = warning
+authlist.unallocated = allow
 X
 irrctl() { "$BUILD/bin/irrctl" -c "$m/mail.conf" "$@"; }
 irrctl ca init >/dev/null

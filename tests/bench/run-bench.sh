@@ -71,7 +71,7 @@ done
 echo "irrd RSS after the queries: $(($(ps -o rss= -p $irrd_pid) / 1024)) MiB"
 
 echo "== update engine on the loaded registry (single-object submissions, irrd answering)"
-printf 'database = bench.sqlite\nsource = BENCH\nauth.md5_pw = enable\nmail.sendmail = /bin/true\n' >"$dir/update.conf"
+printf 'database = bench.sqlite\nsource = BENCH\nauth.md5_pw = enable\nmail.sendmail = /bin/true\nauthlist.unallocated = allow\n' >"$dir/update.conf"
 "$BUILD/tests/bench_update" -c "$dir/update.conf" -n 5000 -p "$port" -l 500 | tee "$dir/update.out"
 "$BUILD/tests/bench_update" -c "$dir/update.conf" -n 5000 -a md5 | tee -a "$dir/update.out"
 echo "== mail gateway on the loaded registry (irr-mailgate per message, irrd answering)"

@@ -9,7 +9,7 @@ OVERRIDE=$(mkpasswd -m bcrypt staff-secret)
 MD5=$(mkpasswd -m md5crypt old-secret)
 DES=$(mkpasswd -m descrypt desword)
 MAIL=$WORK/mail
-write_config "$WORK/irr.conf" "$WORK/irr.db" JPIRR "whois.listen = 127.0.0.1:0" "auth.override_hash = $OVERRIDE" \
+write_config "$WORK/irr.conf" "$WORK/irr.db" JPIRR "authlist.unallocated = allow" "whois.listen = 127.0.0.1:0" "auth.override_hash = $OVERRIDE" \
 	"mail.sendmail = sh $REPO/tests/capture-mail.sh $MAIL" "mail.from = irr-robot@example.jp"
 # mails_to ADDRESS SUBJECT-WORDS: how many captured mails went to ADDRESS with that subject
 mails_to() { grep -l "^To: $1\$" "$MAIL"/mail.* 2>/dev/null | xargs -r grep -l "^Subject: $2" | wc -l; }

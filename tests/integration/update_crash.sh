@@ -3,7 +3,7 @@
 # database passes integrity_check; submitting again completes the rest.
 . tests/lib.sh
 
-write_config "$WORK/irr.conf" "$WORK/irr.db" JPIRR "mail.sendmail = sh $REPO/tests/capture-mail.sh $WORK/mail" \
+write_config "$WORK/irr.conf" "$WORK/irr.db" JPIRR "authlist.unallocated = allow" "mail.sendmail = sh $REPO/tests/capture-mail.sh $WORK/mail" \
 	"auth.override_hash = $(mkpasswd -m bcrypt staff)"
 "$BIN/irrctl" -c "$WORK/irr.conf" load --source JPIRR demo/jpirr.db >/dev/null 2>&1
 N=3000

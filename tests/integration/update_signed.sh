@@ -10,7 +10,7 @@ export GNUPGHOME="$WORK/gnupg"
 mkdir -m 700 "$GNUPGHOME"
 trap 'gpgconf --kill all >/dev/null 2>&1; cleanup_processes; rm -rf "$WORK"' EXIT
 CA="$WORK/ca"
-write_config "$WORK/irr.conf" "$WORK/irr.db" JPIRR "whois.listen = 127.0.0.1:0" "auth.crl_files = $CA/crl.pem" \
+write_config "$WORK/irr.conf" "$WORK/irr.db" JPIRR "authlist.unallocated = allow" "whois.listen = 127.0.0.1:0" "auth.crl_files = $CA/crl.pem" \
 	"mail.sendmail = sh $REPO/tests/capture-mail.sh $WORK/mail"
 
 cat >"$WORK/base.db" <<X

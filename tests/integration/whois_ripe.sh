@@ -11,6 +11,7 @@ W="whois -h 127.0.0.1 -p $PORT"
 
 $W -- '-r -T route 192.0.2.0/24' >"$WORK/got"
 cat >"$WORK/want" <<'X'
+% Not verified by the authorisation list
 route:          192.0.2.0/24
 descr:          Example Networks aggregate
 origin:         AS64496
@@ -26,7 +27,7 @@ changed:        noc@transit.example 20150101
 source:         RADB
 
 X
-check "whois -r -T route 192.0.2.0/24: both sources, exact output" cmp -s "$WORK/want" "$WORK/got"
+check "whois -r -T route 192.0.2.0/24: both sources, exact output (our routes carry the list's mark)" cmp -s "$WORK/want" "$WORK/got"
 
 whois -h ::1 -p "$PORT6" -- '-r -T route 192.0.2.0/24' >"$WORK/got6"
 check "same answer over IPv6 ([::1]:$PORT6)" cmp -s "$WORK/want" "$WORK/got6"

@@ -19,11 +19,13 @@ struct hook_log {
 
 /* Refuses origin AS64511; records what the engine told it. */
 static bool test_check(void *arg, const struct rpsl_object *route, bool is_override,
-		       bool (*is_authenticated)(void *auth_ctx, const char *mntner), void *auth_ctx, struct strbuf *why)
+		       bool (*is_authenticated)(void *auth_ctx, const char *mntner), void *auth_ctx, struct strbuf *why,
+		       struct strbuf *note)
 {
 	struct hook_log *log = arg;
 	const struct rpsl_attr *origin = rpsl_object_get(route, "origin");
 
+	(void)note;
 	log->calls++;
 	log->saw_override |= is_override;
 	log->authenticated_self = is_authenticated(auth_ctx, "MAINT-HOOK");

@@ -1,0 +1,695 @@
+/*
+ * Authorisation-list entries: the A.1.2.1 rules, writes (table authlist and its
+ * origin index authlist_origin), searches, text and JSON forms.
+ */
+#include "authlist.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "asn.h"
+#include "xalloc.h"
+
+#define ENTRY_COLUMNS                                                                                        \
+	"id, lir, family, first, length, action, mntner, origins, remarks, created_by, created_at, modified_by, " \
+	"modified_at, coalesce(flagged, '')"
+
+const char *authlist_action_name(enum authlist_action a)
+{
+	return a == AUTHLIST_ALLOW ? "allow" : "deny";
+}
+
+static const char *col(sqlite3_stmt *stmt, int i)
+{
+	const char *s = (const char *)sqlite3_column_text(stmt, i);
+
+	return s ? s : "";
+}
+
+static void bind_prefix(sqlite3_stmt *stmt, int i, const struct prefix *p)
+{
+	sqlite3_bind_int(stmt, i, p->family);
+	sqlite3_bind_blob(stmt, i + 1, p->addr, (int)prefix_addr_bytes(p->family), SQLITE_TRANSIENT);
+	sqlite3_bind_int(stmt, i + 2, p->length);
+}
+
+int authlist_parse_origins(const char *text, struct authlist_entry *e, char **refusal)
+{
+	size_t n = 0, i = 0, len = strlen(text);
+
+	while (i < len) {
+		size_t k;
+		uint32_t asn;
+		const char *why;
+
+		while (i < len && (isspace((unsigned char)text[i]) || text[i] == ','))
+			i++;
+		if (i == len)
+			break;
+		k = i;
+		while (k < len && !isspace((unsigned char)text[k]) && text[k] != ',')
+			k++;
+		if (asn_parse(text + i, k - i, false, &asn, &why) < 0) {
+			*refusal = xasprintf("\"%.*s\" is not an AS number (%s)", (int)(k - i > 40 ? 40 : k - i), text + i, why);
+			return -1;
+		}
+		if (n < AUTHLIST_MAX_ORIGINS)
+			e->origins[n] = asn;
+		n++;
+		i = k;
+	}
+	if (n > AUTHLIST_MAX_ORIGINS) {
+		*refusal = xasprintf("Rule 6: %zu origin ASes given; an entry may list at most %d", n, AUTHLIST_MAX_ORIGINS);
+		return -1;
+	}
+	e->origin_count = n;
+	return 0;
+}
+
+void authlist_format_origins(const struct authlist_entry *e, struct strbuf *out)
+{
+	for (size_t i = 0; i < e->origin_count; i++)
+		strbuf_printf(out, "%sAS%u", i ? " " : "", e->origins[i]);
+}
+
+bool authlist_origin_allowed(const struct authlist_entry *e, uint32_t asn)
+{
+	if (e->origin_count == 0)
+		return true;
+	for (size_t i = 0; i < e->origin_count; i++) {
+		if (e->origins[i] == asn)
+			return true;
+	}
+	return false;
+}
+
+void authlist_describe(const struct authlist_entry *e, struct strbuf *out)
+{
+	char p[PREFIX_STRLEN];
+
+	prefix_format(&e->prefix, p);
+	strbuf_printf(out, "#%lld %s %s %s", (long long)e->id, p, authlist_action_name(e->action), e->mntner);
+	if (e->origin_count > 0) {
+		strbuf_append_str(out, " (origins ");
+		authlist_format_origins(e, out);
+		strbuf_append_char(out, ')');
+	}
+}
+
+static void entry_from_row(sqlite3_stmt *stmt, struct authlist_entry *e)
+{
+	const void *blob = sqlite3_column_blob(stmt, 3);
+	int n = sqlite3_column_bytes(stmt, 3);
+	char *ignored = NULL;
+
+	memset(e, 0, sizeof(*e));
+	e->id = sqlite3_column_int64(stmt, 0);
+	snprintf(e->lir, sizeof(e->lir), "%s", col(stmt, 1));
+	e->prefix.family = (uint8_t)sqlite3_column_int(stmt, 2);
+	if (blob != NULL && n > 0 && n <= 16)
+		memcpy(e->prefix.addr, blob, (size_t)n);
+	e->prefix.length = (uint8_t)sqlite3_column_int(stmt, 4);
+	e->action = strcmp(col(stmt, 5), "deny") == 0 ? AUTHLIST_DENY : AUTHLIST_ALLOW;
+	snprintf(e->mntner, sizeof(e->mntner), "%s", col(stmt, 6));
+	if (authlist_parse_origins(col(stmt, 7), e, &ignored) < 0)
+		free(ignored);
+	snprintf(e->remarks, sizeof(e->remarks), "%s", col(stmt, 8));
+	snprintf(e->created_by, sizeof(e->created_by), "%s", col(stmt, 9));
+	e->created_at = sqlite3_column_int64(stmt, 10);
+	snprintf(e->modified_by, sizeof(e->modified_by), "%s", col(stmt, 11));
+	e->modified_at = sqlite3_column_int64(stmt, 12);
+	snprintf(e->flagged, sizeof(e->flagged), "%s", col(stmt, 13));
+}
+
+struct entries {
+	struct authlist_entry *items;
+	size_t count, cap;
+};
+
+/* Runs a bound statement, appending its rows. Returns 0 or -1 with *err. */
+static int collect(struct store *st, sqlite3_stmt *stmt, struct entries *out, char **err)
+{
+	int rc;
+
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		out->items = xgrow(out->items, &out->cap, out->count + 1, sizeof(*out->items));
+		entry_from_row(stmt, &out->items[out->count++]);
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE) {
+		*err = store_error(st, "reading the authorisation list");
+		return -1;
+	}
+	return 0;
+}
+
+int authlist_get(struct store *st, int64_t id, struct authlist_entry *out, char **err)
+{
+	sqlite3_stmt *stmt = store_stmt(st, "SELECT " ENTRY_COLUMNS " FROM authlist WHERE id = ?1");
+	struct entries got = { 0 };
+	int rc;
+
+	sqlite3_bind_int64(stmt, 1, id);
+	rc = collect(st, stmt, &got, err);
+	if (rc == 0 && got.count == 1)
+		*out = got.items[0];
+	free(got.items);
+	return rc < 0 ? -1 : got.count == 1;
+}
+
+/* Entries of one maintainer (NULL: any) that equal or cover p: one point lookup per length. */
+static int covering(struct store *st, const char *mntner, const struct prefix *p, bool first_only, struct entries *out,
+		    char **err)
+{
+	sqlite3_stmt *by_mntner = store_stmt(st, "SELECT " ENTRY_COLUMNS " FROM authlist"
+						 " WHERE mntner = ?4 AND family = ?1 AND first = ?2 AND length = ?3 ORDER BY id");
+	sqlite3_stmt *any = store_stmt(st, "SELECT " ENTRY_COLUMNS " FROM authlist"
+					   " WHERE family = ?1 AND first = ?2 AND length = ?3 ORDER BY id");
+
+	for (int len = p->length; len >= 0; len--) {
+		struct prefix t = prefix_truncate(p, (unsigned)len);
+		sqlite3_stmt *stmt = mntner ? by_mntner : any;
+		size_t before = out->count;
+
+		bind_prefix(stmt, 1, &t);
+		if (mntner)
+			sqlite3_bind_text(stmt, 4, mntner, -1, SQLITE_STATIC);
+		if (collect(st, stmt, out, err) < 0)
+			return -1;
+		if (first_only && out->count > before)
+			return 0;
+	}
+	return 0;
+}
+
+/* Entries (of one maintainer, or any) equal to or more specific than p: a range scan. */
+static int more_specific(struct store *st, const char *mntner, const struct prefix *p, struct entries *out, char **err)
+{
+	sqlite3_stmt *by_mntner = store_stmt(st, "SELECT " ENTRY_COLUMNS " FROM authlist WHERE mntner = ?5 AND family = ?1"
+						 " AND first BETWEEN ?2 AND ?3 AND length >= ?4");
+	sqlite3_stmt *any = store_stmt(st, "SELECT " ENTRY_COLUMNS " FROM authlist WHERE family = ?1"
+					   " AND first BETWEEN ?2 AND ?3 AND length >= ?4");
+	sqlite3_stmt *stmt = mntner ? by_mntner : any;
+	struct addr_range r;
+	size_t n = prefix_addr_bytes(p->family);
+
+	prefix_to_range(p, &r);
+	sqlite3_bind_int(stmt, 1, p->family);
+	sqlite3_bind_blob(stmt, 2, r.first, (int)n, SQLITE_TRANSIENT);
+	sqlite3_bind_blob(stmt, 3, r.last, (int)n, SQLITE_TRANSIENT);
+	sqlite3_bind_int(stmt, 4, p->length);
+	if (mntner)
+		sqlite3_bind_text(stmt, 5, mntner, -1, SQLITE_STATIC);
+	return collect(st, stmt, out, err);
+}
+
+int authlist_deciding_entry(struct store *st, const char *mntner, const struct prefix *p, struct authlist_entry *out,
+			    char **err)
+{
+	struct entries got = { 0 };
+	int rc = covering(st, mntner, p, true, &got, err);
+
+	if (rc == 0 && got.count > 0)
+		*out = got.items[0];
+	free(got.items);
+	return rc < 0 ? -1 : got.count > 0;
+}
+
+int authlist_any_covering(struct store *st, const struct prefix *p, char **err)
+{
+	sqlite3_stmt *stmt = store_stmt(st, "SELECT 1 FROM authlist WHERE family = ?1 AND first = ?2 AND length = ?3 LIMIT 1");
+
+	for (int len = p->length; len >= 0; len--) {
+		struct prefix t = prefix_truncate(p, (unsigned)len);
+		int rc;
+
+		bind_prefix(stmt, 1, &t);
+		rc = sqlite3_step(stmt);
+		sqlite3_reset(stmt);
+		if (rc == SQLITE_ROW)
+			return 1;
+		if (rc != SQLITE_DONE) {
+			*err = store_error(st, "reading the authorisation list");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* ---- the rules ---- */
+
+static char *rule1_refusal(struct store *st, const struct authlist_entry *e, char **err)
+{
+	struct allocation *allocs = NULL;
+	size_t n = 0;
+	struct strbuf sb;
+	char p[PREFIX_STRLEN];
+
+	if (alloc_list(st, e->lir, &allocs, &n, err) < 0)
+		return NULL;
+	prefix_format(&e->prefix, p);
+	strbuf_init(&sb);
+	strbuf_printf(&sb, "Rule 1: %s is not inside an allocation of LIR %s (its allocations: ", p, e->lir);
+	for (size_t i = 0; i < n && i < 10; i++) {
+		char a[PREFIX_STRLEN];
+
+		prefix_format(&allocs[i].block, a);
+		strbuf_printf(&sb, "%s%s", i ? ", " : "", a);
+	}
+	strbuf_append_str(&sb, n == 0 ? "none)" : n > 10 ? ", ...)" : ")");
+	free(allocs);
+	return strbuf_detach(&sb, NULL);
+}
+
+static char *conflict(const char *rule, const struct authlist_entry *other)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	strbuf_append_str(&sb, rule);
+	strbuf_append_str(&sb, ": entry ");
+	authlist_describe(other, &sb);
+	return strbuf_detach(&sb, NULL);
+}
+
+/* Rules 1 to 6 for e (an existing entry's own row excluded). 0 fine, 1 refused, -1 store error; *refusal either way. */
+static int check_rules(struct store *st, const struct config *cfg, const struct authlist_actor *who,
+		       const struct authlist_entry *e, char **refusal)
+{
+	struct entries near = { 0 };
+	char *err = NULL;
+	int rc;
+
+	if (e->origin_count > AUTHLIST_MAX_ORIGINS) {
+		*refusal = xasprintf("Rule 6: %zu origin ASes given; an entry may list at most %d", e->origin_count,
+				     AUTHLIST_MAX_ORIGINS);
+		return 1;
+	}
+	if (!who->is_staff) {
+		rc = alloc_covering(st, &e->prefix, e->lir, NULL, &err);
+		if (rc < 0)
+			goto store_error;
+		if (rc == 0) {
+			*refusal = rule1_refusal(st, e, &err);
+			if (*refusal == NULL)
+				goto store_error;
+			return 1;
+		}
+	}
+	rc = store_object_exists(st, cfg->source, "mntner", e->mntner);
+	if (rc < 0) {
+		err = store_error(st, "looking up the maintainer");
+		goto store_error;
+	}
+	if (rc == 0) {
+		*refusal = xasprintf("Rule 2: maintainer %s does not exist (no mntner object in %s)", e->mntner, cfg->source);
+		return 1;
+	}
+	/* everything of the same maintainer that overlaps: covering it, or inside it */
+	if (covering(st, e->mntner, &e->prefix, false, &near, &err) < 0 ||
+	    more_specific(st, e->mntner, &e->prefix, &near, &err) < 0)
+		goto store_error;
+	for (size_t i = 0; i < near.count; i++) {
+		const struct authlist_entry *o = &near.items[i];
+		bool o_contains_e = prefix_contains(&o->prefix, &e->prefix), e_contains_o = prefix_contains(&e->prefix, &o->prefix);
+
+		if (o->id == e->id)
+			continue;
+		if (o->action == e->action) {
+			*refusal = conflict(e->action == AUTHLIST_ALLOW
+						    ? "Rule 3: two allow entries of the same maintainer may not overlap"
+						    : "Rule 3: two deny entries of the same maintainer may not overlap",
+					    o);
+			free(near.items);
+			return 1;
+		}
+		if (e->action == AUTHLIST_ALLOW && o_contains_e) {
+			*refusal = conflict("Rule 4: an allow may not equal or lie inside a deny of the same maintainer", o);
+			free(near.items);
+			return 1;
+		}
+		if (e->action == AUTHLIST_DENY && e_contains_o) {
+			*refusal = conflict("Rule 5: a deny may not equal or contain an allow of the same maintainer", o);
+			free(near.items);
+			return 1;
+		}
+	}
+	free(near.items);
+	return 0;
+store_error:
+	free(near.items);
+	*refusal = err;
+	return -1;
+}
+
+static int exec(struct store *st, const char *sql, char **err)
+{
+	if (sqlite3_exec(store_db(st), sql, NULL, NULL, NULL) != SQLITE_OK) {
+		*err = store_error(st, sql);
+		return -1;
+	}
+	return 0;
+}
+
+static void actor_name(const struct authlist_actor *who, char *out, size_t size)
+{
+	if (who->is_staff)
+		snprintf(out, size, "staff:%s", who->name[0] ? who->name : "registry");
+	else
+		snprintf(out, size, "lir:%s:%s", who->lir, who->name[0] ? who->name : "staff");
+}
+
+/* The row and its origin index rows; inside the caller's transaction. */
+static int write_entry(struct store *st, const struct authlist_actor *who, const struct authlist_entry *e, bool is_new,
+		       int64_t *id, char **err)
+{
+	sqlite3_stmt *ins = store_stmt(st, "INSERT INTO authlist(lir, family, first, length, prefix, action, mntner, origins,"
+					   " remarks, created_by, created_at, modified_by, modified_at)"
+					   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?10, ?11)");
+	sqlite3_stmt *upd = store_stmt(st, "UPDATE authlist SET family = ?2, first = ?3, length = ?4, prefix = ?5, action = ?6,"
+					   " mntner = ?7, origins = ?8, remarks = ?9, modified_by = ?10, modified_at = ?11,"
+					   " flagged = NULL WHERE id = ?1");
+	sqlite3_stmt *del_origins = store_stmt(st, "DELETE FROM authlist_origin WHERE entry = ?1");
+	sqlite3_stmt *add_origin = store_stmt(st, "INSERT OR IGNORE INTO authlist_origin(asn, entry) VALUES (?1, ?2)");
+	sqlite3_stmt *stmt = is_new ? ins : upd;
+	struct strbuf origins;
+	char p[PREFIX_STRLEN], by[160];
+	int rc;
+
+	strbuf_init(&origins);
+	authlist_format_origins(e, &origins);
+	prefix_format(&e->prefix, p);
+	actor_name(who, by, sizeof(by));
+	if (is_new)
+		sqlite3_bind_text(stmt, 1, e->lir, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(stmt, 1, e->id);
+	bind_prefix(stmt, 2, &e->prefix);
+	sqlite3_bind_text(stmt, 5, p, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 6, authlist_action_name(e->action), -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 7, e->mntner, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 8, origins.data, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 9, e->remarks, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 10, by, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(stmt, 11, (sqlite3_int64)time(NULL));
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	strbuf_release(&origins);
+	if (rc != SQLITE_DONE)
+		goto fail;
+	*id = is_new ? sqlite3_last_insert_rowid(store_db(st)) : e->id;
+	sqlite3_bind_int64(del_origins, 1, *id);
+	rc = sqlite3_step(del_origins);
+	sqlite3_reset(del_origins);
+	for (size_t i = 0; rc == SQLITE_DONE && i < e->origin_count; i++) {
+		sqlite3_bind_int64(add_origin, 1, e->origins[i]);
+		sqlite3_bind_int64(add_origin, 2, *id);
+		rc = sqlite3_step(add_origin);
+		sqlite3_reset(add_origin);
+	}
+	if (rc == SQLITE_DONE)
+		return 0;
+fail:
+	*err = store_error(st, "writing the authorisation list");
+	return -1;
+}
+
+/* LIR staff may touch only their own LIR's entries. 0 fine, 1 refused, -1 error. */
+static int check_owner(struct store *st, const struct authlist_actor *who, int64_t id, struct authlist_entry *current,
+		       char **refusal)
+{
+	int rc = authlist_get(st, id, current, refusal);
+
+	if (rc < 0)
+		return -1;
+	if (rc == 0) {
+		*refusal = xasprintf("There is no authorisation list entry #%lld", (long long)id);
+		return 1;
+	}
+	if (!who->is_staff && strcmp(current->lir, who->lir) != 0) {
+		*refusal = xasprintf("Entry #%lld belongs to LIR %s; staff of LIR %s may change only their own entries",
+				     (long long)id, current->lir, who->lir);
+		return 1;
+	}
+	return 0;
+}
+
+static void normalise(struct authlist_entry *e)
+{
+	for (char *p = e->mntner; *p; p++)
+		*p = (char)toupper((unsigned char)*p);
+}
+
+static int save(struct store *st, const struct config *cfg, const struct authlist_actor *who, struct authlist_entry *e,
+		bool is_new, int64_t *id, char **refusal)
+{
+	int rc;
+
+	if (exec(st, "BEGIN IMMEDIATE", refusal) < 0)
+		return -1;
+	rc = check_rules(st, cfg, who, e, refusal);
+	if (rc == 0 && write_entry(st, who, e, is_new, id, refusal) < 0)
+		rc = -1;
+	if (rc == 0 && exec(st, "COMMIT", refusal) < 0)
+		rc = -1;
+	if (rc != 0)
+		sqlite3_exec(store_db(st), "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+int authlist_add(struct store *st, const struct config *cfg, const struct authlist_actor *who,
+		 const struct authlist_entry *e, int64_t *id, char **refusal)
+{
+	struct authlist_entry n = *e;
+	struct lir_account acct;
+	int rc;
+
+	n.id = 0;
+	if (!who->is_staff)
+		snprintf(n.lir, sizeof(n.lir), "%s", who->lir);
+	normalise(&n);
+	rc = lir_get(st, n.lir, &acct, refusal);
+	if (rc <= 0) {
+		if (rc == 0)
+			*refusal = xasprintf("There is no LIR account %s", n.lir);
+		return rc < 0 ? -1 : 1;
+	}
+	return save(st, cfg, who, &n, true, id, refusal);
+}
+
+int authlist_change(struct store *st, const struct config *cfg, const struct authlist_actor *who,
+		    const struct authlist_entry *e, char **refusal)
+{
+	struct authlist_entry current, n = *e;
+	int64_t id;
+	int rc = check_owner(st, who, e->id, &current, refusal);
+
+	if (rc != 0)
+		return rc;
+	snprintf(n.lir, sizeof(n.lir), "%s", current.lir);
+	normalise(&n);
+	return save(st, cfg, who, &n, false, &id, refusal);
+}
+
+int authlist_delete(struct store *st, const struct authlist_actor *who, int64_t id, char **refusal)
+{
+	sqlite3_stmt *del = store_stmt(st, "DELETE FROM authlist WHERE id = ?1");
+	sqlite3_stmt *del_origins = store_stmt(st, "DELETE FROM authlist_origin WHERE entry = ?1");
+	struct authlist_entry current;
+	int rc = check_owner(st, who, id, &current, refusal), s1, s2;
+
+	if (rc != 0)
+		return rc;
+	if (exec(st, "BEGIN IMMEDIATE", refusal) < 0)
+		return -1;
+	sqlite3_bind_int64(del, 1, id);
+	sqlite3_bind_int64(del_origins, 1, id);
+	s1 = sqlite3_step(del);
+	sqlite3_reset(del);
+	s2 = sqlite3_step(del_origins);
+	sqlite3_reset(del_origins);
+	if (s1 != SQLITE_DONE || s2 != SQLITE_DONE || exec(st, "COMMIT", refusal) < 0) {
+		if (s1 != SQLITE_DONE || s2 != SQLITE_DONE)
+			*refusal = store_error(st, "deleting the entry");
+		sqlite3_exec(store_db(st), "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- searching ---- */
+
+static int cmp_prefix(const struct prefix *a, const struct prefix *b)
+{
+	int c = a->family - b->family;
+
+	if (c == 0)
+		c = memcmp(a->addr, b->addr, 16);
+	if (c == 0)
+		c = a->length - b->length;
+	return c;
+}
+
+static int cmp_entries(const void *pa, const void *pb, void *arg)
+{
+	const struct authlist_entry *a = pa, *b = pb;
+	enum authlist_sort sort_key = *(const enum authlist_sort *)arg;
+	int c = 0;
+
+	switch (sort_key) {
+	case AUTHLIST_SORT_ID:
+		break;
+	case AUTHLIST_SORT_PREFIX:
+		c = cmp_prefix(&a->prefix, &b->prefix);
+		break;
+	case AUTHLIST_SORT_MNTNER:
+		c = strcmp(a->mntner, b->mntner);
+		if (c == 0)
+			c = cmp_prefix(&a->prefix, &b->prefix);
+		break;
+	case AUTHLIST_SORT_ORIGIN: {
+		/* by the smallest AS listed; entries for any origin first */
+		uint32_t x = a->origin_count ? a->origins[0] : 0, y = b->origin_count ? b->origins[0] : 0;
+
+		for (size_t i = 1; i < a->origin_count; i++)
+			x = a->origins[i] < x ? a->origins[i] : x;
+		for (size_t i = 1; i < b->origin_count; i++)
+			y = b->origins[i] < y ? b->origins[i] : y;
+		c = (a->origin_count > 0) - (b->origin_count > 0);
+		if (c == 0)
+			c = x < y ? -1 : x > y;
+		break;
+	}
+	}
+	if (c == 0)
+		c = a->id < b->id ? -1 : a->id > b->id;
+	return c;
+}
+
+static bool matches(const struct authlist_query *q, const struct authlist_entry *e)
+{
+	if (q->lir && strcmp(e->lir, q->lir) != 0)
+		return false;
+	if (q->mntner && strcasecmp(e->mntner, q->mntner) != 0)
+		return false;
+	if (q->flagged_only && e->flagged[0] == '\0')
+		return false;
+	if (q->has_origin) {
+		bool found = false;
+
+		for (size_t i = 0; i < e->origin_count && !found; i++)
+			found = e->origins[i] == q->origin;
+		if (!found)
+			return false;
+	}
+	if (q->has_prefix) {
+		if (e->prefix.family != q->prefix.family)
+			return false;
+		switch (q->match) {
+		case AUTHLIST_MATCH_EXACT:
+			return cmp_prefix(&e->prefix, &q->prefix) == 0;
+		case AUTHLIST_MATCH_LESS:
+			return prefix_contains(&e->prefix, &q->prefix);
+		case AUTHLIST_MATCH_MORE:
+			return prefix_contains(&q->prefix, &e->prefix);
+		}
+	}
+	return true;
+}
+
+int authlist_search(struct store *st, const struct authlist_query *q, struct authlist_entry **out, size_t *count,
+		    char **err)
+{
+	struct entries got = { 0 };
+	size_t kept = 0;
+	int rc;
+
+	/* candidates from the most selective index, then every condition in C */
+	if (q->has_prefix && q->match != AUTHLIST_MATCH_MORE) {
+		rc = covering(st, q->mntner, &q->prefix, false, &got, err);
+	} else if (q->has_prefix) {
+		rc = more_specific(st, q->mntner, &q->prefix, &got, err);
+	} else if (q->has_origin) {
+		sqlite3_stmt *stmt = store_stmt(st, "SELECT " ENTRY_COLUMNS " FROM authlist WHERE id IN"
+						    " (SELECT entry FROM authlist_origin WHERE asn = ?1)");
+
+		sqlite3_bind_int64(stmt, 1, q->origin);
+		rc = collect(st, stmt, &got, err);
+	} else if (q->mntner) {
+		sqlite3_stmt *stmt = store_stmt(st, "SELECT " ENTRY_COLUMNS " FROM authlist WHERE mntner = ?1");
+
+		sqlite3_bind_text(stmt, 1, q->mntner, -1, SQLITE_TRANSIENT);
+		rc = collect(st, stmt, &got, err);
+	} else if (q->lir) {
+		sqlite3_stmt *stmt = store_stmt(st, "SELECT " ENTRY_COLUMNS " FROM authlist WHERE lir = ?1");
+
+		sqlite3_bind_text(stmt, 1, q->lir, -1, SQLITE_STATIC);
+		rc = collect(st, stmt, &got, err);
+	} else {
+		rc = collect(st, store_stmt(st, "SELECT " ENTRY_COLUMNS " FROM authlist"), &got, err);
+	}
+	if (rc < 0) {
+		free(got.items);
+		return -1;
+	}
+	for (size_t i = 0; i < got.count; i++) {
+		if (matches(q, &got.items[i]))
+			got.items[kept++] = got.items[i];
+	}
+	qsort_r(got.items, kept, sizeof(*got.items), cmp_entries, (void *)&q->sort);
+	if (q->descending) {
+		for (size_t i = 0; i < kept / 2; i++) {
+			struct authlist_entry t = got.items[i];
+
+			got.items[i] = got.items[kept - 1 - i];
+			got.items[kept - 1 - i] = t;
+		}
+	}
+	if (q->limit > 0 && kept > q->limit)
+		kept = q->limit;
+	*out = got.items;
+	*count = kept;
+	return 0;
+}
+
+void authlist_format_text(const struct authlist_entry *e, size_t count, struct strbuf *out)
+{
+	strbuf_printf(out, "# %-6s %-12s %-43s %-6s %-24s %s\n", "id", "lir", "prefix", "action", "maintainer", "origins");
+	for (size_t i = 0; i < count; i++) {
+		char p[PREFIX_STRLEN];
+
+		prefix_format(&e[i].prefix, p);
+		strbuf_printf(out, "%-8lld %-12s %-43s %-6s %-24s ", (long long)e[i].id, e[i].lir, p,
+			      authlist_action_name(e[i].action), e[i].mntner);
+		if (e[i].origin_count == 0)
+			strbuf_append_str(out, "any");
+		else
+			authlist_format_origins(&e[i], out);
+		if (e[i].flagged[0])
+			strbuf_printf(out, "  # FLAGGED: %s", e[i].flagged);
+		strbuf_append_char(out, '\n');
+	}
+}
+
+json_t *authlist_entry_json(const struct authlist_entry *e)
+{
+	char p[PREFIX_STRLEN];
+	json_t *origins = json_array();
+
+	prefix_format(&e->prefix, p);
+	for (size_t i = 0; i < e->origin_count; i++) {
+		char a[24];
+
+		snprintf(a, sizeof(a), "AS%u", e->origins[i]);
+		json_array_append_new(origins, json_string(a));
+	}
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:I, s:s, s:I, s:s?}", "id", (json_int_t)e->id, "lir",
+			 e->lir, "prefix", p, "action", authlist_action_name(e->action), "mntner", e->mntner, "origins",
+			 origins, "remarks", e->remarks, "created_by", e->created_by, "created_at", (json_int_t)e->created_at,
+			 "modified_by", e->modified_by, "modified_at", (json_int_t)e->modified_at, "flagged",
+			 e->flagged[0] ? e->flagged : NULL);
+}

@@ -1,0 +1,593 @@
+/*
+ * The consistency check, in memory: allocations and entries go into hash tables
+ * keyed by (maintainer, block), so each route costs one probe per prefix length and
+ * maintainer instead of SQL round trips (the same decision as authlist_decide).
+ */
+#include "authlist_check.h"
+
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "alloc.h"
+#include "authlist.h"
+#include "log.h"
+#include "notify.h"
+#include "rpsl_object.h"
+#include "rpsl_parse.h"
+#include "timefmt.h"
+#include "xalloc.h"
+
+/* ---- a hash of (owner, block) -> index ---- */
+
+struct block_key {
+	uint32_t owner;     /* interned maintainer (entries), 0 for allocations and "any entry" */
+	uint8_t family, length;
+	uint8_t addr[16];
+};
+
+struct block_slot {
+	struct block_key key;
+	int32_t value;      /* -1: empty */
+};
+
+struct block_map {
+	struct block_slot *slots;
+	size_t mask, used;
+};
+
+static uint64_t key_hash(const struct block_key *k)
+{
+	const uint8_t *p = (const uint8_t *)k;
+	uint64_t h = 1469598103934665603ull;
+
+	for (size_t i = 0; i < sizeof(*k); i++)
+		h = (h ^ p[i]) * 1099511628211ull;
+	return h;
+}
+
+static void map_init(struct block_map *m, size_t expected)
+{
+	size_t n = 64;
+
+	while (n < expected * 2)
+		n <<= 1;
+	m->slots = xmalloc(n * sizeof(*m->slots));
+	for (size_t i = 0; i < n; i++)
+		m->slots[i].value = -1;
+	m->mask = n - 1;
+	m->used = 0;
+}
+
+/* Inserts when absent (the first value wins); returns the stored value. */
+static int32_t map_put(struct block_map *m, const struct block_key *k, int32_t value)
+{
+	size_t i = key_hash(k) & m->mask;
+
+	while (m->slots[i].value >= 0) {
+		if (memcmp(&m->slots[i].key, k, sizeof(*k)) == 0)
+			return m->slots[i].value;
+		i = (i + 1) & m->mask;
+	}
+	m->slots[i].key = *k;
+	m->slots[i].value = value;
+	m->used++;
+	return value;
+}
+
+static int32_t map_get(const struct block_map *m, const struct block_key *k)
+{
+	size_t i = key_hash(k) & m->mask;
+
+	while (m->slots[i].value >= 0) {
+		if (memcmp(&m->slots[i].key, k, sizeof(*k)) == 0)
+			return m->slots[i].value;
+		i = (i + 1) & m->mask;
+	}
+	return -1;
+}
+
+static struct block_key make_key(uint32_t owner, const struct prefix *p)
+{
+	struct block_key k;
+
+	memset(&k, 0, sizeof(k));
+	k.owner = owner;
+	k.family = p->family;
+	k.length = p->length;
+	memcpy(k.addr, p->addr, 16);
+	return k;
+}
+
+/* ---- interned maintainer names ---- */
+
+struct names {
+	char (*items)[80];
+	size_t count, cap;
+	uint32_t *table;   /* open addressing over items, index + 1; 0 empty */
+	size_t mask;
+};
+
+static uint64_t str_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (; *s; s++)
+		h = (h ^ (uint8_t)toupper((unsigned char)*s)) * 1099511628211ull;
+	return h;
+}
+
+/* The id (1-based) of a name; 0 when absent and !add. */
+static uint32_t name_id(struct names *n, const char *name, bool add)
+{
+	size_t i;
+
+	if (n->table == NULL) {
+		n->mask = 4095;
+		n->table = xcalloc(n->mask + 1, sizeof(*n->table));
+	}
+	if (add && (n->count + 1) * 2 > n->mask + 1) {
+		size_t size = (n->mask + 1) * 2;
+
+		free(n->table);
+		n->table = xcalloc(size, sizeof(*n->table));
+		n->mask = size - 1;
+		for (size_t k = 0; k < n->count; k++) {
+			i = str_hash(n->items[k]) & n->mask;
+			while (n->table[i])
+				i = (i + 1) & n->mask;
+			n->table[i] = (uint32_t)k + 1;
+		}
+	}
+	i = str_hash(name) & n->mask;
+	while (n->table[i]) {
+		if (strcasecmp(n->items[n->table[i] - 1], name) == 0)
+			return n->table[i];
+		i = (i + 1) & n->mask;
+	}
+	if (!add)
+		return 0;
+	n->items = xgrow(n->items, &n->cap, n->count + 1, sizeof(*n->items));
+	snprintf(n->items[n->count], sizeof(n->items[0]), "%s", name);
+	n->table[i] = (uint32_t)++n->count;
+	return n->table[i];
+}
+
+/* ---- findings ---- */
+
+struct finding {
+	char lir[LIR_ID_SIZE];
+	char mntner[80];
+	int64_t entry;      /* entry findings */
+	char *route;        /* route findings: the primary key */
+	char *reason;
+};
+
+struct check {
+	struct store *st;
+	const struct config *cfg;
+	struct allocation *allocs;
+	size_t alloc_count;
+	struct authlist_entry *entries;
+	size_t entry_count;
+	struct block_map alloc_map, entry_map, any_map;
+	struct names mntners;
+	struct finding *findings;
+	size_t finding_count, finding_cap;
+};
+
+static void add_finding(struct check *c, const char *lir, const char *mntner, int64_t entry, const char *route,
+			char *reason)
+{
+	struct finding *f;
+
+	c->findings = xgrow(c->findings, &c->finding_cap, c->finding_count + 1, sizeof(*c->findings));
+	f = &c->findings[c->finding_count++];
+	memset(f, 0, sizeof(*f));
+	snprintf(f->lir, sizeof(f->lir), "%s", lir ? lir : "");
+	snprintf(f->mntner, sizeof(f->mntner), "%s", mntner ? mntner : "");
+	f->entry = entry;
+	f->route = route ? xstrdup(route) : NULL;
+	f->reason = reason;
+}
+
+/* The most specific allocation holding p (of lir, or any when lir is NULL), or NULL. */
+static const struct allocation *holder(const struct check *c, const struct prefix *p, const char *lir)
+{
+	for (int len = p->length; len >= 0; len--) {
+		struct prefix t = prefix_truncate(p, (unsigned)len);
+		struct block_key k = make_key(0, &t);
+		int32_t v = map_get(&c->alloc_map, &k);
+
+		if (v >= 0 && (lir == NULL || strcmp(c->allocs[v].lir, lir) == 0))
+			return &c->allocs[v];
+	}
+	return NULL;
+}
+
+static const struct authlist_entry *deciding(const struct check *c, uint32_t mntner, const struct prefix *p)
+{
+	for (int len = p->length; len >= 0; len--) {
+		struct prefix t = prefix_truncate(p, (unsigned)len);
+		struct block_key k = make_key(mntner, &t);
+		int32_t v = map_get(&c->entry_map, &k);
+
+		if (v >= 0)
+			return &c->entries[v];
+	}
+	return NULL;
+}
+
+static bool any_entry_covers(const struct check *c, const struct prefix *p)
+{
+	for (int len = p->length; len >= 0; len--) {
+		struct prefix t = prefix_truncate(p, (unsigned)len);
+		struct block_key k = make_key(0, &t);
+
+		if (map_get(&c->any_map, &k) >= 0)
+			return true;
+	}
+	return false;
+}
+
+static int load(struct check *c, char **err)
+{
+	struct authlist_query all = { .sort = AUTHLIST_SORT_ID };
+
+	if (alloc_list(c->st, NULL, &c->allocs, &c->alloc_count, err) < 0 ||
+	    authlist_search(c->st, &all, &c->entries, &c->entry_count, err) < 0)
+		return -1;
+	map_init(&c->alloc_map, c->alloc_count);
+	map_init(&c->entry_map, c->entry_count);
+	map_init(&c->any_map, c->entry_count);
+	for (size_t i = 0; i < c->alloc_count; i++) {
+		struct block_key k = make_key(0, &c->allocs[i].block);
+
+		map_put(&c->alloc_map, &k, (int32_t)i);
+	}
+	for (size_t i = 0; i < c->entry_count; i++) {
+		struct block_key k = make_key(name_id(&c->mntners, c->entries[i].mntner, true), &c->entries[i].prefix);
+		struct block_key any = make_key(0, &c->entries[i].prefix);
+
+		map_put(&c->entry_map, &k, (int32_t)i);
+		map_put(&c->any_map, &any, (int32_t)i);
+	}
+	return 0;
+}
+
+/* 1. Entries outside their LIR's allocations: flag them, unflag the rest. */
+static int check_entries(struct check *c, struct authlist_check_result *res, char **err)
+{
+	sqlite3_stmt *flag = store_stmt(c->st, "UPDATE authlist SET flagged = ?2 WHERE id = ?1");
+	int rc = 0;
+
+	if (sqlite3_exec(store_db(c->st), "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+		*err = store_error(c->st, "starting the check");
+		return -1;
+	}
+	for (size_t i = 0; i < c->entry_count && rc == 0; i++) {
+		struct authlist_entry *e = &c->entries[i];
+		/* registry staff enter PI and multihoming space outside allocations on purpose */
+		bool exempt = strncmp(e->created_by, "staff:", 6) == 0;
+		bool outside = !exempt && holder(c, &e->prefix, e->lir) == NULL;
+		char why[256] = "";
+		int step = SQLITE_DONE;
+
+		res->entries_checked++;
+		if (outside) {
+			char p[PREFIX_STRLEN];
+			struct strbuf reason;
+
+			prefix_format(&e->prefix, p);
+			snprintf(why, sizeof(why), "%s is no longer inside an allocation of LIR %s", p, e->lir);
+			strbuf_init(&reason);
+			strbuf_append_str(&reason, "entry ");
+			authlist_describe(e, &reason);
+			strbuf_printf(&reason, ": %s", why);
+			add_finding(c, e->lir, e->mntner, e->id, NULL, strbuf_detach(&reason, NULL));
+			res->entries_flagged++;
+		}
+		if (outside && strcmp(e->flagged, why) != 0) {
+			res->entries_newly_flagged++;
+			sqlite3_bind_int64(flag, 1, e->id);
+			sqlite3_bind_text(flag, 2, why, -1, SQLITE_TRANSIENT);
+			step = sqlite3_step(flag);
+			sqlite3_reset(flag);
+		} else if (!outside && e->flagged[0]) {
+			res->entries_unflagged++;
+			sqlite3_bind_int64(flag, 1, e->id);
+			sqlite3_bind_null(flag, 2);
+			step = sqlite3_step(flag);
+			sqlite3_reset(flag);
+		}
+		if (step != SQLITE_DONE) {
+			*err = store_error(c->st, "flagging entries");
+			rc = -1;
+		}
+	}
+	if (rc == 0 && sqlite3_exec(store_db(c->st), "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		*err = store_error(c->st, "committing the flags");
+		rc = -1;
+	}
+	if (rc < 0)
+		sqlite3_exec(store_db(c->st), "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+/* The decision of authlist_decide, without authentication, from the maps. NULL: accepted. */
+static char *route_refusal(struct check *c, const struct rpsl_object *o, char *mntner_out, size_t mntner_size,
+			   char *lir_out, size_t lir_size)
+{
+	const struct allocation *a = holder(c, &o->prefix, NULL);
+	struct strbuf why;
+	char p[PREFIX_STRLEN];
+	size_t seen = 0;
+
+	prefix_format(&o->prefix, p);
+	snprintf(lir_out, lir_size, "%s", a ? a->lir : "");
+	mntner_out[0] = '\0';
+	if (a == NULL && !any_entry_covers(c, &o->prefix))
+		return c->cfg->authlist_allow_unallocated ? NULL
+							  : xasprintf("no LIR holds %s and no authorisation list entry covers it", p);
+	strbuf_init(&why);
+	for (size_t i = 0; i < o->attr_count; i++) {
+		const char *v = o->attrs[i].value;
+
+		if (strcmp(o->attrs[i].name, "mnt-by") != 0)
+			continue;
+		while (*v) {
+			char name[80];
+			size_t k = 0;
+			const struct authlist_entry *e;
+			uint32_t id;
+
+			while (*v == ',' || isspace((unsigned char)*v))
+				v++;
+			while (v[k] && v[k] != ',' && !isspace((unsigned char)v[k]))
+				k++;
+			if (k == 0)
+				break;
+			snprintf(name, sizeof(name), "%.*s", (int)(k < 79 ? k : 79), v);
+			v += k;
+			if (seen++ == 0)
+				snprintf(mntner_out, mntner_size, "%s", name);
+			id = name_id(&c->mntners, name, false);
+			e = id ? deciding(c, id, &o->prefix) : NULL;
+			if (e != NULL && e->action == AUTHLIST_ALLOW && authlist_origin_allowed(e, o->origin)) {
+				strbuf_release(&why);
+				return NULL;
+			}
+			if (e != NULL && lir_out[0] == '\0')
+				snprintf(lir_out, lir_size, "%s", e->lir);
+			strbuf_printf(&why, "%s%s: ", why.len ? "; " : "", name);
+			if (e == NULL) {
+				strbuf_printf(&why, "no entry of %s covers %s", name, p);
+			} else if (e->action == AUTHLIST_DENY) {
+				strbuf_append_str(&why, "denied by entry ");
+				authlist_describe(e, &why);
+			} else {
+				strbuf_printf(&why, "origin AS%u is not in the list of entry #%lld (allowed: ", o->origin,
+					      (long long)e->id);
+				authlist_format_origins(e, &why);
+				strbuf_append_char(&why, ')');
+			}
+		}
+	}
+	if (why.len == 0)
+		strbuf_append_str(&why, "the object has no mnt-by");
+	return strbuf_detach(&why, NULL);
+}
+
+/* 2. Route objects of our source the list would refuse now. */
+static int check_routes(struct check *c, struct authlist_check_result *res, char **err)
+{
+	sqlite3_stmt *stmt = store_stmt(c->st, "SELECT o.pkey, o.text FROM objects o JOIN sources s ON s.id = o.source_id"
+					       " WHERE s.name = ?1 AND o.class IN ('route', 'route6')");
+	int rc;
+
+	sqlite3_bind_text(stmt, 1, c->cfg->source, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		const char *pkey = (const char *)sqlite3_column_text(stmt, 0);
+		const char *text = (const char *)sqlite3_column_text(stmt, 1);
+		struct rpsl_object *o = rpsl_parse_object(text, (size_t)sqlite3_column_bytes(stmt, 1), 1, RPSL_TOLERANT);
+		char mntner[80], lir[LIR_ID_SIZE], *why;
+
+		res->routes_checked++;
+		if (o == NULL || !o->has_prefix || !o->has_origin) {
+			rpsl_object_free(o);
+			continue;
+		}
+		why = route_refusal(c, o, mntner, sizeof(mntner), lir, sizeof(lir));
+		if (why != NULL) {
+			add_finding(c, lir, mntner, 0, pkey, why);
+			res->routes_refused++;
+		}
+		rpsl_object_free(o);
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE) {
+		*err = store_error(c->st, "reading route objects");
+		return -1;
+	}
+	return 0;
+}
+
+static void finding_line(const struct finding *f, struct strbuf *out)
+{
+	if (f->route)
+		strbuf_printf(out, "route %s (mnt-by %s): the list would refuse it now: %s\n", f->route, f->mntner, f->reason);
+	else
+		strbuf_printf(out, "%s\n", f->reason);
+}
+
+static int by_lir(const void *a, const void *b)
+{
+	const struct finding *x = a, *y = b;
+	int c = strcmp(x->lir, y->lir);
+
+	return c ? c : (x->route != NULL) - (y->route != NULL);
+}
+
+static int by_mntner(const void *a, const void *b)
+{
+	const struct finding *x = a, *y = b;
+	int c = strcmp(x->mntner, y->mntner);
+
+	return c ? c : (x->route != NULL) - (y->route != NULL);
+}
+
+/* One mail per recipient group; addresses come from our records and are re-validated by sendmail's caller. */
+static void notify_group(const struct check *c, const char *to_list, const char *what, const struct finding *f,
+			 size_t n, struct authlist_check_result *res)
+{
+	char *copy = xstrdup(to_list), *save = NULL;
+
+	for (char *to = strtok_r(copy, " ,", &save); to; to = strtok_r(NULL, " ,", &save)) {
+		struct strbuf m;
+
+		if (strpbrk(to, "\r\n<>\"") != NULL)
+			continue;
+		strbuf_init(&m);
+		strbuf_printf(&m, "From: %s\nTo: %s\nSubject: %s authorisation list check: %zu finding%s for %s\n"
+				  "Auto-Submitted: auto-generated\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n"
+				  "The periodic check of the %s authorisation list found the following for %s.\n"
+				  "Nothing was changed or deleted: entries are flagged, route objects stay as they are.\n"
+				  "Please correct the list or the objects.\n\n",
+			      c->cfg->mail_from, to, c->cfg->source, n, n == 1 ? "" : "s", what, c->cfg->source, what);
+		for (size_t i = 0; i < n; i++)
+			finding_line(&f[i], &m);
+		if (notify_sendmail(c->cfg, m.data, m.len) == 0)
+			res->notifications++;
+		else
+			log_error("authorisation list check: mail to %s failed", to);
+		strbuf_release(&m);
+	}
+	free(copy);
+}
+
+static char *mntner_upd_to(struct store *st, const struct config *cfg, const char *mntner)
+{
+	char *text = NULL, *err = NULL;
+	struct strbuf to;
+	struct rpsl_object *o;
+
+	if (store_get_object_text(st, cfg->source, "mntner", mntner, &text, &err) != 1) {
+		free(err);
+		return NULL;
+	}
+	o = rpsl_parse_object(text, strlen(text), 1, RPSL_TOLERANT);
+	strbuf_init(&to);
+	for (size_t i = 0; o && i < o->attr_count; i++) {
+		if (strcmp(o->attrs[i].name, "upd-to") == 0)
+			strbuf_printf(&to, "%s%s", to.len ? " " : "", o->attrs[i].value);
+	}
+	rpsl_object_free(o);
+	free(text);
+	return strbuf_detach(&to, NULL);
+}
+
+/* The report per LIR and per maintainer, mailing each group when asked. */
+static void report(struct check *c, bool notify, struct authlist_check_result *res)
+{
+	struct strbuf *out = &res->report;
+	char when[TIMEFMT_UTC_SIZE];
+
+	timefmt_utc(time(NULL), when);
+	strbuf_printf(out, "Authorisation list consistency check of %s, %s\n", c->cfg->source, when);
+	strbuf_printf(out, "entries checked: %zu; outside their LIR's allocations: %zu (newly flagged %zu, no longer flagged %zu)\n",
+		      res->entries_checked, res->entries_flagged, res->entries_newly_flagged, res->entries_unflagged);
+	strbuf_printf(out, "route objects checked: %zu; that the list would now refuse: %zu\n", res->routes_checked,
+		      res->routes_refused);
+	res->findings = json_array();
+	qsort(c->findings, c->finding_count, sizeof(*c->findings), by_lir);
+	for (size_t i = 0; i < c->finding_count;) {
+		size_t j = i;
+		struct lir_account acct;
+		char *err = NULL;
+		bool known;
+
+		while (j < c->finding_count && strcmp(c->findings[j].lir, c->findings[i].lir) == 0)
+			j++;
+		known = c->findings[i].lir[0] && lir_get(c->st, c->findings[i].lir, &acct, &err) == 1;
+		free(err);
+		strbuf_printf(out, "\n== LIR %s%s%s%s\n", c->findings[i].lir[0] ? c->findings[i].lir : "(none: space nobody holds)",
+			      known ? " (" : "", known ? acct.name : "", known ? ")" : "");
+		for (size_t k = i; k < j; k++) {
+			const struct finding *f = &c->findings[k];
+
+			finding_line(f, out);
+			json_array_append_new(res->findings,
+					      json_pack("{s:s, s:s, s:s, s:I, s:s?, s:s}", "kind", f->route ? "route" : "entry",
+							"lir", f->lir, "mntner", f->mntner, "entry", (json_int_t)f->entry,
+							"route", f->route, "reason", f->reason));
+		}
+		if (notify && known) {
+			char what[160];
+
+			snprintf(what, sizeof(what), "LIR %s", acct.id);
+			notify_group(c, acct.emails, what, &c->findings[i], j - i, res);
+		}
+		i = j;
+	}
+	qsort(c->findings, c->finding_count, sizeof(*c->findings), by_mntner);
+	for (size_t i = 0; i < c->finding_count;) {
+		size_t j = i;
+
+		while (j < c->finding_count && strcmp(c->findings[j].mntner, c->findings[i].mntner) == 0)
+			j++;
+		if (c->findings[i].mntner[0]) {
+			strbuf_printf(out, "\n== maintainer %s\n", c->findings[i].mntner);
+			for (size_t k = i; k < j; k++)
+				finding_line(&c->findings[k], out);
+			if (notify) {
+				char *to = mntner_upd_to(c->st, c->cfg, c->findings[i].mntner);
+				char what[160];
+
+				snprintf(what, sizeof(what), "maintainer %s", c->findings[i].mntner);
+				if (to != NULL && to[0])
+					notify_group(c, to, what, &c->findings[i], j - i, res);
+				free(to);
+			}
+		}
+		i = j;
+	}
+}
+
+int authlist_check(struct store *st, const struct config *cfg, bool notify, struct authlist_check_result *res,
+		   char **err)
+{
+	struct check c = { .st = st, .cfg = cfg };
+	int rc = -1;
+
+	memset(res, 0, sizeof(*res));
+	strbuf_init(&res->report);
+	if (load(&c, err) < 0 || check_entries(&c, res, err) < 0 || check_routes(&c, res, err) < 0)
+		goto out;
+	report(&c, notify, res);
+	rc = 0;
+out:
+	for (size_t i = 0; i < c.finding_count; i++) {
+		free(c.findings[i].route);
+		free(c.findings[i].reason);
+	}
+	free(c.findings);
+	free(c.allocs);
+	free(c.entries);
+	free(c.alloc_map.slots);
+	free(c.entry_map.slots);
+	free(c.any_map.slots);
+	free(c.mntners.items);
+	free(c.mntners.table);
+	return rc;
+}
+
+void authlist_check_result_release(struct authlist_check_result *res)
+{
+	strbuf_release(&res->report);
+	json_decref(res->findings);
+	res->findings = NULL;
+}

@@ -1,0 +1,38 @@
+/*
+ * The consistency check of the authorisation list (AUTHLIST.md): entries whose
+ * prefix is no longer inside their LIR's allocations are flagged (never deleted),
+ * and route objects of our source that the list would now refuse are listed. Both
+ * are reported per LIR and per maintainer, and mailed to them on request. Runs from
+ * `irrctl authlist check` and irrd's daily timer; works in memory so a million
+ * routes take seconds.
+ */
+#ifndef IRRD_AUTHLIST_CHECK_H
+#define IRRD_AUTHLIST_CHECK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "config.h"
+#include "store.h"
+#include "strbuf.h"
+
+struct authlist_check_result {
+	size_t entries_checked, entries_flagged, entries_newly_flagged, entries_unflagged;
+	size_t routes_checked, routes_refused;
+	size_t notifications;      /* mails handed to mail.sendmail */
+	struct strbuf report;      /* the text export: summary, then per LIR, then per maintainer */
+	json_t *findings;          /* [{kind, lir, mntner, entry | route, reason}] */
+};
+
+/*
+ * Runs the check, updating the entries' flags in one transaction. With notify, each
+ * LIR (its contact addresses) and each maintainer (its upd-to) with findings gets a
+ * mail. Returns 0 (release *res with authlist_check_result_release), -1 with *err.
+ */
+int authlist_check(struct store *st, const struct config *cfg, bool notify, struct authlist_check_result *res,
+		   char **err);
+void authlist_check_result_release(struct authlist_check_result *res);
+
+#endif

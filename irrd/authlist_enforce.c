@@ -1,0 +1,199 @@
+/* The authorisation-list route check, its marks, and the decision shared with the consistency check. */
+#include "authlist_enforce.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "alloc.h"
+#include "authlist.h"
+#include "xalloc.h"
+
+#define MAX_ROUTE_MNTNERS 16
+
+/* The maintainers in mnt-by (a list attribute: "MAINT-A, MAINT-B" or several lines), upper case. */
+static size_t route_mntners(const struct rpsl_object *route, char names[MAX_ROUTE_MNTNERS][80])
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < route->attr_count; i++) {
+		const char *v = route->attrs[i].value;
+
+		if (strcmp(route->attrs[i].name, "mnt-by") != 0)
+			continue;
+		while (*v && n < MAX_ROUTE_MNTNERS) {
+			size_t k = 0;
+
+			while (*v == ',' || isspace((unsigned char)*v))
+				v++;
+			while (v[k] && v[k] != ',' && !isspace((unsigned char)v[k]))
+				k++;
+			if (k > 0 && k < 80) {
+				for (size_t c = 0; c < k; c++)
+					names[n][c] = (char)toupper((unsigned char)v[c]);
+				names[n++][k] = '\0';
+			}
+			v += k;
+		}
+	}
+	return n;
+}
+
+int authlist_decide(struct store *st, const struct config *cfg, const struct rpsl_object *route,
+		    bool (*is_authenticated)(void *auth_ctx, const char *mntner), void *auth_ctx, int64_t *entry,
+		    struct strbuf *why)
+{
+	char names[MAX_ROUTE_MNTNERS][80], p[PREFIX_STRLEN];
+	size_t n = route_mntners(route, names);
+	struct strbuf reasons;
+	char *err = NULL;
+	int held;
+
+	*entry = 0;
+	prefix_format(&route->prefix, p);
+	held = alloc_covering(st, &route->prefix, NULL, NULL, &err);
+	if (held == 0)
+		held = authlist_any_covering(st, &route->prefix, &err);
+	if (held < 0) {
+		strbuf_append_str(why, err);
+		free(err);
+		return -1;
+	}
+	if (held == 0) {
+		if (cfg->authlist_allow_unallocated)
+			return 1;
+		strbuf_printf(why, "No LIR holds %s and no authorisation list entry covers it;\n"
+				   "            routes for such space are refused here (authlist.unallocated = reject)", p);
+		return 0;
+	}
+	strbuf_init(&reasons);
+	for (size_t i = 0; i < n; i++) {
+		struct authlist_entry e;
+		int rc = authlist_deciding_entry(st, names[i], &route->prefix, &e, &err);
+
+		if (rc < 0) {
+			strbuf_append_str(why, err);
+			free(err);
+			strbuf_release(&reasons);
+			return -1;
+		}
+		strbuf_append_str(&reasons, "\n            ");
+		if (rc == 0) {
+			strbuf_printf(&reasons, "%s: no authorisation list entry of %s covers %s", names[i], names[i], p);
+		} else if (e.action == AUTHLIST_DENY) {
+			strbuf_printf(&reasons, "%s: denied by entry ", names[i]);
+			authlist_describe(&e, &reasons);
+		} else if (!authlist_origin_allowed(&e, route->origin)) {
+			strbuf_printf(&reasons, "%s: origin AS%u is not in the list of entry #%lld (allowed: ", names[i],
+				      route->origin, (long long)e.id);
+			authlist_format_origins(&e, &reasons);
+			strbuf_append_char(&reasons, ')');
+		} else if (is_authenticated != NULL && !is_authenticated(auth_ctx, names[i])) {
+			strbuf_printf(&reasons, "%s: allowed by entry #%lld, but the submission did not authenticate as %s",
+				      names[i], (long long)e.id, names[i]);
+		} else {
+			*entry = e.id;
+			strbuf_release(&reasons);
+			return 1;
+		}
+	}
+	strbuf_printf(why, "Refused by the authorisation list for %s origin AS%u:%s", p, route->origin,
+		      n ? reasons.data : "\n            the object has no mnt-by");
+	strbuf_release(&reasons);
+	return 0;
+}
+
+static void remember(struct authlist_hook_state *s, const struct rpsl_object *route, int64_t entry)
+{
+	if (s->pending_count == AUTHLIST_MAX_PENDING || route->pkey == NULL)
+		return;
+	snprintf(s->pending[s->pending_count].pkey, sizeof(s->pending[0].pkey), "%s", route->pkey);
+	s->pending[s->pending_count++].entry = entry;
+}
+
+static bool hook_check(void *arg, const struct rpsl_object *route, bool is_override,
+		       bool (*is_authenticated)(void *auth_ctx, const char *mntner), void *auth_ctx, struct strbuf *why,
+		       struct strbuf *note)
+{
+	struct authlist_hook_state *s = arg;
+	int64_t entry = 0;
+	int rc;
+
+	if (is_override) {
+		strbuf_append_str(note, "Accepted by the registry staff override, not by the authorisation list");
+		remember(s, route, 0);
+		return true;
+	}
+	rc = authlist_decide(s->st, s->cfg, route, is_authenticated, auth_ctx, &entry, why);
+	if (rc <= 0)
+		return false;
+	if (entry > 0) {
+		strbuf_printf(note, "Verified by authorisation list entry #%lld", (long long)entry);
+		remember(s, route, entry);
+	} else {
+		strbuf_append_str(note, "No LIR holds this space and no authorisation list entry covers it\n"
+					"            (accepted: authlist.unallocated = allow)");
+	}
+	return true;
+}
+
+static void hook_written(void *arg, const struct rpsl_object *route, bool is_delete)
+{
+	struct authlist_hook_state *s = arg;
+	sqlite3_stmt *del = store_stmt(s->st, "DELETE FROM route_verification WHERE source_id = ?1 AND class = ?2 AND pkey = ?3");
+	sqlite3_stmt *put = store_stmt(s->st, "INSERT OR REPLACE INTO route_verification(source_id, class, pkey, entry, verified_at)"
+					      " VALUES (?1, ?2, ?3, nullif(?4, 0), ?5)");
+	struct store_source_info info;
+	char *err = NULL;
+	sqlite3_stmt *stmt = del;
+
+	if (route->pkey == NULL || store_source_get(s->st, s->cfg->source, &info, &err) != 1) {
+		free(err);
+		return;
+	}
+	for (size_t i = 0; !is_delete && i < s->pending_count; i++) {
+		if (strcmp(s->pending[i].pkey, route->pkey) == 0) {
+			stmt = put;
+			sqlite3_bind_int64(put, 4, s->pending[i].entry);
+			sqlite3_bind_int64(put, 5, (sqlite3_int64)time(NULL));
+		}
+	}
+	sqlite3_bind_int64(stmt, 1, info.id);
+	sqlite3_bind_text(stmt, 2, route->cls->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, route->pkey, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		log_error("authorisation list: cannot record the mark of %s: %s", route->pkey, sqlite3_errmsg(store_db(s->st)));
+	sqlite3_reset(stmt);
+}
+
+void authlist_hook_init(struct update_route_check *hook, struct authlist_hook_state *state, struct store *st,
+			const struct config *cfg)
+{
+	memset(state, 0, sizeof(*state));
+	state->st = st;
+	state->cfg = cfg;
+	hook->check = hook_check;
+	hook->written = hook_written;
+	hook->arg = state;
+}
+
+int authlist_route_mark(struct store *st, const char *source, const char *cls, const char *pkey, int64_t *entry,
+			int64_t *when)
+{
+	sqlite3_stmt *stmt = store_stmt(st, "SELECT coalesce(v.entry, 0), v.verified_at FROM route_verification v"
+					    " JOIN sources s ON s.id = v.source_id WHERE s.name = ?1 AND v.class = ?2 AND v.pkey = ?3");
+	int rc;
+
+	sqlite3_bind_text(stmt, 1, source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, cls, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, pkey, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		*entry = sqlite3_column_int64(stmt, 0);
+		*when = sqlite3_column_int64(stmt, 1);
+	}
+	sqlite3_reset(stmt);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}

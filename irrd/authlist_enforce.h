@@ -1,0 +1,53 @@
+/*
+ * The authorisation list applied to route/route6 creations (AUTHLIST.md,
+ * "Enforcement"): for each mnt-by maintainer the most specific entry decides; the
+ * route passes when one of them allows it (origin listed or no list) and the
+ * submitter authenticated as that maintainer. Space nobody holds follows
+ * authlist.unallocated. Accepted routes get a mark (table route_verification) that
+ * whois shows; deletions are never checked.
+ */
+#ifndef IRRD_AUTHLIST_ENFORCE_H
+#define IRRD_AUTHLIST_ENFORCE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "rpsl_object.h"
+#include "store.h"
+#include "strbuf.h"
+#include "update.h"
+
+#define AUTHLIST_MAX_PENDING 64
+
+/* What the check decided for the routes of one submission, until they are written. */
+struct authlist_hook_state {
+	struct store *st;
+	const struct config *cfg;
+	struct {
+		char pkey[256];
+		int64_t entry;   /* 0: accepted by the override */
+	} pending[AUTHLIST_MAX_PENDING];
+	size_t pending_count;
+};
+
+/* Sets *hook to the authorisation list's check, with its state in *state. */
+void authlist_hook_init(struct update_route_check *hook, struct authlist_hook_state *state, struct store *st,
+			const struct config *cfg);
+
+/*
+ * The decision for one route, for the check and the consistency check alike. With
+ * is_authenticated NULL, authentication is not asked (the consistency check: would
+ * the list accept this object now?). Returns 1 accepted (*entry: the deciding
+ * entry, 0 for space nobody holds under authlist.unallocated = allow), 0 refused
+ * (*why), -1 store error (*why).
+ */
+int authlist_decide(struct store *st, const struct config *cfg, const struct rpsl_object *route,
+		    bool (*is_authenticated)(void *auth_ctx, const char *mntner), void *auth_ctx, int64_t *entry,
+		    struct strbuf *why);
+
+/* The mark of a route of our source: 1 verified (*entry, 0 = override; *when), 0 none, -1 error. */
+int authlist_route_mark(struct store *st, const char *source, const char *cls, const char *pkey, int64_t *entry,
+			int64_t *when);
+
+#endif
