@@ -401,7 +401,8 @@ int alloc_reload(struct store *st, enum alloc_format fmt, const struct alloc_raw
 		}
 	}
 	/* sorted, duplicates (the same block twice in a file) dropped: the last one wins */
-	qsort(want, want_count, sizeof(*want), cmp_mapped);
+	if (want_count > 1)
+		qsort(want, want_count, sizeof(*want), cmp_mapped);
 	{
 		size_t o = 0;
 

@@ -605,9 +605,21 @@ int authlist_search(struct store *st, const struct authlist_query *q, struct aut
 		    char **err)
 {
 	struct entries got = { 0 };
+	struct authlist_query upper = *q;
+	char mntner[80];
 	size_t kept = 0;
 	int rc;
 
+	/* maintainers are stored upper case */
+	if (q->mntner != NULL) {
+		size_t i;
+
+		for (i = 0; q->mntner[i] && i + 1 < sizeof(mntner); i++)
+			mntner[i] = (char)toupper((unsigned char)q->mntner[i]);
+		mntner[i] = '\0';
+		upper.mntner = mntner;
+	}
+	q = &upper;
 	/* candidates from the most selective index, then every condition in C */
 	if (q->has_prefix && q->match != AUTHLIST_MATCH_MORE) {
 		rc = covering(st, q->mntner, &q->prefix, false, &got, err);
@@ -640,7 +652,8 @@ int authlist_search(struct store *st, const struct authlist_query *q, struct aut
 		if (matches(q, &got.items[i]))
 			got.items[kept++] = got.items[i];
 	}
-	qsort_r(got.items, kept, sizeof(*got.items), cmp_entries, (void *)&q->sort);
+	if (kept > 1)
+		qsort_r(got.items, kept, sizeof(*got.items), cmp_entries, (void *)&q->sort);
 	if (q->descending) {
 		for (size_t i = 0; i < kept / 2; i++) {
 			struct authlist_entry t = got.items[i];

@@ -503,7 +503,8 @@ static void report(struct check *c, bool notify, struct authlist_check_result *r
 	strbuf_printf(out, "route objects checked: %zu; that the list would now refuse: %zu\n", res->routes_checked,
 		      res->routes_refused);
 	res->findings = json_array();
-	qsort(c->findings, c->finding_count, sizeof(*c->findings), by_lir);
+	if (c->finding_count > 1)
+		qsort(c->findings, c->finding_count, sizeof(*c->findings), by_lir);
 	for (size_t i = 0; i < c->finding_count;) {
 		size_t j = i;
 		struct lir_account acct;
@@ -533,7 +534,8 @@ static void report(struct check *c, bool notify, struct authlist_check_result *r
 		}
 		i = j;
 	}
-	qsort(c->findings, c->finding_count, sizeof(*c->findings), by_mntner);
+	if (c->finding_count > 1)
+		qsort(c->findings, c->finding_count, sizeof(*c->findings), by_mntner);
 	for (size_t i = 0; i < c->finding_count;) {
 		size_t j = i;
 

@@ -105,8 +105,8 @@ static int cmd_lir(struct store *st, int argc, char **argv)
 
 	if (argc < 2)
 		return usage_error("lir", "needs add, list or show");
-	optind = 2;
-	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+	optind = 0;
+	while ((c = getopt_long(argc - 1, argv + 1, "", options, NULL)) != -1) {
 		switch (c) {
 		case 'i': snprintf(lir.id, sizeof(lir.id), "%s", optarg); break;
 		case 'n': snprintf(lir.name, sizeof(lir.name), "%s", optarg); break;
@@ -132,9 +132,10 @@ static int cmd_lir(struct store *st, int argc, char **argv)
 		return EXIT_SUCCESS;
 	}
 	if (strcmp(argv[1], "show") == 0) {
-		if (optind >= argc)
+		/* getopt ran over argv + 1: positional arguments start at argv[optind + 1] */
+		if (optind + 1 >= argc)
 			return usage_error("lir show", "needs the account id");
-		return lir_show(st, argv[optind], json);
+		return lir_show(st, argv[optind + 1], json);
 	}
 	if (strcmp(argv[1], "list") == 0) {
 		struct lir_account *all = NULL;
@@ -197,7 +198,8 @@ static int alloc_load(struct store *st, const struct config *cfg, enum alloc_for
 			/* every line prefixed with the file name */
 			for (char *line = problems.data, *nl; *line; line = nl + 1) {
 				nl = strchr(line, '\n');
-				printf("skipped: %s:%.*s\n", files[f], (int)(nl - line), line + 4);
+				/* "line N: why" from the parser becomes "FILE:N: why" */
+				printf("skipped: %s:%.*s\n", files[f], (int)(nl - line - 5), line + 5);
 			}
 		}
 		for (size_t i = 0; i < n; i++) {
@@ -250,8 +252,8 @@ static int cmd_alloc(struct store *st, const struct config *cfg, int argc, char 
 
 	if (argc < 2)
 		return usage_error("alloc", "needs load, list or add");
-	optind = 2;
-	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+	optind = 0;
+	while ((c = getopt_long(argc - 1, argv + 1, "", options, NULL)) != -1) {
 		switch (c) {
 		case 'f': format = optarg; break;
 		case 'l': lir = optarg; break;
@@ -263,10 +265,10 @@ static int cmd_alloc(struct store *st, const struct config *cfg, int argc, char 
 		}
 	}
 	if (strcmp(argv[1], "load") == 0) {
-		if (format == NULL || (strcmp(format, "delegated") != 0 && strcmp(format, "rpsl") != 0) || optind >= argc)
+		if (format == NULL || (strcmp(format, "delegated") != 0 && strcmp(format, "rpsl") != 0) || optind + 1 >= argc)
 			return usage_error("alloc load", "needs --format delegated|rpsl and at least one FILE");
 		return alloc_load(st, cfg, strcmp(format, "delegated") == 0 ? ALLOC_FORMAT_DELEGATED : ALLOC_FORMAT_RPSL,
-				  argv + optind, argc - optind);
+				  argv + optind + 1, argc - optind - 1);
 	}
 	if (strcmp(argv[1], "add") == 0) {
 		struct prefix p;
@@ -347,8 +349,8 @@ static int parse_authlist_args(int argc, char **argv, struct authlist_args *a)
 	int c;
 
 	memset(a, 0, sizeof(*a));
-	optind = 2;
-	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+	optind = 0;
+	while ((c = getopt_long(argc - 1, argv + 1, "", options, NULL)) != -1) {
 		switch (c) {
 		case 'L': a->has_actor = true; snprintf(a->who.lir, sizeof(a->who.lir), "%s", optarg); break;
 		case 'S': a->has_actor = true; a->who.is_staff = true; break;
@@ -597,7 +599,7 @@ static int cmd_authlist(struct store *st, const struct config *cfg, int argc, ch
 		int64_t id;
 		char *err = NULL;
 
-		if (optind >= argc || parse_id(argv[optind], &id) < 0)
+		if (optind + 1 >= argc || parse_id(argv[optind + 1], &id) < 0)
 			return usage_error(sub, "needs the entry id (#N or N)");
 		if (strcmp(sub, "delete") == 0) {
 			rc = authlist_delete(st, &a.who, id, &refusal);

@@ -168,6 +168,19 @@ static void hook_written(void *arg, const struct rpsl_object *route, bool is_del
 	sqlite3_reset(stmt);
 }
 
+/* Space an LIR holds or an entry covers is the list's to decide. */
+static bool hook_governs(void *arg, const struct rpsl_object *route)
+{
+	struct authlist_hook_state *s = arg;
+	char *err = NULL;
+	int held = alloc_covering(s->st, &route->prefix, NULL, NULL, &err);
+
+	if (held == 0)
+		held = authlist_any_covering(s->st, &route->prefix, &err);
+	free(err);
+	return held > 0;
+}
+
 void authlist_hook_init(struct update_route_check *hook, struct authlist_hook_state *state, struct store *st,
 			const struct config *cfg)
 {
@@ -176,6 +189,7 @@ void authlist_hook_init(struct update_route_check *hook, struct authlist_hook_st
 	state->cfg = cfg;
 	hook->check = hook_check;
 	hook->written = hook_written;
+	hook->governs = hook_governs;
 	hook->arg = state;
 }
 

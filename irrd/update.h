@@ -48,6 +48,10 @@ struct update_route_check {
 		      bool (*is_authenticated)(void *auth_ctx, const char *mntner), void *auth_ctx, struct strbuf *why,
 		      struct strbuf *note);
 	void (*written)(void *arg, const struct rpsl_object *route, bool is_delete);
+	/* May be NULL. True when the check alone decides about this route's space: the
+	 * address hierarchy (maintainers of less-specific routes and inetnums) is then
+	 * not consulted, because the address holder's list is that authority (JPIRR). */
+	bool (*governs)(void *arg, const struct rpsl_object *route);
 	void *arg;
 };
 

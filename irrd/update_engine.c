@@ -486,7 +486,8 @@ static size_t parent_maintainers(const struct rpsl_object *parent, const struct 
 /*
  * A new route/route6 must also be authorised by the address space above it: the
  * exact or closest less-specific route, else the closest covering inetnum/inet6num.
- * Space with neither passes (the authorisation list decides about it, issue 7).
+ * Space with neither passes, and so does space the route check governs (the
+ * authorisation list: there the address holder's list is the authority).
  */
 static void check_hierarchy(struct run *r, struct item *it)
 {
@@ -499,6 +500,9 @@ static void check_hierarchy(struct run *r, struct item *it)
 
 	if (it->op != OP_CREATE || r->override_ok || !o->has_prefix ||
 	    (o->cls->id != RPSL_CLASS_ROUTE && o->cls->id != RPSL_CLASS_ROUTE6))
+		return;
+	/* space under the authorisation list: the list, not the hierarchy, authorises */
+	if (r->route_check != NULL && r->route_check->governs != NULL && r->route_check->governs(r->route_check->arg, o))
 		return;
 	if (store_closest_covering(r->st, r->cfg->source, &o->prefix, v6 ? "route6" : "route", NULL, true, &texts,
 				   &count, &err) == 0)
