@@ -64,7 +64,7 @@ irr-mailgate_SRCS := mailgate/mailgate.c $(MAIL_SRCS) $(filter-out cert/ca_cli.c
 irr-mailgate_LIBS := $(GMIME_LIBS)
 
 UNIT_TESTS := test_prefix test_asn test_rpsl test_config test_store test_origin_index test_update_hook
-FUZZ_TARGETS := fuzz_rpsl_parse fuzz_config fuzz_whois_query fuzz_cms fuzz_csr fuzz_mail
+FUZZ_TARGETS := fuzz_rpsl_parse fuzz_config fuzz_whois_query fuzz_cms fuzz_csr fuzz_mail fuzz_alloc_import
 
 CORE_OBJS := $(CORE_SRCS:%.c=$(BUILD)/obj/%.o)
 WHOIS_OBJS := $(WHOIS_SRCS:%.c=$(BUILD)/obj/%.o)
@@ -73,7 +73,7 @@ CORE_LIB  := $(BUILD)/libroutereg.a
 BINS      := $(PROGRAMS:%=$(BUILD)/bin/%)
 TEST_BINS := $(UNIT_TESTS:%=$(BUILD)/tests/%) $(FUZZ_TARGETS:%=$(BUILD)/tests/%_replay) \
              $(BUILD)/tests/gen_registry $(BUILD)/tests/bench_parse $(BUILD)/tests/whois_load \
-             $(BUILD)/tests/bench_update $(BUILD)/tests/bench_mail
+             $(BUILD)/tests/bench_update $(BUILD)/tests/bench_mail $(BUILD)/tests/bench_authlist
 
 .PHONY: all check tests bench run fuzz install deps clean
 all: $(BINS)
@@ -119,6 +119,10 @@ $(BUILD)/tests/bench_update: $(BUILD)/obj/tests/bench/bench_update.o $(BUILD)/ob
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(BUILD)/tests/bench_authlist: $(BUILD)/obj/tests/bench/bench_authlist.o $(BUILD)/obj/tests/bench/bench_util.o $(CORE_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 $(BUILD)/tests/bench_mail: $(BUILD)/obj/tests/bench/bench_mail.o $(BUILD)/obj/tests/bench/bench_util.o
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^
@@ -141,7 +145,7 @@ check: deps
 	BUILD=build/san sh tests/run
 
 bench: deps all $(BUILD)/tests/gen_registry $(BUILD)/tests/bench_parse $(BUILD)/tests/whois_load $(BUILD)/tests/bench_update \
-       $(BUILD)/tests/bench_mail
+       $(BUILD)/tests/bench_mail $(BUILD)/tests/bench_authlist
 	BUILD=$(BUILD) sh tests/bench/run-bench.sh
 
 run: deps all

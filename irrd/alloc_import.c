@@ -90,6 +90,12 @@ static void parse_delegated_line(const char *line, size_t len, unsigned lineno, 
 		strbuf_printf(problems, "line %u: no opaque-id (the 8th field of delegated-extended)\n", lineno);
 		return;
 	}
+	for (size_t i = 0; i < flen[7]; i++) {
+		if ((unsigned char)f[7][i] <= ' ' || f[7][i] == 0x7f) {
+			strbuf_printf(problems, "line %u: the opaque-id holds a control character or a blank\n", lineno);
+			return;
+		}
+	}
 	memcpy(r.key, f[7], flen[7]);
 	copy_date(r.date, f[5], flen[5]);
 	if (flen[3] >= 64 || flen[4] == 0 || flen[4] >= 24) {
@@ -161,6 +167,12 @@ static void parse_rpsl_object(const struct rpsl_paragraph *p, const char *attrib
 	}
 	snprintf(r.key, sizeof(r.key), "%s", key->value);
 	r.range = o->range;
+	/* tolerant parsing keeps what strict parsing refuses: check what we rely on (found by fuzz_alloc_import) */
+	if (r.key[0] == '\0' || memcmp(r.range.first, r.range.last, 16) > 0) {
+		strbuf_printf(problems, "line %u: %s %s: %s\n", p->first_line, o->cls->name, o->pkey ? o->pkey : "",
+			      r.key[0] ? "the range ends before it starts" : "an empty mapping attribute");
+		goto out;
+	}
 	created = rpsl_object_get(o, "created");
 	if (created != NULL && strlen(created->value) >= 10) {
 		char d[9] = { created->value[0], created->value[1], created->value[2], created->value[3],

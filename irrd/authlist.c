@@ -631,6 +631,16 @@ int authlist_search(struct store *st, const struct authlist_query *q, struct aut
 
 		sqlite3_bind_int64(stmt, 1, q->origin);
 		rc = collect(st, stmt, &got, err);
+	} else if (q->mntner && q->limit > 0 && !q->lir && !q->flagged_only &&
+		   (q->sort == AUTHLIST_SORT_PREFIX || q->sort == AUTHLIST_SORT_MNTNER)) {
+		/* a page of a large maintainer's list, in prefix order: straight off the index */
+		sqlite3_stmt *stmt = store_stmt(st, q->descending
+			? "SELECT " ENTRY_COLUMNS " FROM authlist WHERE mntner = ?1 ORDER BY family DESC, first DESC, length DESC, id DESC LIMIT ?2"
+			: "SELECT " ENTRY_COLUMNS " FROM authlist WHERE mntner = ?1 ORDER BY family, first, length, id LIMIT ?2");
+
+		sqlite3_bind_text(stmt, 1, q->mntner, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(stmt, 2, (sqlite3_int64)q->limit);
+		rc = collect(st, stmt, &got, err);
 	} else if (q->mntner) {
 		sqlite3_stmt *stmt = store_stmt(st, "SELECT " ENTRY_COLUMNS " FROM authlist WHERE mntner = ?1");
 

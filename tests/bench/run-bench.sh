@@ -79,6 +79,10 @@ sh tests/bench/bench-mail.sh "$BUILD" "$dir" "$port" | tee "$dir/mail.out"
 kill $irrd_pid
 wait $irrd_pid 2>/dev/null
 
+echo "== authorisation list on the loaded registry (100,000 entries)"
+printf 'database = bench.sqlite\nsource = BENCH\n' >"$dir/authlist.conf"
+"$BUILD/tests/bench_authlist" -c "$dir/authlist.conf" -n "${BENCH_ENTRIES:-100000}" | tee "$dir/authlist.out"
+
 echo "== summary"
 echo "objects:        $N"
 echo "dump size:      $((dump_bytes / 1048576)) MiB"
@@ -88,4 +92,6 @@ echo "database size:  $((db_bytes / 1048576)) MiB = ${ratio}x the dump (target <
 echo "updates:        $(grep -m1 '^create:' "$dir/update.out" | sed 's/.*= //; s/;.*//') created (target >= 1000 objects/s)"
 echo "visible:        $(grep -m1 '^submit-to-visible' "$dir/update.out" | sed 's/.*: //') (target p99 < 200 ms)"
 echo "mail:           $(grep -m1 '^signed messages through' "$dir/mail.out" | sed 's/.*= //; s/;.*//') (target >= 50 messages/s)"
+echo "route check:    $(grep -m1 '^per-route check' "$dir/authlist.out" | sed 's/.*: //') (target p99 < 1 ms)"
+echo "consistency:    $(grep -m1 '^consistency check' "$dir/authlist.out" | sed 's/.*in //; s/ (.*//') for all routes (target < 30 s)"
 echo "mail visible:   $(grep -m1 '^mail-to-visible' "$dir/mail.out" | sed 's/.*; p50/p50/; s/;.*//') (target p99 < 1 s)"
