@@ -29,32 +29,6 @@ static int status_parse(const char *text, enum alloc_status *out)
 	return -1;
 }
 
-static const char *col(sqlite3_stmt *stmt, int i)
-{
-	const char *s = (const char *)sqlite3_column_text(stmt, i);
-
-	return s ? s : "";
-}
-
-static void bind_block(sqlite3_stmt *stmt, int first_index, const struct prefix *p)
-{
-	sqlite3_bind_int(stmt, first_index, p->family);
-	sqlite3_bind_blob(stmt, first_index + 1, p->addr, (int)prefix_addr_bytes(p->family), SQLITE_TRANSIENT);
-	sqlite3_bind_int(stmt, first_index + 2, p->length);
-}
-
-static void column_block(sqlite3_stmt *stmt, int first_index, struct prefix *p)
-{
-	const void *blob = sqlite3_column_blob(stmt, first_index + 1);
-	int n = sqlite3_column_bytes(stmt, first_index + 1);
-
-	memset(p, 0, sizeof(*p));
-	p->family = (uint8_t)sqlite3_column_int(stmt, first_index);
-	p->length = (uint8_t)sqlite3_column_int(stmt, first_index + 2);
-	if (blob != NULL && n > 0 && n <= 16)
-		memcpy(p->addr, blob, (size_t)n);
-}
-
 /* ---- accounts ---- */
 
 static bool emails_valid(const char *emails)
@@ -115,11 +89,11 @@ int lir_add(struct store *st, const struct lir_account *lir, char **err)
 static void lir_from_row(sqlite3_stmt *stmt, struct lir_account *out)
 {
 	memset(out, 0, sizeof(*out));
-	snprintf(out->id, sizeof(out->id), "%s", col(stmt, 0));
-	snprintf(out->name, sizeof(out->name), "%s", col(stmt, 1));
-	snprintf(out->emails, sizeof(out->emails), "%s", col(stmt, 2));
-	snprintf(out->opaque_id, sizeof(out->opaque_id), "%s", col(stmt, 3));
-	snprintf(out->rpsl_ref, sizeof(out->rpsl_ref), "%s", col(stmt, 4));
+	snprintf(out->id, sizeof(out->id), "%s", store_column_text(stmt, 0));
+	snprintf(out->name, sizeof(out->name), "%s", store_column_text(stmt, 1));
+	snprintf(out->emails, sizeof(out->emails), "%s", store_column_text(stmt, 2));
+	snprintf(out->opaque_id, sizeof(out->opaque_id), "%s", store_column_text(stmt, 3));
+	snprintf(out->rpsl_ref, sizeof(out->rpsl_ref), "%s", store_column_text(stmt, 4));
 }
 
 int lir_get(struct store *st, const char *id, struct lir_account *out, char **err)
@@ -172,12 +146,12 @@ static void alloc_from_row(sqlite3_stmt *stmt, struct allocation *a)
 {
 	memset(a, 0, sizeof(*a));
 	a->id = sqlite3_column_int64(stmt, 0);
-	snprintf(a->lir, sizeof(a->lir), "%s", col(stmt, 1));
-	column_block(stmt, 2, &a->block);
-	snprintf(a->range, sizeof(a->range), "%s", col(stmt, 5));
-	status_parse(col(stmt, 6), &a->status);
-	snprintf(a->date, sizeof(a->date), "%s", col(stmt, 7));
-	snprintf(a->origin, sizeof(a->origin), "%s", col(stmt, 8));
+	snprintf(a->lir, sizeof(a->lir), "%s", store_column_text(stmt, 1));
+	store_column_prefix(stmt, 2, &a->block);
+	snprintf(a->range, sizeof(a->range), "%s", store_column_text(stmt, 5));
+	status_parse(store_column_text(stmt, 6), &a->status);
+	snprintf(a->date, sizeof(a->date), "%s", store_column_text(stmt, 7));
+	snprintf(a->origin, sizeof(a->origin), "%s", store_column_text(stmt, 8));
 }
 
 #define ALLOC_COLUMNS "id, lir, family, first, length, range, status, coalesce(date, ''), origin"
@@ -224,7 +198,7 @@ int alloc_covering(struct store *st, const struct prefix *p, const char *lir, st
 		struct prefix t = prefix_truncate(p, (unsigned)len);
 		int rc;
 
-		bind_block(stmt, 1, &t);
+		store_bind_prefix(stmt, 1, &t);
 		sqlite3_bind_text(stmt, 4, lir, -1, SQLITE_STATIC);
 		rc = sqlite3_step(stmt);
 		if (rc == SQLITE_ROW && holder != NULL)
@@ -250,7 +224,7 @@ static int insert_block(struct store *st, const char *lir, const struct prefix *
 
 	prefix_format(block, text);
 	sqlite3_bind_text(stmt, 1, lir, -1, SQLITE_STATIC);
-	bind_block(stmt, 2, block);
+	store_bind_prefix(stmt, 2, block);
 	sqlite3_bind_text(stmt, 5, text, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(stmt, 6, range, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 7, alloc_status_name(status), -1, SQLITE_STATIC);
@@ -339,7 +313,7 @@ static int map_key(struct store *st, enum alloc_format fmt, const char *key, cha
 	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW)
-		snprintf(lir, LIR_ID_SIZE, "%s", col(stmt, 0));
+		snprintf(lir, LIR_ID_SIZE, "%s", store_column_text(stmt, 0));
 	sqlite3_reset(stmt);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		*err = store_error(st, "mapping import keys to LIR accounts");

@@ -23,20 +23,6 @@ const char *authlist_action_name(enum authlist_action a)
 	return a == AUTHLIST_ALLOW ? "allow" : "deny";
 }
 
-static const char *col(sqlite3_stmt *stmt, int i)
-{
-	const char *s = (const char *)sqlite3_column_text(stmt, i);
-
-	return s ? s : "";
-}
-
-static void bind_prefix(sqlite3_stmt *stmt, int i, const struct prefix *p)
-{
-	sqlite3_bind_int(stmt, i, p->family);
-	sqlite3_bind_blob(stmt, i + 1, p->addr, (int)prefix_addr_bytes(p->family), SQLITE_TRANSIENT);
-	sqlite3_bind_int(stmt, i + 2, p->length);
-}
-
 int authlist_parse_origins(const char *text, struct authlist_entry *e, char **refusal)
 {
 	size_t n = 0, i = 0, len = strlen(text);
@@ -102,27 +88,22 @@ void authlist_describe(const struct authlist_entry *e, struct strbuf *out)
 
 static void entry_from_row(sqlite3_stmt *stmt, struct authlist_entry *e)
 {
-	const void *blob = sqlite3_column_blob(stmt, 3);
-	int n = sqlite3_column_bytes(stmt, 3);
 	char *ignored = NULL;
 
 	memset(e, 0, sizeof(*e));
 	e->id = sqlite3_column_int64(stmt, 0);
-	snprintf(e->lir, sizeof(e->lir), "%s", col(stmt, 1));
-	e->prefix.family = (uint8_t)sqlite3_column_int(stmt, 2);
-	if (blob != NULL && n > 0 && n <= 16)
-		memcpy(e->prefix.addr, blob, (size_t)n);
-	e->prefix.length = (uint8_t)sqlite3_column_int(stmt, 4);
-	e->action = strcmp(col(stmt, 5), "deny") == 0 ? AUTHLIST_DENY : AUTHLIST_ALLOW;
-	snprintf(e->mntner, sizeof(e->mntner), "%s", col(stmt, 6));
-	if (authlist_parse_origins(col(stmt, 7), e, &ignored) < 0)
+	snprintf(e->lir, sizeof(e->lir), "%s", store_column_text(stmt, 1));
+	store_column_prefix(stmt, 2, &e->prefix);
+	e->action = strcmp(store_column_text(stmt, 5), "deny") == 0 ? AUTHLIST_DENY : AUTHLIST_ALLOW;
+	snprintf(e->mntner, sizeof(e->mntner), "%s", store_column_text(stmt, 6));
+	if (authlist_parse_origins(store_column_text(stmt, 7), e, &ignored) < 0)
 		free(ignored);
-	snprintf(e->remarks, sizeof(e->remarks), "%s", col(stmt, 8));
-	snprintf(e->created_by, sizeof(e->created_by), "%s", col(stmt, 9));
+	snprintf(e->remarks, sizeof(e->remarks), "%s", store_column_text(stmt, 8));
+	snprintf(e->created_by, sizeof(e->created_by), "%s", store_column_text(stmt, 9));
 	e->created_at = sqlite3_column_int64(stmt, 10);
-	snprintf(e->modified_by, sizeof(e->modified_by), "%s", col(stmt, 11));
+	snprintf(e->modified_by, sizeof(e->modified_by), "%s", store_column_text(stmt, 11));
 	e->modified_at = sqlite3_column_int64(stmt, 12);
-	snprintf(e->flagged, sizeof(e->flagged), "%s", col(stmt, 13));
+	snprintf(e->flagged, sizeof(e->flagged), "%s", store_column_text(stmt, 13));
 }
 
 struct entries {
@@ -175,7 +156,7 @@ static int covering(struct store *st, const char *mntner, const struct prefix *p
 		sqlite3_stmt *stmt = mntner ? by_mntner : any;
 		size_t before = out->count;
 
-		bind_prefix(stmt, 1, &t);
+		store_bind_prefix(stmt, 1, &t);
 		if (mntner)
 			sqlite3_bind_text(stmt, 4, mntner, -1, SQLITE_STATIC);
 		if (collect(st, stmt, out, err) < 0)
@@ -227,7 +208,7 @@ int authlist_any_covering(struct store *st, const struct prefix *p, char **err)
 		struct prefix t = prefix_truncate(p, (unsigned)len);
 		int rc;
 
-		bind_prefix(stmt, 1, &t);
+		store_bind_prefix(stmt, 1, &t);
 		rc = sqlite3_step(stmt);
 		sqlite3_reset(stmt);
 		if (rc == SQLITE_ROW)
@@ -388,7 +369,7 @@ static int write_entry(struct store *st, const struct authlist_actor *who, const
 		sqlite3_bind_text(stmt, 1, e->lir, -1, SQLITE_STATIC);
 	else
 		sqlite3_bind_int64(stmt, 1, e->id);
-	bind_prefix(stmt, 2, &e->prefix);
+	store_bind_prefix(stmt, 2, &e->prefix);
 	sqlite3_bind_text(stmt, 5, p, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(stmt, 6, authlist_action_name(e->action), -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 7, e->mntner, -1, SQLITE_STATIC);

@@ -145,14 +145,17 @@ static void hook_written(void *arg, const struct rpsl_object *route, bool is_del
 	sqlite3_stmt *del = store_stmt(s->st, "DELETE FROM route_verification WHERE source_id = ?1 AND class = ?2 AND pkey = ?3");
 	sqlite3_stmt *put = store_stmt(s->st, "INSERT OR REPLACE INTO route_verification(source_id, class, pkey, entry, verified_at)"
 					      " VALUES (?1, ?2, ?3, nullif(?4, 0), ?5)");
-	struct store_source_info info;
-	char *err = NULL;
+	/* the source's id only: store_source_get also counts its objects, far too dear per route */
+	sqlite3_stmt *source = store_stmt(s->st, "SELECT id FROM sources WHERE name = ?1");
 	sqlite3_stmt *stmt = del;
+	sqlite3_int64 source_id = 0;
 
-	if (route->pkey == NULL || store_source_get(s->st, s->cfg->source, &info, &err) != 1) {
-		free(err);
+	sqlite3_bind_text(source, 1, s->cfg->source, -1, SQLITE_STATIC);
+	if (sqlite3_step(source) == SQLITE_ROW)
+		source_id = sqlite3_column_int64(source, 0);
+	sqlite3_reset(source);
+	if (route->pkey == NULL || source_id == 0)
 		return;
-	}
 	for (size_t i = 0; !is_delete && i < s->pending_count; i++) {
 		if (strcmp(s->pending[i].pkey, route->pkey) == 0) {
 			stmt = put;
@@ -160,7 +163,7 @@ static void hook_written(void *arg, const struct rpsl_object *route, bool is_del
 			sqlite3_bind_int64(put, 5, (sqlite3_int64)time(NULL));
 		}
 	}
-	sqlite3_bind_int64(stmt, 1, info.id);
+	sqlite3_bind_int64(stmt, 1, source_id);
 	sqlite3_bind_text(stmt, 2, route->cls->name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 3, route->pkey, -1, SQLITE_STATIC);
 	if (sqlite3_step(stmt) != SQLITE_DONE)

@@ -20,6 +20,32 @@ struct store {
 	size_t cache_count;
 };
 
+const char *store_column_text(sqlite3_stmt *stmt, int i)
+{
+	const char *s = (const char *)sqlite3_column_text(stmt, i);
+
+	return s ? s : "";
+}
+
+void store_bind_prefix(sqlite3_stmt *stmt, int i, const struct prefix *p)
+{
+	sqlite3_bind_int(stmt, i, p->family);
+	sqlite3_bind_blob(stmt, i + 1, p->addr, (int)prefix_addr_bytes(p->family), SQLITE_TRANSIENT);
+	sqlite3_bind_int(stmt, i + 2, p->length);
+}
+
+void store_column_prefix(sqlite3_stmt *stmt, int i, struct prefix *p)
+{
+	const void *blob = sqlite3_column_blob(stmt, i + 1);
+	int n = sqlite3_column_bytes(stmt, i + 1);
+
+	memset(p, 0, sizeof(*p));
+	p->family = (uint8_t)sqlite3_column_int(stmt, i);
+	p->length = (uint8_t)sqlite3_column_int(stmt, i + 2);
+	if (blob != NULL && n > 0 && n <= 16)
+		memcpy(p->addr, blob, (size_t)n);
+}
+
 char *store_error(struct store *st, const char *what)
 {
 	return xasprintf("%s: %s", what, st->db ? sqlite3_errmsg(st->db) : "no database");

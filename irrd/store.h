@@ -29,6 +29,13 @@ sqlite3 *store_db(struct store *st);
 /* Prepares (once, cached for the store's life) a statement; fatal on a bug in the SQL. */
 sqlite3_stmt *store_stmt(struct store *st, const char *sql);
 
+/* A text column, "" for NULL. */
+const char *store_column_text(sqlite3_stmt *stmt, int i);
+/* Binds a prefix as the three columns (family, first BLOB, length) starting at index i. */
+void store_bind_prefix(sqlite3_stmt *stmt, int i, const struct prefix *p);
+/* Reads such three columns starting at index i. */
+void store_column_prefix(sqlite3_stmt *stmt, int i, struct prefix *p);
+
 /* Formats "what: sqlite message" into a new string (caller frees). */
 char *store_error(struct store *st, const char *what);
 

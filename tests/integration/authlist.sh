@@ -74,6 +74,12 @@ check "an opaque-id of no account is reported, not loaded" says "unmapped: 7.7.0
 check "a malformed line is reported with its line" says "skipped: $WORK/delegated:11: not an IPv4 start address and address count"
 run irrctl alloc load --format delegated "$WORK/delegated"
 check "the same file again: nothing changes" says "allocations: 0 added, 0 changed, 0 returned, 5 unchanged, 1 unmapped"
+sed 's/|5.5.0.0|256|20140101|assigned|B2/|5.5.0.0|256|20150101|allocated|B2/' "$WORK/delegated" >"$WORK/delegated-changed"
+run irrctl alloc load --format delegated "$WORK/delegated-changed"
+check "reload: a changed status and date is a change (verbatim)" says "changed: 5.5.0.0/24 LIR-B assigned -> LIR-B allocated 20150101"
+irrctl alloc load --format delegated "$WORK/delegated" >/dev/null
+irrctl lir list >"$WORK/out"
+check "lir list" sh -c "grep -q '^LIR-A  *Example LIR A  *lir-a@example.jp' $WORK/out && grep -q '^LIR-B ' $WORK/out"
 cat >"$WORK/inetnum.db" <<X
 inetnum:        5.5.1.0 - 5.5.1.255
 netname:        B-PI
@@ -197,6 +203,12 @@ check "no refused change wrote anything" test "$(sqlite3 "$WORK/irr.db" "SELECT 
 run irrctl authlist add --staff --lir LIR-A --prefix 5.5.0.0/24 --action allow --mntner MNT1 --user suzuki
 check "registry staff may enter any prefix (PI, multihoming)" says "entry #6 added"
 check "staff entries are recorded as such" test "$(sqlite3 "$WORK/irr.db" "SELECT created_by FROM authlist WHERE id = 6")" = "staff:suzuki"
+run irrctl authlist add --staff --lir LIR-Z --prefix 5.5.0.0/24 --action allow --mntner MNT1
+check "an entry for an LIR account that does not exist (verbatim)" says "There is no LIR account LIR-Z"
+run lirA delete 99
+check "an entry that does not exist (verbatim)" says "There is no authorisation list entry #99"
+irrctl authlist list --staff --lir LIR-A >"$WORK/out"
+check "search by LIR (registry staff)" test "$(grep -c '^[0-9]' "$WORK/out")" = 6
 run lirA change 2 --origins "$hundred"
 check "100 origin ASes are fine" says "entry #2 changed"
 lirA change 2 --origins "" >/dev/null
