@@ -41,7 +41,14 @@ static size_t route_mntners(const struct rpsl_object *route, char names[MAX_ROUT
 	return n;
 }
 
-int authlist_decide(struct store *st, const struct config *cfg, const struct rpsl_object *route,
+int authlist_space_is_held(struct store *st, const struct prefix *p, char **err)
+{
+	int held = alloc_covering(st, p, NULL, NULL, err);
+
+	return held == 0 ? authlist_any_covering(st, p, err) : held;
+}
+
+int authlist_decide(struct store *st, const struct config *cfg, const struct rpsl_object *route, int held,
 		    bool (*is_authenticated)(void *auth_ctx, const char *mntner), void *auth_ctx, int64_t *entry,
 		    struct strbuf *why)
 {
@@ -49,13 +56,11 @@ int authlist_decide(struct store *st, const struct config *cfg, const struct rps
 	size_t n = route_mntners(route, names);
 	struct strbuf reasons;
 	char *err = NULL;
-	int held;
 
 	*entry = 0;
 	prefix_format(&route->prefix, p);
-	held = alloc_covering(st, &route->prefix, NULL, NULL, &err);
-	if (held == 0)
-		held = authlist_any_covering(st, &route->prefix, &err);
+	if (held < 0)
+		held = authlist_space_is_held(st, &route->prefix, &err);
 	if (held < 0) {
 		strbuf_append_str(why, err);
 		free(err);
@@ -126,7 +131,9 @@ static bool hook_check(void *arg, const struct rpsl_object *route, bool is_overr
 		remember(s, route, 0);
 		return true;
 	}
-	rc = authlist_decide(s->st, s->cfg, route, is_authenticated, auth_ctx, &entry, why);
+	rc = authlist_decide(s->st, s->cfg, route,
+			     route->pkey && strcmp(route->pkey, s->governed_pkey) == 0 ? s->is_governed : -1,
+			     is_authenticated, auth_ctx, &entry, why);
 	if (rc <= 0)
 		return false;
 	if (entry > 0) {
@@ -163,6 +170,9 @@ static void hook_written(void *arg, const struct rpsl_object *route, bool is_del
 			sqlite3_bind_int64(put, 5, (sqlite3_int64)time(NULL));
 		}
 	}
+	/* a new route accepted without a mark (space nobody holds) has nothing to clear */
+	if (!is_delete && stmt == del)
+		return;
 	sqlite3_bind_int64(stmt, 1, source_id);
 	sqlite3_bind_text(stmt, 2, route->cls->name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 3, route->pkey, -1, SQLITE_STATIC);
@@ -176,11 +186,12 @@ static bool hook_governs(void *arg, const struct rpsl_object *route)
 {
 	struct authlist_hook_state *s = arg;
 	char *err = NULL;
-	int held = alloc_covering(s->st, &route->prefix, NULL, NULL, &err);
+	int held = authlist_space_is_held(s->st, &route->prefix, &err);
 
-	if (held == 0)
-		held = authlist_any_covering(s->st, &route->prefix, &err);
 	free(err);
+	/* remembered for the check that follows on the same route */
+	snprintf(s->governed_pkey, sizeof(s->governed_pkey), "%s", route->pkey ? route->pkey : "");
+	s->is_governed = held > 0;
 	return held > 0;
 }
 

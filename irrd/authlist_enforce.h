@@ -29,6 +29,8 @@ struct authlist_hook_state {
 		int64_t entry;   /* 0: accepted by the override */
 	} pending[AUTHLIST_MAX_PENDING];
 	size_t pending_count;
+	char governed_pkey[256];   /* governs() answered for this route: the check need not ask again */
+	bool is_governed;
 };
 
 /* Sets *hook to the authorisation list's check, with its state in *state. */
@@ -40,11 +42,15 @@ void authlist_hook_init(struct update_route_check *hook, struct authlist_hook_st
  * is_authenticated NULL, authentication is not asked (the consistency check: would
  * the list accept this object now?). Returns 1 accepted (*entry: the deciding
  * entry, 0 for space nobody holds under authlist.unallocated = allow), 0 refused
- * (*why), -1 store error (*why).
+ * (*why), -1 store error (*why). held: 1 or 0 when the caller knows already whether
+ * an LIR holds the space or an entry covers it (authlist_space_is_held), -1 to ask.
  */
-int authlist_decide(struct store *st, const struct config *cfg, const struct rpsl_object *route,
+int authlist_decide(struct store *st, const struct config *cfg, const struct rpsl_object *route, int held,
 		    bool (*is_authenticated)(void *auth_ctx, const char *mntner), void *auth_ctx, int64_t *entry,
 		    struct strbuf *why);
+
+/* Does an LIR hold p, or an entry cover it? 1 yes, 0 no, -1 with *err. */
+int authlist_space_is_held(struct store *st, const struct prefix *p, char **err);
 
 /* The mark of a route of our source: 1 verified (*entry, 0 = override; *when), 0 none, -1 error. */
 int authlist_route_mark(struct store *st, const char *source, const char *cls, const char *pkey, int64_t *entry,

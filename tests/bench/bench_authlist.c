@@ -147,7 +147,7 @@ int main(int argc, char **argv)
 			double t = bench_now_ms();
 
 			strbuf_init(&why);
-			if (authlist_decide(st, cfg, o, yes, NULL, &entry, &why) == 1)
+			if (authlist_decide(st, cfg, o, -1, yes, NULL, &entry, &why) == 1)
 				accepted++;
 			lat[n++] = bench_now_ms() - t;
 			strbuf_release(&why);
