@@ -491,10 +491,13 @@ static char *mntner_upd_to(struct store *st, const struct config *cfg, const cha
 }
 
 /* The report per LIR and per maintainer, mailing each group when asked. */
-static void report(struct check *c, bool notify, struct authlist_check_result *res)
+static void report(struct check *c, unsigned parts, struct authlist_check_result *res)
 {
-	struct strbuf *out = &res->report;
+	bool notify = parts & AUTHLIST_CHECK_NOTIFY, text = parts & AUTHLIST_CHECK_REPORT;
+	struct strbuf discard, *out = text ? &res->report : &discard;
 	char when[TIMEFMT_UTC_SIZE];
+
+	strbuf_init(&discard);
 
 	timefmt_utc(time(NULL), when);
 	strbuf_printf(out, "Authorisation list consistency check of %s, %s\n", c->cfg->source, when);
@@ -502,7 +505,7 @@ static void report(struct check *c, bool notify, struct authlist_check_result *r
 		      res->entries_checked, res->entries_flagged, res->entries_newly_flagged, res->entries_unflagged);
 	strbuf_printf(out, "route objects checked: %zu; that the list would now refuse: %zu\n", res->routes_checked,
 		      res->routes_refused);
-	res->findings = json_array();
+	res->findings = parts & AUTHLIST_CHECK_FINDINGS ? json_array() : NULL;
 	if (c->finding_count > 1)
 		qsort(c->findings, c->finding_count, sizeof(*c->findings), by_lir);
 	for (size_t i = 0; i < c->finding_count;) {
@@ -520,8 +523,10 @@ static void report(struct check *c, bool notify, struct authlist_check_result *r
 		for (size_t k = i; k < j; k++) {
 			const struct finding *f = &c->findings[k];
 
-			finding_line(f, out);
-			json_array_append_new(res->findings,
+			if (text)
+				finding_line(f, out);
+			if (res->findings != NULL)
+				json_array_append_new(res->findings,
 					      json_pack("{s:s, s:s, s:s, s:I, s:s?, s:s}", "kind", f->route ? "route" : "entry",
 							"lir", f->lir, "mntner", f->mntner, "entry", (json_int_t)f->entry,
 							"route", f->route, "reason", f->reason));
@@ -543,7 +548,7 @@ static void report(struct check *c, bool notify, struct authlist_check_result *r
 			j++;
 		if (c->findings[i].mntner[0]) {
 			strbuf_printf(out, "\n== maintainer %s\n", c->findings[i].mntner);
-			for (size_t k = i; k < j; k++)
+			for (size_t k = i; text && k < j; k++)
 				finding_line(&c->findings[k], out);
 			if (notify) {
 				char *to = mntner_upd_to(c->st, c->cfg, c->findings[i].mntner);
@@ -557,9 +562,10 @@ static void report(struct check *c, bool notify, struct authlist_check_result *r
 		}
 		i = j;
 	}
+	strbuf_release(&discard);
 }
 
-int authlist_check(struct store *st, const struct config *cfg, bool notify, struct authlist_check_result *res,
+int authlist_check(struct store *st, const struct config *cfg, unsigned what, struct authlist_check_result *res,
 		   char **err)
 {
 	struct check c = { .st = st, .cfg = cfg };
@@ -569,7 +575,7 @@ int authlist_check(struct store *st, const struct config *cfg, bool notify, stru
 	strbuf_init(&res->report);
 	if (load(&c, err) < 0 || check_entries(&c, res, err) < 0 || check_routes(&c, res, err) < 0)
 		goto out;
-	report(&c, notify, res);
+	report(&c, what, res);
 	rc = 0;
 out:
 	for (size_t i = 0; i < c.finding_count; i++) {

@@ -22,16 +22,20 @@ struct authlist_check_result {
 	size_t entries_checked, entries_flagged, entries_newly_flagged, entries_unflagged;
 	size_t routes_checked, routes_refused;
 	size_t notifications;      /* mails handed to mail.sendmail */
-	struct strbuf report;      /* the text export: summary, then per LIR, then per maintainer */
-	json_t *findings;          /* [{kind, lir, mntner, entry | route, reason}] */
+	struct strbuf report;      /* AUTHLIST_CHECK_REPORT: summary, then per LIR, then per maintainer */
+	json_t *findings;          /* AUTHLIST_CHECK_FINDINGS: [{kind, lir, mntner, entry, route, reason}], else NULL */
 };
 
+/* What a run produces besides the flags and counts (a million findings are big). */
+#define AUTHLIST_CHECK_NOTIFY   1u  /* mail each LIR (contact addresses) and maintainer (upd-to) its findings */
+#define AUTHLIST_CHECK_REPORT   2u  /* the text report in res->report */
+#define AUTHLIST_CHECK_FINDINGS 4u  /* the JSON findings in res->findings */
+
 /*
- * Runs the check, updating the entries' flags in one transaction. With notify, each
- * LIR (its contact addresses) and each maintainer (its upd-to) with findings gets a
- * mail. Returns 0 (release *res with authlist_check_result_release), -1 with *err.
+ * Runs the check, updating the entries' flags in one transaction. Returns 0 (release
+ * *res with authlist_check_result_release), -1 with *err.
  */
-int authlist_check(struct store *st, const struct config *cfg, bool notify, struct authlist_check_result *res,
+int authlist_check(struct store *st, const struct config *cfg, unsigned what, struct authlist_check_result *res,
 		   char **err);
 void authlist_check_result_release(struct authlist_check_result *res);
 

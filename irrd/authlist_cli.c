@@ -220,7 +220,7 @@ static int alloc_load(struct store *st, const struct config *cfg, enum alloc_for
 		/* returns are what the consistency check is for: flag, list, notify */
 		struct authlist_check_result check;
 
-		if (authlist_check(st, cfg, true, &check, &err) < 0) {
+		if (authlist_check(st, cfg, AUTHLIST_CHECK_NOTIFY, &check, &err) < 0) {
 			fprintf(stderr, "irrctl alloc load: the consistency check failed: %s\n", err);
 			free(err);
 			alloc_reload_result_release(&res);
@@ -549,7 +549,8 @@ static int cmd_authlist(struct store *st, const struct config *cfg, int argc, ch
 		struct authlist_check_result res;
 		char *err = NULL;
 
-		if (authlist_check(st, cfg, a.notify, &res, &err) < 0) {
+		if (authlist_check(st, cfg, (a.notify ? AUTHLIST_CHECK_NOTIFY : 0) | (a.json ? AUTHLIST_CHECK_FINDINGS : AUTHLIST_CHECK_REPORT),
+				   &res, &err) < 0) {
 			fprintf(stderr, "irrctl authlist check: %s\n", err);
 			free(err);
 			return EXIT_FAILURE;

@@ -39,7 +39,7 @@ static void run_check_child(const struct config *cfg)
 	struct authlist_check_result res;
 	char *err = NULL;
 
-	if (store_open(cfg->database, STORE_READ_WRITE, &st, &err) < 0 || authlist_check(st, cfg, true, &res, &err) < 0) {
+	if (store_open(cfg->database, STORE_READ_WRITE, &st, &err) < 0 || authlist_check(st, cfg, AUTHLIST_CHECK_NOTIFY, &res, &err) < 0) {
 		log_error("authorisation list check: %s", err);
 		_exit(1);
 	}

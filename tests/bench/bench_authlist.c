@@ -207,7 +207,7 @@ int main(int argc, char **argv)
 		struct authlist_check_result res;
 		double t = bench_now_ms();
 
-		if (authlist_check(st, cfg, false, &res, &err) < 0) {
+		if (authlist_check(st, cfg, AUTHLIST_CHECK_REPORT, &res, &err) < 0) {
 			fprintf(stderr, "bench_authlist: %s\n", err);
 			return 1;
 		}
