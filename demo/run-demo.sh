@@ -19,6 +19,19 @@ CONF
 "$bin/irrctl" -c "$dir/demo.conf" load --source JPIRR demo/jpirr.db
 "$bin/irrctl" -c "$dir/demo.conf" load --source RADB demo/radb.db
 conf=$dir/demo.conf
+# Allocation data and an authorisation list (docs/authlist.md): one LIR holding the
+# demo's space, and entries for the two maintainers whose routes live there.
+"$bin/irrctl" -c "$conf" lir add --id A0001 --name "Example Networks LIR" --email hostmaster@example.jp \
+	--opaque-id A91DEMO1 >/dev/null
+"$bin/irrctl" -c "$conf" alloc load --format delegated demo/delegated.txt | tail -n 1
+"$bin/irrctl" -c "$conf" authlist add --as-lir A0001 --user demo --prefix 192.0.2.0/24 --action allow \
+	--mntner MAINT-EXAMPLE-JP --origins AS64496 >/dev/null
+"$bin/irrctl" -c "$conf" authlist add --as-lir A0001 --user demo --prefix 198.51.100.0/24 --action allow \
+	--mntner MAINT-SAMPLE-JP --origins AS64497 >/dev/null
+"$bin/irrctl" -c "$conf" authlist add --as-lir A0001 --user demo --prefix 198.51.100.0/25 --action allow \
+	--mntner MAINT-EXAMPLE-JP --origins AS64496 >/dev/null
+"$bin/irrctl" -c "$conf" authlist add --as-lir A0001 --user demo --prefix 2001:db8:1000::/36 --action allow \
+	--mntner MAINT-EXAMPLE-JP >/dev/null
 cat <<TEXT
 
 Demo registry loaded into $dir/routereg.db (sources JPIRR and RADB).
@@ -32,6 +45,9 @@ Try, in another terminal:
   $bin/irrctl -c $conf show route 192.0.2.0/24AS64496
   $bin/irrctl -c $conf show as-set AS64496:AS-CUSTOMERS
   $bin/irrctl -c $conf show --source RADB route6 2001:db8:f000::/36AS64511
+  $bin/irrctl -c $conf alloc list --lir A0001
+  $bin/irrctl -c $conf authlist list --as-lir A0001 --sort prefix
+  $bin/irrctl -c $conf authlist check
   sqlite3 $dir/routereg.db "SELECT o.pkey FROM attr_index a JOIN objects o ON o.id = a.object_id WHERE a.attr = 'origin' AND a.value = 'AS64496'"
 (bgpq4 needs -p for the documentation AS numbers the demo uses.)
 Starting irrd now; Ctrl-C stops it.
