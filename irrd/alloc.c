@@ -322,15 +322,6 @@ static int map_key(struct store *st, enum alloc_format fmt, const char *key, cha
 	return rc == SQLITE_ROW;
 }
 
-static int exec(struct store *st, const char *sql, char **err)
-{
-	if (sqlite3_exec(store_db(st), sql, NULL, NULL, NULL) != SQLITE_OK) {
-		*err = store_error(st, sql);
-		return -1;
-	}
-	return 0;
-}
-
 int alloc_reload(struct store *st, enum alloc_format fmt, const struct alloc_raw *records, size_t count,
 		 struct alloc_reload_result *res, char **err)
 {
@@ -388,7 +379,7 @@ int alloc_reload(struct store *st, enum alloc_format fmt, const struct alloc_raw
 		}
 		want_count = o;
 	}
-	if (exec(st, "BEGIN IMMEDIATE", err) < 0)
+	if (store_exec(st, "BEGIN IMMEDIATE", err) < 0)
 		goto out;
 	cur = store_stmt(st, "SELECT " ALLOC_COLUMNS " FROM allocation WHERE origin = ?1");
 	del = store_stmt(st, "DELETE FROM allocation WHERE id = ?1");
@@ -463,7 +454,7 @@ int alloc_reload(struct store *st, enum alloc_format fmt, const struct alloc_raw
 		res->added++;
 		want[k].seen = true;
 	}
-	if (exec(st, "COMMIT", err) < 0)
+	if (store_exec(st, "COMMIT", err) < 0)
 		goto rollback;
 	rc = 0;
 	goto out;

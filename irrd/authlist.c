@@ -327,15 +327,6 @@ store_error:
 	return -1;
 }
 
-static int exec(struct store *st, const char *sql, char **err)
-{
-	if (sqlite3_exec(store_db(st), sql, NULL, NULL, NULL) != SQLITE_OK) {
-		*err = store_error(st, sql);
-		return -1;
-	}
-	return 0;
-}
-
 static void actor_name(const struct authlist_actor *who, char *out, size_t size)
 {
 	if (who->is_staff)
@@ -430,12 +421,12 @@ static int save(struct store *st, const struct config *cfg, const struct authlis
 {
 	int rc;
 
-	if (exec(st, "BEGIN IMMEDIATE", refusal) < 0)
+	if (store_exec(st, "BEGIN IMMEDIATE", refusal) < 0)
 		return -1;
 	rc = check_rules(st, cfg, who, e, refusal);
 	if (rc == 0 && write_entry(st, who, e, is_new, id, refusal) < 0)
 		rc = -1;
-	if (rc == 0 && exec(st, "COMMIT", refusal) < 0)
+	if (rc == 0 && store_exec(st, "COMMIT", refusal) < 0)
 		rc = -1;
 	if (rc != 0)
 		sqlite3_exec(store_db(st), "ROLLBACK", NULL, NULL, NULL);
@@ -485,7 +476,7 @@ int authlist_delete(struct store *st, const struct authlist_actor *who, int64_t 
 
 	if (rc != 0)
 		return rc;
-	if (exec(st, "BEGIN IMMEDIATE", refusal) < 0)
+	if (store_exec(st, "BEGIN IMMEDIATE", refusal) < 0)
 		return -1;
 	sqlite3_bind_int64(del, 1, id);
 	sqlite3_bind_int64(del_origins, 1, id);
@@ -493,7 +484,7 @@ int authlist_delete(struct store *st, const struct authlist_actor *who, int64_t 
 	sqlite3_reset(del);
 	s2 = sqlite3_step(del_origins);
 	sqlite3_reset(del_origins);
-	if (s1 != SQLITE_DONE || s2 != SQLITE_DONE || exec(st, "COMMIT", refusal) < 0) {
+	if (s1 != SQLITE_DONE || s2 != SQLITE_DONE || store_exec(st, "COMMIT", refusal) < 0) {
 		if (s1 != SQLITE_DONE || s2 != SQLITE_DONE)
 			*refusal = store_error(st, "deleting the entry");
 		sqlite3_exec(store_db(st), "ROLLBACK", NULL, NULL, NULL);

@@ -265,10 +265,8 @@ static int check_entries(struct check *c, struct authlist_check_result *res, cha
 	sqlite3_stmt *flag = store_stmt(c->st, "UPDATE authlist SET flagged = ?2 WHERE id = ?1");
 	int rc = 0;
 
-	if (sqlite3_exec(store_db(c->st), "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
-		*err = store_error(c->st, "starting the check");
+	if (store_exec(c->st, "BEGIN IMMEDIATE", err) < 0)
 		return -1;
-	}
 	for (size_t i = 0; i < c->entry_count && rc == 0; i++) {
 		struct authlist_entry *e = &c->entries[i];
 		/* registry staff enter PI and multihoming space outside allocations on purpose */
@@ -309,10 +307,8 @@ static int check_entries(struct check *c, struct authlist_check_result *res, cha
 			rc = -1;
 		}
 	}
-	if (rc == 0 && sqlite3_exec(store_db(c->st), "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-		*err = store_error(c->st, "committing the flags");
+	if (rc == 0 && store_exec(c->st, "COMMIT", err) < 0)
 		rc = -1;
-	}
 	if (rc < 0)
 		sqlite3_exec(store_db(c->st), "ROLLBACK", NULL, NULL, NULL);
 	return rc;

@@ -46,6 +46,15 @@ void store_column_prefix(sqlite3_stmt *stmt, int i, struct prefix *p)
 		memcpy(p->addr, blob, (size_t)n);
 }
 
+int store_exec(struct store *st, const char *sql, char **err)
+{
+	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+		*err = store_error(st, sql);
+		return -1;
+	}
+	return 0;
+}
+
 char *store_error(struct store *st, const char *what)
 {
 	return xasprintf("%s: %s", what, st->db ? sqlite3_errmsg(st->db) : "no database");

@@ -36,6 +36,9 @@ void store_bind_prefix(sqlite3_stmt *stmt, int i, const struct prefix *p);
 /* Reads such three columns starting at index i. */
 void store_column_prefix(sqlite3_stmt *stmt, int i, struct prefix *p);
 
+/* Runs SQL without results ("BEGIN IMMEDIATE", "COMMIT"). 0, or -1 with *err naming it. */
+int store_exec(struct store *st, const char *sql, char **err);
+
 /* Formats "what: sqlite message" into a new string (caller frees). */
 char *store_error(struct store *st, const char *what);
 

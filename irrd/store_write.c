@@ -15,15 +15,6 @@
 #include "strbuf.h"
 #include "xalloc.h"
 
-static int exec_sql(struct store *st, const char *sql, char **err)
-{
-	if (sqlite3_exec(store_db(st), sql, NULL, NULL, NULL) != SQLITE_OK) {
-		*err = store_error(st, sql);
-		return -1;
-	}
-	return 0;
-}
-
 static int step_done(struct store *st, sqlite3_stmt *stmt, const char *what, char **err)
 {
 	int rc = sqlite3_step(stmt);
@@ -516,7 +507,7 @@ int store_bulk_commit(struct store_bulk *bulk, int64_t serial, store_bulk_duplic
 	}
 	log_debug("bulk: %zu objects sorted", bulk->object_count);
 
-	if (exec_sql(st, "PRAGMA cache_size = -65536", err) < 0 || exec_sql(st, "BEGIN IMMEDIATE", err) < 0)
+	if (store_exec(st, "PRAGMA cache_size = -65536", err) < 0 || store_exec(st, "BEGIN IMMEDIATE", err) < 0)
 		goto out_free;
 	if (source_ensure(st, bulk->source, &source_id, &previous_serial, err) < 0)
 		goto out;
@@ -575,7 +566,7 @@ int store_bulk_commit(struct store_bulk *bulk, int64_t serial, store_bulk_duplic
 	sqlite3_bind_int64(stmt, 1, source_id);
 	sqlite3_bind_int64(stmt, 2, serial > 0 ? serial : previous_serial + 1);
 	sqlite3_bind_int64(stmt, 3, (int64_t)now);
-	if (step_done(st, stmt, "updating source", err) < 0 || exec_sql(st, "COMMIT", err) < 0)
+	if (step_done(st, stmt, "updating source", err) < 0 || store_exec(st, "COMMIT", err) < 0)
 		goto out;
 	log_debug("bulk: committed");
 	/* Fold the load into the main file so the WAL does not stay as large as the load. */
@@ -643,7 +634,7 @@ int store_write_object(struct store *st, const char *source, enum store_operatio
 	int result = -1;
 	time_t now = time(NULL);
 
-	if (exec_sql(st, "BEGIN IMMEDIATE", err) < 0)
+	if (store_exec(st, "BEGIN IMMEDIATE", err) < 0)
 		return -1;
 	if (source_ensure(st, source, &source_id, &serial, err) < 0)
 		goto out;
@@ -711,7 +702,7 @@ int store_write_object(struct store *st, const char *source, enum store_operatio
 			      " WHERE id = ?1");
 	sqlite3_bind_int64(stmt, 1, source_id);
 	sqlite3_bind_int64(stmt, 2, serial);
-	if (step_done(st, stmt, "updating serial", err) < 0 || exec_sql(st, "COMMIT", err) < 0)
+	if (step_done(st, stmt, "updating serial", err) < 0 || store_exec(st, "COMMIT", err) < 0)
 		goto out;
 	*serial_out = serial;
 	result = 0;
