@@ -54,16 +54,6 @@ static bool starts_with(const char *p, size_t len, const char *word)
 	return len >= n && memcmp(p, word, n) == 0;
 }
 
-/* Signed content is processed with LF line ends whatever the signer's platform used. */
-static void append_lf(struct strbuf *out, const char *p, size_t len)
-{
-	for (size_t i = 0; i < len; i++) {
-		if (p[i] == '\r' && i + 1 < len && p[i + 1] == '\n')
-			continue;
-		strbuf_append_char(out, p[i]);
-	}
-}
-
 static struct update_identity *new_identity(struct signed_input *si)
 {
 	struct update_identity *id;
@@ -202,9 +192,9 @@ static int open_pgp(struct store *st, const struct config *cfg, const char *inpu
 		}
 	}
 	if (clearsigned)
-		append_lf(&si->text, plain.data, plain.len);
+		strbuf_append_lf(&si->text, plain.data, plain.len);
 	else
-		append_lf(&si->text, input, len);
+		strbuf_append_lf(&si->text, input, len);
 out:
 	free(verr);
 	strbuf_release(&plain);
@@ -326,9 +316,9 @@ static int open_cms(struct store *st, const struct config *cfg, const char *inpu
 		rc = signed_input_identify_x509(st, cfg, signers[i], time(NULL), si, err);
 	rc = rc < 0 ? -1 : 0;
 	if (sig)
-		append_lf(&si->text, input, len);
+		strbuf_append_lf(&si->text, input, len);
 	else
-		append_lf(&si->text, content.data, content.len);
+		strbuf_append_lf(&si->text, content.data, content.len);
 out:
 	for (size_t i = 0; i < n; i++)
 		X509_free(signers[i]);

@@ -62,6 +62,17 @@ void strbuf_append_str(struct strbuf *sb, const char *s)
 	strbuf_append(sb, s, strlen(s));
 }
 
+void strbuf_append_lf(struct strbuf *sb, const char *bytes, size_t n)
+{
+	strbuf_reserve(sb, n);
+	for (size_t i = 0; i < n; i++) {
+		if (bytes[i] == '\r' && i + 1 < n && bytes[i + 1] == '\n')
+			continue;
+		sb->data[sb->len++] = bytes[i];
+	}
+	sb->data[sb->len] = '\0';
+}
+
 void strbuf_append_char(struct strbuf *sb, char c)
 {
 	strbuf_reserve(sb, 1);

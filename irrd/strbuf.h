@@ -23,6 +23,8 @@ void strbuf_reserve(struct strbuf *sb, size_t extra);
 void strbuf_append(struct strbuf *sb, const char *bytes, size_t n);
 void strbuf_append_str(struct strbuf *sb, const char *s);
 void strbuf_append_char(struct strbuf *sb, char c);
+/* Appends with CRLF line ends turned into LF (signed and mailed text is processed with LF). */
+void strbuf_append_lf(struct strbuf *sb, const char *bytes, size_t n);
 void strbuf_append_repeat(struct strbuf *sb, char c, size_t n);
 void strbuf_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /*

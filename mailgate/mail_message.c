@@ -383,15 +383,6 @@ static bool is_utf8(const char *p, size_t len)
 	return g_utf8_validate(p, (gssize)len, NULL);
 }
 
-static void append_lf(struct strbuf *out, const char *p, size_t len)
-{
-	for (size_t i = 0; i < len; i++) {
-		if (p[i] == '\r' && i + 1 < len && p[i + 1] == '\n')
-			continue;
-		strbuf_append_char(out, p[i]);
-	}
-}
-
 int mail_message_to_utf8(const char *text, size_t len, const char *charset, struct strbuf *out, char **err)
 {
 	struct strbuf converted;
@@ -406,7 +397,7 @@ int mail_message_to_utf8(const char *text, size_t len, const char *charset, stru
 		if (memmem(text, len, "\033$B", 3) != NULL || memmem(text, len, "\033$@", 3) != NULL) {
 			charset = "ISO-2022-JP";
 		} else if (is_utf8(text, len)) {
-			append_lf(out, text, len);
+			strbuf_append_lf(out, text, len);
 			return 0;
 		} else {
 			*err = xasprintf("the text is not valid %s and declares no other charset",
@@ -442,7 +433,7 @@ int mail_message_to_utf8(const char *text, size_t len, const char *charset, stru
 		}
 	}
 	g_mime_iconv_close(cd);
-	append_lf(out, converted.data, converted.len);
+	strbuf_append_lf(out, converted.data, converted.len);
 	strbuf_release(&converted);
 	return 0;
 }
