@@ -22,6 +22,8 @@
 #include "timefmt.h"
 #include "xalloc.h"
 
+#define MAX_ROUTE_MNTNERS 16
+
 /* ---- a hash of (owner, block) -> index ---- */
 
 struct block_key {
@@ -319,9 +321,9 @@ static char *route_refusal(struct check *c, const struct rpsl_object *o, char *m
 			   char *lir_out, size_t lir_size)
 {
 	const struct allocation *a = holder(c, &o->prefix, NULL);
+	char names[MAX_ROUTE_MNTNERS][MAX_PRIMARY_KEY_LENGTH], p[PREFIX_STRLEN];
 	struct strbuf why;
-	char p[PREFIX_STRLEN];
-	size_t seen = 0;
+	size_t n;
 
 	prefix_format(&o->prefix, p);
 	snprintf(lir_out, lir_size, "%s", a ? a->lir : "");
@@ -329,48 +331,32 @@ static char *route_refusal(struct check *c, const struct rpsl_object *o, char *m
 	if (a == NULL && !any_entry_covers(c, &o->prefix))
 		return c->cfg->authlist_allow_unallocated ? NULL
 							  : xasprintf("no LIR holds %s and no authorisation list entry covers it", p);
+	n = rpsl_object_list_items(o, "mnt-by", names, MAX_ROUTE_MNTNERS);
+	if (n > 0)
+		snprintf(mntner_out, mntner_size, "%.79s", names[0]); /* maintainer names are short */
 	strbuf_init(&why);
-	for (size_t i = 0; i < o->attr_count; i++) {
-		const char *v = o->attrs[i].value;
+	for (size_t i = 0; i < n; i++) {
+		const char *name = names[i];
+		uint32_t id = name_id(&c->mntners, name, false);
+		const struct authlist_entry *e = id ? deciding(c, id, &o->prefix) : NULL;
 
-		if (strcmp(o->attrs[i].name, "mnt-by") != 0)
-			continue;
-		while (*v) {
-			char name[80];
-			size_t k = 0;
-			const struct authlist_entry *e;
-			uint32_t id;
-
-			while (*v == ',' || isspace((unsigned char)*v))
-				v++;
-			while (v[k] && v[k] != ',' && !isspace((unsigned char)v[k]))
-				k++;
-			if (k == 0)
-				break;
-			snprintf(name, sizeof(name), "%.*s", (int)(k < 79 ? k : 79), v);
-			v += k;
-			if (seen++ == 0)
-				snprintf(mntner_out, mntner_size, "%s", name);
-			id = name_id(&c->mntners, name, false);
-			e = id ? deciding(c, id, &o->prefix) : NULL;
-			if (e != NULL && e->action == AUTHLIST_ALLOW && authlist_origin_allowed(e, o->origin)) {
-				strbuf_release(&why);
-				return NULL;
-			}
-			if (e != NULL && lir_out[0] == '\0')
-				snprintf(lir_out, lir_size, "%s", e->lir);
-			strbuf_printf(&why, "%s%s: ", why.len ? "; " : "", name);
-			if (e == NULL) {
-				strbuf_printf(&why, "no entry of %s covers %s", name, p);
-			} else if (e->action == AUTHLIST_DENY) {
-				strbuf_append_str(&why, "denied by entry ");
-				authlist_describe(e, &why);
-			} else {
-				strbuf_printf(&why, "origin AS%u is not in the list of entry #%lld (allowed: ", o->origin,
-					      (long long)e->id);
-				authlist_format_origins(e, &why);
-				strbuf_append_char(&why, ')');
-			}
+		if (e != NULL && e->action == AUTHLIST_ALLOW && authlist_origin_allowed(e, o->origin)) {
+			strbuf_release(&why);
+			return NULL;
+		}
+		if (e != NULL && lir_out[0] == '\0')
+			snprintf(lir_out, lir_size, "%s", e->lir);
+		strbuf_printf(&why, "%s%s: ", why.len ? "; " : "", name);
+		if (e == NULL) {
+			strbuf_printf(&why, "no entry of %s covers %s", name, p);
+		} else if (e->action == AUTHLIST_DENY) {
+			strbuf_append_str(&why, "denied by entry ");
+			authlist_describe(e, &why);
+		} else {
+			strbuf_printf(&why, "origin AS%u is not in the list of entry #%lld (allowed: ", o->origin,
+				      (long long)e->id);
+			authlist_format_origins(e, &why);
+			strbuf_append_char(&why, ')');
 		}
 	}
 	if (why.len == 0)

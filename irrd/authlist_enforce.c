@@ -1,7 +1,6 @@
 /* The authorisation-list route check, its marks, and the decision shared with the consistency check. */
 #include "authlist_enforce.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,34 +11,6 @@
 #include "xalloc.h"
 
 #define MAX_ROUTE_MNTNERS 16
-
-/* The maintainers in mnt-by (a list attribute: "MAINT-A, MAINT-B" or several lines), upper case. */
-static size_t route_mntners(const struct rpsl_object *route, char names[MAX_ROUTE_MNTNERS][80])
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < route->attr_count; i++) {
-		const char *v = route->attrs[i].value;
-
-		if (strcmp(route->attrs[i].name, "mnt-by") != 0)
-			continue;
-		while (*v && n < MAX_ROUTE_MNTNERS) {
-			size_t k = 0;
-
-			while (*v == ',' || isspace((unsigned char)*v))
-				v++;
-			while (v[k] && v[k] != ',' && !isspace((unsigned char)v[k]))
-				k++;
-			if (k > 0 && k < 80) {
-				for (size_t c = 0; c < k; c++)
-					names[n][c] = (char)toupper((unsigned char)v[c]);
-				names[n++][k] = '\0';
-			}
-			v += k;
-		}
-	}
-	return n;
-}
 
 int authlist_space_is_held(struct store *st, const struct prefix *p, char **err)
 {
@@ -52,8 +23,8 @@ int authlist_decide(struct store *st, const struct config *cfg, const struct rps
 		    bool (*is_authenticated)(void *auth_ctx, const char *mntner), void *auth_ctx, int64_t *entry,
 		    struct strbuf *why)
 {
-	char names[MAX_ROUTE_MNTNERS][80], p[PREFIX_STRLEN];
-	size_t n = route_mntners(route, names);
+	char names[MAX_ROUTE_MNTNERS][MAX_PRIMARY_KEY_LENGTH], p[PREFIX_STRLEN];
+	size_t n = rpsl_object_list_items(route, "mnt-by", names, MAX_ROUTE_MNTNERS);
 	struct strbuf reasons;
 	char *err = NULL;
 

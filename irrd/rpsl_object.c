@@ -1,4 +1,5 @@
 /* RPSL object storage and the arena behind it; see rpsl_object.h. */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,4 +122,36 @@ const struct rpsl_attr *rpsl_object_get(const struct rpsl_object *obj, const cha
 			return &obj->attrs[i];
 	}
 	return NULL;
+}
+
+size_t rpsl_object_list_items(const struct rpsl_object *o, const char *attr, char items[][MAX_PRIMARY_KEY_LENGTH],
+			      size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; o != NULL && i < o->attr_count; i++) {
+		const char *v = o->attrs[i].value;
+
+		if (strcmp(o->attrs[i].name, attr) != 0)
+			continue;
+		while (*v && n < max) {
+			size_t len = strcspn(v, ",");
+			const char *s = v;
+
+			while (len > 0 && *s == ' ')
+				s++, len--;
+			while (len > 0 && s[len - 1] == ' ')
+				len--;
+			if (len > 0 && len < MAX_PRIMARY_KEY_LENGTH) {
+				for (size_t k = 0; k < len; k++)
+					items[n][k] = (char)toupper((unsigned char)s[k]);
+				items[n][len] = '\0';
+				n++;
+			}
+			v += strcspn(v, ",");
+			if (*v == ',')
+				v++;
+		}
+	}
+	return n;
 }

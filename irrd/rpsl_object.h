@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "irr_limits.h"
 #include "prefix.h"
 #include "rpsl_schema.h"
 
@@ -71,5 +72,11 @@ void rpsl_object_message(struct rpsl_object *obj, enum rpsl_severity sev, uint32
 bool rpsl_object_has_errors(const struct rpsl_object *obj);
 /* First attribute named `name` (lower case), or NULL. */
 const struct rpsl_attr *rpsl_object_get(const struct rpsl_object *obj, const char *name);
+/*
+ * The items of the comma lists of every attribute `attr` (mnt-by, member-of, ...),
+ * trimmed and upper-cased, at most max. o may be NULL. Returns how many.
+ */
+size_t rpsl_object_list_items(const struct rpsl_object *o, const char *attr, char items[][MAX_PRIMARY_KEY_LENGTH],
+			      size_t max);
 
 #endif

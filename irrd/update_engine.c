@@ -283,39 +283,6 @@ static struct item *submitted(struct run *r, const char *cls, const char *pkey_u
 	return NULL;
 }
 
-/* Collects the upper-cased items of the comma lists of every attribute `attr` (at most max). */
-static size_t list_items(const struct rpsl_object *o, const char *attr, char items[][MAX_PRIMARY_KEY_LENGTH],
-			 size_t max)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; o != NULL && i < o->attr_count; i++) {
-		const char *v = o->attrs[i].value;
-
-		if (strcmp(o->attrs[i].name, attr) != 0)
-			continue;
-		while (*v && n < max) {
-			size_t len = strcspn(v, ",");
-			const char *s = v;
-
-			while (len > 0 && *s == ' ')
-				s++, len--;
-			while (len > 0 && s[len - 1] == ' ')
-				len--;
-			if (len > 0 && len < MAX_PRIMARY_KEY_LENGTH) {
-				for (size_t k = 0; k < len; k++)
-					items[n][k] = (char)toupper((unsigned char)s[k]);
-				items[n][len] = '\0';
-				n++;
-			}
-			v += strcspn(v, ",");
-			if (*v == ',')
-				v++;
-		}
-	}
-	return n;
-}
-
 #define MAX_REFS 64
 
 /* True when a set of maintainers (names, upper case) is satisfied by one of them. */
@@ -356,8 +323,8 @@ static void join_names(struct strbuf *sb, char names[][MAX_PRIMARY_KEY_LENGTH], 
 static void check_authentication(struct run *r, struct item *it)
 {
 	char old_set[MAX_REFS][MAX_PRIMARY_KEY_LENGTH], new_set[MAX_REFS][MAX_PRIMARY_KEY_LENGTH];
-	size_t old_n = list_items(it->current, "mnt-by", old_set, MAX_REFS);
-	size_t new_n = it->op == OP_DELETE ? 0 : list_items(it->obj, "mnt-by", new_set, MAX_REFS);
+	size_t old_n = rpsl_object_list_items(it->current, "mnt-by", old_set, MAX_REFS);
+	size_t new_n = it->op == OP_DELETE ? 0 : rpsl_object_list_items(it->obj, "mnt-by", new_set, MAX_REFS);
 	struct strbuf names;
 
 	if (r->override_ok) {
@@ -475,12 +442,12 @@ static size_t parent_maintainers(const struct rpsl_object *parent, const struct 
 		*which = "mnt-routes";
 		return n;
 	}
-	if (!exact && (n = list_items(parent, "mnt-lower", names, MAX_REFS)) > 0) {
+	if (!exact && (n = rpsl_object_list_items(parent, "mnt-lower", names, MAX_REFS)) > 0) {
 		*which = "mnt-lower";
 		return n;
 	}
 	*which = "mnt-by";
-	return list_items(parent, "mnt-by", names, MAX_REFS);
+	return rpsl_object_list_items(parent, "mnt-by", names, MAX_REFS);
 }
 
 /*
@@ -573,10 +540,10 @@ static void check_set_hierarchy(struct run *r, struct item *it)
 		item_error(it, "Parent object [%s] %s of this hierarchical set name does not exist", parent_cls, parent_key);
 		return;
 	}
-	n = list_items(parent ? parent : sub->obj, "mnt-lower", names, MAX_REFS);
+	n = rpsl_object_list_items(parent ? parent : sub->obj, "mnt-lower", names, MAX_REFS);
 	if (n == 0) {
 		which = "mnt-by";
-		n = list_items(parent ? parent : sub->obj, "mnt-by", names, MAX_REFS);
+		n = rpsl_object_list_items(parent ? parent : sub->obj, "mnt-by", names, MAX_REFS);
 	}
 	{
 		char saved[sizeof(it->auth_how)];
@@ -620,8 +587,8 @@ static void check_member_of(struct run *r, struct item *it)
 	default:
 		return;
 	}
-	n = list_items(it->obj, "member-of", sets, MAX_REFS);
-	own = list_items(it->obj, "mnt-by", mine, MAX_REFS);
+	n = rpsl_object_list_items(it->obj, "member-of", sets, MAX_REFS);
+	own = rpsl_object_list_items(it->obj, "mnt-by", mine, MAX_REFS);
 	for (size_t i = 0; i < n; i++) {
 		struct rpsl_object *set = load_current(r, set_cls, sets[i], NULL);
 		struct item *sub = set ? NULL : submitted(r, set_cls, sets[i]);
@@ -632,7 +599,7 @@ static void check_member_of(struct run *r, struct item *it)
 			item_error(it, "Object %s referenced in \"member-of:\" does not exist (expected %s)", sets[i], set_cls);
 			continue;
 		}
-		nrefs = list_items(set ? set : sub->obj, "mbrs-by-ref", refs, MAX_REFS);
+		nrefs = rpsl_object_list_items(set ? set : sub->obj, "mbrs-by-ref", refs, MAX_REFS);
 		for (size_t k = 0; k < nrefs && !accepted; k++) {
 			accepted = strcmp(refs[k], "ANY") == 0;
 			for (size_t m = 0; m < own && !accepted; m++)
@@ -665,7 +632,7 @@ static void check_references(struct run *r, struct item *it)
 	if (it->op == OP_DELETE)
 		return;
 	for (size_t k = 0; k < REFERENCE_COUNT; k++) {
-		size_t n = list_items(it->obj, references[k].attr, names, MAX_REFS);
+		size_t n = rpsl_object_list_items(it->obj, references[k].attr, names, MAX_REFS);
 
 		for (size_t i = 0; i < n; i++) {
 			bool found = false;
@@ -886,7 +853,7 @@ static bool depends_on_failed(struct run *r, struct item *it, struct strbuf *why
 	char names[MAX_REFS][MAX_PRIMARY_KEY_LENGTH];
 
 	for (size_t k = 0; k < REFERENCE_COUNT; k++) {
-		size_t n = list_items(it->obj, references[k].attr, names, MAX_REFS);
+		size_t n = rpsl_object_list_items(it->obj, references[k].attr, names, MAX_REFS);
 
 		for (size_t i = 0; i < n; i++) {
 			for (size_t c = 0; c < 2 && references[k].classes[c]; c++) {
@@ -1054,7 +1021,7 @@ static void notify_object(struct run *r, struct notify_outbox *box, enum notify_
 			  const char *story)
 {
 	char names[MAX_REFS][MAX_PRIMARY_KEY_LENGTH];
-	size_t n = list_items(o, "mnt-by", names, MAX_REFS);
+	size_t n = rpsl_object_list_items(o, "mnt-by", names, MAX_REFS);
 
 	for (size_t i = 0; i < n; i++) {
 		struct rpsl_object *m = load_current(r, "mntner", names[i], NULL);
