@@ -37,12 +37,7 @@ static bool emails_valid(const char *emails)
 	bool ok = true, any = false;
 
 	for (char *w = strtok_r(copy, " ,", &save); w && ok; w = strtok_r(NULL, " ,", &save)) {
-		struct strbuf ignored;
-		const char *why;
-
-		strbuf_init(&ignored);
-		ok = rpsl_syntax_check(SYN_EMAIL, w, strlen(w), &ignored, &why) == 0;
-		strbuf_release(&ignored);
+		ok = rpsl_syntax_is_valid(SYN_EMAIL, w);
 		any = true;
 	}
 	free(copy);

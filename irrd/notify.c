@@ -31,16 +31,10 @@ struct notify_outbox *notify_outbox_new(void)
 
 void notify_add(struct notify_outbox *box, enum notify_kind kind, const char *address, const char *body)
 {
-	struct strbuf ignored;
-	const char *err;
 	struct message *m = NULL;
-	int valid;
 
 	/* Header injection guard: a syntactically valid address has no spaces, commas or line ends. */
-	strbuf_init(&ignored);
-	valid = rpsl_syntax_check(SYN_EMAIL, address, strlen(address), &ignored, &err) == 0;
-	strbuf_release(&ignored);
-	if (!valid)
+	if (!rpsl_syntax_is_valid(SYN_EMAIL, address))
 		return;
 	for (size_t i = 0; i < box->count; i++) {
 		if (box->messages[i].kind == kind && strcasecmp(box->messages[i].to, address) == 0)

@@ -684,3 +684,17 @@ const char *rpsl_syntax_describe(enum rpsl_syntax syntax)
 {
 	return (unsigned)syntax < SYN_COUNT ? checkers[syntax].description : "?";
 }
+
+bool rpsl_syntax_is_valid(enum rpsl_syntax syntax, const char *value)
+{
+	struct strbuf ignored;
+	const char *why;
+	bool ok;
+
+	if (value == NULL)
+		return false;
+	strbuf_init(&ignored);
+	ok = rpsl_syntax_check(syntax, value, strlen(value), &ignored, &why) == 0;
+	strbuf_release(&ignored);
+	return ok;
+}

@@ -22,6 +22,9 @@
 int rpsl_syntax_check(enum rpsl_syntax syntax, const char *value, size_t len, struct strbuf *canon,
 		      const char **err);
 
+/* Is a NUL-terminated value valid (NULL is not)? For guards that need no message or canonical form. */
+bool rpsl_syntax_is_valid(enum rpsl_syntax syntax, const char *value);
+
 /* Human name of a syntax, for messages and templates ("IPv4 prefix"). */
 const char *rpsl_syntax_describe(enum rpsl_syntax syntax);
 

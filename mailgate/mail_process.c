@@ -22,20 +22,6 @@
 #include "update.h"
 #include "xalloc.h"
 
-static bool is_valid_address(const char *a)
-{
-	struct strbuf ignored;
-	const char *why;
-	bool ok;
-
-	if (a == NULL)
-		return false;
-	strbuf_init(&ignored);
-	ok = rpsl_syntax_check(SYN_EMAIL, a, strlen(a), &ignored, &why) == 0;
-	strbuf_release(&ignored);
-	return ok;
-}
-
 static bool is_daemon_address(const char *a)
 {
 	size_t n = strcspn(a, "@");
@@ -175,7 +161,7 @@ void mail_process(const struct mail_gateway *gw, const struct mail_input *in, ti
 		return;
 	}
 	h = mail_message_headers(m);
-	to = is_valid_address(h->reply_to) ? h->reply_to : is_valid_address(h->from) ? h->from : NULL;
+	to = rpsl_syntax_is_valid(SYN_EMAIL, h->reply_to) ? h->reply_to : rpsl_syntax_is_valid(SYN_EMAIL, h->from) ? h->from : NULL;
 	signed_input_init(&si);
 	strbuf_init(&origin);
 	strbuf_printf(&origin, "Message-ID <%.200s>, from %.200s", h->message_id ? h->message_id : "",
