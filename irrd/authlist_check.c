@@ -427,27 +427,27 @@ static void notify_group(const struct check *c, const char *to_list, const char 
 			 size_t n, struct authlist_check_result *res)
 {
 	char *copy = xstrdup(to_list), *save = NULL;
+	struct strbuf subject, body;
 
+	/* one text for every address of the group */
+	strbuf_init(&subject);
+	strbuf_init(&body);
+	strbuf_printf(&subject, "%s authorisation list check: %zu finding%s for %s", c->cfg->source, n, n == 1 ? "" : "s",
+		      what);
+	strbuf_printf(&body, "The periodic check of the %s authorisation list found the following for %s.\n"
+			     "Nothing was changed or deleted: entries are flagged, route objects stay as they are.\n"
+			     "Please correct the list or the objects.\n\n",
+		      c->cfg->source, what);
+	for (size_t i = 0; i < n; i++)
+		finding_line(&f[i], &body);
 	for (char *to = strtok_r(copy, " ,", &save); to; to = strtok_r(NULL, " ,", &save)) {
-		struct strbuf m;
-
-		if (strpbrk(to, "\r\n<>\"") != NULL)
-			continue;
-		strbuf_init(&m);
-		strbuf_printf(&m, "From: %s\nTo: %s\nSubject: %s authorisation list check: %zu finding%s for %s\n"
-				  "Auto-Submitted: auto-generated\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n"
-				  "The periodic check of the %s authorisation list found the following for %s.\n"
-				  "Nothing was changed or deleted: entries are flagged, route objects stay as they are.\n"
-				  "Please correct the list or the objects.\n\n",
-			      c->cfg->mail_from, to, c->cfg->source, n, n == 1 ? "" : "s", what, c->cfg->source, what);
-		for (size_t i = 0; i < n; i++)
-			finding_line(&f[i], &m);
-		if (notify_sendmail(c->cfg, m.data, m.len) == 0)
+		if (notify_send_text(c->cfg, to, subject.data, body.data, body.len) == 0)
 			res->notifications++;
 		else
 			log_error("authorisation list check: mail to %s failed", to);
-		strbuf_release(&m);
 	}
+	strbuf_release(&subject);
+	strbuf_release(&body);
 	free(copy);
 }
 

@@ -64,36 +64,52 @@ int notify_sendmail(const struct config *cfg, const char *message, size_t len)
 	return status == 0 ? 0 : -1;
 }
 
-static int send_one(const struct config *cfg, const struct message *m, unsigned seq)
+int notify_send_text(const struct config *cfg, const char *to, const char *subject, const char *body, size_t len)
 {
+	static unsigned seq; /* several messages in one second from one process */
 	struct strbuf out;
 	char date[64], host[64] = "localhost";
 	time_t now = time(NULL);
 	struct tm tm;
 	int rc;
 
+	if (!rpsl_syntax_is_valid(SYN_EMAIL, to))
+		return -1;
 	strbuf_init(&out);
 	gethostname(host, sizeof(host) - 1);
 	gmtime_r(&now, &tm);
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
-	strbuf_printf(&out, "From: %s\nTo: %s\n", cfg->mail_from, m->to);
-	if (m->kind == NOTIFY_CHANGED)
-		strbuf_printf(&out, "Subject: Notification of %s database changes\n", cfg->source);
-	else
-		strbuf_printf(&out, "Subject: Failed update attempt in %s\n", cfg->source);
 	strbuf_printf(&out,
-		      "Date: %s\nMessage-ID: <routereg.%ld.%d.%u@%s>\nAuto-Submitted: auto-generated\n"
-		      "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n",
-		      date, (long)now, (int)getpid(), seq, host);
-	if (m->kind == NOTIFY_CHANGED)
-		strbuf_printf(&out, "This is to notify you of changes in the %s registry to objects you asked\n"
-				    "to be notified about.\n\n", cfg->source);
-	else
-		strbuf_printf(&out, "An update to objects of a maintainer that lists you in upd-to: failed its\n"
-				    "authentication in the %s registry.\n\n", cfg->source);
-	strbuf_append(&out, m->body.data, m->body.len);
+		      "From: %s\nTo: %s\nSubject: %s\nDate: %s\nMessage-ID: <routereg.%ld.%d.%u@%s>\n"
+		      "Auto-Submitted: auto-generated\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n"
+		      "Content-Transfer-Encoding: 8bit\n\n",
+		      cfg->mail_from, to, subject, date, (long)now, (int)getpid(), seq++, host);
+	strbuf_append(&out, body, len);
 	rc = notify_sendmail(cfg, out.data, out.len);
 	strbuf_release(&out);
+	return rc;
+}
+
+static int send_one(const struct config *cfg, const struct message *m)
+{
+	struct strbuf subject, body;
+	int rc;
+
+	strbuf_init(&subject);
+	strbuf_init(&body);
+	if (m->kind == NOTIFY_CHANGED) {
+		strbuf_printf(&subject, "Notification of %s database changes", cfg->source);
+		strbuf_printf(&body, "This is to notify you of changes in the %s registry to objects you asked\n"
+				     "to be notified about.\n\n", cfg->source);
+	} else {
+		strbuf_printf(&subject, "Failed update attempt in %s", cfg->source);
+		strbuf_printf(&body, "An update to objects of a maintainer that lists you in upd-to: failed its\n"
+				     "authentication in the %s registry.\n\n", cfg->source);
+	}
+	strbuf_append(&body, m->body.data, m->body.len);
+	rc = notify_send_text(cfg, m->to, subject.data, body.data, body.len);
+	strbuf_release(&subject);
+	strbuf_release(&body);
 	return rc;
 }
 
@@ -102,7 +118,7 @@ int notify_send(struct notify_outbox *box, const struct config *cfg)
 	int sent = 0;
 
 	for (size_t i = 0; i < box->count; i++) {
-		if (send_one(cfg, &box->messages[i], (unsigned)i) == 0)
+		if (send_one(cfg, &box->messages[i]) == 0)
 			sent++;
 		else
 			log_error("notification to %s: \"%s\" failed", box->messages[i].to, cfg->sendmail);

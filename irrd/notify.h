@@ -28,6 +28,13 @@ void notify_add(struct notify_outbox *box, enum notify_kind kind, const char *ad
 int notify_send(struct notify_outbox *box, const struct config *cfg);
 
 /*
+ * Sends one plain-text mail from mail.from to `to` (validated first) with the usual
+ * headers (Date, Message-ID, Auto-Submitted: auto-generated, UTF-8). Returns 0, or -1
+ * when the address is not valid or the sendmail command failed.
+ */
+int notify_send_text(const struct config *cfg, const char *to, const char *subject, const char *body, size_t len);
+
+/*
  * Hands one whole RFC 5322 message to cfg->sendmail (which reads the recipients from
  * its headers). Returns 0 when the command took it and exited 0, else -1.
  */
