@@ -37,7 +37,7 @@ CORE_SRCS := \
 	irrd/rpsl_parse.c irrd/rpsl_render.c irrd/rpsl_reader.c irrd/rpsl_filter.c \
 	irrd/store.c irrd/store_schema.c irrd/store_index.c irrd/store_write.c \
 	irrd/loader.c \
-	irrd/update_auth.c irrd/update_engine.c irrd/notify.c \
+	irrd/update_auth.c irrd/auth_limit.c irrd/update_engine.c irrd/notify.c \
 	irrd/alloc.c irrd/alloc_import.c irrd/authlist.c irrd/authlist_enforce.c irrd/authlist_check.c \
 	irrd/pgp.c irrd/x509.c irrd/keycert.c irrd/signed_input.c
 
@@ -63,6 +63,8 @@ irrctl_SRCS := irrd/irrctl.c irrd/authlist_cli.c $(CERT_SRCS)
 irr-mailgate_SRCS := mailgate/mailgate.c $(MAIL_SRCS) $(filter-out cert/ca_cli.c,$(CERT_SRCS))
 irr-mailgate_LIBS := $(GMIME_LIBS)
 
+# Helpers the integration tests run (tests/tools/*.c): each one file, OpenSSL only.
+TEST_TOOLS := cms_reencode
 UNIT_TESTS := test_prefix test_asn test_rpsl test_config test_store test_origin_index test_update_hook
 FUZZ_TARGETS := fuzz_rpsl_parse fuzz_config fuzz_whois_query fuzz_cms fuzz_csr fuzz_mail fuzz_alloc_import
 
@@ -73,7 +75,8 @@ CORE_LIB  := $(BUILD)/libroutereg.a
 BINS      := $(PROGRAMS:%=$(BUILD)/bin/%)
 TEST_BINS := $(UNIT_TESTS:%=$(BUILD)/tests/%) $(FUZZ_TARGETS:%=$(BUILD)/tests/%_replay) \
              $(BUILD)/tests/gen_registry $(BUILD)/tests/bench_parse $(BUILD)/tests/whois_load \
-             $(BUILD)/tests/bench_update $(BUILD)/tests/bench_mail $(BUILD)/tests/bench_authlist
+             $(BUILD)/tests/bench_update $(BUILD)/tests/bench_mail $(BUILD)/tests/bench_authlist \
+             $(TEST_TOOLS:%=$(BUILD)/tests/%)
 
 .PHONY: all check tests bench run fuzz install deps clean
 all: $(BINS)
@@ -132,6 +135,10 @@ $(BUILD)/tests/whois_load: $(BUILD)/obj/tests/bench/whois_load.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/gen_registry: $(BUILD)/obj/tests/bench/gen_registry.o
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/tools/%.o
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 

@@ -81,17 +81,10 @@ int authlist_decide(struct store *st, const struct config *cfg, const struct rps
 	return 0;
 }
 
-static void remember(struct authlist_hook_state *s, const struct rpsl_object *route, int64_t entry)
-{
-	if (s->pending_count == AUTHLIST_MAX_PENDING || route->pkey == NULL)
-		return;
-	snprintf(s->pending[s->pending_count].pkey, sizeof(s->pending[0].pkey), "%s", route->pkey);
-	s->pending[s->pending_count++].entry = entry;
-}
-
-static bool hook_check(void *arg, const struct rpsl_object *route, bool is_override,
-		       bool (*is_authenticated)(void *auth_ctx, const char *mntner), void *auth_ctx, struct strbuf *why,
-		       struct strbuf *note)
+/* Marks: -1 none (space nobody holds, accepted), 0 the registry staff override, N the deciding entry. */
+static int hook_check(void *arg, const struct rpsl_object *route, bool is_override,
+		      bool (*is_authenticated)(void *auth_ctx, const char *mntner), void *auth_ctx, struct strbuf *why,
+		      struct strbuf *note, int64_t *mark)
 {
 	struct authlist_hook_state *s = arg;
 	int64_t entry = 0;
@@ -99,25 +92,27 @@ static bool hook_check(void *arg, const struct rpsl_object *route, bool is_overr
 
 	if (is_override) {
 		strbuf_append_str(note, "Accepted by the registry staff override, not by the authorisation list");
-		remember(s, route, 0);
-		return true;
+		*mark = 0;
+		return 1;
 	}
 	rc = authlist_decide(s->st, s->cfg, route,
 			     route->pkey && strcmp(route->pkey, s->governed_pkey) == 0 ? s->is_governed : -1,
 			     is_authenticated, auth_ctx, &entry, why);
 	if (rc <= 0)
-		return false;
+		return rc;
 	if (entry > 0) {
 		strbuf_printf(note, "Verified by authorisation list entry #%lld", (long long)entry);
-		remember(s, route, entry);
+		*mark = entry;
 	} else {
 		strbuf_append_str(note, "No LIR holds this space and no authorisation list entry covers it\n"
 					"            (accepted: authlist.unallocated = allow)");
+		*mark = -1;
 	}
-	return true;
+	return 1;
 }
 
-static void hook_written(void *arg, const struct rpsl_object *route, bool is_delete)
+/* Records or clears the mark of a route just written, in the submission's transaction. */
+static int hook_written(void *arg, const struct rpsl_object *route, bool is_delete, int64_t mark, char **err)
 {
 	struct authlist_hook_state *s = arg;
 	sqlite3_stmt *del = store_stmt(s->st, "DELETE FROM route_verification WHERE source_id = ?1 AND class = ?2 AND pkey = ?3");
@@ -125,45 +120,50 @@ static void hook_written(void *arg, const struct rpsl_object *route, bool is_del
 					      " VALUES (?1, ?2, ?3, nullif(?4, 0), ?5)");
 	/* the source's id only: store_source_get also counts its objects, far too dear per route */
 	sqlite3_stmt *source = store_stmt(s->st, "SELECT id FROM sources WHERE name = ?1");
-	sqlite3_stmt *stmt = del;
+	sqlite3_stmt *stmt = is_delete || mark < 0 ? del : put;
 	sqlite3_int64 source_id = 0;
+	int rc;
 
 	sqlite3_bind_text(source, 1, s->cfg->source, -1, SQLITE_STATIC);
-	if (sqlite3_step(source) == SQLITE_ROW)
+	rc = sqlite3_step(source);
+	if (rc == SQLITE_ROW)
 		source_id = sqlite3_column_int64(source, 0);
 	sqlite3_reset(source);
-	if (route->pkey == NULL || source_id == 0)
-		return;
-	for (size_t i = 0; !is_delete && i < s->pending_count; i++) {
-		if (strcmp(s->pending[i].pkey, route->pkey) == 0) {
-			stmt = put;
-			sqlite3_bind_int64(put, 4, s->pending[i].entry);
-			sqlite3_bind_int64(put, 5, (sqlite3_int64)time(NULL));
-		}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		*err = store_error(s->st, "authorisation list: finding the source of a mark");
+		return -1;
 	}
+	if (route->pkey == NULL || source_id == 0)
+		return 0;
 	/* a new route accepted without a mark (space nobody holds) has nothing to clear */
-	if (!is_delete && stmt == del)
-		return;
+	if (!is_delete && mark < 0)
+		return 0;
+	if (stmt == put) {
+		sqlite3_bind_int64(put, 4, mark);
+		sqlite3_bind_int64(put, 5, (sqlite3_int64)time(NULL));
+	}
 	sqlite3_bind_int64(stmt, 1, source_id);
 	sqlite3_bind_text(stmt, 2, route->cls->name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 3, route->pkey, -1, SQLITE_STATIC);
-	if (sqlite3_step(stmt) != SQLITE_DONE)
-		log_error("authorisation list: cannot record the mark of %s: %s", route->pkey, sqlite3_errmsg(store_db(s->st)));
+	rc = sqlite3_step(stmt);
 	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE) {
+		*err = store_error(s->st, "authorisation list: recording the mark of a route");
+		return -1;
+	}
+	return 0;
 }
 
-/* Space an LIR holds or an entry covers is the list's to decide. */
-static bool hook_governs(void *arg, const struct rpsl_object *route)
+/* Space an LIR holds or an entry covers is the list's to decide; a store error decides nothing. */
+static int hook_governs(void *arg, const struct rpsl_object *route, char **err)
 {
 	struct authlist_hook_state *s = arg;
-	char *err = NULL;
-	int held = authlist_space_is_held(s->st, &route->prefix, &err);
+	int held = authlist_space_is_held(s->st, &route->prefix, err);
 
-	free(err);
 	/* remembered for the check that follows on the same route */
-	snprintf(s->governed_pkey, sizeof(s->governed_pkey), "%s", route->pkey ? route->pkey : "");
+	snprintf(s->governed_pkey, sizeof(s->governed_pkey), "%s", held >= 0 && route->pkey ? route->pkey : "");
 	s->is_governed = held > 0;
-	return held > 0;
+	return held;
 }
 
 void authlist_hook_init(struct update_route_check *hook, struct authlist_hook_state *state, struct store *st,

@@ -18,17 +18,10 @@
 #include "strbuf.h"
 #include "update.h"
 
-#define AUTHLIST_MAX_PENDING 64
-
-/* What the check decided for the routes of one submission, until they are written. */
+/* The route check's state for one submission. */
 struct authlist_hook_state {
 	struct store *st;
 	const struct config *cfg;
-	struct {
-		char pkey[256];
-		int64_t entry;   /* 0: accepted by the override */
-	} pending[AUTHLIST_MAX_PENDING];
-	size_t pending_count;
 	char governed_pkey[256];   /* governs() answered for this route: the check need not ask again */
 	bool is_governed;
 };

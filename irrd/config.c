@@ -303,6 +303,11 @@ static int set_crypt_policy(struct config *cfg, const char *value, const char **
 	return parse_policy(value, &cfg->crypt_pw, err);
 }
 
+static int set_password_failures(struct config *cfg, const char *value, const char **err)
+{
+	return parse_uint(value, 0, 100000, &cfg->password_failures_per_hour, err, "must be 0 (no limit) to 100000");
+}
+
 static void free_crl_files(struct config *cfg)
 {
 	for (size_t i = 0; i < cfg->crl_file_count; i++)
@@ -430,6 +435,11 @@ static int set_mail_max_message_size(struct config *cfg, const char *value, cons
 			  "must be 4096 to 16777216 bytes");
 }
 
+static int set_notify_retry_interval(struct config *cfg, const char *value, const char **err)
+{
+	return parse_uint(value, 0, 86400, &cfg->mail_notify_retry_interval, err, "must be 0 (never) to 86400 seconds");
+}
+
 static int set_mail_max_objects(struct config *cfg, const char *value, const char **err)
 {
 	return parse_uint(value, 1, 100000, &cfg->mail_max_objects, err, "must be 1 to 100000");
@@ -509,6 +519,7 @@ static const struct config_key {
 	{ "auth.md5_pw", set_md5_policy, "legacy" },
 	{ "auth.crypt_pw", set_crypt_policy, "legacy" },
 	{ "auth.crl_files", set_crl_files, "" },
+	{ "auth.password_failures_per_hour", set_password_failures, "20" },
 	{ "ca.dir", set_ca_dir, "ca" },
 	{ "ca.passphrase_file", set_ca_passphrase_file, "" },
 	{ "ca.key_type", set_ca_key_type, "ec" },
@@ -520,6 +531,7 @@ static const struct config_key {
 	{ "mail.max_message_size", set_mail_max_message_size, "10485760" },
 	{ "mail.max_objects", set_mail_max_objects, "1000" },
 	{ "mail.spool_dir", set_mail_spool_dir, "spool" },
+	{ "mail.notify_retry_interval", set_notify_retry_interval, "60" },
 	{ "mail.gateway_certificate", set_mail_gateway_certificate, "" },
 	{ "mail.gateway_key", set_mail_gateway_key, "" },
 	{ "authlist.unallocated", set_authlist_unallocated, "reject" },

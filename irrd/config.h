@@ -40,6 +40,9 @@ struct config {
 	char *mail_from;                      /* From: of notifications and replies */
 	char *override_hash;                  /* crypt(3) hash of the registry staff override password; NULL: none */
 	enum password_policy bcrypt_pw, md5_pw, crypt_pw;
+	/* Failed password verifications per maintainer per hour; past it, that maintainer's
+	 * passwords are not checked until the hour is over (signatures still work). 0: no limit. */
+	unsigned password_failures_per_hour;
 	/* CRLs (PEM or DER) consulted for X.509 key-cert certificates; our CA's CRL joins them later. */
 	char *crl_files[MAX_CRL_FILES];
 	size_t crl_file_count;
@@ -56,6 +59,7 @@ struct config {
 	unsigned mail_max_message_size;       /* bytes; larger messages are answered, not processed */
 	unsigned mail_max_objects;            /* objects in one message */
 	char *mail_spool_dir;                 /* messages that could not be processed, with the reason */
+	unsigned mail_notify_retry_interval;  /* seconds between irrd's retries of queued notifications; 0: never */
 	char *mail_gateway_certificate;       /* PEM: the certificate replies are signed with */
 	char *mail_gateway_key;               /* PEM: its private key (unencrypted, readable by the gateway only) */
 	/* The authorisation list (issue 7). */

@@ -29,6 +29,8 @@
 
 /* One update submission (a mail body, an irrctl submit input). */
 #define MAX_SUBMISSION_SIZE    (16 * 1024 * 1024)
+/* Different password: lines in one submission: each is a guess at every maintainer it meets. */
+#define MAX_SUBMISSION_PASSWORDS 10
 /* whois: one query line; longer lines are answered with an error and the connection closed. */
 #define MAX_QUERY_LENGTH       (16 * 1024)
 /* whois: sources named in one !s / -s list. */

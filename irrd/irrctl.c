@@ -8,11 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "authlist_cli.h"
 #include "ca_cli.h"
 #include "config.h"
 #include "loader.h"
+#include "notify.h"
 #include "log.h"
 #include "store.h"
 #include "signed_input.h"
@@ -39,6 +41,9 @@ static void usage(FILE *out)
 	      "                        the authorisation list (docs/authlist.md)\n"
 	      "  ca init|issue|renew|revoke|list|show|crl|verify ...\n"
 	      "                        the registry's certificate authority (docs/ca.md)\n"
+	      "  notify list|send [--all]\n"
+	      "                        the notification queue: list what waits; send what is due\n"
+	      "                        (--all: everything now); exit 1 while messages stay queued\n"
 	      "  show [--source NAME] CLASS KEY\n"
 	      "                        print one object\n"
 	      "  sources               list sources with serials and object counts\n"
@@ -155,6 +160,43 @@ out:
 	return rc;
 }
 
+/* notify list | notify send [--all] */
+static int cmd_notify(struct store *st, const struct config *cfg, int argc, char **argv)
+{
+	struct strbuf out;
+	char *err = NULL;
+	int rc = EXIT_SUCCESS;
+
+	strbuf_init(&out);
+	if (argc == 2 && strcmp(argv[1], "list") == 0) {
+		if (notify_queue_list(st, &out, &err) < 0)
+			goto fail;
+		fputs(out.data, stdout);
+	} else if ((argc == 2 || (argc == 3 && strcmp(argv[2], "--all") == 0)) && strcmp(argv[1], "send") == 0) {
+		time_t now = time(NULL);
+		int left;
+
+		if (argc == 3 && notify_queue_make_due(st, now, &err) < 0)
+			goto fail;
+		left = notify_queue_deliver(st, cfg, 0, 0, now, &out, &err);
+		if (left < 0)
+			goto fail;
+		fputs(out.data, stdout);
+		printf("%d still queued, %lld in the queue\n", left, (long long)notify_queue_count(st));
+		rc = left > 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	} else {
+		fprintf(stderr, "irrctl notify: list | send [--all]\n");
+		rc = EXIT_USAGE;
+	}
+	strbuf_release(&out);
+	return rc;
+fail:
+	fprintf(stderr, "irrctl notify: %s\n", err);
+	free(err);
+	strbuf_release(&out);
+	return EXIT_FAILURE;
+}
+
 static int cmd_show(struct store *st, const struct config *cfg, int argc, char **argv)
 {
 	const char *source = cfg->source;
@@ -259,6 +301,8 @@ int main(int argc, char **argv)
 		rc = cmd_submit(st, cfg, argc, argv);
 	} else if (strcmp(argv[0], "show") == 0) {
 		rc = cmd_show(st, cfg, argc, argv);
+	} else if (strcmp(argv[0], "notify") == 0) {
+		rc = cmd_notify(st, cfg, argc, argv);
 	} else if (strcmp(argv[0], "sources") == 0) {
 		rc = cmd_sources(st);
 	} else {

@@ -17,58 +17,107 @@
 #include "authlist_check.h"
 #include "config.h"
 #include "log.h"
+#include "notify.h"
 #include "store.h"
 #include "version.h"
 #include "origin_index.h"
 #include "whois_server.h"
 
 /*
- * The periodic consistency check of the authorisation list (authlist.check_interval).
- * It runs in a child process with its own database connection, so a check over a
- * million routes never stalls whois; the parent only starts and reaps it.
+ * Periodic jobs: each runs in a child process with its own database connection, so
+ * a consistency check over a million routes or a slow sendmail never stalls whois;
+ * the parent only starts and reaps them. One child per job at a time.
  */
-struct periodic_check {
-	const struct config *cfg;
+struct periodic_job {
+	const char *name;
+	unsigned interval;            /* seconds; 0: never */
+	void (*run)(const struct config *cfg, struct store *st);
 	time_t next;
 	pid_t running;
 };
 
-static void run_check_child(const struct config *cfg)
+struct periodic_jobs {
+	const struct config *cfg;
+	struct periodic_job jobs[2];
+	size_t count;
+};
+
+/* The authorisation list's consistency check (authlist.check_interval). */
+static void run_authlist_check(const struct config *cfg, struct store *st)
 {
-	struct store *st = NULL;
 	struct authlist_check_result res;
 	char *err = NULL;
 
-	if (store_open(cfg->database, STORE_READ_WRITE, &st, &err) < 0 || authlist_check(st, cfg, AUTHLIST_CHECK_NOTIFY, &res, &err) < 0) {
+	if (authlist_check(st, cfg, AUTHLIST_CHECK_NOTIFY, &res, &err) < 0) {
 		log_error("authorisation list check: %s", err);
 		_exit(1);
 	}
 	log_info("authorisation list check: %zu entries, %zu outside their allocations; %zu routes, %zu the list would"
 		 " refuse now; %zu notifications", res.entries_checked, res.entries_flagged, res.routes_checked,
 		 res.routes_refused, res.notifications);
+}
+
+/* Notifications that sendmail refused earlier (mail.notify_retry_interval). */
+static void run_notify_retry(const struct config *cfg, struct store *st)
+{
+	char *err = NULL;
+	int left = notify_queue_deliver(st, cfg, 0, 0, time(NULL), NULL, &err);
+
+	if (left < 0) {
+		log_error("notification queue: %s", err);
+		_exit(1);
+	}
+}
+
+static void run_job_child(const struct config *cfg, const struct periodic_job *job)
+{
+	struct store *st = NULL;
+	char *err = NULL;
+
+	if (store_open(cfg->database, STORE_READ_WRITE, &st, &err) < 0) {
+		log_error("%s: %s", job->name, err);
+		_exit(1);
+	}
+	job->run(cfg, st);
+	store_close(st);
 	_exit(0);
 }
 
 static void periodic_tick(void *arg, time_t now)
 {
-	struct periodic_check *pc = arg;
-	int status;
+	struct periodic_jobs *pj = arg;
 
-	if (pc->running > 0 && waitpid(pc->running, &status, WNOHANG) == pc->running) {
-		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-			log_error("authorisation list check: the check process failed (status %d)", status);
-		pc->running = 0;
+	for (size_t i = 0; i < pj->count; i++) {
+		struct periodic_job *job = &pj->jobs[i];
+		int status;
+
+		if (job->running > 0 && waitpid(job->running, &status, WNOHANG) == job->running) {
+			if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+				log_error("%s: the job's process failed (status %d)", job->name, status);
+			job->running = 0;
+		}
+		if (job->interval == 0 || job->running > 0 || now < job->next)
+			continue;
+		job->next = now + (time_t)job->interval;
+		job->running = fork();
+		if (job->running == 0)
+			run_job_child(pj->cfg, job);
+		if (job->running < 0) {
+			log_error("%s: fork: %s", job->name, strerror(errno));
+			job->running = 0;
+		}
 	}
-	if (pc->cfg->authlist_check_interval == 0 || pc->running > 0 || now < pc->next)
-		return;
-	pc->next = now + (time_t)pc->cfg->authlist_check_interval;
-	pc->running = fork();
-	if (pc->running == 0)
-		run_check_child(pc->cfg);
-	if (pc->running < 0) {
-		log_error("authorisation list check: fork: %s", strerror(errno));
-		pc->running = 0;
-	}
+}
+
+static void periodic_add(struct periodic_jobs *pj, const char *name, unsigned interval,
+			 void (*run)(const struct config *cfg, struct store *st), time_t first)
+{
+	struct periodic_job *job = &pj->jobs[pj->count++];
+
+	job->name = name;
+	job->interval = interval;
+	job->run = run;
+	job->next = first;
 }
 
 static void usage(FILE *out)
@@ -84,7 +133,7 @@ int main(int argc, char **argv)
 	struct store_source_info info;
 	struct whois_context ctx = { 0 };
 	struct whois_server *whois = NULL;
-	struct periodic_check check = { 0 };
+	struct periodic_jobs jobs = { 0 };
 	struct signalfd_siginfo si;
 	sigset_t block;
 	int stop_fd = -1;
@@ -158,9 +207,11 @@ int main(int argc, char **argv)
 		log_error("%s", err);
 		goto out;
 	}
-	check.cfg = cfg;
-	check.next = time(NULL) + (time_t)cfg->authlist_check_interval;
-	whois_server_set_tick(whois, periodic_tick, &check);
+	jobs.cfg = cfg;
+	periodic_add(&jobs, "authorisation list check", cfg->authlist_check_interval, run_authlist_check,
+		     time(NULL) + (time_t)cfg->authlist_check_interval);
+	periodic_add(&jobs, "notification queue", cfg->mail_notify_retry_interval, run_notify_retry, time(NULL));
+	whois_server_set_tick(whois, periodic_tick, &jobs);
 	log_info("routereg %s ready (database %s, pid %d)", ROUTEREG_VERSION, cfg->database, (int)getpid());
 	if (whois_server_run(whois, stop_fd) < 0)
 		goto out;
@@ -168,8 +219,10 @@ int main(int argc, char **argv)
 		log_info("received %s, shutting down", strsignal((int)si.ssi_signo));
 	rc = EXIT_SUCCESS;
 out:
-	if (check.running > 0)
-		waitpid(check.running, NULL, 0);
+	for (size_t i = 0; i < jobs.count; i++) {
+		if (jobs.jobs[i].running > 0)
+			waitpid(jobs.jobs[i].running, NULL, 0);
+	}
 	whois_server_free(whois);
 	origin_index_free(ctx.origins);
 	if (stop_fd >= 0)

@@ -368,8 +368,8 @@ struct rpsl_object *rpsl_parse_object(const char *text, size_t len, uint32_t fir
 		if (src != NULL && src->def != NULL)
 			obj->source = upper_dup(&obj->arena, src->value);
 	}
-	if (!rpsl_object_has_errors(obj))
-		derive_keys(obj);
+	/* the key is read even from an object with errors elsewhere, so reports can name it */
+	derive_keys(obj);
 	if (!rpsl_object_has_errors(obj) && obj->pkey == NULL)
 		rpsl_object_message(obj, RPSL_ERROR, 0, "primary key of class %s could not be read",
 				    cls->name);

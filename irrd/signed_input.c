@@ -158,8 +158,10 @@ static int open_pgp(struct store *st, const struct config *cfg, const char *inpu
 
 		switch (s->status) {
 		case PGP_SIG_GOOD:
-			if (!si->is_signed)
+			if (!si->is_signed) {
 				si->signed_at = s->created;
+				snprintf(si->signer_fingerprint, sizeof(si->signer_fingerprint), "%s", s->fingerprint);
+			}
 			si->is_signed = true;
 			id = new_identity(si);
 			if (id == NULL)
@@ -204,9 +206,14 @@ out:
 
 /* ---- CMS (X.509) ---- */
 
-/* The X509-<n> key-cert holding exactly this certificate, into name; 0 none, 1 found, -1 store error. */
-static int find_x509_keycert(struct store *st, const struct config *cfg, X509 *signer, char *name, size_t size,
-			     char **err)
+/*
+ * The names of every X509-<n> key-cert holding exactly this certificate, comma
+ * separated, into *names: anyone may copy a public certificate into a key-cert of
+ * their own, so the first match must not hide the others (the copy would lock the
+ * real holder out). Returns how many, or -1 on a store error.
+ */
+static int find_x509_keycerts(struct store *st, const struct config *cfg, X509 *signer, struct strbuf *names,
+			      char **err)
 {
 	char **texts = NULL;
 	size_t count = 0;
@@ -215,13 +222,13 @@ static int find_x509_keycert(struct store *st, const struct config *cfg, X509 *s
 	if (store_list_objects(st, cfg->source, "key-cert", "X509-", &texts, &count, err) < 0)
 		return -1;
 	for (size_t i = 0; i < count; i++) {
-		struct rpsl_object *kc = found ? NULL : rpsl_parse_object(texts[i], strlen(texts[i]), 1, RPSL_TOLERANT);
-		char *certif = kc ? keycert_certif_text(kc) : NULL, *ignored = NULL;
+		struct rpsl_object *kc = rpsl_parse_object(texts[i], strlen(texts[i]), 1, RPSL_TOLERANT);
+		char *certif = kc->pkey ? keycert_certif_text(kc) : NULL, *ignored = NULL;
 		X509 *cert = certif ? x509_parse_pem(certif, strlen(certif), &ignored) : NULL;
 
 		if (cert != NULL && x509_same(cert, signer)) {
-			snprintf(name, size, "%s", kc->pkey);
-			found = 1;
+			strbuf_printf(names, "%s%s", found ? ", " : "", kc->pkey);
+			found++;
 		}
 		X509_free(cert);
 		free(ignored);
@@ -237,23 +244,26 @@ int signed_input_identify_x509(struct store *st, const struct config *cfg, X509 
 			       struct signed_input *si, char **err)
 {
 	struct x509_info info;
-	char name[32]; /* X509-<n> */
+	struct strbuf names;
 	const char *problem;
 	char *crl_err = NULL;
 	time_t revoked_at = 0;
-	int found, revoked;
+	int found, revoked, rc = 0;
 	struct update_identity *id;
 
 	x509_describe(signer, &info);
-	found = find_x509_keycert(st, cfg, signer, name, sizeof(name), err);
-	if (found < 0)
-		return -1;
+	strbuf_init(&names);
+	found = find_x509_keycerts(st, cfg, signer, &names, err);
+	if (found < 0) {
+		rc = -1;
+		goto out;
+	}
 	if (found == 0) {
 		strbuf_printf(&si->notes,
 			      "***Warning: The text is signed with certificate %s (serial %s), which is not in any\n"
 			      "            key-cert object of %s; the signature authenticates nothing\n",
 			      info.owner, info.serial, cfg->source);
-		return 0;
+		goto out;
 	}
 	problem = x509_validity_problem(signer, now);
 	if (problem != NULL) {
@@ -263,8 +273,8 @@ int signed_input_identify_x509(struct store *st, const struct config *cfg, X509 
 		strbuf_printf(&si->notes,
 			      "***Warning: The certificate of key-cert %s that signed the text is %s (%s %s);\n"
 			      "            the signature authenticates nothing\n",
-			      name, problem, strcmp(problem, "expired") == 0 ? "not after" : "not before", when);
-		return 0;
+			      names.data, problem, strcmp(problem, "expired") == 0 ? "not after" : "not before", when);
+		goto out;
 	}
 	revoked = x509_revocation(signer, cfg->crl_files, cfg->crl_file_count, &revoked_at, &crl_err);
 	if (revoked != 0) {
@@ -275,23 +285,26 @@ int signed_input_identify_x509(struct store *st, const struct config *cfg, X509 
 			strbuf_printf(&si->notes,
 				      "***Warning: The certificate of key-cert %s that signed the text was revoked on %s;\n"
 				      "            the signature authenticates nothing\n",
-				      name, when);
+				      names.data, when);
 		else
 			strbuf_printf(&si->notes,
 				      "***Warning: The revocation of the certificate of key-cert %s cannot be checked (%s);\n"
 				      "            the signature authenticates nothing\n",
-				      name, crl_err);
+				      names.data, crl_err);
 		free(crl_err);
-		return 0;
+		goto out;
 	}
 	id = new_identity(si);
 	if (id != NULL) {
-		id->kind = IDENTITY_X509_KEYCERT;
-		snprintf(id->key_cert, sizeof(id->key_cert), "%s", name);
-		snprintf(id->description, sizeof(id->description), "X.509 certificate %s (serial %.40s, %.150s)", name,
-			 info.serial, info.owner);
+		id->kind = IDENTITY_X509_CERT;
+		x509_sha256_hex(signer, id->cert_sha256);
+		snprintf(id->description, sizeof(id->description), "X.509 certificate %.60s (serial %.40s, %.120s)",
+			 names.data, info.serial, info.owner);
+		rc = 1;
 	}
-	return id != NULL;
+out:
+	strbuf_release(&names);
+	return rc;
 }
 
 static int open_cms(struct store *st, const struct config *cfg, const char *input, size_t len, const char *sig,

@@ -28,6 +28,7 @@ struct signed_input {
 	char *refusal;         /* set when a signature is broken: nothing in the input may be processed */
 	bool is_signed;        /* the input carried a signature that verified */
 	time_t signed_at;      /* PGP: the time of the first good signature (0: unknown) */
+	char signer_fingerprint[64]; /* PGP: the key of the first good signature */
 };
 
 void signed_input_init(struct signed_input *si);

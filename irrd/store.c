@@ -55,6 +55,39 @@ int store_exec(struct store *st, const char *sql, char **err)
 	return 0;
 }
 
+int store_tx_begin(struct store *st, char **err)
+{
+	if (store_in_tx(st)) {
+		*err = xstrdup("starting a transaction: one is already open");
+		return -1;
+	}
+	return store_exec(st, "BEGIN IMMEDIATE", err);
+}
+
+int store_tx_commit(struct store *st, char **err)
+{
+	if (!store_in_tx(st)) {
+		*err = xstrdup("committing: no transaction is open (it was rolled back)");
+		return -1;
+	}
+	if (store_exec(st, "COMMIT", err) < 0) {
+		store_tx_rollback(st);
+		return -1;
+	}
+	return 0;
+}
+
+void store_tx_rollback(struct store *st)
+{
+	if (store_in_tx(st))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+bool store_in_tx(struct store *st)
+{
+	return sqlite3_get_autocommit(st->db) == 0;
+}
+
 char *store_error(struct store *st, const char *what)
 {
 	return xasprintf("%s: %s", what, st->db ? sqlite3_errmsg(st->db) : "no database");
@@ -215,19 +248,14 @@ int store_object_exists(struct store *st, const char *source, const char *cls, c
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
-long store_list_objects(struct store *st, const char *source, const char *cls, const char *pkey_prefix,
-			char ***texts, size_t *count, char **err)
+/* Shared by the listing functions: appends the first column of every row. */
+static long collect_texts(struct store *st, sqlite3_stmt *stmt, char ***texts, size_t *count, const char *what,
+			  char **err)
 {
-	sqlite3_stmt *stmt = store_stmt(st,
-		"SELECT o.text FROM objects o JOIN sources s ON s.id = o.source_id"
-		" WHERE s.name = ?1 AND o.class = ?2 AND o.pkey GLOB ?3 || '*' ORDER BY o.pkey");
 	size_t capacity = *count;
 	long found = 0;
 	int rc;
 
-	sqlite3_bind_text(stmt, 1, source, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, cls, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 3, pkey_prefix, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		*texts = xgrow(*texts, &capacity, *count + 1, sizeof(**texts));
 		(*texts)[(*count)++] = xstrdup((const char *)sqlite3_column_text(stmt, 0));
@@ -235,10 +263,36 @@ long store_list_objects(struct store *st, const char *source, const char *cls, c
 	}
 	sqlite3_reset(stmt);
 	if (rc != SQLITE_DONE) {
-		*err = store_error(st, "listing objects");
+		*err = store_error(st, what);
 		return -1;
 	}
 	return found;
+}
+
+long store_list_objects(struct store *st, const char *source, const char *cls, const char *pkey_prefix,
+			char ***texts, size_t *count, char **err)
+{
+	sqlite3_stmt *stmt = store_stmt(st,
+		"SELECT o.text FROM objects o JOIN sources s ON s.id = o.source_id"
+		" WHERE s.name = ?1 AND o.class = ?2 AND o.pkey GLOB ?3 || '*' ORDER BY o.pkey");
+
+	sqlite3_bind_text(stmt, 1, source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, cls, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, pkey_prefix, -1, SQLITE_STATIC);
+	return collect_texts(st, stmt, texts, count, "listing objects", err);
+}
+
+long store_find_text(struct store *st, const char *source, const char *cls, const char *needle, char ***texts,
+		     size_t *count, char **err)
+{
+	sqlite3_stmt *stmt = store_stmt(st,
+		"SELECT o.text FROM objects o JOIN sources s ON s.id = o.source_id"
+		" WHERE s.name = ?1 AND o.class = ?2 AND instr(upper(o.text), upper(?3)) > 0 ORDER BY o.pkey");
+
+	sqlite3_bind_text(stmt, 1, source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, cls, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, needle, -1, SQLITE_STATIC);
+	return collect_texts(st, stmt, texts, count, "searching object texts", err);
 }
 
 long store_closest_covering(struct store *st, const char *source, const struct prefix *p, const char *cls_a,

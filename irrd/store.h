@@ -13,7 +13,7 @@
 #include "prefix.h"
 
 /* Schema version this build writes; store_open migrates older files forward. */
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 
 struct store;
 
@@ -36,8 +36,23 @@ void store_bind_prefix(sqlite3_stmt *stmt, int i, const struct prefix *p);
 /* Reads such three columns starting at index i. */
 void store_column_prefix(sqlite3_stmt *stmt, int i, struct prefix *p);
 
-/* Runs SQL without results ("BEGIN IMMEDIATE", "COMMIT"). 0, or -1 with *err naming it. */
+/* Runs SQL without results ("PRAGMA ..."). 0, or -1 with *err naming it. */
 int store_exec(struct store *st, const char *sql, char **err);
+
+/*
+ * Write transactions. A caller that changes several things which must stand or fall
+ * together (an update submission: objects, index rows, journal entries, marks, audit
+ * rows, queued notifications and a channel's replay claim) opens one transaction and
+ * every store function called meanwhile joins it. store_tx_begin takes the write lock
+ * (BEGIN IMMEDIATE, waiting up to the busy timeout); it is an error to begin twice.
+ * Each returns 0, or -1 with *err (caller frees); store_tx_rollback never fails (a
+ * transaction SQLite already rolled back is fine) and is a no-op outside one.
+ */
+int store_tx_begin(struct store *st, char **err);
+int store_tx_commit(struct store *st, char **err);
+void store_tx_rollback(struct store *st);
+/* True inside a transaction opened by store_tx_begin (or any open SQLite transaction). */
+bool store_in_tx(struct store *st);
 
 /* Formats "what: sqlite message" into a new string (caller frees). */
 char *store_error(struct store *st, const char *what);
@@ -74,6 +89,15 @@ int store_object_exists(struct store *st, const char *source, const char *cls, c
  */
 long store_list_objects(struct store *st, const char *source, const char *cls, const char *pkey_prefix,
 			char ***texts, size_t *count, char **err);
+
+/*
+ * Texts of the objects of class `cls` in `source` whose text contains `needle` (any
+ * case): a coarse filter for references that are not indexed (auth: lines hold
+ * password hashes and stay out of attr_index); the caller parses and checks each.
+ * Appends to *texts (caller frees each and the array). Returns how many, or -1.
+ */
+long store_find_text(struct store *st, const char *source, const char *cls, const char *needle, char ***texts,
+		     size_t *count, char **err);
 
 /*
  * The objects of class cls_a or cls_b (cls_b may be NULL) in `source` whose address

@@ -14,7 +14,9 @@
  * issuance records), ca_crl (CRL numbers), access_keys (certificate pick-up).
  * Version 4: mail_replay (digests of signed mail already applied, for the
  * signing-time window). Version 5: the authorisation list (AUTHLIST.md): lir,
- * allocation, authlist, authlist_origin, route_verification.
+ * allocation, authlist, authlist_origin, route_verification. Version 6: auth_failures
+ * (failed password verifications per maintainer and hour), notify_queue (notification
+ * mails queued in the submission's transaction until sendmail took them).
  * Every index leads with source_id so a source can be replaced by range deletes.
  */
 #include <stdio.h>
@@ -190,6 +192,22 @@ static const char *const migrations[] = {
 	"  verified_at INTEGER NOT NULL,"
 	"  PRIMARY KEY (source_id, class, pkey)"
 	") WITHOUT ROWID;",
+	/* version 6: failed password counts per maintainer, the notification queue (issue 12) */
+	"CREATE TABLE auth_failures ("
+	"  mntner TEXT PRIMARY KEY,"           /* upper case, of our source */
+	"  window_start INTEGER NOT NULL,"     /* the hour the count belongs to starts here */
+	"  failures INTEGER NOT NULL"
+	");"
+	"CREATE TABLE notify_queue ("
+	"  id INTEGER PRIMARY KEY,"
+	"  created INTEGER NOT NULL,"
+	"  recipient TEXT NOT NULL,"
+	"  message BLOB NOT NULL,"             /* the whole RFC 5322 message */
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_attempt INTEGER NOT NULL,"
+	"  last_error TEXT"
+	");"
+	"CREATE INDEX notify_queue_due ON notify_queue(next_attempt);",
 };
 
 #define MIGRATION_COUNT (sizeof(migrations) / sizeof(migrations[0]))

@@ -634,8 +634,8 @@ int store_write_object(struct store *st, const char *source, enum store_operatio
 	int result = -1;
 	time_t now = time(NULL);
 
-	if (store_exec(st, "BEGIN IMMEDIATE", err) < 0)
-		return -1;
+	if (!store_in_tx(st))
+		fatal("store_write_object called outside a transaction");
 	if (source_ensure(st, source, &source_id, &serial, err) < 0)
 		goto out;
 	stmt = store_stmt(st, "SELECT id, text FROM objects WHERE source_id = ?1 AND class = ?2 AND pkey = ?3");
@@ -702,13 +702,11 @@ int store_write_object(struct store *st, const char *source, enum store_operatio
 			      " WHERE id = ?1");
 	sqlite3_bind_int64(stmt, 1, source_id);
 	sqlite3_bind_int64(stmt, 2, serial);
-	if (step_done(st, stmt, "updating serial", err) < 0 || store_exec(st, "COMMIT", err) < 0)
+	if (step_done(st, stmt, "updating serial", err) < 0)
 		goto out;
 	*serial_out = serial;
 	result = 0;
 out:
-	if (result != 0)
-		sqlite3_exec(store_db(st), "ROLLBACK", NULL, NULL, NULL);
 	free(old_text);
 	return result;
 }

@@ -78,9 +78,12 @@ enum store_operation { STORE_ADD, STORE_DELETE };
 
 /*
  * Creates or replaces (STORE_ADD) or deletes (STORE_DELETE) one object of `source`,
- * its index rows and a journal entry, in one transaction. For a delete, obj only
- * needs its class and key; the journal records the stored text. Returns 0 with the
- * new serial in *serial_out, 1 when a delete found no such object, -1 with *err.
+ * its index rows and a journal entry, inside the caller's transaction (store_tx_begin;
+ * calling it outside one is a bug and fatal): the caller commits this change together
+ * with whatever belongs to it (marks, audit rows) or rolls all of it back. For a
+ * delete, obj only needs its class and key; the journal records the stored text.
+ * Returns 0 with the new serial in *serial_out, 1 when a delete found no such object,
+ * -1 with *err (the caller must then roll back: the transaction is half written).
  */
 int store_write_object(struct store *st, const char *source, enum store_operation op,
 		       const struct rpsl_object *obj, const char *text, int64_t *serial_out, char **err);

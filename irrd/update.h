@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "config.h"
 #include "rpsl_object.h"
@@ -19,39 +20,62 @@
 /* What a channel established about the submitter before handing the text over. */
 enum update_identity_kind {
 	IDENTITY_PGP_KEY,      /* a verified PGP signature: key_id matches auth: PGPKEY-<key_id> */
-	IDENTITY_X509_KEYCERT, /* a certificate matching a key-cert: key_cert matches auth: X509-<n> */
+	IDENTITY_X509_CERT,    /* a verified certificate: matches every auth: X509-<n> whose key-cert holds it */
 	IDENTITY_CA_CERT,      /* a certificate issued by our CA: mntner is the maintainer it acts for */
 };
+
+#define UPDATE_CERT_DIGEST_SIZE 65 /* SHA-256 of a certificate's DER, lower-case hex, NUL */
 
 struct update_identity {
 	enum update_identity_kind kind;
 	char key_id[32];       /* PGP: 8 hex digits, upper case */
-	char key_cert[32];     /* X509-<n> */
+	char cert_sha256[UPDATE_CERT_DIGEST_SIZE]; /* X.509: the signer's certificate */
 	char mntner[80];       /* CA certificate: the maintainer named in it */
 	char description[256]; /* for reports and the audit record: serial, subject, key id */
 };
 
 /*
- * A check on every route/route6 creation (a changed prefix or origin is a new
- * object, the key being prefix+origin), run after the object passed authentication
- * and the hierarchy rules: the authorisation list (AUTHLIST.md, irrd/authlist_enforce.c)
- * is the one update_run uses unless the request names another. is_authenticated
- * tells whether the submitter authenticated as a maintainer (by password, signature
- * or certificate) without the override. Returns true to accept, with an optional
- * report line in *note ("Verified by ..."); false with the reason in *why, which
- * becomes the object's ***Error line. `written` (may be NULL) is told of every route
- * written afterwards: created (is_delete false) or deleted, so the check can keep
- * its marks in step.
+ * A channel's check on every route/route6 creation (a changed prefix or origin is a
+ * new object, the key being prefix+origin), run after the object passed
+ * authentication and the hierarchy rules: the authorisation list (AUTHLIST.md,
+ * irrd/authlist_enforce.c) is the one update_run uses unless the request names
+ * another. Every function runs inside the submission's transaction.
+ *
+ * check: is_authenticated tells whether the submitter authenticated as a maintainer
+ * (by password, signature or certificate) without the override. Returns 1 to accept,
+ * with an optional report line in *note ("Verified by ...") and in *mark what
+ * `written` should record for the route (the engine keeps it per object; it starts
+ * at -1); 0 to refuse with the reason in *why, which becomes the object's ***Error
+ * line; -1 when the check could not decide (a store error, its text in *why): the
+ * object is refused with that text, never accepted (fail closed).
+ *
+ * written: told of every route created (is_delete false, with the mark its check
+ * set) or deleted, after the engine wrote it in the same transaction. Returns 0, or
+ * -1 with *err: the whole submission is then rolled back.
+ *
+ * governs (may be NULL): 1 when the check alone decides about this route's space: the
+ * address hierarchy (maintainers of less-specific routes and inetnums) is then not
+ * consulted, because the address holder's list is that authority (JPIRR); 0 when
+ * not; -1 with *err when it cannot tell (the object is refused with that text).
  */
 struct update_route_check {
-	bool (*check)(void *arg, const struct rpsl_object *route, bool is_override,
-		      bool (*is_authenticated)(void *auth_ctx, const char *mntner), void *auth_ctx, struct strbuf *why,
-		      struct strbuf *note);
-	void (*written)(void *arg, const struct rpsl_object *route, bool is_delete);
-	/* May be NULL. True when the check alone decides about this route's space: the
-	 * address hierarchy (maintainers of less-specific routes and inetnums) is then
-	 * not consulted, because the address holder's list is that authority (JPIRR). */
-	bool (*governs)(void *arg, const struct rpsl_object *route);
+	int (*check)(void *arg, const struct rpsl_object *route, bool is_override,
+		     bool (*is_authenticated)(void *auth_ctx, const char *mntner), void *auth_ctx, struct strbuf *why,
+		     struct strbuf *note, int64_t *mark);
+	int (*written)(void *arg, const struct rpsl_object *route, bool is_delete, int64_t mark, char **err);
+	int (*governs)(void *arg, const struct rpsl_object *route, char **err);
+	void *arg;
+};
+
+/*
+ * A claim a channel makes inside the submission's transaction before any object is
+ * looked at (the mail gateway's replay claim), so that it commits or rolls back with
+ * the objects: a crash or a store error leaves neither, and the MTA's retry works.
+ * Returns 0 to go on, 1 to refuse the whole submission with *refusal (the engine
+ * frees it), -1 on a store error with *err.
+ */
+struct update_claim {
+	int (*claim)(void *arg, struct store *st, char **refusal, char **err);
 	void *arg;
 };
 
@@ -67,17 +91,25 @@ struct update_request {
 	const char *refusal;   /* the channel refuses the whole submission (a broken signature): why; else NULL */
 	const char *signer;    /* who signed, as the channel saw it, for the audit of a refusal; NULL: unknown */
 	const struct update_route_check *route_check; /* NULL: the authorisation list */
+	const struct update_claim *claim;             /* NULL: none */
 };
 
 struct update_result {
 	size_t found, succeeded, failed;
+	bool is_committed;     /* the submission's transaction committed (false: nothing changed) */
+	bool is_refused;       /* the whole submission was refused (the channel's refusal, its claim, our limits) */
+	char refusal[200];     /* why, cut for a log line */
+	size_t notifications_queued; /* notifications that could not be sent now and wait for a retry */
 	struct strbuf report;  /* the acknowledgement text */
 };
 
 /*
- * Processes a submission against cfg->source. Returns 0 when the submission was
- * processed (whatever the outcome per object: see result), -1 on a store error
- * with *err (caller frees). The caller releases result->report.
+ * Processes a submission against cfg->source in one transaction: the objects that
+ * pass, their index rows, journal entries, route marks, audit rows, queued
+ * notifications and the channel's claim commit together or not at all. Returns 0
+ * when the submission was processed (whatever the outcome per object: see result),
+ * -1 on a store error with *err (caller frees): nothing was changed, and the report
+ * in result says so. The caller releases result->report.
  */
 int update_run(struct store *st, const struct config *cfg, const struct update_request *req,
 	       struct update_result *result, char **err);

@@ -1,16 +1,21 @@
 /*
  * The update engine; see update.h. Order of work for a submission:
  *   1. split it into objects, collecting password:/override: lines and delete:
- *      reasons, dropping server-generated attributes with a warning;
- *   2. check each object on its own (strict syntax, authoritative source, current
- *      version, authentication, references) with references resolving against the
- *      database plus the objects of this submission;
- *   3. fail objects that depend on an object that failed, until nothing changes;
- *   4. write the rest, contacts and maintainers first, each in its own transaction
- *      through the one writer (store_write_object), then the audit records;
- *   5. build the report.
- * Route creations also pass the request's route_check (the authorisation list)
- * at the end of step 2.
+ *      reasons, dropping server-generated attributes with a warning; refuse a
+ *      submission with too many passwords and objects that appear twice;
+ *   2. open the submission's one transaction and let the channel make its claim
+ *      (the mail gateway's replay claim);
+ *   3. check each object on its own (strict syntax, authoritative source, current
+ *      version, authentication, key-cert rules, references) with references
+ *      resolving against the database plus the objects of this submission; route
+ *      creations also pass the request's route_check (the authorisation list);
+ *   4. fail objects that depend on an object that failed, until nothing changes;
+ *   5. write the rest, contacts and maintainers first, through the one writer
+ *      (store_write_object), then the route marks, audit records, password failure
+ *      counts and the notification queue, and commit all of it at once: a crash or a
+ *      store error leaves nothing of the submission behind;
+ *   6. hand the queued notifications to sendmail (what fails stays queued for
+ *      irrd's retry) and build the report from what was really committed.
  */
 #include <ctype.h>
 #include <stdarg.h>
@@ -34,6 +39,9 @@
 #include "update_auth.h"
 #include "xalloc.h"
 #include "timefmt.h"
+#include "auth_limit.h"
+#include "log.h"
+#include "x509.h"
 
 enum op { OP_CREATE, OP_MODIFY, OP_DELETE, OP_NOOP };
 
@@ -53,6 +61,23 @@ struct item {
 	char *final_text;              /* what is stored */
 	char auth_how[256];
 	int64_t serial;
+	int64_t route_mark;            /* what the route check asked `written` to record (-1: nothing yet) */
+};
+
+/* A key-cert's certificate digest, looked up once per submission. */
+struct keycert_digest {
+	char name[32];
+	int found;                     /* 1: digest holds it; 0: no such key-cert or no certificate */
+	char digest[UPDATE_CERT_DIGEST_SIZE];
+};
+
+/* A maintainer whose passwords failed in this submission, or are not checked (suspended). */
+struct password_state {
+	char mntner[MAX_PRIMARY_KEY_LENGTH];
+	bool is_suspended;             /* past auth.password_failures_per_hour: passwords not verified */
+	time_t suspended_until;
+	bool has_failed;               /* passwords were verified against it and an object's authentication failed */
+	bool is_tried;                 /* passwords were verified against it (in the current authenticate_set) */
 };
 
 struct run {
@@ -67,7 +92,23 @@ struct run {
 	bool override_ok;
 	struct auth_cache auth_cache;
 	const struct update_route_check *route_check; /* the request's, or the authorisation list */
+	char *refusal;                 /* the whole submission is refused: the channel's reason or ours */
+	char *store_err;               /* the first store error: the submission is rolled back */
+	struct keycert_digest *digests;
+	size_t digest_count, digest_capacity;
+	struct password_state *pw;
+	size_t pw_count, pw_capacity;
+	time_t now;
 };
+
+/* Remembers the first store error; the run ends in a rollback. Takes err. */
+static void run_store_error(struct run *r, char *err)
+{
+	if (r->store_err == NULL)
+		r->store_err = err ? err : xstrdup("unknown store error");
+	else
+		free(err);
+}
 
 static void item_message(struct item *it, const char *kind, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
@@ -106,8 +147,10 @@ static const char *key_text(const struct item *it)
 	/* The primary key as written (the lookup key is upper case). */
 	const struct rpsl_object *o = it->obj;
 
-	if (o == NULL || o->cls == NULL || o->pkey == NULL)
+	if (o == NULL || o->cls == NULL || o->attr_count == 0)
 		return "(unparsed)";
+	if (o->pkey == NULL)
+		return o->attrs[0].value[0] ? o->attrs[0].value : "(no primary key)";
 	if (o->cls->id == RPSL_CLASS_ROUTE || o->cls->id == RPSL_CLASS_ROUTE6) {
 		static char buf[MAX_PRIMARY_KEY_LENGTH + 16];
 		const struct rpsl_attr *p = rpsl_object_get(o, o->cls->name), *a = rpsl_object_get(o, "origin");
@@ -181,9 +224,19 @@ static void add_item(struct run *r, const char *text, size_t len, uint32_t line)
 		}
 		dropping = false;
 		if (line_starts_with(p, lend, "password:")) {
-			r->passwords = xgrow(r->passwords, &r->password_capacity, r->password_count + 1,
-					     sizeof(*r->passwords));
-			r->passwords[r->password_count++] = trimmed_copy(p + 9, lend);
+			char *pw = trimmed_copy(p + 9, lend);
+			bool is_known = false;
+
+			/* the same password twice is one guess */
+			for (size_t k = 0; k < r->password_count && !is_known; k++)
+				is_known = strcmp(r->passwords[k], pw) == 0;
+			if (is_known) {
+				free(pw);
+			} else {
+				r->passwords = xgrow(r->passwords, &r->password_capacity, r->password_count + 1,
+						     sizeof(*r->passwords));
+				r->passwords[r->password_count++] = pw;
+			}
 			dropping = true;
 		} else if (line_starts_with(p, lend, "override:")) {
 			free(r->override);
@@ -233,6 +286,7 @@ static void add_item(struct run *r, const char *text, size_t len, uint32_t line)
 	strbuf_init(&it->messages);
 	strbuf_init(&it->generated);
 	it->obj = rpsl_parse_object(kept.data, kept.len, line, RPSL_STRICT);
+	it->route_mark = -1;
 	it->is_delete = delete_reason != NULL;
 	it->op = it->is_delete ? OP_DELETE : OP_CREATE;
 	it->submitted = strbuf_detach(&kept, NULL);
@@ -246,20 +300,26 @@ static void add_item(struct run *r, const char *text, size_t len, uint32_t line)
 
 /* ---- 2. checks ---- */
 
-/* Is the object in our source? Existence checks need no parse. */
+/* Is the object in our source? Existence checks need no parse. A store error ends the run. */
 static bool exists_current(struct run *r, const char *cls, const char *pkey)
 {
-	return store_object_exists(r->st, r->cfg->source, cls, pkey) == 1;
+	int rc = store_object_exists(r->st, r->cfg->source, cls, pkey);
+
+	if (rc < 0)
+		run_store_error(r, store_error(r->st, "looking up an object"));
+	return rc == 1;
 }
 
-/* Parsed current version of an object of our source, or NULL. */
+/* Parsed current version of an object of our source, or NULL (absent, or a store error that ends the run). */
 static struct rpsl_object *load_current(struct run *r, const char *cls, const char *pkey, char **text_out)
 {
 	char *text = NULL, *err = NULL;
 	struct rpsl_object *o;
+	int rc = store_get_object_text(r->st, r->cfg->source, cls, pkey, &text, &err);
 
-	if (store_get_object_text(r->st, r->cfg->source, cls, pkey, &text, &err) != 1) {
-		free(err);
+	if (rc != 1) {
+		if (rc < 0)
+			run_store_error(r, err);
 		return NULL;
 	}
 	o = rpsl_parse_object(text, strlen(text), 1, RPSL_TOLERANT);
@@ -285,7 +345,64 @@ static struct item *submitted(struct run *r, const char *cls, const char *pkey_u
 
 #define MAX_REFS 64
 
-/* True when a set of maintainers (names, upper case) is satisfied by one of them. */
+/* auth_keycert_digest_fn over our source: the certificate a key-cert holds, cached for the run. */
+static int keycert_digest(void *arg, const char *name, char out[UPDATE_CERT_DIGEST_SIZE])
+{
+	struct run *r = arg;
+	struct keycert_digest *d;
+	struct rpsl_object *kc;
+
+	for (size_t i = 0; i < r->digest_count; i++) {
+		if (strcasecmp(r->digests[i].name, name) == 0) {
+			memcpy(out, r->digests[i].digest, UPDATE_CERT_DIGEST_SIZE);
+			return r->digests[i].found;
+		}
+	}
+	r->digests = xgrow(r->digests, &r->digest_capacity, r->digest_count + 1, sizeof(*r->digests));
+	d = &r->digests[r->digest_count++];
+	memset(d, 0, sizeof(*d));
+	snprintf(d->name, sizeof(d->name), "%s", name);
+	kc = load_current(r, "key-cert", name, NULL);
+	if (kc != NULL) {
+		char *certif = keycert_certif_text(kc), *ignored = NULL;
+		X509 *cert = x509_parse_pem(certif, strlen(certif), &ignored);
+
+		if (cert != NULL) {
+			x509_sha256_hex(cert, d->digest);
+			d->found = 1;
+		}
+		X509_free(cert);
+		free(ignored);
+		free(certif);
+		rpsl_object_free(kc);
+	}
+	memcpy(out, d->digest, UPDATE_CERT_DIGEST_SIZE);
+	return d->found;
+}
+
+/* The password state of a maintainer in this run: is it suspended (asked once, from auth_failures)? */
+static struct password_state *password_state(struct run *r, const char *mntner)
+{
+	struct password_state *ps;
+	char *err = NULL;
+	int rc;
+
+	for (size_t i = 0; i < r->pw_count; i++) {
+		if (strcmp(r->pw[i].mntner, mntner) == 0)
+			return &r->pw[i];
+	}
+	r->pw = xgrow(r->pw, &r->pw_capacity, r->pw_count + 1, sizeof(*r->pw));
+	ps = &r->pw[r->pw_count++];
+	memset(ps, 0, sizeof(*ps));
+	snprintf(ps->mntner, sizeof(ps->mntner), "%s", mntner);
+	rc = auth_limit_is_suspended(r->st, r->cfg, mntner, (unsigned)r->password_count, r->now, &ps->suspended_until,
+				     &err);
+	if (rc < 0)
+		run_store_error(r, err);
+	ps->is_suspended = rc != 0;
+	return ps;
+}
+
 /* Did the submitter authenticate as maintainer `name` (stored, or created in this submission)? */
 static bool authenticate_mntner(struct run *r, const char *name, struct auth_outcome *outcome)
 {
@@ -293,25 +410,62 @@ static bool authenticate_mntner(struct run *r, const char *name, struct auth_out
 	struct item *sub = m ? NULL : submitted(r, "mntner", name);
 	bool ok = false;
 
+	outcome->ok = outcome->passwords_tried = false;
+	outcome->how[0] = '\0';
 	/* A maintainer created in this submission authenticates with its own auth: lines. */
-	if (m != NULL || (sub != NULL && sub->op == OP_CREATE))
-		ok = update_auth_mntner(r->cfg, m ? m : sub->obj, r->passwords, r->password_count, r->req->identities,
-					r->req->identity_count, &r->auth_cache, outcome);
+	if (m != NULL || (sub != NULL && sub->op == OP_CREATE)) {
+		/* passwords are limited per stored maintainer: guesses against it are counted */
+		struct password_state *ps = m != NULL && r->password_count > 0 ? password_state(r, name) : NULL;
+		size_t passwords = ps != NULL && ps->is_suspended ? 0 : r->password_count;
+
+		ok = update_auth_mntner(r->cfg, m ? m : sub->obj, r->passwords, passwords, r->req->identities,
+					r->req->identity_count, &r->auth_cache, keycert_digest, r, outcome);
+		if (ps != NULL && outcome->passwords_tried && !ok)
+			ps->is_tried = true;
+	}
 	rpsl_object_free(m);
 	return ok;
 }
 
+/*
+ * Authenticates an object by one of a set of maintainers. When none authenticates,
+ * the passwords verified against them count as failed guesses for each of them
+ * (auth_limit): an object that passes through another maintainer guessed nothing.
+ */
 static bool authenticate_set(struct run *r, struct item *it, char names[][MAX_PRIMARY_KEY_LENGTH], size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
+	bool ok = false;
+
+	for (size_t i = 0; i < r->pw_count; i++)
+		r->pw[i].is_tried = false;
+	for (size_t i = 0; i < n && !ok; i++) {
 		struct auth_outcome outcome;
 
 		if (authenticate_mntner(r, names[i], &outcome)) {
 			snprintf(it->auth_how, sizeof(it->auth_how), "%s", outcome.how);
-			return true;
+			ok = true;
 		}
 	}
-	return false;
+	for (size_t i = 0; i < r->pw_count; i++) {
+		if (!ok && r->pw[i].is_tried)
+			r->pw[i].has_failed = true;
+		r->pw[i].is_tried = false;
+	}
+	/* say why a password that may have been right was not even tried */
+	for (size_t i = 0; i < n && !ok; i++) {
+		for (size_t k = 0; k < r->pw_count; k++) {
+			if (r->pw[k].is_suspended && strcmp(r->pw[k].mntner, names[i]) == 0) {
+				char until[TIMEFMT_UTC_SIZE];
+
+				timefmt_utc(r->pw[k].suspended_until, until);
+				item_message(it, "Warning",
+					     "Passwords are not checked for %s until %s: too many failed password attempts"
+					     " (auth.password_failures_per_hour = %u)",
+					     names[i], until, r->cfg->password_failures_per_hour);
+			}
+		}
+	}
+	return ok;
 }
 
 static void join_names(struct strbuf *sb, char names[][MAX_PRIMARY_KEY_LENGTH], size_t n)
@@ -370,6 +524,18 @@ static void check_mntner_auth_lines(struct run *r, struct item *it)
 		if (!existed && update_auth_policy(r->cfg, a->value, scheme_len) != PASSWORD_ENABLE)
 			item_error(it, "auth method %.*s may not be added to a maintainer on this server (use BCRYPT-PW, PGPKEY or X509)",
 				   (int)scheme_len, a->value);
+		else if (update_auth_is_password_scheme(a->value, scheme_len)) {
+			const char *hash = a->value + scheme_len, *problem;
+
+			while (*hash == ' ')
+				hash++;
+			problem = update_auth_hash_format_problem(a->value, scheme_len, hash);
+			if (problem != NULL && !existed)
+				item_error(it, "auth: %.*s holds a hash of another kind: %s", (int)scheme_len, a->value, problem);
+			else if (problem != NULL)
+				item_message(it, "Warning", "auth: %.*s holds a hash of another kind and authenticates nothing: %s",
+					     (int)scheme_len, a->value, problem);
+		}
 	}
 }
 
@@ -469,13 +635,27 @@ static void check_hierarchy(struct run *r, struct item *it)
 	    (o->cls->id != RPSL_CLASS_ROUTE && o->cls->id != RPSL_CLASS_ROUTE6))
 		return;
 	/* space under the authorisation list: the list, not the hierarchy, authorises */
-	if (r->route_check != NULL && r->route_check->governs != NULL && r->route_check->governs(r->route_check->arg, o))
+	if (r->route_check != NULL && r->route_check->governs != NULL) {
+		int governed = r->route_check->governs(r->route_check->arg, o, &err);
+
+		if (governed < 0) {
+			item_error(it, "The route check could not decide, so the object is refused: %s", err);
+			free(err);
+			return;
+		}
+		if (governed > 0)
+			return;
+	}
+	long found = store_closest_covering(r->st, r->cfg->source, &o->prefix, v6 ? "route6" : "route", NULL, true,
+					    &texts, &count, &err);
+
+	if (found == 0)
+		found = store_closest_covering(r->st, r->cfg->source, &o->prefix, v6 ? "inet6num" : "inetnum", NULL, true,
+					       &texts, &count, &err);
+	if (found < 0) {
+		run_store_error(r, err);
 		return;
-	if (store_closest_covering(r->st, r->cfg->source, &o->prefix, v6 ? "route6" : "route", NULL, true, &texts,
-				   &count, &err) == 0)
-		store_closest_covering(r->st, r->cfg->source, &o->prefix, v6 ? "inet6num" : "inetnum", NULL, true, &texts,
-				       &count, &err);
-	free(err);
+	}
 	strbuf_init(&tried);
 	for (size_t i = 0; i < count && !authorised; i++) {
 		struct rpsl_object *parent = rpsl_parse_object(texts[i], strlen(texts[i]), 1, RPSL_TOLERANT);
@@ -654,6 +834,160 @@ static void check_references(struct run *r, struct item *it)
 	}
 }
 
+/* Does this maintainer's auth: name key-cert `name`? */
+static bool mntner_names_keycert(const struct rpsl_object *m, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (size_t i = 0; i < m->attr_count; i++) {
+		const char *v = m->attrs[i].value;
+
+		if (strcmp(m->attrs[i].name, "auth") == 0 && strncasecmp(v, name, n) == 0 && (v[n] == '\0' || v[n] == ' '))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The stored maintainers of our source whose auth: names key-cert `name`, as they
+ * will be after this submission: one deleted here, or changed here so that it no
+ * longer names the key-cert, does not count. Returns how many went into names.
+ */
+static size_t mntners_naming_keycert(struct run *r, const char *name, char names[][MAX_PRIMARY_KEY_LENGTH],
+				     size_t max)
+{
+	char **texts = NULL, *err = NULL;
+	size_t count = 0, n = 0;
+
+	if (store_find_text(r->st, r->cfg->source, "mntner", name, &texts, &count, &err) < 0) {
+		run_store_error(r, err);
+		return 0;
+	}
+	for (size_t i = 0; i < count; i++) {
+		struct rpsl_object *m = rpsl_parse_object(texts[i], strlen(texts[i]), 1, RPSL_TOLERANT);
+		bool counts = m->pkey != NULL && mntner_names_keycert(m, name);
+
+		for (size_t k = 0; counts && k < r->count; k++) {
+			const struct item *o = &r->items[k];
+
+			if (o->failed || o->obj->cls == NULL || o->obj->pkey == NULL || o->obj->cls->id != RPSL_CLASS_MNTNER ||
+			    strcmp(o->obj->pkey, m->pkey) != 0)
+				continue;
+			counts = !o->is_delete && mntner_names_keycert(o->obj, name);
+		}
+		if (counts && n < max)
+			snprintf(names[n++], MAX_PRIMARY_KEY_LENGTH, "%s", m->pkey);
+		rpsl_object_free(m);
+		free(texts[i]);
+	}
+	free(texts);
+	return n;
+}
+
+/* A key-cert a maintainer's auth: names cannot be deleted: a new one of that name would take the maintainer over. */
+static void check_keycert_not_referenced(struct run *r, struct item *it)
+{
+	char names[MAX_REFS][MAX_PRIMARY_KEY_LENGTH];
+	size_t n = mntners_naming_keycert(r, it->obj->pkey, names, MAX_REFS);
+	struct strbuf by;
+
+	if (n == 0)
+		return;
+	strbuf_init(&by);
+	for (size_t i = 0; i < n && i < 5; i++)
+		strbuf_printf(&by, "%s[mntner] %s", i ? ", " : "", names[i]);
+	item_error(it, "Object [%s] %s is still referenced by %s%s (in \"auth:\") and cannot be deleted", cls_name(it),
+		   key_text(it), by.data, n > 5 ? " and others" : "");
+	strbuf_release(&by);
+}
+
+/* Authenticates by a set of maintainers for a rule of its own, keeping how mnt-by was satisfied. */
+static bool authenticate_for_rule(struct run *r, struct item *it, char names[][MAX_PRIMARY_KEY_LENGTH], size_t n)
+{
+	char saved[sizeof(it->auth_how)];
+	bool ok;
+
+	memcpy(saved, it->auth_how, sizeof(saved));
+	ok = authenticate_set(r, it, names, n);
+	memcpy(it->auth_how, saved, sizeof(saved));
+	return ok;
+}
+
+/*
+ * Who may put a key into a key-cert (docs/updates.md, "Key-certs"):
+ *  - every stored maintainer whose auth: already names the key-cert must authorise
+ *    creating it or changing its key: a maintainer left naming a missing key-cert
+ *    (loaded that way) is never satisfiable by a key-cert someone else creates;
+ *  - a certificate already held by another X509 key-cert goes into a second one only
+ *    with the authorisation of that key-cert's maintainers (a copy could otherwise
+ *    stand in for the holder's key-cert, and was once used to lock the holder out).
+ */
+static void check_keycert_owners(struct run *r, struct item *it)
+{
+	char names[MAX_REFS][MAX_PRIMARY_KEY_LENGTH];
+	size_t n;
+	char *certif, **texts = NULL, *err = NULL;
+	X509 *cert = NULL;
+	size_t count = 0;
+
+	if (it->obj->cls->id != RPSL_CLASS_KEY_CERT || it->failed || r->override_ok ||
+	    (it->op != OP_CREATE && it->op != OP_MODIFY))
+		return;
+	certif = keycert_certif_text(it->obj);
+	if (it->op == OP_MODIFY) {
+		char *old = keycert_certif_text(it->current);
+		bool same_key = strcmp(old, certif) == 0;
+
+		free(old);
+		if (same_key) {
+			free(certif);
+			return;
+		}
+	}
+	n = mntners_naming_keycert(r, it->obj->pkey, names, MAX_REFS);
+	for (size_t i = 0; i < n; i++) {
+		if (!authenticate_for_rule(r, it, &names[i], 1))
+			item_error(it, "Authorisation for [%s] %s failed\n"
+				       "            %s names this key-cert in \"auth:\" and did not authorise %s it",
+				   cls_name(it), key_text(it), names[i], it->op == OP_CREATE ? "creating" : "changing the key of");
+	}
+	if (strncasecmp(it->obj->pkey, "X509-", 5) == 0)
+		cert = x509_parse_pem(certif, strlen(certif), &err);
+	free(err);
+	err = NULL;
+	if (cert != NULL && store_list_objects(r->st, r->cfg->source, "key-cert", "X509-", &texts, &count, &err) < 0)
+		run_store_error(r, err);
+	for (size_t i = 0; i < count; i++) {
+		struct rpsl_object *kc = rpsl_parse_object(texts[i], strlen(texts[i]), 1, RPSL_TOLERANT);
+		char *other = kc->pkey && strcmp(kc->pkey, it->obj->pkey) != 0 ? keycert_certif_text(kc) : NULL, *ignored = NULL;
+		X509 *other_cert = other ? x509_parse_pem(other, strlen(other), &ignored) : NULL;
+
+		if (other_cert != NULL && x509_same(cert, other_cert)) {
+			char owners[MAX_REFS][MAX_PRIMARY_KEY_LENGTH];
+			size_t k = rpsl_object_list_items(kc, "mnt-by", owners, MAX_REFS);
+
+			if (!authenticate_for_rule(r, it, owners, k)) {
+				struct strbuf list;
+
+				strbuf_init(&list);
+				join_names(&list, owners, k);
+				item_error(it, "The certificate in \"certif:\" is already in key-cert %s; another key-cert may hold it\n"
+					       "            only with the authorisation of %s's maintainers (%s)",
+					   kc->pkey, kc->pkey, list.data);
+				strbuf_release(&list);
+			}
+		}
+		X509_free(other_cert);
+		free(ignored);
+		free(other);
+		rpsl_object_free(kc);
+		free(texts[i]);
+	}
+	free(texts);
+	X509_free(cert);
+	free(certif);
+}
+
 /* An object still referenced by others cannot be deleted. */
 static void check_not_referenced(struct run *r, struct item *it)
 {
@@ -667,6 +1001,10 @@ static void check_not_referenced(struct run *r, struct item *it)
 
 	if (it->op != OP_DELETE)
 		return;
+	if (it->obj->cls->id == RPSL_CLASS_KEY_CERT) {
+		check_keycert_not_referenced(r, it);
+		return;
+	}
 	if (it->obj->cls->id == RPSL_CLASS_MNTNER) {
 		attrs = mntner_attrs;
 		attr_count = 5;
@@ -776,13 +1114,18 @@ static void check_route_hook(struct run *r, struct item *it)
 {
 	const struct update_route_check *rc = r->route_check;
 	struct strbuf why, note;
+	int decision;
 
 	if (rc == NULL || it->failed || it->op != OP_CREATE ||
 	    (it->obj->cls->id != RPSL_CLASS_ROUTE && it->obj->cls->id != RPSL_CLASS_ROUTE6))
 		return;
 	strbuf_init(&why);
 	strbuf_init(&note);
-	if (!rc->check(rc->arg, it->obj, r->override_ok, probe_authenticated, r, &why, &note))
+	decision = rc->check(rc->arg, it->obj, r->override_ok, probe_authenticated, r, &why, &note, &it->route_mark);
+	if (decision < 0)
+		item_error(it, "The route check could not decide, so the object is refused: %s",
+			   why.len ? why.data : "unknown error");
+	else if (decision == 0)
 		item_error(it, "%s", why.len ? why.data : "Refused by the route check");
 	else if (note.len > 0)
 		item_message(it, "Info", "%s", note.data);
@@ -795,6 +1138,9 @@ static void check_item(struct run *r, struct item *it)
 	struct rpsl_object *o = it->obj;
 
 	if (rpsl_object_has_errors(o)) {
+		/* the report says what the sender tried: a broken new version of a stored object is a failed modify */
+		if (!it->is_delete && o->cls != NULL && o->pkey != NULL && exists_current(r, o->cls->name, o->pkey))
+			it->op = OP_MODIFY;
 		for (size_t i = 0; i < o->message_count; i++) {
 			const struct rpsl_message *m = &o->messages[i];
 
@@ -838,6 +1184,7 @@ static void check_item(struct run *r, struct item *it)
 	check_auth_key_certs(r, it);
 	check_key_cert(it);
 	check_authentication(r, it);
+	check_keycert_owners(r, it);
 	check_hierarchy(r, it);
 	check_set_hierarchy(r, it);
 	check_member_of(r, it);
@@ -935,12 +1282,14 @@ static int write_rank(const struct item *it)
 	return contact ? 0 : 1;
 }
 
-static void audit(struct run *r, const struct item *it, const char *outcome)
+/* One audit row per object; joins the submission's transaction. 0, or -1 with *err. */
+static int audit(struct run *r, const struct item *it, const char *outcome, char **err)
 {
 	sqlite3_stmt *stmt = store_stmt(r->st,
 		"INSERT INTO audit(time, channel, origin, identity, operation, class, pkey, outcome, serial)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
 	struct strbuf who;
+	int rc;
 
 	strbuf_init(&who);
 	if (it->auth_how[0])
@@ -952,7 +1301,7 @@ static void audit(struct run *r, const struct item *it, const char *outcome)
 	}
 	if (who.len == 0)
 		strbuf_append_str(&who, r->password_count ? "password (not matched)" : "none");
-	sqlite3_bind_int64(stmt, 1, (int64_t)time(NULL));
+	sqlite3_bind_int64(stmt, 1, (int64_t)r->now);
 	sqlite3_bind_text(stmt, 2, r->req->channel, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 3, r->req->origin, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 4, who.data, -1, SQLITE_TRANSIENT);
@@ -964,36 +1313,50 @@ static void audit(struct run *r, const struct item *it, const char *outcome)
 	sqlite3_bind_text(stmt, 8, outcome, -1, SQLITE_STATIC);
 	if (it->serial > 0)
 		sqlite3_bind_int64(stmt, 9, it->serial);
-	sqlite3_step(stmt);
+	rc = sqlite3_step(stmt);
 	sqlite3_reset(stmt);
 	strbuf_release(&who);
+	if (rc != SQLITE_DONE) {
+		*err = store_error(r->st, "writing the audit record");
+		return -1;
+	}
+	return 0;
 }
 
-/* The record of a submission the channel refused before any object was looked at. */
-static void audit_refusal(struct run *r)
+/* The record of a submission refused before any object was looked at. 0, or -1 with *err. */
+static int audit_refusal(struct run *r, char **err)
 {
 	sqlite3_stmt *stmt = store_stmt(r->st,
 		"INSERT INTO audit(time, channel, origin, identity, operation, outcome) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
 	struct strbuf outcome;
+	int rc;
 
 	strbuf_init(&outcome);
-	strbuf_printf(&outcome, "refused: %s", r->req->refusal);
-	sqlite3_bind_int64(stmt, 1, (int64_t)time(NULL));
+	strbuf_printf(&outcome, "refused: %s", r->refusal);
+	sqlite3_bind_int64(stmt, 1, (int64_t)r->now);
 	sqlite3_bind_text(stmt, 2, r->req->channel, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 3, r->req->origin, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 4, r->req->signer ? r->req->signer : "signature", -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, r->req->signer ? r->req->signer : r->req->refusal ? "signature" : "none", -1,
+			  SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 5, "Submission", -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 6, outcome.data, -1, SQLITE_TRANSIENT);
-	sqlite3_step(stmt);
+	rc = sqlite3_step(stmt);
 	sqlite3_reset(stmt);
 	strbuf_release(&outcome);
+	if (rc != SQLITE_DONE) {
+		*err = store_error(r->st, "writing the audit record");
+		return -1;
+	}
+	return 0;
 }
 
+/* Writes the objects that passed, contacts and maintainers first, with their route marks. 0, or -1 with *err. */
 static int write_items(struct run *r, char **err)
 {
 	for (int rank = 0; rank < 4; rank++) {
 		for (size_t i = 0; i < r->count; i++) {
 			struct item *it = &r->items[i];
+			bool is_route;
 
 			if (it->failed || it->op == OP_NOOP || write_rank(it) != rank)
 				continue;
@@ -1002,14 +1365,29 @@ static int write_items(struct run *r, char **err)
 			if (r->req->dry_run)
 				continue;
 			if (store_write_object(r->st, r->cfg->source, it->op == OP_DELETE ? STORE_DELETE : STORE_ADD, it->obj,
-					       it->final_text, &it->serial, err) < 0)
+					       it->final_text, &it->serial, err) != 0) {
+				if (*err == NULL)
+					*err = xasprintf("[%s] %s vanished before it could be deleted", cls_name(it), key_text(it));
 				return -1;
+			}
 			/* the route check keeps its marks (verified by entry #N) in step with the routes */
-			if (r->route_check != NULL && r->route_check->written != NULL &&
+			is_route = it->obj->cls->id == RPSL_CLASS_ROUTE || it->obj->cls->id == RPSL_CLASS_ROUTE6;
+			if (r->route_check != NULL && r->route_check->written != NULL && is_route &&
 			    (it->op == OP_CREATE || it->op == OP_DELETE) &&
-			    (it->obj->cls->id == RPSL_CLASS_ROUTE || it->obj->cls->id == RPSL_CLASS_ROUTE6))
-				r->route_check->written(r->route_check->arg, it->obj, it->op == OP_DELETE);
+			    r->route_check->written(r->route_check->arg, it->obj, it->op == OP_DELETE, it->route_mark, err) < 0)
+				return -1;
 		}
+	}
+	return 0;
+}
+
+/* Counts the failed password guesses of this run against each maintainer (auth_limit). */
+static int record_password_failures(struct run *r, char **err)
+{
+	for (size_t i = 0; i < r->pw_count; i++) {
+		if (r->pw[i].has_failed &&
+		    auth_limit_record(r->st, r->pw[i].mntner, (unsigned)r->password_count, r->now, err) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -1042,13 +1420,14 @@ static void notify_object(struct run *r, struct notify_outbox *box, enum notify_
 	}
 }
 
-static void send_notifications(struct run *r)
+/*
+ * Queues the notifications of this submission inside its transaction: they commit
+ * with the changes they describe, and what sendmail does not take now stays queued.
+ */
+static int queue_notifications(struct run *r, int64_t *first, int64_t *last, char **err)
 {
-	struct notify_outbox *box;
+	struct notify_outbox *box = notify_outbox_new();
 
-	if (r->req->dry_run)
-		return;
-	box = notify_outbox_new();
 	for (size_t i = 0; i < r->count; i++) {
 		struct item *it = &r->items[i];
 		struct strbuf story;
@@ -1069,7 +1448,7 @@ static void send_notifications(struct run *r)
 		}
 		strbuf_release(&story);
 	}
-	notify_send(box, r->cfg);
+	return notify_outbox_queue(box, r->st, r->cfg, first, last, err);
 }
 
 /* ---- 5. the report ---- */
@@ -1093,7 +1472,26 @@ static void report_item(struct strbuf *out, const struct item *it, bool with_obj
 	strbuf_append_char(out, '\n');
 }
 
-static void build_report(struct run *r, struct update_result *res)
+/* One submission-wide line in the report's explanation, before the objects. */
+static void report_header_notes(const struct run *r, const struct update_result *res, const char *store_err,
+				const char *notify_failures, struct strbuf *out)
+{
+	if (r->req->notes != NULL && r->req->notes[0] != '\0') {
+		strbuf_append_str(out, r->req->notes);
+		strbuf_append_char(out, '\n');
+	}
+	if (store_err != NULL)
+		strbuf_printf(out, "***Error:   The registry could not store this submission (%s);\n"
+				   "            nothing in it was changed. Send it again later.\n\n", store_err);
+	if (r->refusal != NULL)
+		strbuf_printf(out, "***Error:   %s\n            Nothing in the submission was processed.\n\n", r->refusal);
+	if (res->notifications_queued > 0)
+		strbuf_printf(out, "***Warning: %zu notification%s could not be sent now; %s queued and will be retried:\n%s\n",
+			      res->notifications_queued, res->notifications_queued == 1 ? "" : "s",
+			      res->notifications_queued == 1 ? "it is" : "they are", notify_failures);
+}
+
+static void build_report(struct run *r, struct update_result *res, const char *store_err, const char *notify_failures)
 {
 	size_t ok_by_op[4] = { 0 }, failed_by_op[4] = { 0 };
 	struct strbuf *out = &res->report;
@@ -1116,12 +1514,7 @@ static void build_report(struct run *r, struct update_result *res)
 	strbuf_printf(out, "  Create:         %zu\n  Modify:         %zu\n  Delete:         %zu\n\n",
 		      failed_by_op[OP_CREATE], failed_by_op[OP_MODIFY], failed_by_op[OP_DELETE]);
 	strbuf_append_str(out, "DETAILED EXPLANATION:\n\n");
-	if (r->req->notes != NULL && r->req->notes[0] != '\0') {
-		strbuf_append_str(out, r->req->notes);
-		strbuf_append_char(out, '\n');
-	}
-	if (r->req->refusal != NULL)
-		strbuf_printf(out, "***Error:   %s\n            Nothing in the submission was processed.\n\n", r->req->refusal);
+	report_header_notes(r, res, store_err, notify_failures, out);
 	if (res->failed > 0) {
 		strbuf_append_str(out, "~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n");
 		strbuf_append_str(out, "The following object(s) were found to have ERRORS:\n\n");
@@ -1138,61 +1531,231 @@ static void build_report(struct run *r, struct update_result *res)
 				report_item(out, &r->items[i], false);
 		}
 	}
-	if (r->count == 0 && r->req->refusal == NULL)
+	if (r->count == 0 && r->refusal == NULL && store_err == NULL)
 		strbuf_append_str(out, "***Error:   No objects found in the submission\n\n");
+}
+
+/*
+ * Objects with the same class and key twice in one submission: which version was
+ * meant is anyone's guess, so none of them is processed, and the report says so.
+ */
+static void refuse_duplicates(struct run *r)
+{
+	for (size_t i = 0; i < r->count; i++) {
+		struct item *it = &r->items[i];
+		struct strbuf lines;
+		size_t times = 1;
+
+		if (it->obj->cls == NULL || it->obj->pkey == NULL)
+			continue;
+		strbuf_init(&lines);
+		strbuf_printf(&lines, "%u", it->obj->first_line);
+		for (size_t k = 0; k < r->count; k++) {
+			const struct item *o = &r->items[k];
+
+			if (k != i && o->obj->cls == it->obj->cls && o->obj->pkey != NULL && strcmp(o->obj->pkey, it->obj->pkey) == 0) {
+				strbuf_printf(&lines, "%s%u", k < i ? " (and) " : ", ", o->obj->first_line);
+				times++;
+			}
+		}
+		if (times > 1)
+			item_error(it, "[%s] %s appears %zu times in this submission; submit each object once\n"
+				       "            (none of its versions was processed)",
+				   cls_name(it), key_text(it), times);
+		strbuf_release(&lines);
+	}
+}
+
+/* After a store error: nothing was committed, so nothing may be reported as done. */
+static void fail_everything(struct run *r)
+{
+	for (size_t i = 0; i < r->count; i++) {
+		struct item *it = &r->items[i];
+
+		if (!it->failed)
+			item_error(it, "Not applied: the registry could not store the submission (see above)");
+	}
+}
+
+/* Opens the transaction and lets the channel make its claim. 0 to go on, -1 on a store error (*err). */
+static int begin(struct run *r, char **err)
+{
+	const struct update_claim *claim = r->req->claim;
+	char *refusal = NULL;
+	int rc;
+
+	if (store_tx_begin(r->st, err) < 0)
+		return -1;
+	if (claim == NULL || r->refusal != NULL)
+		return 0;
+	rc = claim->claim(claim->arg, r->st, &refusal, err);
+	if (rc < 0)
+		return -1;
+	if (rc > 0)
+		r->refusal = refusal ? refusal : xstrdup("The channel refused the submission");
+	else
+		free(refusal);
+	return 0;
+}
+
+/* A refused submission processes none of its objects, and the report lists none. */
+static void drop_items(struct run *r)
+{
+	for (size_t i = 0; i < r->count; i++) {
+		rpsl_object_free(r->items[i].obj);
+		free(r->items[i].submitted);
+		strbuf_release(&r->items[i].messages);
+		strbuf_release(&r->items[i].generated);
+	}
+	r->count = 0;
+}
+
+/* Checks, writes and records everything inside the open transaction. 0, or -1 with *err. */
+static int process(struct run *r, int64_t *queued_first, int64_t *queued_last, char **err)
+{
+	if (r->refusal != NULL)
+		drop_items(r);
+	r->override_ok = r->override != NULL && r->cfg->override_hash != NULL &&
+			 update_auth_password_matches(r->cfg->override_hash, r->override);
+	for (size_t i = 0; i < r->count; i++) {
+		if (r->items[i].failed)
+			continue;
+		if (r->override != NULL && !r->override_ok)
+			item_error(&r->items[i], "Override password is wrong");
+		else
+			check_item(r, &r->items[i]);
+	}
+	propagate_failures(r);
+	if (r->store_err != NULL) {
+		*err = r->store_err;
+		r->store_err = NULL;
+		return -1;
+	}
+	if (write_items(r, err) < 0)
+		return -1;
+	if (r->req->dry_run)
+		return 0;
+	for (size_t i = 0; i < r->count; i++) {
+		struct item *it = &r->items[i];
+
+		if (audit(r, it, it->failed ? "failed" : "succeeded", err) < 0)
+			return -1;
+	}
+	if (r->refusal != NULL && audit_refusal(r, err) < 0)
+		return -1;
+	if (record_password_failures(r, err) < 0 || queue_notifications(r, queued_first, queued_last, err) < 0)
+		return -1;
+	return 0;
+}
+
+/* A dry run commits nothing, but what it tried is audited and the passwords it guessed wrong still count. */
+static int record_dry_run_rows(struct run *r, char **err)
+{
+	for (size_t i = 0; i < r->count; i++) {
+		if (audit(r, &r->items[i], r->items[i].failed ? "failed (dry run)" : "succeeded (dry run)", err) < 0)
+			return -1;
+	}
+	return record_password_failures(r, err);
+}
+
+static void record_dry_run(struct run *r)
+{
+	char *err = NULL;
+
+	if (store_tx_begin(r->st, &err) < 0 || record_dry_run_rows(r, &err) < 0 || store_tx_commit(r->st, &err) < 0) {
+		store_tx_rollback(r->st);
+		log_error("update: counting failed passwords of a dry run: %s", err);
+		free(err);
+	}
+}
+
+static void run_release(struct run *r)
+{
+	for (size_t i = 0; i < r->count; i++) {
+		rpsl_object_free(r->items[i].obj);
+		rpsl_object_free(r->items[i].current);
+		free(r->items[i].current_text);
+		free(r->items[i].submitted);
+		free(r->items[i].final_text);
+		strbuf_release(&r->items[i].messages);
+		strbuf_release(&r->items[i].generated);
+	}
+	free(r->items);
+	for (size_t i = 0; i < r->password_count; i++)
+		free(r->passwords[i]);
+	free(r->passwords);
+	free(r->override);
+	free(r->refusal);
+	free(r->store_err);
+	free(r->digests);
+	free(r->pw);
+	auth_cache_release(&r->auth_cache);
 }
 
 int update_run(struct store *st, const struct config *cfg, const struct update_request *req,
 	       struct update_result *result, char **err)
 {
-	struct run r = { .st = st, .cfg = cfg, .req = req, .route_check = req->route_check };
+	struct run r = { .st = st, .cfg = cfg, .req = req, .route_check = req->route_check, .now = time(NULL) };
 	struct update_route_check authlist_hook;
 	struct authlist_hook_state authlist_state;
 	struct rpsl_reader *reader = rpsl_reader_open_memory(req->text, req->len);
 	struct rpsl_paragraph p;
+	struct strbuf notify_failures;
+	int64_t queued_first = 1, queued_last = 0;
+	char *store_err = NULL;
 	int rc = 0;
 
 	memset(result, 0, sizeof(*result));
 	strbuf_init(&result->report);
+	strbuf_init(&notify_failures);
 	if (r.route_check == NULL) {
 		authlist_hook_init(&authlist_hook, &authlist_state, st, cfg);
 		r.route_check = &authlist_hook;
 	}
-	while (req->refusal == NULL && rpsl_reader_next(reader, &p, err) == 1)
+	if (req->refusal != NULL)
+		r.refusal = xstrdup(req->refusal);
+	while (r.refusal == NULL && rpsl_reader_next(reader, &p, err) == 1)
 		add_item(&r, p.text, p.len, p.first_line);
 	rpsl_reader_free(reader);
-	r.override_ok = r.override != NULL && cfg->override_hash != NULL &&
-			update_auth_password_matches(cfg->override_hash, r.override);
-	for (size_t i = 0; i < r.count; i++) {
-		if (r.override != NULL && !r.override_ok)
-			item_error(&r.items[i], "Override password is wrong");
-		else
-			check_item(&r, &r.items[i]);
-	}
-	propagate_failures(&r);
-	if (write_items(&r, err) < 0)
+	if (r.refusal == NULL && r.password_count > MAX_SUBMISSION_PASSWORDS)
+		r.refusal = xasprintf("The submission holds %zu different password: lines; at most %d are accepted",
+				      r.password_count, MAX_SUBMISSION_PASSWORDS);
+	if (r.refusal == NULL)
+		refuse_duplicates(&r);
+	if (begin(&r, &store_err) < 0 || process(&r, &queued_first, &queued_last, &store_err) < 0) {
+		store_tx_rollback(st);
+		fail_everything(&r);
 		rc = -1;
-	for (size_t i = 0; i < r.count && rc == 0; i++)
-		audit(&r, &r.items[i], r.items[i].failed ? "failed" : req->dry_run ? "succeeded (dry run)" : "succeeded");
-	if (req->refusal != NULL && !req->dry_run)
-		audit_refusal(&r);
-	if (rc == 0)
-		send_notifications(&r);
-	build_report(&r, result);
-	for (size_t i = 0; i < r.count; i++) {
-		rpsl_object_free(r.items[i].obj);
-		rpsl_object_free(r.items[i].current);
-		free(r.items[i].current_text);
-		free(r.items[i].submitted);
-		free(r.items[i].final_text);
-		strbuf_release(&r.items[i].messages);
-		strbuf_release(&r.items[i].generated);
+	} else if (req->dry_run) {
+		store_tx_rollback(st);
+		record_dry_run(&r);
+	} else if (store_tx_commit(st, &store_err) < 0) {
+		fail_everything(&r);
+		rc = -1;
+	} else {
+		char *queue_err = NULL;
+		int left;
+
+		result->is_committed = true;
+		left = notify_queue_deliver(st, cfg, queued_first, queued_last, r.now, &notify_failures, &queue_err);
+		if (left < 0) {
+			log_error("update: notifications stay queued: %s", queue_err);
+			free(queue_err);
+		} else {
+			result->notifications_queued = (size_t)left;
+		}
 	}
-	free(r.items);
-	for (size_t i = 0; i < r.password_count; i++)
-		free(r.passwords[i]);
-	free(r.passwords);
-	free(r.override);
-	auth_cache_release(&r.auth_cache);
+	if (r.refusal != NULL) {
+		result->is_refused = true;
+		snprintf(result->refusal, sizeof(result->refusal), "%s", r.refusal);
+	}
+	build_report(&r, result, store_err, notify_failures.data);
+	if (rc < 0) {
+		*err = store_err;
+		store_err = NULL;
+	}
+	free(store_err);
+	strbuf_release(&notify_failures);
+	run_release(&r);
 	return rc;
 }

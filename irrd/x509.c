@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "log.h"
 #include "xalloc.h"
 
 char *x509_openssl_error(const char *what)
@@ -240,6 +241,58 @@ static bool signer_signing_time(CMS_SignerInfo *si, time_t *out)
 	return *out != 0;
 }
 
+/* messageDigest (RFC 5652 11.2): one OCTET STRING; left empty when absent or odd. */
+static void signer_message_digest(CMS_SignerInfo *si, struct x509_cms_details *out)
+{
+	int pos = CMS_signed_get_attr_by_NID(si, NID_pkcs9_messageDigest, -1);
+	X509_ATTRIBUTE *attr = pos >= 0 ? CMS_signed_get_attr(si, pos) : NULL;
+	ASN1_TYPE *value = attr && X509_ATTRIBUTE_count(attr) == 1 ? X509_ATTRIBUTE_get0_type(attr, 0) : NULL;
+	int n;
+
+	if (value == NULL || value->type != V_ASN1_OCTET_STRING)
+		return;
+	n = ASN1_STRING_length(value->value.octet_string);
+	if (n <= 0 || (size_t)n > sizeof(out->message_digest))
+		return;
+	memcpy(out->message_digest, ASN1_STRING_get0_data(value->value.octet_string), (size_t)n);
+	out->message_digest_len = (size_t)n;
+}
+
+/* The SignerIdentifier as DER of its parts: issuer name and serial, or the subject key id. */
+static void signer_identifier(CMS_SignerInfo *si, struct x509_cms_details *out)
+{
+	ASN1_OCTET_STRING *keyid = NULL;
+	X509_NAME *issuer = NULL;
+	ASN1_INTEGER *serial = NULL;
+	unsigned char *der = NULL;
+	int n1 = -1, n2 = -1;
+
+	if (CMS_SignerInfo_get0_signer_id(si, &keyid, &issuer, &serial) != 1)
+		return;
+	if (keyid != NULL) {
+		n1 = ASN1_STRING_length(keyid);
+		if (n1 > 0 && (size_t)n1 <= sizeof(out->signer_id)) {
+			memcpy(out->signer_id, ASN1_STRING_get0_data(keyid), (size_t)n1);
+			out->signer_id_len = (size_t)n1;
+		}
+		return;
+	}
+	if (issuer == NULL || serial == NULL)
+		return;
+	n1 = i2d_X509_NAME(issuer, &der);
+	if (n1 > 0 && (size_t)n1 < sizeof(out->signer_id)) {
+		memcpy(out->signer_id, der, (size_t)n1);
+		OPENSSL_free(der);
+		der = NULL;
+		n2 = i2d_ASN1_INTEGER(serial, &der);
+		if (n2 > 0 && (size_t)(n1 + n2) <= sizeof(out->signer_id)) {
+			memcpy(out->signer_id + n1, der, (size_t)n2);
+			out->signer_id_len = (size_t)(n1 + n2);
+		}
+	}
+	OPENSSL_free(der);
+}
+
 int x509_cms_inspect(const char *sig, size_t sig_len, struct x509_cms_details *out)
 {
 	CMS_ContentInfo *cms = read_cms(sig, sig_len);
@@ -260,12 +313,26 @@ int x509_cms_inspect(const char *sig, size_t sig_len, struct x509_cms_details *o
 		out->digest_nid = digest ? OBJ_obj2nid(digest->algorithm) : NID_undef;
 		out->signature_nid = signature ? OBJ_obj2nid(signature->algorithm) : NID_undef;
 		out->has_signing_time = signer_signing_time(si, &out->signing_time);
+		signer_message_digest(si, out);
+		signer_identifier(si, out);
 	}
 	rc = 0;
 out:
 	CMS_ContentInfo_free(cms);
 	ERR_clear_error();
 	return rc;
+}
+
+void x509_sha256_hex(X509 *cert, char out[X509_SHA256_HEX_SIZE])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+
+	out[0] = '\0';
+	if (X509_digest(cert, EVP_sha256(), md, &n) != 1 || n != 32)
+		fatal("SHA-256 of a certificate failed");
+	for (unsigned i = 0; i < n; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
 }
 
 bool x509_same(X509 *a, X509 *b)

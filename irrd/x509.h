@@ -65,6 +65,13 @@ struct x509_cms_details {
 	bool has_signing_time;   /* the first signer's signingTime signed attribute */
 	time_t signing_time;
 	bool is_detached;
+	/* The first signer's messageDigest signed attribute (the digest of the content its
+	 * signature covers); length 0 when the signer has no signed attributes. */
+	unsigned char message_digest[64];
+	size_t message_digest_len;
+	/* The first signer as the SignerInfo names it: issuer and serial (DER) or subject key id. */
+	unsigned char signer_id[1024];
+	size_t signer_id_len;
 };
 
 /*
@@ -72,6 +79,11 @@ struct x509_cms_details {
  * when the input is not CMS SignedData.
  */
 int x509_cms_inspect(const char *sig, size_t sig_len, struct x509_cms_details *out);
+
+#define X509_SHA256_HEX_SIZE 65
+
+/* The SHA-256 of the certificate's DER in lower-case hex: how identities name a certificate. */
+void x509_sha256_hex(X509 *cert, char out[X509_SHA256_HEX_SIZE]);
 
 /* True when two certificates are the same DER. */
 bool x509_same(X509 *a, X509 *b);

@@ -72,15 +72,31 @@ static void quote_value(struct strbuf *out, const char *label, const char *value
 	strbuf_append_char(out, '\n');
 }
 
+/*
+ * The log line of a message: one line, control characters and the report's
+ * indentation folded into single spaces, so that log readers see whole sentences.
+ */
 static void set_log(struct mail_result *res, const struct mail_headers *h, const char *signer, const char *what)
 {
-	strbuf_reset(&res->log);
-	strbuf_printf(&res->log, "message-id=<%.200s> from=<%.200s> signer=%.300s: %s", h && h->message_id ? h->message_id : "",
+	struct strbuf raw;
+	bool was_space = false;
+
+	strbuf_init(&raw);
+	strbuf_printf(&raw, "message-id=<%.200s> from=<%.200s> signer=%.300s: %.2000s", h && h->message_id ? h->message_id : "",
 		      h && h->from ? h->from : "", signer ? signer : "none", what);
-	for (size_t i = 0; i < res->log.len; i++) {
-		if ((unsigned char)res->log.data[i] < 0x20)
-			res->log.data[i] = ' ';
+	strbuf_reset(&res->log);
+	for (size_t i = 0; i < raw.len; i++) {
+		unsigned char c = (unsigned char)raw.data[i];
+		bool is_space = c < 0x20 || c == ' ' || c == 0x7f;
+
+		if (is_space && was_space)
+			continue;
+		strbuf_append_char(&res->log, is_space ? ' ' : (char)c);
+		was_space = is_space;
 	}
+	while (res->log.len > 0 && res->log.data[res->log.len - 1] == ' ')
+		res->log.data[--res->log.len] = '\0';
+	strbuf_release(&raw);
 }
 
 static void tempfail(struct mail_result *res, const struct mail_headers *h, const char *signer, const char *err)
@@ -135,6 +151,28 @@ static void reply(const struct mail_gateway *gw, const struct mail_headers *h, c
 	strbuf_release(&message);
 }
 
+/* The replay claim the engine makes inside the submission's transaction. */
+struct replay_claim {
+	const char *digest, *message_id;
+	time_t now;
+	unsigned window;
+};
+
+static int claim_replay(void *arg, struct store *st, char **refusal, char **err)
+{
+	struct replay_claim *c = arg;
+	time_t seen = 0;
+	int rc = mail_replay_claim(st, c->digest, c->message_id, c->now, c->window, &seen, err);
+	char when[TIMEFMT_UTC_SIZE];
+
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	timefmt_utc(seen, when);
+	*refusal = xasprintf("This signed message was already processed (%s);\n"
+			     "            a signed message is applied only once: sign it again to resubmit", when);
+	return 1;
+}
+
 void mail_process(const struct mail_gateway *gw, const struct mail_input *in, time_t now, struct mail_result *res)
 {
 	const struct config *cfg = gw->cfg;
@@ -148,7 +186,9 @@ void mail_process(const struct mail_gateway *gw, const struct mail_input *in, ti
 	struct strbuf origin;
 	char digest[MAIL_DIGEST_SIZE] = "", *refusal = NULL, *signer = NULL, *err = NULL;
 	const char *to;
-	bool has_layer = false, is_claimed = false;
+	bool has_layer = false;
+	struct replay_claim claim_state = { 0 };
+	struct update_claim claim = { .claim = claim_replay, .arg = &claim_state };
 
 	memset(res, 0, sizeof(*res));
 	strbuf_init(&res->log);
@@ -192,21 +232,11 @@ void mail_process(const struct mail_gateway *gw, const struct mail_input *in, ti
 					    " several messages", objects, cfg->mail_max_objects);
 	}
 	if (refusal == NULL && si.refusal == NULL && digest[0] != '\0') {
-		time_t seen = 0;
-		int c = mail_replay_claim(gw->st, digest, h->message_id, now, cfg->mail_signing_time_window, &seen, &err);
-
-		if (c < 0) {
-			tempfail(res, h, signer, err);
-			goto out;
-		}
-		if (c == 0) {
-			char when[TIMEFMT_UTC_SIZE];
-
-			timefmt_utc(seen, when);
-			refusal = xasprintf("This signed message was already processed (%s);\n"
-					    "            a signed message is applied only once: sign it again to resubmit", when);
-		}
-		is_claimed = c == 1;
+		claim_state.digest = digest;
+		claim_state.message_id = h->message_id;
+		claim_state.now = now;
+		claim_state.window = cfg->mail_signing_time_window;
+		req.claim = &claim;
 	}
 	req.text = si.text.data;
 	req.len = si.text.len;
@@ -216,28 +246,24 @@ void mail_process(const struct mail_gateway *gw, const struct mail_input *in, ti
 	req.refusal = refusal ? refusal : si.refusal;
 	req.origin = origin.data;
 	req.signer = signer;
+	/* the replay claim commits with the objects: a crash or a store error leaves neither, and the MTA's retry works */
 	if (update_run(gw->st, cfg, &req, &ur, &err) < 0) {
-		char *release_err = NULL;
-
-		if (is_claimed && mail_replay_release(gw->st, digest, &release_err) < 0) {
-			log_error("%s", release_err);
-			free(release_err);
-		}
 		tempfail(res, h, signer, err);
 		strbuf_release(&ur.report);
 		goto out;
 	}
 	res->outcome = MAIL_PROCESSED;
-	res->is_success = req.refusal == NULL && ur.found > 0 && ur.failed == 0;
+	res->is_success = !ur.is_refused && ur.found > 0 && ur.failed == 0;
 	{
-		char what[160];
+		struct strbuf what;
 
-		if (req.refusal != NULL)
-			snprintf(what, sizeof(what), "refused: %.120s", req.refusal);
+		strbuf_init(&what);
+		if (ur.is_refused)
+			strbuf_printf(&what, "refused: %s", ur.refusal);
 		else
-			snprintf(what, sizeof(what), "%zu objects, %zu succeeded, %zu failed", ur.found, ur.succeeded,
-				 ur.failed);
-		set_log(res, h, signer, what);
+			strbuf_printf(&what, "%zu objects, %zu succeeded, %zu failed", ur.found, ur.succeeded, ur.failed);
+		set_log(res, h, signer, what.data);
+		strbuf_release(&what);
 	}
 	reply(gw, h, to, res->is_success, ur.report.data, res);
 	strbuf_release(&ur.report);

@@ -17,6 +17,7 @@
 
 #include <openssl/evp.h>
 #include <openssl/objects.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,20 +32,108 @@ static void refuse(struct signed_input *si, char *why)
 	si->refusal = why;
 }
 
-static void digest_hex(const struct strbuf *a, const struct strbuf *b, char out[MAIL_DIGEST_SIZE])
+/* Builds a replay key: SHA-256 over length-prefixed parts, in hex. */
+struct replay_key {
+	EVP_MD_CTX *ctx;
+};
+
+static void replay_key_start(struct replay_key *k, const char *kind)
+{
+	k->ctx = EVP_MD_CTX_new();
+	if (k->ctx == NULL || EVP_DigestInit_ex(k->ctx, EVP_sha256(), NULL) != 1)
+		fatal("SHA-256 is not available");
+	EVP_DigestUpdate(k->ctx, kind, strlen(kind) + 1);
+}
+
+/* Each part is preceded by its length, so no two different lists of parts hash alike. */
+static void replay_key_part(struct replay_key *k, const void *data, size_t len)
+{
+	uint64_t n = len;
+
+	EVP_DigestUpdate(k->ctx, &n, sizeof(n));
+	EVP_DigestUpdate(k->ctx, data, len);
+}
+
+static void replay_key_finish(struct replay_key *k, char out[MAIL_DIGEST_SIZE])
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0;
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 
-	out[0] = '\0';
-	if (ctx == NULL || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1 ||
-	    EVP_DigestUpdate(ctx, a->data, a->len) != 1 || (b && EVP_DigestUpdate(ctx, b->data, b->len) != 1) ||
-	    EVP_DigestFinal_ex(ctx, md, &n) != 1)
+	if (EVP_DigestFinal_ex(k->ctx, md, &n) != 1 || n != 32)
 		fatal("SHA-256 is not available");
-	EVP_MD_CTX_free(ctx);
-	for (unsigned i = 0; i < n && i < 32; i++)
+	EVP_MD_CTX_free(k->ctx);
+	for (unsigned i = 0; i < n; i++)
 		snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+static void sha256(const char *data, size_t len, unsigned char out[32])
+{
+	unsigned int n = 0;
+
+	if (EVP_Digest(data, len, out, &n, EVP_sha256(), NULL) != 1 || n != 32)
+		fatal("SHA-256 is not available");
+}
+
+/*
+ * The replay key of an S/MIME signature: what it signs and who signed, never its
+ * bytes (a CMS structure can be re-encoded, BER for DER or ECDSA's (r, n-s) for
+ * (r, s), without the key, and would then pass as new): the signer as the SignerInfo
+ * names it, the messageDigest signed attribute and the signing time; without signed
+ * attributes, the digest of the content itself.
+ */
+static void smime_replay_key(const struct x509_cms_details *d, const char *content, size_t content_len,
+			     char out[MAIL_DIGEST_SIZE])
+{
+	struct replay_key k;
+	int64_t when = d->has_signing_time ? (int64_t)d->signing_time : 0;
+
+	replay_key_start(&k, "smime");
+	replay_key_part(&k, d->signer_id, d->signer_id_len);
+	if (d->message_digest_len > 0) {
+		replay_key_part(&k, d->message_digest, d->message_digest_len);
+	} else {
+		unsigned char md[32];
+
+		sha256(content, content_len, md);
+		replay_key_part(&k, md, sizeof(md));
+	}
+	replay_key_part(&k, &when, sizeof(when));
+	replay_key_finish(&k, out);
+}
+
+/*
+ * The replay key of a PGP signature: the signing key, the signature's creation time
+ * and the digest of the signed text as PGP's text mode reads it (line ends and
+ * trailing blanks do not count there, so they must not count here either).
+ */
+static void pgp_replay_key(const struct signed_input *si, const char *text, size_t len, char out[MAIL_DIGEST_SIZE])
+{
+	struct replay_key k;
+	struct strbuf canonical;
+	unsigned char md[32];
+	int64_t when = (int64_t)si->signed_at;
+	const char *p = text, *end = text + len;
+
+	strbuf_init(&canonical);
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *lend = nl ? nl : end;
+
+		while (lend > p && (lend[-1] == ' ' || lend[-1] == '\t' || lend[-1] == '\r'))
+			lend--;
+		strbuf_append(&canonical, p, (size_t)(lend - p));
+		strbuf_append_char(&canonical, '\n');
+		p = nl ? nl + 1 : end;
+	}
+	while (canonical.len > 0 && canonical.data[canonical.len - 1] == '\n')
+		canonical.data[--canonical.len] = '\0';
+	sha256(canonical.data, canonical.len, md);
+	strbuf_release(&canonical);
+	replay_key_start(&k, "pgp");
+	replay_key_part(&k, si->signer_fingerprint, strlen(si->signer_fingerprint));
+	replay_key_part(&k, &when, sizeof(when));
+	replay_key_part(&k, md, sizeof(md));
+	replay_key_finish(&k, out);
 }
 
 static bool is_allowed_digest(int nid)
@@ -171,7 +260,8 @@ static bool is_short_rsa(X509 *cert)
 
 /* The S/MIME checklist; opaque when content is NULL (the signed content then goes to *content_out). */
 static int verify_smime(const struct mail_verify_context *ctx, const struct strbuf *sig, const struct strbuf *content,
-			struct strbuf *content_out, struct signed_input *si, char **signer, char **err)
+			struct strbuf *content_out, struct signed_input *si, char **signer, char digest[MAIL_DIGEST_SIZE],
+			char **err)
 {
 	struct x509_cms_details d;
 	X509 *signers[X509_MAX_SIGNERS];
@@ -217,6 +307,7 @@ static int verify_smime(const struct mail_verify_context *ctx, const struct strb
 		*signer = xasprintf("S/MIME signer %s (serial %s, issuer %s)", info.owner, info.serial, info.issuer);
 	}
 	si->is_signed = true;
+	smime_replay_key(&d, content ? content->data : content_out->data, content ? content->len : content_out->len, digest);
 	if (n != 1) {
 		refuse(si, xstrdup("The S/MIME signature does not carry its signer's certificate"));
 	} else if (is_short_rsa(signers[0])) {
@@ -283,8 +374,8 @@ int mail_verify_layer(const struct mail_verify_context *ctx, struct mail_layer *
 	case MAIL_SMIME_OPAQUE: {
 		bool opaque = layer->kind == MAIL_SMIME_OPAQUE;
 
-		rc = opaque ? verify_smime(ctx, &layer->signed_bytes, NULL, &content, si, signer, err)
-			    : verify_smime(ctx, &layer->signature, &layer->signed_bytes, NULL, si, signer, err);
+		rc = opaque ? verify_smime(ctx, &layer->signed_bytes, NULL, &content, si, signer, digest, err)
+			    : verify_smime(ctx, &layer->signature, &layer->signed_bytes, NULL, si, signer, digest, err);
 		if (rc < 0 || si->refusal != NULL)
 			break;
 		trc = opaque ? mail_message_content_text(content.data, content.len, &text, &si->notes, &text_err)
@@ -297,6 +388,8 @@ int mail_verify_layer(const struct mail_verify_context *ctx, struct mail_layer *
 				       layer->signature.data, layer->signature.len, si, err);
 		if (rc < 0)
 			break;
+		if (si->is_signed)
+			pgp_replay_key(si, si->text.data, si->text.len, digest);
 		check_pgp_outcome(ctx, si, signer);
 		if (si->refusal != NULL)
 			break;
@@ -308,6 +401,8 @@ int mail_verify_layer(const struct mail_verify_context *ctx, struct mail_layer *
 				       err);
 		if (rc < 0)
 			break;
+		if (si->is_signed)
+			pgp_replay_key(si, si->text.data, si->text.len, digest);
 		check_pgp_outcome(ctx, si, signer);
 		if (si->refusal != NULL)
 			break;
@@ -316,9 +411,8 @@ int mail_verify_layer(const struct mail_verify_context *ctx, struct mail_layer *
 		set_text(si, trc, &text, text_err);
 		break;
 	}
-	if (rc == 0 && si->is_signed)
-		digest_hex(&layer->signed_bytes, layer->kind == MAIL_SMIME_DETACHED || layer->kind == MAIL_PGP_MIME
-							 ? &layer->signature : NULL, digest);
+	if (rc != 0 || !si->is_signed)
+		digest[0] = '\0';
 	strbuf_release(&text);
 	strbuf_release(&content);
 	return rc;

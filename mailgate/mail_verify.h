@@ -29,8 +29,10 @@ struct mail_verify_context {
 /*
  * Checks the layer's signature and fills *si (initialised by the caller): the text,
  * the identities, notes and, when the message must not be processed, si->refusal.
- * *digest is the replay digest of the signed body when a signature verified, else
- * empty. *signer describes the signer for the audit even when refused (caller frees;
+ * *digest is the replay key when a signature verified, else empty: the signer and
+ * what the signature covers (S/MIME: messageDigest and signing time; PGP: signature
+ * time and the digest of the signed text), never the signature's own bytes, which can
+ * be re-encoded without the key. *signer describes the signer for the audit even when refused (caller frees;
  * NULL when unsigned). Returns 0, or -1 on a store error (*err).
  */
 int mail_verify_layer(const struct mail_verify_context *ctx, struct mail_layer *layer, struct signed_input *si,

@@ -30,7 +30,11 @@ static int write_route(struct store *st, enum store_operation op, const char *pr
 
 	strbuf_init(&sb);
 	rpsl_render(o, &sb);
-	rc = store_write_object(st, "TEST", op, o, sb.data, &serial, &err);
+	rc = store_tx_begin(st, &err);
+	if (rc == 0)
+		rc = store_write_object(st, "TEST", op, o, sb.data, &serial, &err);
+	if (rc < 0 || store_tx_commit(st, &err) < 0)
+		store_tx_rollback(st);
 	free(err);
 	strbuf_release(&sb);
 	rpsl_object_free(o);

@@ -41,6 +41,26 @@ static long long query_int(struct store *st, const char *sql)
 	return v;
 }
 
+/* One store_write_object in a transaction of its own, as a caller of the store writes. */
+static int write_one(struct store *st, enum store_operation op, const struct rpsl_object *o, const char *text,
+		     int64_t *serial)
+{
+	char *err = NULL;
+	int rc;
+
+	if (store_tx_begin(st, &err) < 0) {
+		free(err);
+		return -1;
+	}
+	rc = store_write_object(st, "TEST", op, o, text, serial, &err);
+	if (rc < 0 || store_tx_commit(st, &err) < 0) {
+		store_tx_rollback(st);
+		rc = -1;
+	}
+	free(err);
+	return rc;
+}
+
 static int duplicates_seen;
 
 static void on_dup(void *ctx, const char *origin, uint32_t line, const char *cls, const char *pkey)
@@ -114,19 +134,19 @@ int main(void)
 	CHECK(store_source_get(st, "TEST", &info, &err) == 1 && info.serial_newest == 500 && info.generation == 2,
 	      "explicit serial recorded, generation bumped");
 
-	/* Single writes go to the journal. */
+	/* Single writes go to the journal; each inside a transaction of the caller's. */
 	o = obj("route: 203.0.113.0/24\norigin: AS4\nmnt-by: MAINT-E\nsource: TEST\n");
-	CHECK(store_write_object(st, "TEST", STORE_ADD, o, "route: 203.0.113.0/24\norigin: AS4\nmnt-by: MAINT-E\n"
-			         "source: TEST\n", &serial, &err) == 0 && serial == 501,
+	CHECK(write_one(st, STORE_ADD, o, "route: 203.0.113.0/24\norigin: AS4\nmnt-by: MAINT-E\n"
+			         "source: TEST\n", &serial) == 0 && serial == 501,
 	      "add gets the next serial");
-	CHECK(store_write_object(st, "TEST", STORE_ADD, o, "route: 203.0.113.0/24\norigin: AS4\nmnt-by: MAINT-E\n"
-				 "remarks: v2\nsource: TEST\n", &serial, &err) == 0 && serial == 502,
+	CHECK(write_one(st, STORE_ADD, o, "route: 203.0.113.0/24\norigin: AS4\nmnt-by: MAINT-E\n"
+				 "remarks: v2\nsource: TEST\n", &serial) == 0 && serial == 502,
 	      "modify gets the next serial");
 	CHECK(query_int(st, "SELECT count(*) FROM attr_index WHERE value = 'MAINT-E'") == 1,
 	      "modify does not duplicate index rows");
-	CHECK(store_write_object(st, "TEST", STORE_DELETE, o, NULL, &serial, &err) == 0 && serial == 503,
+	CHECK(write_one(st, STORE_DELETE, o, NULL, &serial) == 0 && serial == 503,
 	      "delete gets the next serial");
-	CHECK(store_write_object(st, "TEST", STORE_DELETE, o, NULL, &serial, &err) == 1, "deleting again: not found");
+	CHECK(write_one(st, STORE_DELETE, o, NULL, &serial) == 1, "deleting again: not found");
 	CHECK(query_int(st, "SELECT count(*) FROM attr_index WHERE value = 'MAINT-E'") == 0 &&
 		      query_int(st, "SELECT count(*) FROM prefix_index WHERE first = x'CB007100'") == 0,
 	      "delete removes index rows");

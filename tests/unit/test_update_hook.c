@@ -18,23 +18,24 @@ struct hook_log {
 };
 
 /* Refuses origin AS64511; records what the engine told it. */
-static bool test_check(void *arg, const struct rpsl_object *route, bool is_override,
-		       bool (*is_authenticated)(void *auth_ctx, const char *mntner), void *auth_ctx, struct strbuf *why,
-		       struct strbuf *note)
+static int test_check(void *arg, const struct rpsl_object *route, bool is_override,
+		      bool (*is_authenticated)(void *auth_ctx, const char *mntner), void *auth_ctx, struct strbuf *why,
+		      struct strbuf *note, int64_t *mark)
 {
 	struct hook_log *log = arg;
 	const struct rpsl_attr *origin = rpsl_object_get(route, "origin");
 
 	(void)note;
+	(void)mark;
 	log->calls++;
 	log->saw_override |= is_override;
 	log->authenticated_self = is_authenticated(auth_ctx, "MAINT-HOOK");
 	log->authenticated_other = is_authenticated(auth_ctx, "MAINT-OTHER");
 	if (origin != NULL && strcmp(origin->value, "AS64511") == 0) {
 		strbuf_printf(why, "Route %s: origin AS64511 is not in the authorisation list entry #7", route->pkey);
-		return false;
+		return 0;
 	}
-	return true;
+	return 1;
 }
 
 static int run(struct store *st, const struct config *cfg, const struct update_route_check *hook, const char *text,
