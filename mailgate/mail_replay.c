@@ -1,4 +1,4 @@
-/* The mail_replay table: one row per signed body applied, keyed by its SHA-256. */
+/* The mail_replay table: one row per signed message applied, keyed by its replay key (mail_verify.h). */
 #include "mail_replay.h"
 
 #include <sqlite3.h>
@@ -33,20 +33,5 @@ int mail_replay_claim(struct store *st, const char *digest, const char *message_
 	rc = sqlite3_step(lookup);
 	*seen_at = rc == SQLITE_ROW ? (time_t)sqlite3_column_int64(lookup, 0) : now;
 	sqlite3_reset(lookup);
-	return 0;
-}
-
-int mail_replay_release(struct store *st, const char *digest, char **err)
-{
-	sqlite3_stmt *del = store_stmt(st, "DELETE FROM mail_replay WHERE digest = ?1");
-	int rc;
-
-	sqlite3_bind_text(del, 1, digest, -1, SQLITE_STATIC);
-	rc = sqlite3_step(del);
-	sqlite3_reset(del);
-	if (rc != SQLITE_DONE) {
-		*err = store_error(st, "releasing the replay digest");
-		return -1;
-	}
 	return 0;
 }
