@@ -65,7 +65,7 @@ irr-mailgate_LIBS := $(GMIME_LIBS)
 
 # Helpers the integration tests run (tests/tools/*.c): each one file, OpenSSL only.
 TEST_TOOLS := cms_reencode
-UNIT_TESTS := test_prefix test_asn test_rpsl test_config test_store test_origin_index test_update_hook
+UNIT_TESTS := test_prefix test_asn test_rpsl test_config test_store test_origin_index test_update_hook test_engine
 FUZZ_TARGETS := fuzz_rpsl_parse fuzz_config fuzz_whois_query fuzz_cms fuzz_csr fuzz_mail fuzz_alloc_import
 
 CORE_OBJS := $(CORE_SRCS:%.c=$(BUILD)/obj/%.o)

@@ -18,6 +18,8 @@ struct store {
 		sqlite3_stmt *stmt;
 	} cache[STMT_CACHE_SIZE];
 	size_t cache_count;
+	enum store_fault fault;      /* tests: the operation to fail, and after how many calls */
+	unsigned fault_countdown;
 };
 
 const char *store_column_text(sqlite3_stmt *stmt, int i)
@@ -64,10 +66,29 @@ int store_tx_begin(struct store *st, char **err)
 	return store_exec(st, "BEGIN IMMEDIATE", err);
 }
 
+void store_fault_inject(struct store *st, enum store_fault where, unsigned n)
+{
+	st->fault = n > 0 ? where : STORE_FAULT_NONE;
+	st->fault_countdown = n;
+}
+
+bool store_fault_due(struct store *st, enum store_fault where)
+{
+	if (st->fault != where || st->fault_countdown == 0 || --st->fault_countdown > 0)
+		return false;
+	st->fault = STORE_FAULT_NONE;
+	return true;
+}
+
 int store_tx_commit(struct store *st, char **err)
 {
 	if (!store_in_tx(st)) {
 		*err = xstrdup("committing: no transaction is open (it was rolled back)");
+		return -1;
+	}
+	if (store_fault_due(st, STORE_FAULT_COMMIT)) {
+		*err = xstrdup("COMMIT: injected fault");
+		store_tx_rollback(st);
 		return -1;
 	}
 	if (store_exec(st, "COMMIT", err) < 0) {

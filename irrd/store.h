@@ -54,6 +54,17 @@ void store_tx_rollback(struct store *st);
 /* True inside a transaction opened by store_tx_begin (or any open SQLite transaction). */
 bool store_in_tx(struct store *st);
 
+/*
+ * Fault injection for tests: makes the n-th following call (n >= 1) of the named
+ * operation on this store fail as a store error would ("injected fault: ..."),
+ * once. STORE_FAULT_NONE clears it. The check is a counter compare on paths that
+ * already do I/O; production code never sets it.
+ */
+enum store_fault { STORE_FAULT_NONE, STORE_FAULT_WRITE_OBJECT, STORE_FAULT_COMMIT };
+void store_fault_inject(struct store *st, enum store_fault where, unsigned n);
+/* Consumes one call of `where`: true when this call must fail (and clears the fault). */
+bool store_fault_due(struct store *st, enum store_fault where);
+
 /* Formats "what: sqlite message" into a new string (caller frees). */
 char *store_error(struct store *st, const char *what);
 

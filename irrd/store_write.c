@@ -636,6 +636,10 @@ int store_write_object(struct store *st, const char *source, enum store_operatio
 
 	if (!store_in_tx(st))
 		fatal("store_write_object called outside a transaction");
+	if (store_fault_due(st, STORE_FAULT_WRITE_OBJECT)) {
+		*err = xstrdup("writing object: injected fault");
+		return -1;
+	}
 	if (source_ensure(st, source, &source_id, &serial, err) < 0)
 		goto out;
 	stmt = store_stmt(st, "SELECT id, text FROM objects WHERE source_id = ?1 AND class = ?2 AND pkey = ?3");
