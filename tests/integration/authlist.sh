@@ -303,6 +303,9 @@ check "issue 12 item 4: returned space: no verified mark from the flagged entry"
 irrctl authlist routes --unverified >"$WORK/out"
 check "issue 12 item 5: returned space: the marks went with the allocation" \
 	grep -q "^route *1.1.0.0/16AS12345 *not verified by the authorisation list" "$WORK/out"
+irrctl authlist routes --verified >"$WORK/out"
+check "issue 12 item 5: an override mark stays when the list refuses the route" \
+	grep -q "^route *1.1.200.0/24AS64503 *accepted by the registry staff override" "$WORK/out"
 run irrctl alloc load --format delegated "$WORK/delegated"
 irrctl authlist check >/dev/null
 check "the block comes back: flags cleared by the next check" test "$(sqlite3 "$WORK/irr.db" "SELECT count(*) FROM authlist WHERE flagged IS NOT NULL")" = 0
@@ -387,3 +390,17 @@ i=0; while ! grep -q "authorisation list check:" "$WORK/irrd2.log" && [ $i -lt 1
 check "irrd ran the check in the background" grep -q "authorisation list check: 5 entries, 0 outside their allocations; 6 routes, 4 the list would refuse now" "$WORK/irrd2.log"
 check "irrd's check notified by mail" sh -c "ls $WORK/mail/* >/dev/null 2>&1"
 stop_irrd "irrd with the periodic check" "$WORK/irrd2.log"
+
+# ---- issue 12 items 4 and 5 through `alloc add`, the other path that changes allocations ----
+id=$(lirA add --prefix 10.0.2.0/24 --action allow --mntner MNT1 | sed -n 's/^entry #\([0-9]*\) added$/\1/p')
+{ route 10.0.2.0/24 AS64510 MNT1; printf '\npassword: one\n'; } | submit
+check "alloc add: the route is verified by the LIR's entry" says "***Info: Verified by authorisation list entry #$id"
+grep -v '|10.0.0.0|' "$WORK/delegated" >"$WORK/delegated3"
+irrctl alloc load --format delegated "$WORK/delegated3" >/dev/null
+irrctl authlist routes --unverified >"$WORK/out"
+check "issue 12 item 5: alloc add: the return took the mark" grep -q "^route *10.0.2.0/24AS64510 *not verified" "$WORK/out"
+run irrctl alloc add --lir LIR-A --prefix 10.0.2.0/24 --status allocated
+check "alloc add: the block is LIR-A's again" says "allocation 10.0.2.0/24 added to LIR-A"
+irrctl authlist routes --verified >"$WORK/out"
+check "issue 12 item 5: alloc add: the entry is in force again and the mark follows at once" \
+	grep -q "10.0.2.0/24AS64510 .*verified by authorisation list entry #$id" "$WORK/out"
