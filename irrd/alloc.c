@@ -7,6 +7,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "authlist.h"
 #include "rpsl_syntax.h"
 #include "xalloc.h"
 
@@ -238,8 +239,8 @@ static int insert_block(struct store *st, const char *lir, const struct prefix *
 	return 0;
 }
 
-int alloc_add_staff(struct store *st, const char *lir, const struct prefix *block, enum alloc_status status,
-		    const char *date, char **err)
+int alloc_add_staff(struct store *st, const struct config *cfg, const char *lir, const struct prefix *block,
+		    enum alloc_status status, const char *date, char **err)
 {
 	struct lir_account acct;
 	char text[PREFIX_STRLEN];
@@ -251,7 +252,14 @@ int alloc_add_staff(struct store *st, const char *lir, const struct prefix *bloc
 		return -1;
 	}
 	prefix_format(block, text);
-	return insert_block(st, lir, block, text, status, date, "staff", err);
+	if (store_exec(st, "BEGIN IMMEDIATE", err) < 0)
+		return -1;
+	if (insert_block(st, lir, block, text, status, date, "staff", err) < 0 ||
+	    authlist_marks_refresh_blocks(st, cfg, block, 1, err) < 0 || store_exec(st, "COMMIT", err) < 0) {
+		sqlite3_exec(store_db(st), "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return 0;
 }
 
 /* ---- reloads ---- */
@@ -317,13 +325,14 @@ static int map_key(struct store *st, enum alloc_format fmt, const char *key, cha
 	return rc == SQLITE_ROW;
 }
 
-int alloc_reload(struct store *st, enum alloc_format fmt, const struct alloc_raw *records, size_t count,
-		 struct alloc_reload_result *res, char **err)
+int alloc_reload(struct store *st, const struct config *cfg, enum alloc_format fmt, const struct alloc_raw *records,
+		 size_t count, struct alloc_reload_result *res, char **err)
 {
 	const char *origin = format_names[fmt];
 	struct mapped *want = NULL;
 	struct allocation *have = NULL;
-	size_t want_count = 0, want_cap = 0, ret_cap = 0, have_count = 0, have_cap = 0;
+	struct prefix *moved = NULL;  /* blocks whose holder changed: added, returned, to another LIR */
+	size_t want_count = 0, want_cap = 0, ret_cap = 0, have_count = 0, have_cap = 0, moved_count = 0, moved_cap = 0;
 	sqlite3_stmt *cur, *del, *upd;
 	int rc = -1;
 
@@ -415,6 +424,8 @@ int alloc_reload(struct store *st, enum alloc_format fmt, const struct alloc_raw
 			snprintf(res->returned_lirs[res->returned_count], LIR_ID_SIZE, "%s", a->lir);
 			res->returned_count++;
 			res->returned++;
+			moved = xgrow(moved, &moved_cap, moved_count + 1, sizeof(*moved));
+			moved[moved_count++] = a->block;
 		} else {
 			w->seen = true;
 			if (strcmp(w->lir, a->lir) == 0 && w->status == a->status && strcmp(w->date, a->date) == 0) {
@@ -431,6 +442,11 @@ int alloc_reload(struct store *st, enum alloc_format fmt, const struct alloc_raw
 			strbuf_printf(&res->report, "changed: %s %s %s -> %s %s %s\n", text, a->lir,
 				      alloc_status_name(a->status), w->lir, alloc_status_name(w->status), w->date);
 			res->changed++;
+			if (strcmp(w->lir, a->lir) != 0) {
+				res->moved++;
+				moved = xgrow(moved, &moved_cap, moved_count + 1, sizeof(*moved));
+				moved[moved_count++] = a->block;
+			}
 		}
 		if (step != SQLITE_DONE) {
 			*err = store_error(st, "updating allocations");
@@ -448,7 +464,12 @@ int alloc_reload(struct store *st, enum alloc_format fmt, const struct alloc_raw
 		strbuf_printf(&res->report, "added: %s to %s (%s)\n", text, want[k].lir, alloc_status_name(want[k].status));
 		res->added++;
 		want[k].seen = true;
+		moved = xgrow(moved, &moved_cap, moved_count + 1, sizeof(*moved));
+		moved[moved_count++] = want[k].block;
 	}
+	/* entries inside those blocks came into or went out of force: their routes' marks follow, in this transaction */
+	if (authlist_marks_refresh_blocks(st, cfg, moved, moved_count, err) < 0)
+		goto rollback;
 	if (store_exec(st, "COMMIT", err) < 0)
 		goto rollback;
 	rc = 0;
@@ -458,6 +479,7 @@ rollback:
 out:
 	free(want);
 	free(have);
+	free(moved);
 	return rc;
 }
 

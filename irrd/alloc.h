@@ -2,7 +2,10 @@
  * Allocation data (AUTHLIST.md): LIR accounts and the address blocks the registry
  * allocated or assigned to them, loaded from RIR delegated-extended files and RPSL
  * inetnum/inet6num dumps. A reload is a diff; what disappears is a return, and the
- * caller runs the consistency check (authlist_check) on it.
+ * caller runs the consistency check (authlist_check) on returns and on blocks that
+ * moved to another LIR. Every change of the allocations re-decides, in its own
+ * transaction, the marks of the routes it can affect (authlist_marks_refresh_blocks):
+ * entries outside their LIR's allocations authorise nothing.
  */
 #ifndef IRRD_ALLOC_H
 #define IRRD_ALLOC_H
@@ -59,9 +62,13 @@ json_t *alloc_json(const struct allocation *a);
  */
 int alloc_covering(struct store *st, const struct prefix *p, const char *lir, struct allocation *holder, char **err);
 
-/* Registry staff adds a block by hand (PI, corrections); kept across reloads. 0 or -1 with *err. */
-int alloc_add_staff(struct store *st, const char *lir, const struct prefix *block, enum alloc_status status,
-		    const char *date, char **err);
+/*
+ * Registry staff adds a block by hand (PI, corrections); kept across reloads. In the
+ * same transaction the marks of the routes under the block follow (entries inside it
+ * may come into force: authlist_marks_refresh_blocks). 0 or -1 with *err.
+ */
+int alloc_add_staff(struct store *st, const struct config *cfg, const char *lir, const struct prefix *block,
+		    enum alloc_status status, const char *date, char **err);
 
 /* ---- imports ---- */
 
@@ -87,6 +94,7 @@ size_t alloc_import_parse(const char *text, size_t len, enum alloc_format fmt, c
 
 struct alloc_reload_result {
 	size_t added, changed, returned, unchanged, unmapped;
+	size_t moved;                 /* of the changed: blocks that went to another LIR */
 	struct strbuf report;         /* one line per addition, change, return, unmapped key */
 	struct prefix *returned_blocks;
 	char (*returned_lirs)[LIR_ID_SIZE];
@@ -97,10 +105,13 @@ struct alloc_reload_result {
  * Replaces the allocations that came from `fmt` imports with the records (mapped
  * to accounts by opaque-id or rpsl_ref; unmapped keys reported, not loaded) in one
  * transaction, and reports the difference. Staff-entered blocks are not touched.
- * Returns 0 (release *res with alloc_reload_result_release), -1 with *err.
+ * Blocks that are added, returned or move to another LIR put the entries inside them
+ * in or out of force: the marks of their routes follow in the same transaction
+ * (authlist_marks_refresh_blocks). Returns 0 (release *res with
+ * alloc_reload_result_release), -1 with *err.
  */
-int alloc_reload(struct store *st, enum alloc_format fmt, const struct alloc_raw *records, size_t count,
-		 struct alloc_reload_result *res, char **err);
+int alloc_reload(struct store *st, const struct config *cfg, enum alloc_format fmt, const struct alloc_raw *records,
+		 size_t count, struct alloc_reload_result *res, char **err);
 void alloc_reload_result_release(struct alloc_reload_result *res);
 
 #endif

@@ -12,6 +12,8 @@
 #include <time.h>
 
 #include "asn.h"
+#include "authlist_enforce.h"
+#include "rpsl_parse.h"
 #include "xalloc.h"
 
 #define ENTRY_COLUMNS                                                                                        \
@@ -188,16 +190,54 @@ static int more_specific(struct store *st, const char *mntner, const struct pref
 	return collect(st, stmt, out, err);
 }
 
+bool authlist_entry_is_staff(const struct authlist_entry *e)
+{
+	return strncmp(e->created_by, "staff:", 6) == 0;
+}
+
+int authlist_entry_in_force(struct store *st, const struct authlist_entry *e, char **err)
+{
+	if (authlist_entry_is_staff(e))
+		return 1;
+	return alloc_covering(st, &e->prefix, e->lir, NULL, err);
+}
+
 int authlist_deciding_entry(struct store *st, const char *mntner, const struct prefix *p, struct authlist_entry *out,
-			    char **err)
+			    struct authlist_entry *outside, char **err)
 {
 	struct entries got = { 0 };
-	int rc = covering(st, mntner, p, true, &got, err);
+	int len = p->length, found = 0, rc = 0;
 
-	if (rc == 0 && got.count > 0)
-		*out = got.items[0];
+	if (outside != NULL)
+		memset(outside, 0, sizeof(*outside));
+	/* most specific first; an entry out of force authorises nothing and does not hide the ones above it */
+	while (rc == 0 && !found && len >= 0) {
+		struct prefix t = prefix_truncate(p, (unsigned)len);
+
+		got.count = 0;
+		if (covering(st, mntner, &t, true, &got, err) < 0) {
+			rc = -1;
+			break;
+		}
+		if (got.count == 0)
+			break;
+		for (size_t i = 0; i < got.count && !found && rc == 0; i++) {
+			int in_force = authlist_entry_in_force(st, &got.items[i], err);
+
+			if (in_force < 0) {
+				rc = -1;
+			} else if (in_force) {
+				*out = got.items[i];
+				found = 1;
+			} else if (outside != NULL && outside->id == 0) {
+				*outside = got.items[i];
+			}
+		}
+		/* the next less specific length */
+		len = got.items[0].prefix.length - 1;
+	}
 	free(got.items);
-	return rc < 0 ? -1 : got.count > 0;
+	return rc < 0 ? -1 : found;
 }
 
 int authlist_any_covering(struct store *st, const struct prefix *p, char **err)
@@ -299,6 +339,13 @@ static int check_rules(struct store *st, const struct config *cfg, const struct 
 		bool o_contains_e = prefix_contains(&o->prefix, &e->prefix), e_contains_o = prefix_contains(&e->prefix, &o->prefix);
 
 		if (o->id == e->id)
+			continue;
+		/* an entry out of force (its LIR no longer holds the space) authorises nothing and
+		 * stays only for the record: it must not stop the new holder's entries */
+		rc = authlist_entry_in_force(st, o, &err);
+		if (rc < 0)
+			goto store_error;
+		if (rc == 0)
 			continue;
 		if (o->action == e->action) {
 			*refusal = conflict(e->action == AUTHLIST_ALLOW
@@ -416,20 +463,45 @@ static void normalise(struct authlist_entry *e)
 		*p = (char)toupper((unsigned char)*p);
 }
 
+/*
+ * Writes e (a new entry, or a change of entry e->id) in one transaction with the
+ * marks of the routes it can affect: those under the old and the new prefix of its
+ * old and new maintainer.
+ */
 static int save(struct store *st, const struct config *cfg, const struct authlist_actor *who, struct authlist_entry *e,
 		bool is_new, int64_t *id, char **refusal)
 {
+	struct authlist_entry old;
+	bool moved;
 	int rc;
 
 	if (store_exec(st, "BEGIN IMMEDIATE", refusal) < 0)
 		return -1;
+	/* the entry as it is now, read under the write lock: the marks to re-decide follow from it */
+	rc = is_new ? 0 : authlist_get(st, e->id, &old, refusal);
+	if (rc < 0)
+		goto fail;
+	if (!is_new && rc == 0) {
+		*refusal = xasprintf("There is no authorisation list entry #%lld", (long long)e->id);
+		rc = 1;
+		goto fail;
+	}
 	rc = check_rules(st, cfg, who, e, refusal);
-	if (rc == 0 && write_entry(st, who, e, is_new, id, refusal) < 0)
-		rc = -1;
-	if (rc == 0 && store_exec(st, "COMMIT", refusal) < 0)
-		rc = -1;
 	if (rc != 0)
-		sqlite3_exec(store_db(st), "ROLLBACK", NULL, NULL, NULL);
+		goto fail;
+	/* the old scope too when the change moved the entry to another prefix or maintainer */
+	moved = !is_new && (strcmp(old.mntner, e->mntner) != 0 || !prefix_contains(&old.prefix, &e->prefix) ||
+			    !prefix_contains(&e->prefix, &old.prefix));
+	if (write_entry(st, who, e, is_new, id, refusal) < 0 ||
+	    (moved && authlist_marks_refresh(st, cfg, old.mntner, &old.prefix, old.id, refusal) < 0) ||
+	    authlist_marks_refresh(st, cfg, e->mntner, &e->prefix, *id, refusal) < 0 ||
+	    store_exec(st, "COMMIT", refusal) < 0) {
+		rc = -1;
+		goto fail;
+	}
+	return 0;
+fail:
+	sqlite3_exec(store_db(st), "ROLLBACK", NULL, NULL, NULL);
 	return rc;
 }
 
@@ -467,7 +539,8 @@ int authlist_change(struct store *st, const struct config *cfg, const struct aut
 	return save(st, cfg, who, &n, false, &id, refusal);
 }
 
-int authlist_delete(struct store *st, const struct authlist_actor *who, int64_t id, char **refusal)
+int authlist_delete(struct store *st, const struct config *cfg, const struct authlist_actor *who, int64_t id,
+		    char **refusal)
 {
 	sqlite3_stmt *del = store_stmt(st, "DELETE FROM authlist WHERE id = ?1");
 	sqlite3_stmt *del_origins = store_stmt(st, "DELETE FROM authlist_origin WHERE entry = ?1");
@@ -478,15 +551,28 @@ int authlist_delete(struct store *st, const struct authlist_actor *who, int64_t 
 		return rc;
 	if (store_exec(st, "BEGIN IMMEDIATE", refusal) < 0)
 		return -1;
+	/* read again under the write lock: the routes to re-decide are those under it as it is */
+	rc = authlist_get(st, id, &current, refusal);
+	if (rc <= 0) {
+		if (rc == 0)
+			*refusal = xasprintf("There is no authorisation list entry #%lld", (long long)id);
+		sqlite3_exec(store_db(st), "ROLLBACK", NULL, NULL, NULL);
+		return rc < 0 ? -1 : 1;
+	}
 	sqlite3_bind_int64(del, 1, id);
 	sqlite3_bind_int64(del_origins, 1, id);
 	s1 = sqlite3_step(del);
 	sqlite3_reset(del);
 	s2 = sqlite3_step(del_origins);
 	sqlite3_reset(del_origins);
-	if (s1 != SQLITE_DONE || s2 != SQLITE_DONE || store_exec(st, "COMMIT", refusal) < 0) {
-		if (s1 != SQLITE_DONE || s2 != SQLITE_DONE)
-			*refusal = store_error(st, "deleting the entry");
+	if (s1 != SQLITE_DONE || s2 != SQLITE_DONE) {
+		*refusal = store_error(st, "deleting the entry");
+		sqlite3_exec(store_db(st), "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	/* the routes it decided for: another entry decides now, or their mark goes */
+	if (authlist_marks_refresh(st, cfg, current.mntner, &current.prefix, id, refusal) < 0 ||
+	    store_exec(st, "COMMIT", refusal) < 0) {
 		sqlite3_exec(store_db(st), "ROLLBACK", NULL, NULL, NULL);
 		return -1;
 	}
@@ -687,4 +773,240 @@ json_t *authlist_entry_json(const struct authlist_entry *e)
 			 origins, "remarks", e->remarks, "created_by", e->created_by, "created_at", (json_int_t)e->created_at,
 			 "modified_by", e->modified_by, "modified_at", (json_int_t)e->modified_at, "flagged",
 			 e->flagged[0] ? e->flagged : NULL);
+}
+
+/* ---- marks: "verified by authorisation list entry #N" follows the list ---- */
+
+/* A route whose mark may change, read before any is written. */
+struct mark_candidate {
+	char cls[8];
+	char *pkey, *text;
+	bool has_mark;      /* a row in route_verification */
+	int64_t entry;      /* its entry; 0: the registry staff override */
+};
+
+struct mark_candidates {
+	struct mark_candidate *items;
+	size_t count, cap;
+};
+
+static void candidates_free(struct mark_candidates *c)
+{
+	for (size_t i = 0; i < c->count; i++) {
+		free(c->items[i].pkey);
+		free(c->items[i].text);
+	}
+	free(c->items);
+}
+
+/* Rows of (class, pkey, text, has_mark, entry). Returns 0 or -1 with *err. */
+static int collect_candidates(struct store *st, sqlite3_stmt *stmt, struct mark_candidates *out, char **err)
+{
+	int rc;
+
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		struct mark_candidate *m;
+
+		out->items = xgrow(out->items, &out->cap, out->count + 1, sizeof(*out->items));
+		m = &out->items[out->count++];
+		snprintf(m->cls, sizeof(m->cls), "%s", store_column_text(stmt, 0));
+		m->pkey = xstrdup(store_column_text(stmt, 1));
+		m->text = xstrdup(store_column_text(stmt, 2));
+		m->has_mark = sqlite3_column_int(stmt, 3) != 0;
+		m->entry = sqlite3_column_int64(stmt, 4);
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE) {
+		*err = store_error(st, "reading the route objects whose marks follow the list");
+		return -1;
+	}
+	return 0;
+}
+
+/* Our source's id; 0 when it has no objects yet. -1 with *err. */
+static sqlite3_int64 our_source_id(struct store *st, const struct config *cfg, char **err)
+{
+	sqlite3_stmt *stmt = store_stmt(st, "SELECT id FROM sources WHERE name = ?1");
+	sqlite3_int64 id = 0;
+	int rc;
+
+	sqlite3_bind_text(stmt, 1, cfg->source, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		id = sqlite3_column_int64(stmt, 0);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		*err = store_error(st, "reading the source");
+		return -1;
+	}
+	return id;
+}
+
+/* authlist_decide's view of authentication when a mark is kept: only the marked entry's maintainer counts. */
+static bool is_that_mntner(void *ctx, const char *mntner)
+{
+	return strcasecmp(ctx, mntner) == 0;
+}
+
+/* Re-decides one route and writes its mark. 0, or -1 with *err. */
+static int refresh_one(struct store *st, const struct config *cfg, sqlite3_int64 source_id, const struct mark_candidate *m,
+		       char **err)
+{
+	sqlite3_stmt *put = store_stmt(st, "INSERT OR REPLACE INTO route_verification(source_id, class, pkey, entry, verified_at)"
+					   " VALUES (?1, ?2, ?3, ?4, ?5)");
+	sqlite3_stmt *del = store_stmt(st, "DELETE FROM route_verification WHERE source_id = ?1 AND class = ?2 AND pkey = ?3");
+	struct rpsl_object *o = rpsl_parse_object(m->text, strlen(m->text), 1, RPSL_TOLERANT);
+	struct authlist_entry marked;
+	struct strbuf why;
+	int64_t entry = 0;
+	sqlite3_stmt *stmt = NULL;
+	int rc = 0;
+
+	strbuf_init(&why);
+	/* an object the store holds but we cannot read as a route keeps what it has */
+	if (o == NULL || !o->has_prefix || !o->has_origin)
+		goto out;
+	/* the marked entry's maintainer first: its (possibly changed) entry keeps the mark if it still allows the route */
+	if (m->has_mark && m->entry > 0) {
+		rc = authlist_get(st, m->entry, &marked, err);
+		if (rc < 0)
+			goto out;
+		if (rc == 1)
+			rc = authlist_decide(st, cfg, o, -1, is_that_mntner, marked.mntner, &entry, &why);
+		if (rc < 0)
+			goto fail;
+	}
+	if (rc != 1) {
+		strbuf_reset(&why);
+		rc = authlist_decide(st, cfg, o, -1, NULL, NULL, &entry, &why);
+		if (rc < 0)
+			goto fail;
+	}
+	rc = 0;
+	if (entry > 0 && !(m->has_mark && m->entry == entry)) {
+		stmt = put;
+		sqlite3_bind_int64(put, 4, entry);
+		sqlite3_bind_int64(put, 5, (sqlite3_int64)time(NULL));
+	} else if (entry == 0 && m->has_mark && m->entry > 0) {
+		/* refused, or accepted unmarked (space nobody holds): the verification no longer holds */
+		stmt = del;
+	}
+	/* else unchanged: the same entry, or an override mark the list does not replace */
+	if (stmt != NULL) {
+		sqlite3_bind_int64(stmt, 1, source_id);
+		sqlite3_bind_text(stmt, 2, m->cls, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 3, m->pkey, -1, SQLITE_STATIC);
+		rc = sqlite3_step(stmt) == SQLITE_DONE ? 0 : -1;
+		sqlite3_reset(stmt);
+		if (rc < 0)
+			*err = store_error(st, "writing the mark of a route");
+	}
+	goto out;
+fail:
+	/* authlist_decide put the store's error into why */
+	*err = strbuf_detach(&why, NULL);
+	strbuf_init(&why);
+	rc = -1;
+out:
+	strbuf_release(&why);
+	rpsl_object_free(o);
+	return rc;
+}
+
+static int refresh_all(struct store *st, const struct config *cfg, sqlite3_int64 source_id,
+		       const struct mark_candidates *c, char **err)
+{
+	for (size_t i = 0; i < c->count; i++) {
+		if (refresh_one(st, cfg, source_id, &c->items[i], err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+#define CANDIDATE_COLUMNS "o.class, o.pkey, o.text, v.verified_at IS NOT NULL, coalesce(v.entry, 0)"
+#define CANDIDATE_MARK                                                                                              \
+	" LEFT JOIN route_verification v ON v.source_id = o.source_id AND v.class = o.class AND v.pkey = o.pkey"
+
+int authlist_marks_refresh(struct store *st, const struct config *cfg, const char *mntner, const struct prefix *p,
+			   int64_t entry, char **err)
+{
+	/* routes under p (prefix_index), maintained by mntner (attr_index holds mnt-by upper case) or marked
+	 * by entry: a mark only ever names an entry covering the route, and every change of an entry's
+	 * prefix comes through here, so the routes it marks lie under its prefix */
+	sqlite3_stmt *stmt = store_stmt(st, "SELECT " CANDIDATE_COLUMNS " FROM prefix_index x JOIN objects o ON o.id = x.object_id"
+					    CANDIDATE_MARK
+					    " WHERE x.source_id = ?1 AND x.family = ?2 AND x.first BETWEEN ?3 AND ?4 AND x.length >= ?5"
+					    " AND x.class IN ('route', 'route6')"
+					    " AND (v.entry = ?6 OR EXISTS (SELECT 1 FROM attr_index a WHERE a.source_id = ?1"
+					    " AND a.attr = 'mnt-by' AND a.value = ?7 AND a.object_id = o.id))");
+	struct mark_candidates c = { 0 };
+	struct addr_range r;
+	size_t n = prefix_addr_bytes(p->family);
+	char upper[80];
+	sqlite3_int64 source_id = our_source_id(st, cfg, err);
+	int rc;
+
+	if (source_id <= 0)
+		return (int)source_id;
+	snprintf(upper, sizeof(upper), "%s", mntner);
+	for (char *q = upper; *q; q++)
+		*q = (char)toupper((unsigned char)*q);
+	prefix_to_range(p, &r);
+	sqlite3_bind_int64(stmt, 1, source_id);
+	sqlite3_bind_int(stmt, 2, p->family);
+	sqlite3_bind_blob(stmt, 3, r.first, (int)n, SQLITE_TRANSIENT);
+	sqlite3_bind_blob(stmt, 4, r.last, (int)n, SQLITE_TRANSIENT);
+	sqlite3_bind_int(stmt, 5, p->length);
+	sqlite3_bind_int64(stmt, 6, entry);
+	sqlite3_bind_text(stmt, 7, upper, -1, SQLITE_TRANSIENT);
+	rc = collect_candidates(st, stmt, &c, err);
+	if (rc == 0)
+		rc = refresh_all(st, cfg, source_id, &c, err);
+	candidates_free(&c);
+	return rc;
+}
+
+int authlist_marks_refresh_blocks(struct store *st, const struct config *cfg, const struct prefix *blocks, size_t n,
+				  char **err)
+{
+	/* a block that changes holder puts the entries inside it in or out of force: their routes follow */
+	for (size_t b = 0; b < n; b++) {
+		struct entries inside = { 0 };
+
+		if (more_specific(st, NULL, &blocks[b], &inside, err) < 0) {
+			free(inside.items);
+			return -1;
+		}
+		for (size_t i = 0; i < inside.count; i++) {
+			const struct authlist_entry *e = &inside.items[i];
+
+			if (authlist_marks_refresh(st, cfg, e->mntner, &e->prefix, e->id, err) < 0) {
+				free(inside.items);
+				return -1;
+			}
+		}
+		free(inside.items);
+	}
+	return 0;
+}
+
+int authlist_marks_refresh_route(struct store *st, const struct config *cfg, const char *cls, const char *pkey,
+				 char **err)
+{
+	sqlite3_stmt *stmt = store_stmt(st, "SELECT " CANDIDATE_COLUMNS " FROM objects o" CANDIDATE_MARK
+					    " WHERE o.source_id = ?1 AND o.class = ?2 AND o.pkey = ?3");
+	struct mark_candidates c = { 0 };
+	sqlite3_int64 source_id = our_source_id(st, cfg, err);
+	int rc;
+
+	if (source_id <= 0)
+		return (int)source_id;
+	sqlite3_bind_int64(stmt, 1, source_id);
+	sqlite3_bind_text(stmt, 2, cls, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, pkey, -1, SQLITE_STATIC);
+	rc = collect_candidates(st, stmt, &c, err);
+	if (rc == 0)
+		rc = refresh_all(st, cfg, source_id, &c, err);
+	candidates_free(&c);
+	return rc;
 }

@@ -64,7 +64,8 @@ int authlist_add(struct store *st, const struct config *cfg, const struct authli
 int authlist_change(struct store *st, const struct config *cfg, const struct authlist_actor *who,
 		    const struct authlist_entry *e, char **refusal);
 /* Deletes an entry. Same returns. */
-int authlist_delete(struct store *st, const struct authlist_actor *who, int64_t id, char **refusal);
+int authlist_delete(struct store *st, const struct config *cfg, const struct authlist_actor *who, int64_t id,
+		    char **refusal);
 /* Returns 1 with *out, 0 when there is no such entry, -1 with *err. */
 int authlist_get(struct store *st, int64_t id, struct authlist_entry *out, char **err);
 
@@ -96,16 +97,51 @@ void authlist_describe(const struct authlist_entry *e, struct strbuf *out);
 json_t *authlist_entry_json(const struct authlist_entry *e);
 
 /*
- * The most specific entry of `mntner` covering p (equal or less specific). Returns 1
- * with *out, 0 none, -1 with *err.
+ * Entries created by registry staff: PI and multihoming space lies outside the LIR's
+ * allocations on purpose, so they are never out of force (AUTHLIST.md).
+ */
+bool authlist_entry_is_staff(const struct authlist_entry *e);
+/*
+ * Is the entry in force? An entry authorises only while its prefix lies inside an
+ * allocation of its LIR (or registry staff created it). Computed from the allocations
+ * at every decision, never read from the stored flag (that is the consistency check's
+ * report text). 1 in force, 0 not (it authorises nothing), -1 with *err.
+ */
+int authlist_entry_in_force(struct store *st, const struct authlist_entry *e, char **err);
+
+/*
+ * The deciding entry of `mntner` for p: its most specific entry in force covering p
+ * (equal or less specific); entries out of force are skipped, so the new holder's
+ * entries decide in space that moved. Returns 1 with *out, 0 none, -1 with *err.
+ * outside (may be NULL) receives the most specific covering entry that is out of
+ * force (id 0: none), for the refusal's reason.
  */
 int authlist_deciding_entry(struct store *st, const char *mntner, const struct prefix *p, struct authlist_entry *out,
-			    char **err);
+			    struct authlist_entry *outside, char **err);
 /* Does any entry (any maintainer) cover p? 1 yes, 0 no, -1 *err. */
 int authlist_any_covering(struct store *st, const struct prefix *p, char **err);
 /* Is asn in the entry's origin list (an empty list allows any)? */
 bool authlist_origin_allowed(const struct authlist_entry *e, uint32_t asn);
 /* "AS1 AS2" */
 void authlist_format_origins(const struct authlist_entry *e, struct strbuf *out);
+
+/*
+ * The marks of route objects ("verified by authorisation list entry #N", table
+ * route_verification) follow the list. Each function works inside the caller's
+ * transaction (the one that changed the list or the allocations) and re-decides
+ * routes of cfg->source without authentication (authlist_decide): a route whose
+ * marked entry still allows it for that entry's maintainer keeps its mark; else,
+ * accepted by entry M: marked M; refused (or accepted unmarked in space nobody holds):
+ * a verified mark is removed, a registry staff override mark stays.
+ */
+/* Routes equal to or more specific than p that mntner maintains or whose mark names entry (0: none). 0 or -1 *err. */
+int authlist_marks_refresh(struct store *st, const struct config *cfg, const char *mntner, const struct prefix *p,
+			   int64_t entry, char **err);
+/* After allocation changes: the routes of every entry equal to or inside one of the blocks. 0 or -1 *err. */
+int authlist_marks_refresh_blocks(struct store *st, const struct config *cfg, const struct prefix *blocks, size_t n,
+				  char **err);
+/* One route by class and primary key (the consistency check's repairs). 0 or -1 *err. */
+int authlist_marks_refresh_route(struct store *st, const struct config *cfg, const char *cls, const char *pkey,
+				 char **err);
 
 #endif

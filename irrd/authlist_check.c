@@ -163,10 +163,17 @@ static uint32_t name_id(struct names *n, const char *name, bool add)
 
 struct finding {
 	char lir[LIR_ID_SIZE];
-	char mntner[80];
+	uint32_t *mntners;  /* interned: the entry's maintainer, or the route's mnt-by (every one of them) */
+	size_t mntner_count;
 	int64_t entry;      /* entry findings */
 	char *route;        /* route findings: the primary key */
 	char *reason;
+};
+
+/* A route whose verified mark names an entry that no longer allows it. */
+struct stale_mark {
+	char cls[8];
+	char *pkey;
 };
 
 struct check {
@@ -175,15 +182,18 @@ struct check {
 	struct allocation *allocs;
 	size_t alloc_count;
 	struct authlist_entry *entries;
+	bool *in_force;     /* per entry: inside an allocation of its LIR, or entered by registry staff */
 	size_t entry_count;
 	struct block_map alloc_map, entry_map, any_map;
 	struct names mntners;
 	struct finding *findings;
 	size_t finding_count, finding_cap;
+	struct stale_mark *stale;
+	size_t stale_count, stale_cap;
 };
 
-static void add_finding(struct check *c, const char *lir, const char *mntner, int64_t entry, const char *route,
-			char *reason)
+static void add_finding(struct check *c, const char *lir, const uint32_t *mntners, size_t mntner_count, int64_t entry,
+			const char *route, char *reason)
 {
 	struct finding *f;
 
@@ -191,10 +201,26 @@ static void add_finding(struct check *c, const char *lir, const char *mntner, in
 	f = &c->findings[c->finding_count++];
 	memset(f, 0, sizeof(*f));
 	snprintf(f->lir, sizeof(f->lir), "%s", lir ? lir : "");
-	snprintf(f->mntner, sizeof(f->mntner), "%s", mntner ? mntner : "");
+	if (mntner_count > 0) {
+		f->mntners = xmalloc(mntner_count * sizeof(*f->mntners));
+		memcpy(f->mntners, mntners, mntner_count * sizeof(*f->mntners));
+		f->mntner_count = mntner_count;
+	}
 	f->entry = entry;
 	f->route = route ? xstrdup(route) : NULL;
 	f->reason = reason;
+}
+
+static const char *mntner_name(const struct check *c, uint32_t id)
+{
+	return c->mntners.items[id - 1];
+}
+
+/* "MNT1, MNT2": a finding's maintainers as the report and the JSON name them. */
+static void format_mntners(const struct check *c, const struct finding *f, struct strbuf *out)
+{
+	for (size_t i = 0; i < f->mntner_count; i++)
+		strbuf_printf(out, "%s%s", i ? ", " : "", mntner_name(c, f->mntners[i]));
 }
 
 /* The most specific allocation holding p (of lir, or any when lir is NULL), or NULL. */
@@ -211,15 +237,24 @@ static const struct allocation *holder(const struct check *c, const struct prefi
 	return NULL;
 }
 
-static const struct authlist_entry *deciding(const struct check *c, uint32_t mntner, const struct prefix *p)
+/*
+ * The deciding entry of a maintainer, as authlist_deciding_entry: the most specific one
+ * in force; *outside gets the most specific one out of force (NULL: none).
+ */
+static const struct authlist_entry *deciding(const struct check *c, uint32_t mntner, const struct prefix *p,
+					     const struct authlist_entry **outside)
 {
+	*outside = NULL;
 	for (int len = p->length; len >= 0; len--) {
 		struct prefix t = prefix_truncate(p, (unsigned)len);
 		struct block_key k = make_key(mntner, &t);
 		int32_t v = map_get(&c->entry_map, &k);
 
-		if (v >= 0)
+		/* entries in force went into the map first, so an equal one out of force never hides them */
+		if (v >= 0 && c->in_force[v])
 			return &c->entries[v];
+		if (v >= 0 && *outside == NULL)
+			*outside = &c->entries[v];
 	}
 	return NULL;
 }
@@ -251,12 +286,23 @@ static int load(struct check *c, char **err)
 
 		map_put(&c->alloc_map, &k, (int32_t)i);
 	}
-	for (size_t i = 0; i < c->entry_count; i++) {
-		struct block_key k = make_key(name_id(&c->mntners, c->entries[i].mntner, true), &c->entries[i].prefix);
-		struct block_key any = make_key(0, &c->entries[i].prefix);
+	/* the rule of authlist_entry_in_force, from the map */
+	c->in_force = xcalloc(c->entry_count ? c->entry_count : 1, sizeof(*c->in_force));
+	for (size_t i = 0; i < c->entry_count; i++)
+		c->in_force[i] = authlist_entry_is_staff(&c->entries[i]) ||
+				 holder(c, &c->entries[i].prefix, c->entries[i].lir) != NULL;
+	/* entries in force first: where one and an entry out of force have the same key, it decides */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < c->entry_count; i++) {
+			struct block_key k, any;
 
-		map_put(&c->entry_map, &k, (int32_t)i);
-		map_put(&c->any_map, &any, (int32_t)i);
+			if (c->in_force[i] != (pass == 0))
+				continue;
+			k = make_key(name_id(&c->mntners, c->entries[i].mntner, true), &c->entries[i].prefix);
+			any = make_key(0, &c->entries[i].prefix);
+			map_put(&c->entry_map, &k, (int32_t)i);
+			map_put(&c->any_map, &any, (int32_t)i);
+		}
 	}
 	return 0;
 }
@@ -271,9 +317,9 @@ static int check_entries(struct check *c, struct authlist_check_result *res, cha
 		return -1;
 	for (size_t i = 0; i < c->entry_count && rc == 0; i++) {
 		struct authlist_entry *e = &c->entries[i];
-		/* registry staff enter PI and multihoming space outside allocations on purpose */
-		bool exempt = strncmp(e->created_by, "staff:", 6) == 0;
-		bool outside = !exempt && holder(c, &e->prefix, e->lir) == NULL;
+		/* in force: see load (registry staff enter PI and multihoming space outside allocations on purpose) */
+		bool outside = !c->in_force[i];
+		uint32_t mntner = name_id(&c->mntners, e->mntner, true);
 		char why[256] = "";
 		int step = SQLITE_DONE;
 
@@ -288,7 +334,7 @@ static int check_entries(struct check *c, struct authlist_check_result *res, cha
 			strbuf_append_str(&reason, "entry ");
 			authlist_describe(e, &reason);
 			strbuf_printf(&reason, ": %s", why);
-			add_finding(c, e->lir, e->mntner, e->id, NULL, strbuf_detach(&reason, NULL));
+			add_finding(c, e->lir, &mntner, 1, e->id, NULL, strbuf_detach(&reason, NULL));
 			res->entries_flagged++;
 		}
 		if (outside && strcmp(e->flagged, why) != 0) {
@@ -316,38 +362,44 @@ static int check_entries(struct check *c, struct authlist_check_result *res, cha
 	return rc;
 }
 
-/* The decision of authlist_decide, without authentication, from the maps. NULL: accepted. */
-static char *route_refusal(struct check *c, const struct rpsl_object *o, char *mntner_out, size_t mntner_size,
-			   char *lir_out, size_t lir_size)
+/*
+ * The decision of authlist_decide, without authentication, from the maps: NULL when
+ * the list accepts the route, else why. names/n: its mnt-by. *lir_out: the holder of
+ * the space, else the LIR of the first deciding entry. *mark_ok: marked (a verified
+ * mark's entry) is the deciding entry of one of the maintainers and allows the route.
+ */
+static char *route_refusal(struct check *c, const struct rpsl_object *o, char names[][MAX_PRIMARY_KEY_LENGTH], size_t n,
+			   int64_t marked, bool *mark_ok, char *lir_out, size_t lir_size)
 {
 	const struct allocation *a = holder(c, &o->prefix, NULL);
-	char names[MAX_ROUTE_MNTNERS][MAX_PRIMARY_KEY_LENGTH], p[PREFIX_STRLEN];
+	char p[PREFIX_STRLEN];
 	struct strbuf why;
-	size_t n;
+	bool accepted = false;
 
+	*mark_ok = false;
 	prefix_format(&o->prefix, p);
 	snprintf(lir_out, lir_size, "%s", a ? a->lir : "");
-	mntner_out[0] = '\0';
 	if (a == NULL && !any_entry_covers(c, &o->prefix))
 		return c->cfg->authlist_allow_unallocated ? NULL
 							  : xasprintf("no LIR holds %s and no authorisation list entry covers it", p);
-	n = rpsl_object_list_items(o, "mnt-by", names, MAX_ROUTE_MNTNERS);
-	if (n > 0)
-		snprintf(mntner_out, mntner_size, "%.79s", names[0]); /* maintainer names are short */
 	strbuf_init(&why);
 	for (size_t i = 0; i < n; i++) {
 		const char *name = names[i];
 		uint32_t id = name_id(&c->mntners, name, false);
-		const struct authlist_entry *e = id ? deciding(c, id, &o->prefix) : NULL;
+		const struct authlist_entry *outside = NULL, *e = id ? deciding(c, id, &o->prefix, &outside) : NULL;
 
 		if (e != NULL && e->action == AUTHLIST_ALLOW && authlist_origin_allowed(e, o->origin)) {
-			strbuf_release(&why);
-			return NULL;
+			accepted = true;
+			*mark_ok = *mark_ok || e->id == marked;
+			continue;
 		}
-		if (e != NULL && lir_out[0] == '\0')
-			snprintf(lir_out, lir_size, "%s", e->lir);
+		if (lir_out[0] == '\0' && (e != NULL || outside != NULL))
+			snprintf(lir_out, lir_size, "%s", e ? e->lir : outside->lir);
 		strbuf_printf(&why, "%s%s: ", why.len ? "; " : "", name);
-		if (e == NULL) {
+		if (e == NULL && outside != NULL) {
+			strbuf_printf(&why, "entry #%lld of LIR %s is outside that LIR's current allocations and authorises nothing",
+				      (long long)outside->id, outside->lir);
+		} else if (e == NULL) {
 			strbuf_printf(&why, "no entry of %s covers %s", name, p);
 		} else if (e->action == AUTHLIST_DENY) {
 			strbuf_append_str(&why, "denied by entry ");
@@ -359,34 +411,58 @@ static char *route_refusal(struct check *c, const struct rpsl_object *o, char *m
 			strbuf_append_char(&why, ')');
 		}
 	}
+	if (accepted) {
+		strbuf_release(&why);
+		return NULL;
+	}
 	if (why.len == 0)
 		strbuf_append_str(&why, "the object has no mnt-by");
 	return strbuf_detach(&why, NULL);
 }
 
-/* 2. Route objects of our source the list would refuse now. */
+/* 2. Route objects of our source the list would refuse now, and verified marks that no longer hold. */
 static int check_routes(struct check *c, struct authlist_check_result *res, char **err)
 {
-	sqlite3_stmt *stmt = store_stmt(c->st, "SELECT o.pkey, o.text FROM objects o JOIN sources s ON s.id = o.source_id"
+	sqlite3_stmt *stmt = store_stmt(c->st, "SELECT o.class, o.pkey, o.text, v.verified_at IS NOT NULL, coalesce(v.entry, 0)"
+					       " FROM objects o JOIN sources s ON s.id = o.source_id"
+					       " LEFT JOIN route_verification v ON v.source_id = o.source_id AND v.class = o.class"
+					       " AND v.pkey = o.pkey"
 					       " WHERE s.name = ?1 AND o.class IN ('route', 'route6')");
 	int rc;
 
 	sqlite3_bind_text(stmt, 1, c->cfg->source, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		const char *pkey = (const char *)sqlite3_column_text(stmt, 0);
-		const char *text = (const char *)sqlite3_column_text(stmt, 1);
-		struct rpsl_object *o = rpsl_parse_object(text, (size_t)sqlite3_column_bytes(stmt, 1), 1, RPSL_TOLERANT);
-		char mntner[80], lir[LIR_ID_SIZE], *why;
+		const char *cls = (const char *)sqlite3_column_text(stmt, 0);
+		const char *pkey = (const char *)sqlite3_column_text(stmt, 1);
+		const char *text = (const char *)sqlite3_column_text(stmt, 2);
+		bool has_mark = sqlite3_column_int(stmt, 3) != 0, mark_ok;
+		int64_t marked = sqlite3_column_int64(stmt, 4);
+		struct rpsl_object *o = rpsl_parse_object(text, (size_t)sqlite3_column_bytes(stmt, 2), 1, RPSL_TOLERANT);
+		char names[MAX_ROUTE_MNTNERS][MAX_PRIMARY_KEY_LENGTH], lir[LIR_ID_SIZE], *why;
+		uint32_t ids[MAX_ROUTE_MNTNERS];
+		size_t n;
 
 		res->routes_checked++;
 		if (o == NULL || !o->has_prefix || !o->has_origin) {
 			rpsl_object_free(o);
 			continue;
 		}
-		why = route_refusal(c, o, mntner, sizeof(mntner), lir, sizeof(lir));
+		n = rpsl_object_list_items(o, "mnt-by", names, MAX_ROUTE_MNTNERS);
+		why = route_refusal(c, o, names, n, marked, &mark_ok, lir, sizeof(lir));
 		if (why != NULL) {
-			add_finding(c, lir, mntner, 0, pkey, why);
+			/* every maintainer of the route is named and told, whoever holds the space (or nobody) */
+			for (size_t i = 0; i < n; i++)
+				ids[i] = name_id(&c->mntners, names[i], true);
+			add_finding(c, lir, ids, n, 0, pkey, why);
 			res->routes_refused++;
+		}
+		if (has_mark && marked > 0 && !mark_ok) {
+			struct stale_mark *m;
+
+			c->stale = xgrow(c->stale, &c->stale_cap, c->stale_count + 1, sizeof(*c->stale));
+			m = &c->stale[c->stale_count++];
+			snprintf(m->cls, sizeof(m->cls), "%s", cls);
+			m->pkey = xstrdup(pkey);
 		}
 		rpsl_object_free(o);
 	}
@@ -398,12 +474,45 @@ static int check_routes(struct check *c, struct authlist_check_result *res, char
 	return 0;
 }
 
-static void finding_line(const struct finding *f, struct strbuf *out)
+/*
+ * Verified marks naming an entry that no longer allows the route: every change of the
+ * list and the allocations re-decides marks at once, so these come from routes whose
+ * mnt-by changed, or from before marks followed the list. Re-decided from the store
+ * under the write lock (the list may have changed since the scan).
+ */
+static int fix_stale_marks(struct check *c, struct authlist_check_result *res, char **err)
 {
-	if (f->route)
-		strbuf_printf(out, "route %s (mnt-by %s): the list would refuse it now: %s\n", f->route, f->mntner, f->reason);
+	int rc = 0;
+
+	if (c->stale_count == 0)
+		return 0;
+	if (store_exec(c->st, "BEGIN IMMEDIATE", err) < 0)
+		return -1;
+	for (size_t i = 0; i < c->stale_count && rc == 0; i++)
+		rc = authlist_marks_refresh_route(c->st, c->cfg, c->stale[i].cls, c->stale[i].pkey, err);
+	if (rc == 0 && store_exec(c->st, "COMMIT", err) < 0)
+		rc = -1;
+	if (rc < 0)
+		sqlite3_exec(store_db(c->st), "ROLLBACK", NULL, NULL, NULL);
 	else
+		res->marks_redecided = c->stale_count;
+	return rc;
+}
+
+static void finding_line(const struct check *c, const struct finding *f, struct strbuf *out)
+{
+	if (f->route == NULL) {
 		strbuf_printf(out, "%s\n", f->reason);
+		return;
+	}
+	strbuf_printf(out, "route %s (", f->route);
+	if (f->mntner_count > 0) {
+		strbuf_append_str(out, "mnt-by ");
+		format_mntners(c, f, out);
+	} else {
+		strbuf_append_str(out, "no mnt-by");
+	}
+	strbuf_printf(out, "): the list would refuse it now: %s\n", f->reason);
 }
 
 static int by_lir(const void *a, const void *b)
@@ -414,16 +523,22 @@ static int by_lir(const void *a, const void *b)
 	return c ? c : (x->route != NULL) - (y->route != NULL);
 }
 
+/* The per-maintainer view: one row per (maintainer, finding), a route with two maintainers in both groups. */
+struct by_mntner_row {
+	const char *mntner;
+	const struct finding *f;
+};
+
 static int by_mntner(const void *a, const void *b)
 {
-	const struct finding *x = a, *y = b;
+	const struct by_mntner_row *x = a, *y = b;
 	int c = strcmp(x->mntner, y->mntner);
 
-	return c ? c : (x->route != NULL) - (y->route != NULL);
+	return c ? c : (x->f->route != NULL) - (y->f->route != NULL);
 }
 
 /* One mail per recipient group; addresses come from our records and are re-validated by sendmail's caller. */
-static void notify_group(const struct check *c, const char *to_list, const char *what, const struct finding *f,
+static void notify_group(const struct check *c, const char *to_list, const char *what, const struct strbuf *lines,
 			 size_t n, struct authlist_check_result *res)
 {
 	char *copy = xstrdup(to_list), *save = NULL;
@@ -438,8 +553,7 @@ static void notify_group(const struct check *c, const char *to_list, const char 
 			     "Nothing was changed or deleted: entries are flagged, route objects stay as they are.\n"
 			     "Please correct the list or the objects.\n\n",
 		      c->cfg->source, what);
-	for (size_t i = 0; i < n; i++)
-		finding_line(&f[i], &body);
+	strbuf_append(&body, lines->data, lines->len);
 	for (char *to = strtok_r(copy, " ,", &save); to; to = strtok_r(NULL, " ,", &save)) {
 		if (notify_send_text(c->cfg, to, subject.data, body.data, body.len) == 0)
 			res->notifications++;
@@ -472,14 +586,34 @@ static char *mntner_upd_to(struct store *st, const struct config *cfg, const cha
 	return strbuf_detach(&to, NULL);
 }
 
+static json_t *finding_json(const struct check *c, const struct finding *f)
+{
+	json_t *names = json_array();
+	struct strbuf joined;
+	json_t *j;
+
+	strbuf_init(&joined);
+	format_mntners(c, f, &joined);
+	for (size_t i = 0; i < f->mntner_count; i++)
+		json_array_append_new(names, json_string(mntner_name(c, f->mntners[i])));
+	j = json_pack("{s:s, s:s, s:s, s:o, s:I, s:s?, s:s}", "kind", f->route ? "route" : "entry", "lir", f->lir,
+		      "mntner", joined.data, "mntners", names, "entry", (json_int_t)f->entry, "route", f->route, "reason",
+		      f->reason);
+	strbuf_release(&joined);
+	return j;
+}
+
 /* The report per LIR and per maintainer, mailing each group when asked. */
 static void report(struct check *c, unsigned parts, struct authlist_check_result *res)
 {
 	bool notify = parts & AUTHLIST_CHECK_NOTIFY, text = parts & AUTHLIST_CHECK_REPORT;
-	struct strbuf discard, *out = text ? &res->report : &discard;
+	struct strbuf discard, lines, *out = text ? &res->report : &discard;
+	struct by_mntner_row *rows = NULL;
+	size_t row_count = 0, row_cap = 0;
 	char when[TIMEFMT_UTC_SIZE];
 
 	strbuf_init(&discard);
+	strbuf_init(&lines);
 
 	timefmt_utc(time(NULL), when);
 	strbuf_printf(out, "Authorisation list consistency check of %s, %s\n", c->cfg->source, when);
@@ -487,6 +621,9 @@ static void report(struct check *c, unsigned parts, struct authlist_check_result
 		      res->entries_checked, res->entries_flagged, res->entries_newly_flagged, res->entries_unflagged);
 	strbuf_printf(out, "route objects checked: %zu; that the list would now refuse: %zu\n", res->routes_checked,
 		      res->routes_refused);
+	if (res->marks_redecided > 0)
+		strbuf_printf(out, "verified marks that named an entry no longer allowing the route, re-decided: %zu\n",
+			      res->marks_redecided);
 	res->findings = parts & AUTHLIST_CHECK_FINDINGS ? json_array() : NULL;
 	if (c->finding_count > 1)
 		qsort(c->findings, c->finding_count, sizeof(*c->findings), by_lir);
@@ -502,48 +639,59 @@ static void report(struct check *c, unsigned parts, struct authlist_check_result
 		free(err);
 		strbuf_printf(out, "\n== LIR %s%s%s%s\n", c->findings[i].lir[0] ? c->findings[i].lir : "(none: space nobody holds)",
 			      known ? " (" : "", known ? acct.name : "", known ? ")" : "");
+		strbuf_reset(&lines);
 		for (size_t k = i; k < j; k++) {
 			const struct finding *f = &c->findings[k];
 
-			if (text)
-				finding_line(f, out);
+			if (text || (notify && known))
+				finding_line(c, f, &lines);
 			if (res->findings != NULL)
-				json_array_append_new(res->findings,
-					      json_pack("{s:s, s:s, s:s, s:I, s:s?, s:s}", "kind", f->route ? "route" : "entry",
-							"lir", f->lir, "mntner", f->mntner, "entry", (json_int_t)f->entry,
-							"route", f->route, "reason", f->reason));
+				json_array_append_new(res->findings, finding_json(c, f));
 		}
+		if (text)
+			strbuf_append(out, lines.data, lines.len);
 		if (notify && known) {
 			char what[160];
 
 			snprintf(what, sizeof(what), "LIR %s", acct.id);
-			notify_group(c, acct.emails, what, &c->findings[i], j - i, res);
+			notify_group(c, acct.emails, what, &lines, j - i, res);
 		}
 		i = j;
 	}
-	if (c->finding_count > 1)
-		qsort(c->findings, c->finding_count, sizeof(*c->findings), by_mntner);
-	for (size_t i = 0; i < c->finding_count;) {
+	/* every maintainer a finding names: the entry's, or each one in the route's mnt-by */
+	for (size_t i = 0; i < c->finding_count; i++) {
+		for (size_t k = 0; k < c->findings[i].mntner_count; k++) {
+			rows = xgrow(rows, &row_cap, row_count + 1, sizeof(*rows));
+			rows[row_count].mntner = mntner_name(c, c->findings[i].mntners[k]);
+			rows[row_count++].f = &c->findings[i];
+		}
+	}
+	if (row_count > 1)
+		qsort(rows, row_count, sizeof(*rows), by_mntner);
+	for (size_t i = 0; i < row_count;) {
 		size_t j = i;
 
-		while (j < c->finding_count && strcmp(c->findings[j].mntner, c->findings[i].mntner) == 0)
+		while (j < row_count && strcmp(rows[j].mntner, rows[i].mntner) == 0)
 			j++;
-		if (c->findings[i].mntner[0]) {
-			strbuf_printf(out, "\n== maintainer %s\n", c->findings[i].mntner);
-			for (size_t k = i; text && k < j; k++)
-				finding_line(&c->findings[k], out);
-			if (notify) {
-				char *to = mntner_upd_to(c->st, c->cfg, c->findings[i].mntner);
-				char what[160];
+		strbuf_printf(out, "\n== maintainer %s\n", rows[i].mntner);
+		strbuf_reset(&lines);
+		for (size_t k = i; (text || notify) && k < j; k++)
+			finding_line(c, rows[k].f, &lines);
+		if (text)
+			strbuf_append(out, lines.data, lines.len);
+		if (notify) {
+			char *to = mntner_upd_to(c->st, c->cfg, rows[i].mntner);
+			char what[160];
 
-				snprintf(what, sizeof(what), "maintainer %s", c->findings[i].mntner);
-				if (to != NULL && to[0])
-					notify_group(c, to, what, &c->findings[i], j - i, res);
-				free(to);
-			}
+			snprintf(what, sizeof(what), "maintainer %s", rows[i].mntner);
+			if (to != NULL && to[0])
+				notify_group(c, to, what, &lines, j - i, res);
+			free(to);
 		}
 		i = j;
 	}
+	free(rows);
+	strbuf_release(&lines);
 	strbuf_release(&discard);
 }
 
@@ -555,18 +703,24 @@ int authlist_check(struct store *st, const struct config *cfg, unsigned what, st
 
 	memset(res, 0, sizeof(*res));
 	strbuf_init(&res->report);
-	if (load(&c, err) < 0 || check_entries(&c, res, err) < 0 || check_routes(&c, res, err) < 0)
+	if (load(&c, err) < 0 || check_entries(&c, res, err) < 0 || check_routes(&c, res, err) < 0 ||
+	    fix_stale_marks(&c, res, err) < 0)
 		goto out;
 	report(&c, what, res);
 	rc = 0;
 out:
 	for (size_t i = 0; i < c.finding_count; i++) {
+		free(c.findings[i].mntners);
 		free(c.findings[i].route);
 		free(c.findings[i].reason);
 	}
+	for (size_t i = 0; i < c.stale_count; i++)
+		free(c.stale[i].pkey);
+	free(c.stale);
 	free(c.findings);
 	free(c.allocs);
 	free(c.entries);
+	free(c.in_force);
 	free(c.alloc_map.slots);
 	free(c.entry_map.slots);
 	free(c.any_map.slots);

@@ -1,7 +1,8 @@
 /*
  * The consistency check of the authorisation list (AUTHLIST.md): entries whose
  * prefix is no longer inside their LIR's allocations are flagged (never deleted),
- * and route objects of our source that the list would now refuse are listed. Both
+ * and route objects of our source that the list would now refuse are listed, naming
+ * every mnt-by maintainer; verified marks that no longer hold are re-decided. Both
  * are reported per LIR and per maintainer, and mailed to them on request. Runs from
  * `irrctl authlist check` and irrd's daily timer; works in memory so a million
  * routes take seconds.
@@ -21,9 +22,11 @@
 struct authlist_check_result {
 	size_t entries_checked, entries_flagged, entries_newly_flagged, entries_unflagged;
 	size_t routes_checked, routes_refused;
+	size_t marks_redecided;    /* verified marks naming an entry that no longer allowed the route */
 	size_t notifications;      /* mails handed to mail.sendmail */
 	struct strbuf report;      /* AUTHLIST_CHECK_REPORT: summary, then per LIR, then per maintainer */
-	json_t *findings;          /* AUTHLIST_CHECK_FINDINGS: [{kind, lir, mntner, entry, route, reason}], else NULL */
+	json_t *findings;          /* AUTHLIST_CHECK_FINDINGS: [{kind, lir, mntner ("MNT1, MNT2"), mntners [..],
+	                              entry, route, reason}], else NULL */
 };
 
 /* What a run produces besides the flags and counts (a million findings are big). */

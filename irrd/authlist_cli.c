@@ -208,7 +208,7 @@ static int alloc_load(struct store *st, const struct config *cfg, enum alloc_for
 		}
 		free(recs);
 	}
-	if (alloc_reload(st, fmt, all, count, &res, &err) < 0) {
+	if (alloc_reload(st, cfg, fmt, all, count, &res, &err) < 0) {
 		fprintf(stderr, "irrctl alloc load: %s; allocations left unchanged\n", err);
 		free(err);
 		goto out;
@@ -216,8 +216,8 @@ static int alloc_load(struct store *st, const struct config *cfg, enum alloc_for
 	fputs(res.report.data, stdout);
 	printf("allocations: %zu added, %zu changed, %zu returned, %zu unchanged, %zu unmapped\n", res.added, res.changed,
 	       res.returned, res.unchanged, res.unmapped);
-	if (res.returned > 0) {
-		/* returns are what the consistency check is for: flag, list, notify */
+	if (res.returned > 0 || res.moved > 0) {
+		/* returns and moves are what the consistency check is for: flag, list, notify */
 		struct authlist_check_result check;
 
 		if (authlist_check(st, cfg, AUTHLIST_CHECK_NOTIFY, &check, &err) < 0) {
@@ -286,7 +286,7 @@ static int cmd_alloc(struct store *st, const struct config *cfg, int argc, char 
 			s = ALLOC_PI;
 		else
 			return usage_error("alloc add", "--status must be allocated, assigned or pi");
-		if (alloc_add_staff(st, lir, &p, s, date, &err) < 0) {
+		if (alloc_add_staff(st, cfg, lir, &p, s, date, &err) < 0) {
 			fprintf(stderr, "irrctl alloc add: %s\n", err);
 			free(err);
 			return EXIT_FAILURE;
@@ -603,7 +603,7 @@ static int cmd_authlist(struct store *st, const struct config *cfg, int argc, ch
 		if (optind + 1 >= argc || parse_id(argv[optind + 1], &id) < 0)
 			return usage_error(sub, "needs the entry id (#N or N)");
 		if (strcmp(sub, "delete") == 0) {
-			rc = authlist_delete(st, &a.who, id, &refusal);
+			rc = authlist_delete(st, cfg, &a.who, id, &refusal);
 			if (rc == 0)
 				printf("entry #%lld deleted\n", (long long)id);
 			return outcome("delete", rc, refusal);

@@ -46,8 +46,8 @@ int authlist_decide(struct store *st, const struct config *cfg, const struct rps
 	}
 	strbuf_init(&reasons);
 	for (size_t i = 0; i < n; i++) {
-		struct authlist_entry e;
-		int rc = authlist_deciding_entry(st, names[i], &route->prefix, &e, &err);
+		struct authlist_entry e, outside;
+		int rc = authlist_deciding_entry(st, names[i], &route->prefix, &e, &outside, &err);
 
 		if (rc < 0) {
 			strbuf_append_str(why, err);
@@ -56,7 +56,11 @@ int authlist_decide(struct store *st, const struct config *cfg, const struct rps
 			return -1;
 		}
 		strbuf_append_str(&reasons, "\n            ");
-		if (rc == 0) {
+		if (rc == 0 && outside.id > 0) {
+			/* returned or moved space: the old holder's entry is kept for the record only */
+			strbuf_printf(&reasons, "%s: entry #%lld of LIR %s is outside that LIR's current allocations and"
+						" authorises nothing", names[i], (long long)outside.id, outside.lir);
+		} else if (rc == 0) {
 			strbuf_printf(&reasons, "%s: no authorisation list entry of %s covers %s", names[i], names[i], p);
 		} else if (e.action == AUTHLIST_DENY) {
 			strbuf_printf(&reasons, "%s: denied by entry ", names[i]);

@@ -94,12 +94,12 @@ int main(int argc, char **argv)
 		char lir[16];
 
 		snprintf(lir, sizeof(lir), "LIR-%03u", a % LIRS);
-		alloc_add_staff(st, lir, &p, ALLOC_ALLOCATED, "20200101", &err);
+		alloc_add_staff(st, cfg, lir, &p, ALLOC_ALLOCATED, "20200101", &err);
 	}
 	{
 		struct prefix p6 = { .family = 6, .length = 20, .addr = { 0x20, 0x01, 0x10 } };
 
-		alloc_add_staff(st, "LIR-000", &p6, ALLOC_ALLOCATED, "20200101", &err);
+		alloc_add_staff(st, cfg, "LIR-000", &p6, ALLOC_ALLOCATED, "20200101", &err);
 	}
 	/* entries: /20 blocks from 1.0.0.0 up, alternately for the two maintainers of the routes */
 	double t0 = bench_now_ms(), *lat = calloc(entries > samples ? entries : samples, sizeof(double));

@@ -2,9 +2,11 @@
 # extended with non-CIDR counts, RPSL inetnum/inet6num) as diffs, entries and every
 # A.1.2.1 refusal verbatim, the seed's examples (AUTHLIST.md) through the update
 # engine, a deny hole, IPv6, the list never replacing authentication, override,
-# deletions, space nobody holds, search/sort/export/JSON, the mark in whois, the
-# consistency check after a return and after an entry is removed (flags, mails,
-# nothing deleted), and irrd's periodic check.
+# deletions, space nobody holds, search/sort/export/JSON, the mark in whois and how
+# it follows every change of the list and the allocations, returned and moved space
+# (the old LIR's entries authorise nothing), the consistency check after a return and
+# after an entry is removed (flags, mails to every maintainer, nothing deleted), and
+# irrd's periodic check.
 . tests/lib.sh
 
 OVERRIDE=$(mkpasswd -m bcrypt -R 4 staffpass)
@@ -243,6 +245,28 @@ whois -h 127.0.0.1 -p "$PORT" -- "-r -T route 1.1.200.0/24" >"$WORK/out"
 check "whois: an override is marked as such" says "% Accepted by registry staff override, not verified by the authorisation list"
 bash -c 'exec 3<>/dev/tcp/127.0.0.1/'"$PORT"'; printf "!r1.1.0.0/16\n" >&3; timeout 5 cat <&3' >"$WORK/out"
 check "IRRd-style !r answers stay pure RPSL" sh -c "! grep -q '^%' $WORK/out && grep -q '^route:' $WORK/out"
+# issue 12 item 5, stale verified mark: the mark follows every change of the list.
+# 1.1.3.0/24AS64502 (mnt-by MNT1, MNT2) was verified by MNT2's entry #2.
+mark_of() { whois -h 127.0.0.1 -p "$PORT" -- "-r -T route $1" >"$WORK/out"; }
+lirA change 1 --origins "AS12345 AS64502" >/dev/null
+mark_of 1.1.3.0/24
+check "issue 12 item 5: a change after which the marked entry still allows the route keeps the mark" \
+	grep -q "^% Verified by authorisation list entry #2 (" "$WORK/out"
+lirA change 2 --origins AS64501 >/dev/null
+mark_of 1.1.3.0/24
+check "issue 12 item 5: the deciding entry changed: whois prints the entry that decides now" \
+	sh -c "grep -q '^% Verified by authorisation list entry #1 (' $WORK/out && ! grep -q 'entry #2' $WORK/out"
+lirA change 1 --origins AS12345 >/dev/null
+mark_of 1.1.3.0/24
+check "issue 12 item 5: the deciding entry changed and no other allows the route: whois prints no verified mark" \
+	sh -c "grep -q '^% Not verified by the authorisation list' $WORK/out && ! grep -q 'Verified by' $WORK/out"
+irrctl authlist check >"$WORK/out"
+check "issue 12 item 5: ... and the consistency check lists the route (verbatim)" \
+	says "route 1.1.3.0/24AS64502 (mnt-by MNT1, MNT2): the list would refuse it now: MNT1: origin AS64502 is not in the list of entry #1 (allowed: AS12345); MNT2: origin AS64502 is not in the list of entry #2 (allowed: AS64501)"
+lirA change 2 --origins "" >/dev/null
+mark_of 1.1.3.0/24
+check "issue 12 item 5: the list allows the route again: the mark is back" \
+	grep -q "^% Verified by authorisation list entry #2 (" "$WORK/out"
 stop_irrd "whois with marks" "$WORK/irrd.log"
 irrctl authlist routes --verified >"$WORK/out"
 check "irrctl lists verified routes" grep -q "1.1.0.0/17AS64501 .*verified by authorisation list entry #2" "$WORK/out"
@@ -268,14 +292,61 @@ check "staff PI entries outside allocations are not flagged" sh -c "! grep -q '^
 check "flagged, not deleted" test "$(sqlite3 "$WORK/irr.db" "SELECT count(*) FROM authlist")" = 6
 check "route objects untouched" test "$(sqlite3 "$WORK/irr.db" "SELECT count(*) FROM objects WHERE class IN ('route', 'route6')")" = "$routes_before"
 check "the LIR was notified" sh -c "grep -l '^To: lir-a@example.jp' $WORK/mail/* | xargs grep -q 'entry #1 1.1.0.0/16 allow MNT1 (origins AS12345): 1.1.0.0/16 is no longer inside an allocation of LIR LIR-A'"
-# MNT2: its two entries, and the route the override let in, which the list does not allow
-check "the maintainers were notified (upd-to)" sh -c "grep -l '^To: mnt2@example.jp' $WORK/mail/* | xargs grep -q 'Subject: JPIRR authorisation list check: 3 findings for maintainer MNT2'"
+# MNT2: its two entries, and its four routes in the returned space (the override's
+# 1.1.200.0/24, and 1.1.0.0/17, 1.1.2.0/24, 1.1.3.0/24 its flagged entry no longer allows)
+check "the maintainers were notified (upd-to)" sh -c "grep -l '^To: mnt2@example.jp' $WORK/mail/* | xargs grep -q 'Subject: JPIRR authorisation list check: 6 findings for maintainer MNT2'"
+# issue 12 item 4, returned space still authorises: the flagged entries authorise nothing
+{ route 1.1.9.0/24 AS12345 MNT1; printf '\npassword: one\n'; } | submit
+check "issue 12 item 4: returned space: a new route under the old entry is refused (verbatim)" \
+	says "MNT1: entry #1 of LIR LIR-A is outside that LIR's current allocations and authorises nothing"
+check "issue 12 item 4: returned space: no verified mark from the flagged entry" sh -c "! grep -q 'Verified by' $WORK/out && grep -q 'Create FAILED' $WORK/out"
+irrctl authlist routes --unverified >"$WORK/out"
+check "issue 12 item 5: returned space: the marks went with the allocation" \
+	grep -q "^route *1.1.0.0/16AS12345 *not verified by the authorisation list" "$WORK/out"
+irrctl authlist routes --verified >"$WORK/out"
+check "issue 12 item 5: an override mark stays when the list refuses the route" \
+	grep -q "^route *1.1.200.0/24AS64503 *accepted by the registry staff override" "$WORK/out"
 run irrctl alloc load --format delegated "$WORK/delegated"
 irrctl authlist check >/dev/null
 check "the block comes back: flags cleared by the next check" test "$(sqlite3 "$WORK/irr.db" "SELECT count(*) FROM authlist WHERE flagged IS NOT NULL")" = 0
+irrctl authlist routes --verified >"$WORK/out"
+check "issue 12 item 5: the block comes back: the marks follow" grep -q "1.1.0.0/16AS12345 .*verified by authorisation list entry #1" "$WORK/out"
+
+# issue 12 item 4: the allocation moves to LIR-B; only LIR-B's entries decide there
+sed 's/|1.1.0.0|65536|20110101|allocated|A1$/|1.1.0.0|65536|20110101|allocated|B2/' "$WORK/delegated" >"$WORK/delegated-moved"
+run irrctl alloc load --format delegated "$WORK/delegated-moved"
+check "move: reported as a change of holder" says "changed: 1.1.0.0/16 LIR-A allocated -> LIR-B allocated 20110101"
+check "issue 12 item 4: move: the consistency check ran and flagged the old LIR's entries" \
+	says "consistency check: 6 entries checked, 3 outside their LIR's allocations (3 newly flagged)"
+{ route 1.1.9.0/24 AS12345 MNT1; printf '\npassword: one\n'; } | submit
+check "issue 12 item 4: moved space: the old LIR's entry authorises nothing (verbatim)" \
+	says "MNT1: entry #1 of LIR LIR-A is outside that LIR's current allocations and authorises nothing"
+irrctl authlist routes --unverified >"$WORK/out"
+check "issue 12 item 5: moved space: routes the old LIR's entries allowed lost their marks" \
+	sh -c "grep -q '^route *1.1.0.0/16AS12345 *not verified' $WORK/out && grep -q '^route *1.1.0.0/17AS64501 *not verified' $WORK/out"
+run irrctl authlist add --as-lir LIR-B --prefix 1.1.0.0/16 --action allow --mntner MNT1
+check "issue 12 item 4: moved space: the new holder enters the same maintainer (the old LIR's entry does not stop it)" \
+	says "entry #7 added"
+{ route 1.1.9.0/24 AS64999 MNT1; printf '\npassword: one\n'; } | submit
+check "issue 12 item 4: moved space: the new holder's entry decides" says "***Info: Verified by authorisation list entry #7"
+irrctl authlist routes --verified >"$WORK/out"
+check "issue 12 item 5: moved space: an existing route's mark names the new holder's entry" \
+	grep -q "1.1.0.0/16AS12345 .*verified by authorisation list entry #7" "$WORK/out"
+# back to LIR-A for what follows
+{ route 1.1.9.0/24 AS64999 MNT1; printf 'delete:         test done\n\npassword: one\n'; } | submit
+irrctl authlist delete 7 --as-lir LIR-B >/dev/null
+irrctl alloc load --format delegated "$WORK/delegated" >/dev/null
+irrctl authlist routes --verified >"$WORK/out"
+check "moved back: the old LIR's entries decide again" sh -c "grep -q '1.1.0.0/16AS12345 .*entry #1' $WORK/out && grep -q '1.1.0.0/17AS64501 .*entry #2' $WORK/out"
+check "moved back: flags cleared by the check the reload ran" test "$(sqlite3 "$WORK/irr.db" "SELECT count(*) FROM authlist WHERE flagged IS NOT NULL")" = 0
 
 run irrctl authlist delete 2 --as-lir LIR-A
 check "entry #2 deleted" says "entry #2 deleted"
+check "issue 12 item 5: irrd starts" start_irrd "$CONF" "$WORK/irrd3.log"
+mark_of 1.1.0.0/17
+check "issue 12 item 5: the deciding entry deleted: whois no longer prints its mark" \
+	sh -c "grep -q '^% Not verified by the authorisation list' $WORK/out && ! grep -q 'entry #2' $WORK/out"
+stop_irrd "whois after the entry was deleted" "$WORK/irrd3.log"
 irrctl authlist check >"$WORK/out"
 check "check: routes the list would now refuse are listed (verbatim)" \
 	says "route 1.1.0.0/17AS64501 (mnt-by MNT2): the list would refuse it now: MNT2: no entry of MNT2 covers 1.1.0.0/17"
@@ -284,6 +355,29 @@ check "check: per maintainer" says "== maintainer MNT2"
 check "check: the route is still there" sh -c "$BIN/irrctl -c $CONF show route 1.1.0.0/17AS64501 >/dev/null"
 irrctl authlist check --json >"$WORK/out"
 check "check --json" says '"kind": "route"'
+
+# issue 12 item 16: routes in space nobody holds name their maintainers, who are told
+{ route 198.51.100.0/24 AS64501 "MNT1, MNT2"; printf '\npassword: one\n'; } |
+	"$BIN/irrctl" -c "$WORK/open.conf" submit >/dev/null 2>&1
+rm -rf "$WORK/mail"
+irrctl authlist check --notify >"$WORK/out"
+check "issue 12 item 16: a route in unheld space names its maintainer (verbatim)" \
+	says "route 198.51.100.0/24AS64500 (mnt-by MNT1): the list would refuse it now: no LIR holds 198.51.100.0/24 and no authorisation list entry covers it"
+check "issue 12 item 16: ... every maintainer of a route with two" says "route 198.51.100.0/24AS64501 (mnt-by MNT1, MNT2): the list would refuse it now"
+check "issue 12 item 16: the route is listed under its maintainer" \
+	sh -c "sed -n '/^== maintainer MNT1\$/,/^== /p' $WORK/out | grep -q '198.51.100.0/24AS64500'"
+check "issue 12 item 16: the maintainer was notified (upd-to)" \
+	sh -c "grep -l '^To: mnt1@example.jp' $WORK/mail/* | xargs grep -q 'route 198.51.100.0/24AS64500 (mnt-by MNT1): the list would refuse it now'"
+check "issue 12 item 16: the second maintainer was notified too" \
+	sh -c "grep -l '^To: mnt2@example.jp' $WORK/mail/* | xargs grep -q 'route 198.51.100.0/24AS64501 (mnt-by MNT1, MNT2)'"
+irrctl authlist check --json >"$WORK/out"
+finding() {
+	sqlite3 :memory: "SELECT json_extract(value, '\$.$2') FROM json_each(json_extract(readfile('$WORK/out'), '\$.findings'))
+		WHERE json_extract(value, '\$.route') = '$1'"
+}
+check "issue 12 item 16: JSON findings name the maintainer" test "$(finding 198.51.100.0/24AS64500 mntner)" = MNT1
+check "issue 12 item 16: JSON findings list every maintainer" test "$(finding 198.51.100.0/24AS64501 mntners)" = '["MNT1","MNT2"]'
+{ route 198.51.100.0/24 AS64501 "MNT1, MNT2"; printf 'delete:         test done\n\npassword: one\n'; } | submit
 { route 1.1.0.0/17 AS64501 MNT2; printf 'delete:         gone\n\npassword: two\n'; } | submit
 check "deleting a route the list would refuse is never blocked" says "Delete SUCCEEDED: [route] 1.1.0.0/17AS64501"
 check "its mark goes with it" test "$(sqlite3 "$WORK/irr.db" "SELECT count(*) FROM route_verification WHERE pkey = '1.1.0.0/17AS64501'")" = 0
@@ -296,3 +390,17 @@ i=0; while ! grep -q "authorisation list check:" "$WORK/irrd2.log" && [ $i -lt 1
 check "irrd ran the check in the background" grep -q "authorisation list check: 5 entries, 0 outside their allocations; 6 routes, 4 the list would refuse now" "$WORK/irrd2.log"
 check "irrd's check notified by mail" sh -c "ls $WORK/mail/* >/dev/null 2>&1"
 stop_irrd "irrd with the periodic check" "$WORK/irrd2.log"
+
+# ---- issue 12 items 4 and 5 through `alloc add`, the other path that changes allocations ----
+id=$(lirA add --prefix 10.0.2.0/24 --action allow --mntner MNT1 | sed -n 's/^entry #\([0-9]*\) added$/\1/p')
+{ route 10.0.2.0/24 AS64510 MNT1; printf '\npassword: one\n'; } | submit
+check "alloc add: the route is verified by the LIR's entry" says "***Info: Verified by authorisation list entry #$id"
+grep -v '|10.0.0.0|' "$WORK/delegated" >"$WORK/delegated3"
+irrctl alloc load --format delegated "$WORK/delegated3" >/dev/null
+irrctl authlist routes --unverified >"$WORK/out"
+check "issue 12 item 5: alloc add: the return took the mark" grep -q "^route *10.0.2.0/24AS64510 *not verified" "$WORK/out"
+run irrctl alloc add --lir LIR-A --prefix 10.0.2.0/24 --status allocated
+check "alloc add: the block is LIR-A's again" says "allocation 10.0.2.0/24 added to LIR-A"
+irrctl authlist routes --verified >"$WORK/out"
+check "issue 12 item 5: alloc add: the entry is in force again and the mark follows at once" \
+	grep -q "10.0.2.0/24AS64510 .*verified by authorisation list entry #$id" "$WORK/out"
