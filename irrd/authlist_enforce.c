@@ -139,9 +139,10 @@ static int hook_written(void *arg, const struct rpsl_object *route, bool is_dele
 	}
 	if (route->pkey == NULL || source_id == 0)
 		return 0;
-	/* a new route accepted without a mark (space nobody holds) has nothing to clear */
+	/* a modified route (its mnt-by may have changed) or one accepted in space nobody
+	 * holds: decide its mark again, as any change of the list does */
 	if (!is_delete && mark < 0)
-		return 0;
+		return authlist_marks_refresh_route(s->st, s->cfg, route->cls->name, route->pkey, err);
 	if (stmt == put) {
 		sqlite3_bind_int64(put, 4, mark);
 		sqlite3_bind_int64(put, 5, (sqlite3_int64)time(NULL));

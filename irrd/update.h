@@ -49,9 +49,11 @@ struct update_identity {
  * line; -1 when the check could not decide (a store error, its text in *why): the
  * object is refused with that text, never accepted (fail closed).
  *
- * written: told of every route created (is_delete false, with the mark its check
- * set) or deleted, after the engine wrote it in the same transaction. Returns 0, or
- * -1 with *err: the whole submission is then rolled back.
+ * written: told of every route written, after the engine wrote it in the same
+ * transaction: created (is_delete false, with the mark its check set), modified
+ * (is_delete false, mark -1: the check does not run on a modify, but a changed
+ * mnt-by may change what the mark should say) or deleted. Returns 0, or -1 with
+ * *err: the whole submission is then rolled back.
  *
  * governs (may be NULL): 1 when the check alone decides about this route's space: the
  * address hierarchy (maintainers of less-specific routes and inetnums) is then not

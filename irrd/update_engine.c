@@ -1373,7 +1373,6 @@ static int write_items(struct run *r, char **err)
 			/* the route check keeps its marks (verified by entry #N) in step with the routes */
 			is_route = it->obj->cls->id == RPSL_CLASS_ROUTE || it->obj->cls->id == RPSL_CLASS_ROUTE6;
 			if (r->route_check != NULL && r->route_check->written != NULL && is_route &&
-			    (it->op == OP_CREATE || it->op == OP_DELETE) &&
 			    r->route_check->written(r->route_check->arg, it->obj, it->op == OP_DELETE, it->route_mark, err) < 0)
 				return -1;
 		}

@@ -267,6 +267,15 @@ lirA change 2 --origins "" >/dev/null
 mark_of 1.1.3.0/24
 check "issue 12 item 5: the list allows the route again: the mark is back" \
 	grep -q "^% Verified by authorisation list entry #2 (" "$WORK/out"
+{ route 1.1.3.0/24 AS64502 MNT1; printf '\npassword: one\n'; } | submit
+check "issue 12 item 5: a modify dropping the deciding maintainer from mnt-by succeeds" says "Modify SUCCEEDED: [route] 1.1.3.0/24AS64502"
+mark_of 1.1.3.0/24
+check "issue 12 item 5: ... and the mark is decided again: MNT1's entry does not allow it" \
+	sh -c "grep -q '^% Not verified by the authorisation list' $WORK/out && ! grep -q 'Verified by' $WORK/out"
+{ route 1.1.3.0/24 AS64502 "MNT1, MNT2"; printf '\npassword: one\npassword: two\n'; } | submit
+mark_of 1.1.3.0/24
+check "issue 12 item 5: a modify adding MNT2 back: verified by entry #2 again" \
+	grep -q "^% Verified by authorisation list entry #2 (" "$WORK/out"
 stop_irrd "whois with marks" "$WORK/irrd.log"
 irrctl authlist routes --verified >"$WORK/out"
 check "irrctl lists verified routes" grep -q "1.1.0.0/17AS64501 .*verified by authorisation list entry #2" "$WORK/out"
