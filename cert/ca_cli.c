@@ -15,6 +15,7 @@
 #include "access_key.h"
 #include "ca.h"
 #include "ca_cli.h"
+#include "ca_internal.h"
 #include "xalloc.h"
 #include "timefmt.h"
 
@@ -280,18 +281,10 @@ static int issue_and_print(struct ca *ca, struct store *st, const struct ca_subj
 		if (ca_issue_from_csr(ca, st, who, csr, csr_len, issued_by, &is, err) < 0)
 			goto out;
 	} else {
-		FILE *f;
-
 		if (ca_issue_pkcs12(ca, st, who, issued_by, &is, &p12, &p12_len, password, err) < 0)
 			goto out;
-		f = fopen(p12_path, "wbx");
-		if (f == NULL || fwrite(p12, 1, p12_len, f) != p12_len) {
-			*err = xstrdup("cannot write the PKCS#12 file (it must not exist yet)");
-			if (f)
-				fclose(f);
+		if (ca_file_create(p12_path, p12, p12_len, 0600, err) < 0)
 			goto out;
-		}
-		fclose(f);
 	}
 	print_issued(&is, json, p12_path, password);
 	rc = 0;

@@ -164,6 +164,7 @@ openssl pkcs12 -in "$WORK/u.p12" -passin "pass:$PASS" -nodes -out "$WORK/p12.out
 check "openssl pkcs12 opens it with the password" grep -q "BEGIN PRIVATE KEY" "$WORK/p12.out"
 check "it holds the certificate" grep -q "CN = IRR-OR HS2-JP 01" "$WORK/p12.out"
 check "and refuses a wrong password" sh -c "! openssl pkcs12 -in '$WORK/u.p12' -passin pass:wrong -nodes >/dev/null 2>&1"
+check "the PKCS#12 file is 0600" test "$(stat -c %a "$WORK/u.p12")" = 600
 
 # ---- the CA key never appears in the database, outputs or logs ----
 keyline=$(sed -n 2p "$CA/irr-ca.key")
@@ -280,3 +281,26 @@ check "ca list --json: the revoked one with its reason" grep -qF "\"serial\": \"
 ca show "$SERIAL" >"$WORK/out"
 check "ca show prints the record and the certificate" grep -q "^-----BEGIN CERTIFICATE-----" "$WORK/out"
 check "ca show names who issued it" grep -q "^issued by: irrctl:" "$WORK/out"
+
+# ---- CRL files follow the umask (issue 12, item 18): every file the CA writes has its own mode ----
+modes() { for f in "$@"; do stat -c %a "$f"; done | tr '\n' ' '; }
+for u in 000 077; do
+	write_config "$WORK/um$u.conf" "$WORK/um$u.db" JPIRR "ca.dir = $WORK/um$u-ca"
+	(umask $u && "$BIN/irrctl" -c "$WORK/um$u.conf" ca init >/dev/null)
+	d="$WORK/um$u-ca"
+	check "CRL files follow the umask: under umask $u ca init writes keys 0600" \
+		test "$(modes "$d/root.key" "$d/irr-ca.key" "$d/resource-ca.key")" = "600 600 600 "
+	check "CRL files follow the umask: under umask $u ca init writes certificates 0644" \
+		test "$(modes "$d/root.pem" "$d/irr-ca.pem" "$d/resource-ca.pem")" = "644 644 644 "
+	check "CRL files follow the umask: under umask $u ca init writes CRLs 0644" \
+		test "$(modes "$d/irr-ca.crl" "$d/resource-ca.crl")" = "644 644 "
+	chmod 600 "$d/irr-ca.crl" "$d/resource-ca.crl"
+	(umask $u && "$BIN/irrctl" -c "$WORK/um$u.conf" ca crl >/dev/null)
+	check "CRL files follow the umask: under umask $u ca crl writes CRLs 0644" \
+		test "$(modes "$d/irr-ca.crl" "$d/resource-ca.crl")" = "644 644 "
+	check "CRL files follow the umask: no temporary files left beside the CRLs" \
+		test "$(ls "$d" | grep -vc -e '\.pem$' -e '\.key$' -e '\.crl$')" -eq 0
+	(umask $u && "$BIN/irrctl" -c "$WORK/um$u.conf" ca issue --role staff --holder Ito --email ito@registry.example \
+		--pkcs12 "$WORK/um$u.p12" >/dev/null)
+	check "CRL files follow the umask: under umask $u a PKCS#12 is 0600" test "$(modes "$WORK/um$u.p12")" = "600 "
+done
