@@ -47,8 +47,8 @@ static void key_hash(const char *salt, const char *mail_part, const char *admin_
 		snprintf(out + 2 * i, 3, "%02x", md[i]);
 }
 
-int access_key_create(struct store *st, const struct ca_subject *who, const char *created_by, time_t ttl,
-		      struct access_key *out, char **err)
+int access_key_create(const struct config *cfg, struct store *st, const struct ca_subject *who, const char *created_by,
+		      time_t ttl, struct access_key *out, char **err)
 {
 	sqlite3_stmt *stmt;
 	char salt[24], hash[65];
@@ -57,7 +57,7 @@ int access_key_create(struct store *st, const struct ca_subject *who, const char
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (ca_check_subject(who, err) < 0)
+	if (ca_check_subject(who, err) < 0 || ca_check_registry(cfg, st, who, err) < 0)
 		return -1;
 	if (ttl <= 0) {
 		*err = xasprintf("an access key needs a validity of at least one second");

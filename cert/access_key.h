@@ -28,9 +28,13 @@ struct access_key_request {
 	char role[32], mntner[96], lir[80], holder[80], email[260]; /* storage for who's strings */
 };
 
-/* Makes a key for a certificate to be issued for `who`, valid for ttl seconds. */
-int access_key_create(struct store *st, const struct ca_subject *who, const char *created_by, time_t ttl,
-		      struct access_key *out, char **err);
+/*
+ * Makes a key for a certificate to be issued for `who`, valid for ttl seconds. `who`
+ * must pass ca_check_subject and ca_check_registry (the maintainer and holder exist
+ * in cfg->source).
+ */
+int access_key_create(const struct config *cfg, struct store *st, const struct ca_subject *who, const char *created_by,
+		      time_t ttl, struct access_key *out, char **err);
 
 /*
  * Checks both parts of key `id`. On success marks it used (single use) and fills *req.

@@ -363,7 +363,7 @@ out:
 	return rc;
 }
 
-static int cmd_access_key(struct store *st, int argc, char **argv)
+static int cmd_access_key(const struct config *cfg, struct store *st, int argc, char **argv)
 {
 	struct ca_subject who = { .role = CA_ROLE_REGISTRANT };
 	struct access_key key;
@@ -386,7 +386,7 @@ static int cmd_access_key(struct store *st, int argc, char **argv)
 	}
 	if (!role_given)
 		return EXIT_USAGE;
-	if (access_key_create(st, &who, operator_name(), (time_t)ttl, &key, &err) < 0) {
+	if (access_key_create(cfg, st, &who, operator_name(), (time_t)ttl, &key, &err) < 0) {
 		fprintf(stderr, "irrctl ca access-key: %s\n", err);
 		free(err);
 		return 1;
@@ -543,7 +543,7 @@ int ca_cli(const struct config *cfg, struct store *st, int argc, char **argv)
 	else if (strcmp(sub, "verify") == 0)
 		rc = cmd_verify(cfg, st, argc, argv);
 	else if (strcmp(sub, "access-key") == 0)
-		rc = cmd_access_key(st, argc, argv);
+		rc = cmd_access_key(cfg, st, argc, argv);
 	else if (strcmp(sub, "pickup") == 0)
 		rc = cmd_pickup(cfg, st, argc, argv);
 	if (rc == EXIT_USAGE)

@@ -27,6 +27,21 @@ ca init >"$WORK/out" 2>&1
 check "a second init refuses to overwrite keys (verbatim)" \
 	contains "$WORK/out" "irrctl ca init: $CA/root.key exists: the CA is already initialised (keys are never overwritten)"
 
+# The registry objects certificates name: maintainers and the holders' nic-hdls (a
+# registrant or maintainer-admin certificate is issued only for objects that exist).
+person() { printf 'person:         %s\naddress:        Tokyo\nphone:          +81 3 0000 0000\nnic-hdl:        %s\nmnt-by:         MAINT-EXAMPLE-JP\nsource:         JPIRR\n\n' "$1" "$2"; }
+mntner() { printf 'mntner:         %s\ndescr:          test\nadmin-c:        TY1-JP\nupd-to:         a@example.jp\nauth:           BCRYPT-PW %s\nmnt-by:         %s\nsource:         JPIRR\n\n' "$1" "$HASH" "$1"; }
+HASH=$(mkpasswd -m bcrypt secret)
+{
+	mntner MAINT-EXAMPLE-JP
+	mntner MAINT-X
+	for h in TY1-JP HS2-JP AK1-JP AK2-JP AK3-JP AK4-JP AK5-JP AK6-JP AK7-JP AK8-JP X1-JP; do person "Person $h" "$h"; done
+	printf 'role:           Registry Team\naddress:        Tokyo\nphone:          +81 3 0000 0000\nnic-hdl:        RT1-JP\nmnt-by:         MAINT-EXAMPLE-JP\nsource:         JPIRR\n\n'
+} >"$WORK/base.db"
+{ cat "$WORK/base.db"; mntner MAINT-GONE; person "Person GN1" GN1-JP; } >"$WORK/with-gone.db"
+"$BIN/irrctl" -c "$CONF" load --source JPIRR "$WORK/with-gone.db" >"$WORK/out" 2>&1
+check "registry objects loaded" test "$(count_objects "$WORK/irr.db" JPIRR)" -eq 16
+
 # ---- issue from a CSR and check the profile field by field ----
 csr ec -pkeyopt ec_paramgen_curve:P-256
 ca issue --role registrant --mntner MAINT-EXAMPLE-JP --holder TY1-JP --email taro@example.jp --csr "$WORK/req.csr" >"$WORK/out"
@@ -156,6 +171,61 @@ ca issue --role registrant --mntner MAINT-X --holder X1-JP --email 'not an addre
 check "bad e-mail refused" contains "$WORK/out" 'the e-mail address "not an address" is not valid'
 check "nothing was recorded for any refused request" test "$(records)" -eq "$n"
 
+# ---- certificates for nobody (issue 12, item 9): maintainer and holder must exist ----
+n=$(records)
+nobody() {
+	ca "$@" >"$WORK/out" 2>&1
+	echo $? >"$WORK/rc"
+}
+nobody issue --role registrant --mntner MAINT-NOPE --holder TY1-JP --email x@example.jp --csr "$WORK/req.csr"
+check "certificates for nobody: unknown maintainer refused (verbatim)" \
+	contains "$WORK/out" "irrctl ca issue: the maintainer MAINT-NOPE is not a mntner object in source JPIRR"
+check "certificates for nobody: ... with a non-zero exit" test "$(cat "$WORK/rc")" -ne 0
+nobody issue --role maintainer-admin --mntner MAINT-NOPE --holder TY1-JP --email x@example.jp --csr "$WORK/req.csr"
+check "certificates for nobody: unknown maintainer refused for maintainer-admin" \
+	contains "$WORK/out" "irrctl ca issue: the maintainer MAINT-NOPE is not a mntner object in source JPIRR"
+nobody issue --role registrant --mntner MAINT-EXAMPLE-JP --holder NOPE-JP --email x@example.jp --csr "$WORK/req.csr"
+check "certificates for nobody: unknown holder nic-hdl refused (verbatim)" \
+	contains "$WORK/out" "irrctl ca issue: the holder NOPE-JP is not the nic-hdl of a person or role object in source JPIRR"
+nobody issue --role maintainer-admin --mntner MAINT-EXAMPLE-JP --holder NOPE-JP --email x@example.jp --pkcs12 "$WORK/nobody.p12"
+check "certificates for nobody: unknown holder refused for a PKCS#12 too" \
+	contains "$WORK/out" "the holder NOPE-JP is not the nic-hdl of a person or role object in source JPIRR"
+check "certificates for nobody: ... and no PKCS#12 file is left" test ! -e "$WORK/nobody.p12"
+nobody issue --role registrant --mntner TY1-JP --holder MAINT-EXAMPLE-JP --email x@example.jp --csr "$WORK/req.csr"
+check "certificates for nobody: a nic-hdl is not a maintainer (class matters)" \
+	contains "$WORK/out" "the maintainer TY1-JP is not a mntner object in source JPIRR"
+check "certificates for nobody: nothing recorded for any of them" test "$(records)" -eq "$n"
+nobody access-key --role registrant --mntner MAINT-NOPE --holder TY1-JP --email x@example.jp
+check "certificates for nobody: access key for an unknown maintainer refused (verbatim)" \
+	contains "$WORK/out" "irrctl ca access-key: the maintainer MAINT-NOPE is not a mntner object in source JPIRR"
+nobody access-key --role maintainer-admin --mntner MAINT-EXAMPLE-JP --holder NOPE-JP --email x@example.jp
+check "certificates for nobody: access key for an unknown holder refused (verbatim)" \
+	contains "$WORK/out" "irrctl ca access-key: the holder NOPE-JP is not the nic-hdl of a person or role object in source JPIRR"
+check "certificates for nobody: no access key stored" test "$(sqlite3 "$WORK/irr.db" "SELECT count(*) FROM access_keys")" -eq 0
+nobody issue --role registrant --mntner maint-example-jp --holder rt1-jp --email team@example.jp --csr "$WORK/req.csr"
+check "a role object's nic-hdl is a holder too (any case)" contains "$WORK/out" "issued: serial"
+nobody issue --role staff --holder Nobody-In-The-Registry --email staff@registry.example --csr "$WORK/req.csr"
+check "staff certificates name no registry object (unchanged)" contains "$WORK/out" "issued: serial"
+nobody issue --role lir-staff --lir LIR-0099 --holder Someone --email s@lir.example --csr "$WORK/req.csr"
+check "LIR staff certificates name no registry object (unchanged)" contains "$WORK/out" "issued: serial"
+
+# renewal and pick-up when the maintainer was deleted after issuance
+ca issue --role registrant --mntner MAINT-GONE --holder GN1-JP --email gone@example.jp --csr "$WORK/req.csr" >"$WORK/out"
+GONE_SERIAL=$(sed -n 's/^issued: serial \([0-9A-F]*\) .*/\1/p' "$WORK/out")
+ca access-key --role registrant --mntner MAINT-GONE --holder GN1-JP --email gone@example.jp --json >"$WORK/ak.json"
+GONE_ID=$(sed 's/.*"id": \([0-9]*\).*/\1/' "$WORK/ak.json")
+GONE_MAIL=$(sed 's/.*"mail_part": "\([A-Z0-9]*\)".*/\1/' "$WORK/ak.json")
+GONE_ADMIN=$(sed 's/.*"admin_part": "\([A-Z0-9]*\)".*/\1/' "$WORK/ak.json")
+"$BIN/irrctl" -c "$CONF" load --source JPIRR "$WORK/base.db" >/dev/null 2>&1
+n=$(records)
+nobody renew "$GONE_SERIAL" --csr "$WORK/req.csr"
+check "certificates for nobody: renewal refused once the maintainer is gone (verbatim)" \
+	contains "$WORK/out" "irrctl ca renew: the maintainer MAINT-GONE is not a mntner object in source JPIRR"
+nobody pickup "$GONE_ID-$GONE_MAIL" "$GONE_ADMIN" --csr "$WORK/req.csr"
+check "certificates for nobody: pick-up refused once the maintainer is gone (verbatim)" \
+	contains "$WORK/out" "irrctl ca pickup: the maintainer MAINT-GONE is not a mntner object in source JPIRR"
+check "certificates for nobody: nothing recorded by the refused renewal and pick-up" test "$(records)" -eq "$n"
+
 # ---- PKCS#12 for users without a CSR ----
 ca issue --role registrant --mntner MAINT-EXAMPLE-JP --holder HS2-JP --email h@example.jp --pkcs12 "$WORK/u.p12" --json >"$WORK/p12.json"
 PASS=$(sed 's/.*"pkcs12_password": "\([^"]*\)".*/\1/' "$WORK/p12.json")
@@ -203,6 +273,7 @@ write_config "$WORK/imp.conf" "$WORK/imp.db" JPIRR "ca.dir = $WORK/imp-ca"
 "$BIN/irrctl" -c "$WORK/imp.conf" ca init --import-root "$I/root.pem" "$I/root.key" --import-irr "$I/irr.pem" "$I/irr.key" \
 	--import-resource "$I/resource.pem" "$I/resource.key" >"$WORK/out" 2>&1
 check "ca init --import" contains "$WORK/out" "CA ready in"
+"$BIN/irrctl" -c "$WORK/imp.conf" load --source JPIRR "$WORK/base.db" >/dev/null 2>&1
 "$BIN/irrctl" -c "$WORK/imp.conf" ca issue --role registrant --mntner MAINT-X --holder X1-JP --email x@example.jp \
 	--csr "$WORK/req.csr" | pem_of >"$WORK/imp.pem"
 check "a certificate from the imported CA verifies against the imported root" test "$(openssl verify -crl_check \
