@@ -95,14 +95,18 @@ struct ca_issued {
  * pass ca_check_subject and ca_check_registry. The CSR's signature, key type and size
  * are checked; its subject and extensions are ignored (ours are set from `who`).
  * Records the issuance and returns it in *out. Returns 0, or -1 with *err (nothing
- * written).
+ * written). Run it inside a write transaction (BEGIN IMMEDIATE) when more must be
+ * stored with the record (a file, a spent access key): commit only when all is safe.
  */
 int ca_issue_from_csr(struct ca *ca, struct store *st, const struct ca_subject *who, const char *csr, size_t csr_len,
 		      const char *issued_by, struct ca_issued *out, char **err);
 
 /*
  * Generates a key pair for `who`, issues its certificate and returns both as a
- * PKCS#12 (DER, *p12, caller frees) protected by a fresh one-time password (*password).
+ * PKCS#12 (DER, *p12, caller frees with OPENSSL_free) protected by a fresh one-time
+ * password (*password). The record is written like ca_issue_from_csr's: the caller
+ * holds a transaction and commits only once the PKCS#12 is safely stored, since a
+ * record without its key would be an active certificate nobody has.
  */
 int ca_issue_pkcs12(struct ca *ca, struct store *st, const struct ca_subject *who, const char *issued_by,
 		    struct ca_issued *out, unsigned char **p12, size_t *p12_len, char password[33], char **err);

@@ -225,6 +225,8 @@ nobody pickup "$GONE_ID-$GONE_MAIL" "$GONE_ADMIN" --csr "$WORK/req.csr"
 check "certificates for nobody: pick-up refused once the maintainer is gone (verbatim)" \
 	contains "$WORK/out" "irrctl ca pickup: the maintainer MAINT-GONE is not a mntner object in source JPIRR"
 check "certificates for nobody: nothing recorded by the refused renewal and pick-up" test "$(records)" -eq "$n"
+check "certificates for nobody: the refused pick-up did not spend the key" \
+	test "$(sqlite3 "$WORK/irr.db" "SELECT used_at IS NULL FROM access_keys WHERE id = $GONE_ID")" = 1
 
 # ---- PKCS#12 for users without a CSR ----
 ca issue --role registrant --mntner MAINT-EXAMPLE-JP --holder HS2-JP --email h@example.jp --pkcs12 "$WORK/u.p12" --json >"$WORK/p12.json"
@@ -235,6 +237,26 @@ check "openssl pkcs12 opens it with the password" grep -q "BEGIN PRIVATE KEY" "$
 check "it holds the certificate" grep -q "CN = IRR-OR HS2-JP 01" "$WORK/p12.out"
 check "and refuses a wrong password" sh -c "! openssl pkcs12 -in '$WORK/u.p12' -passin pass:wrong -nodes >/dev/null 2>&1"
 check "the PKCS#12 file is 0600" test "$(stat -c %a "$WORK/u.p12")" = 600
+
+# ---- CA records for certificates nobody has (issue 12, item 15): the output file first ----
+n=$(records)
+echo "precious" >"$WORK/exists.p12"
+ca issue --role registrant --mntner MAINT-EXAMPLE-JP --holder HS2-JP --email h@example.jp --pkcs12 "$WORK/exists.p12" >"$WORK/out" 2>&1
+check "CA records for certificates nobody has: issue onto an existing file exits non-zero" test $? -ne 0
+check "CA records for certificates nobody has: issue onto an existing file refused (verbatim)" contains "$WORK/out" \
+	"irrctl ca issue: $WORK/exists.p12 already exists; the PKCS#12 is written only to a new file (nothing was issued)"
+check "CA records for certificates nobody has: issue recorded nothing" test "$(records)" -eq "$n"
+check "CA records for certificates nobody has: the existing file is untouched" test "$(cat "$WORK/exists.p12")" = precious
+ln -s "$WORK/elsewhere.p12" "$WORK/link.p12"
+ca issue --role registrant --mntner MAINT-EXAMPLE-JP --holder HS2-JP --email h@example.jp --pkcs12 "$WORK/link.p12" >"$WORK/out" 2>&1
+check "CA records for certificates nobody has: a dangling symlink counts as existing" \
+	contains "$WORK/out" "$WORK/link.p12 already exists"
+check "CA records for certificates nobody has: ... nothing written through it, nothing recorded" \
+	test ! -e "$WORK/elsewhere.p12" -a "$(records)" -eq "$n"
+ca issue --role registrant --mntner MAINT-EXAMPLE-JP --holder HS2-JP --email h@example.jp --pkcs12 "$WORK/no-such-dir/x.p12" >"$WORK/out" 2>&1
+check "CA records for certificates nobody has: an unwritable file is refused" \
+	contains "$WORK/out" "irrctl ca issue: cannot create $WORK/no-such-dir/x.p12: No such file or directory"
+check "CA records for certificates nobody has: ... and the issuance rolled back (no record)" test "$(records)" -eq "$n"
 
 # ---- the CA key never appears in the database, outputs or logs ----
 keyline=$(sed -n 2p "$CA/irr-ca.key")
@@ -328,6 +350,86 @@ PASS=$(sed 's/.*"pkcs12_password": "\([^"]*\)".*/\1/' "$WORK/p12.json")
 check "pick-up as PKCS#12 opens with its one-time password" grep -q "CN = LIR Kato 01" <<X
 $(openssl pkcs12 -in "$WORK/kato.p12" -passin "pass:$PASS" -nokeys 2>/dev/null)
 X
+
+# new_key HOLDER: an access key for a registrant of MAINT-EXAMPLE-JP; sets AK_ID, MAILPART, ADMINPART
+new_key() {
+	ca access-key --role registrant --mntner MAINT-EXAMPLE-JP --holder "$1" --email ak@example.jp --json >"$WORK/ak.json"
+	AK_ID=$(sed 's/.*"id": \([0-9]*\).*/\1/' "$WORK/ak.json")
+	MAILPART=$(sed 's/.*"mail_part": "\([A-Z0-9]*\)".*/\1/' "$WORK/ak.json")
+	ADMINPART=$(sed 's/.*"admin_part": "\([A-Z0-9]*\)".*/\1/' "$WORK/ak.json")
+}
+key_column() { sqlite3 "$WORK/irr.db" "SELECT $1 FROM access_keys WHERE id = $AK_ID"; }
+
+# pick-up onto an existing file: refused before the key is checked or spent
+new_key AK4-JP
+n=$(records)
+pickup "$AK_ID-$MAILPART" "$ADMINPART" --pkcs12 "$WORK/exists.p12"
+check "CA records for certificates nobody has: pick-up onto an existing file refused (verbatim)" contains "$WORK/out" \
+	"irrctl ca pickup: $WORK/exists.p12 already exists; the PKCS#12 is written only to a new file (nothing was issued)"
+check "CA records for certificates nobody has: pick-up recorded nothing" test "$(records)" -eq "$n"
+check "CA records for certificates nobody has: the key is neither spent nor charged an attempt" \
+	test "$(key_column "used_at IS NULL, attempts")" = "1|0"
+pickup "$AK_ID-$MAILPART" "$ADMINPART" --pkcs12 "$WORK/no-such-dir/x.p12"
+check "CA records for certificates nobody has: pick-up to an unwritable file refused" \
+	contains "$WORK/out" "irrctl ca pickup: cannot create $WORK/no-such-dir/x.p12: No such file or directory"
+check "CA records for certificates nobody has: ... rolled back: no record, key not spent" \
+	test "$(records)" -eq "$n" -a "$(key_column "used_at IS NULL")" = 1
+pickup "$AK_ID-$MAILPART" "$ADMINPART" --pkcs12 "$WORK/ak4.p12" --json
+check "CA records for certificates nobody has: the key is still redeemable afterwards" test -s "$WORK/ak4.p12"
+check "CA records for certificates nobody has: ... one record, key now spent" \
+	test "$(records)" -eq $((n + 1)) -a "$(key_column "used_at IS NOT NULL")" = 1
+check "picked-up PKCS#12 is 0600" test "$(stat -c %a "$WORK/ak4.p12")" = 600
+new_key AK5-JP
+echo garbage >"$WORK/bad.csr"
+pickup "$AK_ID-$MAILPART" "$ADMINPART" --csr "$WORK/bad.csr"
+check "a pick-up with an unusable CSR is refused before the key is checked" \
+	test "$(key_column "used_at IS NULL, attempts")" = "1|0"
+
+# ---- access-key lockout race (issue 12, item 8) ----
+# A writer holds the database while 20 wrong pick-ups start, so all of them have
+# read the key before any can count: only an atomic claim keeps the limit.
+hold_database() {
+	rm -f "$WORK/locked"
+	{ echo "BEGIN IMMEDIATE;"; echo ".shell touch $WORK/locked"; sleep "$1"; echo "COMMIT;"; } | sqlite3 "$WORK/irr.db" &
+	LOCK_PID=$!
+	while [ ! -e "$WORK/locked" ]; do sleep 0.05; done
+}
+new_key AK6-JP
+n=$(records)
+hold_database 4
+pids=""
+for i in $(seq 1 20); do
+	ca pickup "$AK_ID-$MAILPART" "GUESS$(printf %02d $i)GUESSGUESSGUES" --csr "$WORK/req.csr" >"$WORK/race.$i" 2>&1 &
+	pids="$pids $!"
+done
+wait $pids $LOCK_PID
+wrong=$(cat "$WORK"/race.* | grep -c "^irrctl ca pickup: access key refused: wrong key$")
+locked=$(cat "$WORK"/race.* | grep -c "^irrctl ca pickup: access key refused: locked after 5 wrong attempts; ask for a new one$")
+check "access-key lockout race: 20 parallel wrong pick-ups, exactly 5 verified (got $wrong)" test "$wrong" -eq 5
+check "access-key lockout race: the other 15 refused as locked (got $locked)" test "$locked" -eq 15
+check "access-key lockout race: the counter stops at 5" test "$(key_column attempts)" -eq 5
+pickup "$AK_ID-$MAILPART" "$ADMINPART" --csr "$WORK/req.csr"
+check "access-key lockout race: afterwards even the right key is locked out" contains "$WORK/out" "locked after 5 wrong attempts"
+check "access-key lockout race: nothing recorded" test "$(records)" -eq "$n"
+
+new_key AK7-JP
+hold_database 3
+ca pickup "$AK_ID-$MAILPART" "$ADMINPART" --csr "$WORK/req.csr" >"$WORK/race.a" 2>&1 &
+pa=$!
+ca pickup "$AK_ID-$MAILPART" "$ADMINPART" --pkcs12 "$WORK/race.p12" >"$WORK/race.b" 2>&1 &
+pb=$!
+wait $pa $pb $LOCK_PID
+won=$(cat "$WORK/race.a" "$WORK/race.b" | grep -c "^issued: serial")
+check "access-key lockout race: two correct concurrent pick-ups, exactly one succeeds (got $won)" test "$won" -eq 1
+check "access-key lockout race: the other is refused as already used" \
+	test "$(cat "$WORK/race.a" "$WORK/race.b" | grep -c "^irrctl ca pickup: access key refused: it was already used$")" -eq 1
+check "access-key lockout race: one record for that holder" \
+	test "$(sqlite3 "$WORK/irr.db" "SELECT count(*) FROM certificates WHERE holder = 'AK7-JP'")" -eq 1
+if grep -q "^issued" "$WORK/race.a"; then
+	check "access-key lockout race: the loser left no PKCS#12 behind" test ! -e "$WORK/race.p12"
+else
+	check "access-key lockout race: the winner's PKCS#12 exists" test -s "$WORK/race.p12"
+fi
 
 # ---- the CRL timer (irrctl ca crl --if-due, run daily by contrib/systemd/routereg-crl.timer) ----
 n0=$(($(crl_number)))
