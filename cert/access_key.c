@@ -1,7 +1,8 @@
 /*
  * Access keys (see access_key.h). The stored hash is SHA-256 over a random salt and
- * both parts; the parts themselves are never stored. Attempts are counted before the
- * comparison so a crash cannot grant free guesses.
+ * both parts; the parts themselves are never stored. An attempt is claimed, atomically
+ * and durably, before each comparison; the key is spent separately, in the caller's
+ * transaction with the issuance.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,8 +48,8 @@ static void key_hash(const char *salt, const char *mail_part, const char *admin_
 		snprintf(out + 2 * i, 3, "%02x", md[i]);
 }
 
-int access_key_create(struct store *st, const struct ca_subject *who, const char *created_by, time_t ttl,
-		      struct access_key *out, char **err)
+int access_key_create(const struct config *cfg, struct store *st, const struct ca_subject *who, const char *created_by,
+		      time_t ttl, struct access_key *out, char **err)
 {
 	sqlite3_stmt *stmt;
 	char salt[24], hash[65];
@@ -57,7 +58,7 @@ int access_key_create(struct store *st, const struct ca_subject *who, const char
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (ca_check_subject(who, err) < 0)
+	if (ca_check_subject(who, err) < 0 || ca_check_registry(cfg, st, who, err) < 0)
 		return -1;
 	if (ttl <= 0) {
 		*err = xasprintf("an access key needs a validity of at least one second");
@@ -105,63 +106,70 @@ static void field(const char *lines, const char *key, char *out, size_t size)
 	}
 }
 
-int access_key_redeem(struct store *st, int64_t id, const char *mail_part, const char *admin_part,
+/* Why key `id` could not claim an attempt: the refusal for its state now. */
+static char *refusal(struct store *st, int64_t id, time_t now)
+{
+	sqlite3_stmt *stmt = store_stmt(st, "SELECT expires, used_at FROM access_keys WHERE id = ?1");
+	char *msg;
+	int rc;
+
+	sqlite3_bind_int64(stmt, 1, id);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW && sqlite3_column_type(stmt, 1) != SQLITE_NULL)
+		msg = xasprintf("access key refused: it was already used");
+	else if (rc == SQLITE_ROW && sqlite3_column_int64(stmt, 0) < (int64_t)now)
+		msg = xasprintf("access key refused: it has expired");
+	else if (rc == SQLITE_ROW)
+		msg = xasprintf("access key refused: locked after %d wrong attempts; ask for a new one",
+				ACCESS_KEY_MAX_ATTEMPTS);
+	else if (rc == SQLITE_DONE)
+		msg = xasprintf("access key refused: unknown key");
+	else
+		msg = store_error(st, "reading the access key");
+	sqlite3_reset(stmt);
+	return msg;
+}
+
+int access_key_verify(struct store *st, int64_t id, const char *mail_part, const char *admin_part,
 		      struct access_key_request *req, char **err)
 {
-	sqlite3_stmt *stmt = store_stmt(st, "SELECT certificate_request, hash, salt, expires, attempts, used_at"
-					    " FROM access_keys WHERE id = ?1");
+	/*
+	 * The claim: the counter is read and raised in one statement (one write
+	 * transaction), and only a key that is unused, unexpired and under the limit
+	 * returns a row. Concurrent processes serialise on SQLite's write lock.
+	 */
+	sqlite3_stmt *stmt = store_stmt(st, "UPDATE access_keys SET attempts = attempts + 1"
+					    " WHERE id = ?1 AND used_at IS NULL AND expires >= ?2 AND attempts < ?3"
+					    " RETURNING certificate_request, hash, salt");
 	char *request = NULL, hash[65] = "", salt[24] = "", computed[65];
-	int64_t expires = 0, attempts = 0;
-	bool used = false, found;
-	int rc = -1;
+	time_t now = time(NULL);
+	int rc = -1, step;
 
 	memset(req, 0, sizeof(*req));
 	sqlite3_bind_int64(stmt, 1, id);
-	found = sqlite3_step(stmt) == SQLITE_ROW;
-	if (found) {
+	sqlite3_bind_int64(stmt, 2, (int64_t)now);
+	sqlite3_bind_int(stmt, 3, ACCESS_KEY_MAX_ATTEMPTS);
+	step = sqlite3_step(stmt);
+	if (step == SQLITE_ROW) {
 		request = xstrdup((const char *)sqlite3_column_text(stmt, 0));
 		snprintf(hash, sizeof(hash), "%s", (const char *)sqlite3_column_text(stmt, 1));
 		snprintf(salt, sizeof(salt), "%s", (const char *)sqlite3_column_text(stmt, 2));
-		expires = sqlite3_column_int64(stmt, 3);
-		attempts = sqlite3_column_int64(stmt, 4);
-		used = sqlite3_column_type(stmt, 5) != SQLITE_NULL;
+		step = sqlite3_step(stmt); /* runs the statement to its end: the claim commits */
 	}
 	sqlite3_reset(stmt);
-	if (!found) {
-		*err = xasprintf("access key refused: unknown key");
+	if (step != SQLITE_DONE) {
+		*err = store_error(st, "counting the access key attempt");
 		goto out;
 	}
-	if (used) {
-		*err = xasprintf("access key refused: it was already used");
+	if (request == NULL) {
+		*err = refusal(st, id, now);
 		goto out;
 	}
-	if (expires < (int64_t)time(NULL)) {
-		*err = xasprintf("access key refused: it has expired");
-		goto out;
-	}
-	if (attempts >= ACCESS_KEY_MAX_ATTEMPTS) {
-		*err = xasprintf("access key refused: locked after %d wrong attempts; ask for a new one",
-				ACCESS_KEY_MAX_ATTEMPTS);
-		goto out;
-	}
-	stmt = store_stmt(st, "UPDATE access_keys SET attempts = attempts + 1 WHERE id = ?1");
-	sqlite3_bind_int64(stmt, 1, id);
-	sqlite3_step(stmt);
-	sqlite3_reset(stmt);
 	key_hash(salt, mail_part ? mail_part : "", admin_part ? admin_part : "", computed);
 	if (CRYPTO_memcmp(computed, hash, 64) != 0) {
 		*err = xasprintf("access key refused: wrong key");
 		goto out;
 	}
-	stmt = store_stmt(st, "UPDATE access_keys SET used_at = ?2 WHERE id = ?1 AND used_at IS NULL");
-	sqlite3_bind_int64(stmt, 1, id);
-	sqlite3_bind_int64(stmt, 2, (int64_t)time(NULL));
-	if (sqlite3_step(stmt) != SQLITE_DONE || sqlite3_changes(store_db(st)) != 1) {
-		sqlite3_reset(stmt);
-		*err = xasprintf("access key refused: it was already used");
-		goto out;
-	}
-	sqlite3_reset(stmt);
 	field(request, "role", req->role, sizeof(req->role));
 	field(request, "mntner", req->mntner, sizeof(req->mntner));
 	field(request, "lir", req->lir, sizeof(req->lir));
@@ -179,4 +187,24 @@ int access_key_redeem(struct store *st, int64_t id, const char *mail_part, const
 out:
 	free(request);
 	return rc;
+}
+
+int access_key_use(struct store *st, int64_t id, char **err)
+{
+	sqlite3_stmt *stmt = store_stmt(st, "UPDATE access_keys SET used_at = ?2 WHERE id = ?1 AND used_at IS NULL");
+	int rc;
+
+	sqlite3_bind_int64(stmt, 1, id);
+	sqlite3_bind_int64(stmt, 2, (int64_t)time(NULL));
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE) {
+		*err = store_error(st, "spending the access key");
+		return -1;
+	}
+	if (sqlite3_changes(store_db(st)) != 1) {
+		*err = xasprintf("access key refused: it was already used");
+		return -1;
+	}
+	return 0;
 }

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/ec.h>
 #include <openssl/err.h>
@@ -89,6 +90,96 @@ static char *read_passphrase(const struct config *cfg, char **err)
 	return xstrdup(line);
 }
 
+/*
+ * Opens a new file for writing with exactly `mode`: exclusive create refuses an
+ * existing file or a symlink planted there, and fchmod undoes whatever the umask
+ * took away or (umask 000) would have added. Returns the descriptor or -1 with *err.
+ */
+static int create_exclusive(const char *path, mode_t mode, char **err)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+
+	if (fd < 0) {
+		*err = xasprintf("cannot create %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fchmod(fd, mode) < 0) {
+		*err = xasprintf("cannot set the mode of %s: %s", path, strerror(errno));
+		close(fd);
+		unlink(path);
+		return -1;
+	}
+	return fd;
+}
+
+/* Writes all of data and fsyncs; closes fd either way. 0, or -1 with errno set. */
+static int write_all_and_close(int fd, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	int saved;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			goto fail;
+		p += n;
+		len -= (size_t)n;
+	}
+	if (fsync(fd) < 0)
+		goto fail;
+	return close(fd);
+fail:
+	saved = errno ? errno : EIO;
+	close(fd);
+	errno = saved;
+	return -1;
+}
+
+int ca_file_create(const char *path, const void *data, size_t len, mode_t mode, char **err)
+{
+	int fd = create_exclusive(path, mode, err);
+
+	if (fd < 0)
+		return -1;
+	if (write_all_and_close(fd, data, len) < 0) {
+		*err = xasprintf("cannot write %s: %s", path, strerror(errno));
+		unlink(path);
+		return -1;
+	}
+	return 0;
+}
+
+int ca_file_replace(const char *path, const void *data, size_t len, mode_t mode, char **err)
+{
+	char tmp[1100];
+	int fd;
+
+	/* a unique name beside the target: two writers never share a temporary file */
+	snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		*err = xasprintf("cannot create a temporary file beside %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fchmod(fd, mode) < 0) {
+		int saved = errno;
+
+		close(fd);
+		errno = saved;
+		goto fail;
+	}
+	if (write_all_and_close(fd, data, len) < 0 || rename(tmp, path) < 0)
+		goto fail;
+	return 0;
+fail:
+	*err = xasprintf("cannot write %s: %s", path, strerror(errno));
+	unlink(tmp);
+	return -1;
+}
+
 int ca_key_write(const struct config *cfg, const char *path, EVP_PKEY *key, char **err)
 {
 	char *pass = NULL;
@@ -97,16 +188,19 @@ int ca_key_write(const struct config *cfg, const char *path, EVP_PKEY *key, char
 
 	if (cfg->ca_passphrase_file != NULL && (pass = read_passphrase(cfg, err)) == NULL)
 		return -1;
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	fd = create_exclusive(path, 0600, err);
 	if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
-		*err = xasprintf("cannot create %s: %s", path, strerror(errno));
-		if (fd >= 0)
+		if (fd >= 0) {
+			*err = xasprintf("cannot create %s: %s", path, strerror(errno));
 			close(fd);
+			unlink(path);
+		}
 		free(pass);
 		return -1;
 	}
 	ok = PEM_write_PrivateKey(f, key, pass ? EVP_aes_256_cbc() : NULL, (unsigned char *)pass,
 				  pass ? (int)strlen(pass) : 0, NULL, NULL);
+	ok = fflush(f) == 0 && fsync(fd) == 0 && ok;
 	ok = fclose(f) == 0 && ok;
 	if (pass != NULL) {
 		OPENSSL_cleanse(pass, strlen(pass));
@@ -148,23 +242,19 @@ EVP_PKEY *ca_key_read(const struct config *cfg, const char *path, char **err)
 
 int ca_cert_write(const char *path, X509 *cert, char **err)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
-	FILE *f;
-	int ok;
+	BIO *bio = BIO_new(BIO_s_mem());
+	char *data;
+	long len;
+	int rc;
 
-	if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
-		*err = xasprintf("cannot create %s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	if (bio == NULL || !PEM_write_bio_X509(bio, cert) || (len = BIO_get_mem_data(bio, &data)) <= 0) {
+		*err = x509_openssl_error("cannot encode a CA certificate");
+		BIO_free(bio);
 		return -1;
 	}
-	ok = PEM_write_X509(f, cert);
-	ok = fclose(f) == 0 && ok;
-	if (!ok) {
-		*err = x509_openssl_error("cannot write a CA certificate");
-		return -1;
-	}
-	return 0;
+	rc = ca_file_create(path, data, (size_t)len, 0644, err);
+	BIO_free(bio);
+	return rc;
 }
 
 X509 *ca_cert_read(const char *path, char **err)

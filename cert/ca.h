@@ -63,6 +63,15 @@ struct ca_subject {
 int ca_check_subject(const struct ca_subject *who, char **err);
 
 /*
+ * The registry side of who a certificate is for: a maintainer-admin or registrant
+ * certificate acts for a maintainer that must be a mntner object, and its holder must
+ * be the nic-hdl of a person or role object, both in our authoritative source (config
+ * `source`). Staff, gateway and LIR staff certificates name no registry objects.
+ * 0, or -1 with *err naming what is missing (or the store's error).
+ */
+int ca_check_registry(const struct config *cfg, struct store *st, const struct ca_subject *who, char **err);
+
+/*
  * The CSR checklist (untrusted input): a PKCS#10 request, PEM or DER, whose signature
  * verifies with its own key, the key ECDSA P-256/P-384 or RSA >= 2048. Returns the
  * public key (EVP_PKEY_free), or NULL with *err naming the failed check.
@@ -82,22 +91,30 @@ struct ca_issued {
 };
 
 /*
- * Issues a certificate for `who` with the public key of a CSR (PEM or DER). The CSR's
- * signature, key type and size are checked; its subject and extensions are ignored
- * (ours are set from `who`). Records the issuance and returns it in *out.
- * Returns 0, or -1 with *err (nothing written).
+ * Issues a certificate for `who` with the public key of a CSR (PEM or DER). `who` must
+ * pass ca_check_subject and ca_check_registry. The CSR's signature, key type and size
+ * are checked; its subject and extensions are ignored (ours are set from `who`).
+ * Records the issuance and returns it in *out. Returns 0, or -1 with *err (nothing
+ * written). Run it inside a write transaction (BEGIN IMMEDIATE) when more must be
+ * stored with the record (a file, a spent access key): commit only when all is safe.
  */
 int ca_issue_from_csr(struct ca *ca, struct store *st, const struct ca_subject *who, const char *csr, size_t csr_len,
 		      const char *issued_by, struct ca_issued *out, char **err);
 
 /*
  * Generates a key pair for `who`, issues its certificate and returns both as a
- * PKCS#12 (DER, *p12, caller frees) protected by a fresh one-time password (*password).
+ * PKCS#12 (DER, *p12, caller frees with OPENSSL_free) protected by a fresh one-time
+ * password (*password). The record is written like ca_issue_from_csr's: the caller
+ * holds a transaction and commits only once the PKCS#12 is safely stored, since a
+ * record without its key would be an active certificate nobody has.
  */
 int ca_issue_pkcs12(struct ca *ca, struct store *st, const struct ca_subject *who, const char *issued_by,
 		    struct ca_issued *out, unsigned char **p12, size_t *p12_len, char password[33], char **err);
 
-/* Re-issues an active certificate for the same person and role with the next sequence number. */
+/*
+ * Re-issues an active certificate for the same person and role with the next sequence
+ * number; the maintainer and holder must still exist (ca_check_registry).
+ */
 int ca_renew_from_csr(struct ca *ca, struct store *st, const char *serial, const char *csr, size_t csr_len,
 		      const char *issued_by, struct ca_issued *out, char **err);
 

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 #include <openssl/pem.h>
@@ -15,6 +17,7 @@
 #include "access_key.h"
 #include "ca.h"
 #include "ca_cli.h"
+#include "ca_internal.h"
 #include "xalloc.h"
 #include "timefmt.h"
 
@@ -264,40 +267,93 @@ out:
 }
 
 /*
- * Issues for `who` from a CSR, or as a PKCS#12 written to p12_path (which must not
- * exist), and prints the result. Returns 0 or -1 with *err.
+ * What one issuance hands out and stores: for `who` (issue, pick-up) or by renewing a
+ * serial; from a CSR or as a PKCS#12 written to p12_path; with access_key > 0 (pick-up)
+ * that key is spent.
  */
-static int issue_and_print(struct ca *ca, struct store *st, const struct ca_subject *who, const char *csr,
-			   size_t csr_len, const char *p12_path, const char *issued_by, bool json, char **err)
+struct issuance {
+	const struct ca_subject *who;
+	const char *renew_serial;
+	const char *csr;
+	size_t csr_len;
+	const char *p12_path;
+	int64_t access_key;
+	const char *issued_by;
+	bool json;
+};
+
+/*
+ * The PKCS#12 goes only to a new file: refused before anything is issued, recorded or
+ * spent. (The exclusive create when writing catches a file that appears meanwhile.)
+ */
+static int output_is_free(const char *p12_path, char **err)
+{
+	struct stat sb;
+
+	if (p12_path == NULL)
+		return 0;
+	if (lstat(p12_path, &sb) == 0) {
+		*err = xasprintf("%s already exists; the PKCS#12 is written only to a new file (nothing was issued)",
+				 p12_path);
+		return -1;
+	}
+	if (errno != ENOENT) {
+		*err = xasprintf("cannot check %s: %s (nothing was issued)", p12_path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Issues and prints. The record, the spent access key and the PKCS#12 file come
+ * together or not at all: one write transaction (BEGIN IMMEDIATE) spends the key and
+ * records the certificate, the file is created exclusively (0600) and fsynced, and
+ * only then the transaction commits; any failure rolls back and removes the file.
+ * Returns 0 or -1 with *err.
+ */
+static int issue_and_print(struct ca *ca, struct store *st, const struct issuance *job, char **err)
 {
 	struct ca_issued is = { 0 };
 	unsigned char *p12 = NULL;
 	size_t p12_len = 0;
-	char password[33] = "";
+	char password[33] = "", *rollback_err = NULL;
+	bool in_transaction = false, file_written = false;
 	int rc = -1;
 
-	if (csr != NULL) {
-		if (ca_issue_from_csr(ca, st, who, csr, csr_len, issued_by, &is, err) < 0)
+	if (store_exec(st, "BEGIN IMMEDIATE", err) < 0)
+		goto out;
+	in_transaction = true;
+	if (job->access_key > 0 && access_key_use(st, job->access_key, err) < 0)
+		goto out;
+	if (job->renew_serial != NULL) {
+		if (ca_renew_from_csr(ca, st, job->renew_serial, job->csr, job->csr_len, job->issued_by, &is, err) < 0)
+			goto out;
+	} else if (job->csr != NULL) {
+		if (ca_issue_from_csr(ca, st, job->who, job->csr, job->csr_len, job->issued_by, &is, err) < 0)
 			goto out;
 	} else {
-		FILE *f;
-
-		if (ca_issue_pkcs12(ca, st, who, issued_by, &is, &p12, &p12_len, password, err) < 0)
+		if (ca_issue_pkcs12(ca, st, job->who, job->issued_by, &is, &p12, &p12_len, password, err) < 0)
 			goto out;
-		f = fopen(p12_path, "wbx");
-		if (f == NULL || fwrite(p12, 1, p12_len, f) != p12_len) {
-			*err = xstrdup("cannot write the PKCS#12 file (it must not exist yet)");
-			if (f)
-				fclose(f);
+		if (ca_file_create(job->p12_path, p12, p12_len, 0600, err) < 0)
 			goto out;
-		}
-		fclose(f);
+		file_written = true;
 	}
-	print_issued(&is, json, p12_path, password);
+	if (store_exec(st, "COMMIT", err) < 0)
+		goto out;
+	in_transaction = false;
+	print_issued(&is, job->json, job->p12_path, password);
 	rc = 0;
 out:
+	if (in_transaction) {
+		store_exec(st, "ROLLBACK", &rollback_err);
+		free(rollback_err);
+	}
+	if (rc < 0 && file_written)
+		unlink(job->p12_path);
 	OPENSSL_cleanse(password, sizeof(password));
 	free(is.pem);
+	if (p12 != NULL)
+		OPENSSL_cleanse(p12, p12_len);
 	OPENSSL_free(p12);
 	return rc;
 }
@@ -307,8 +363,8 @@ static int cmd_issue(const struct config *cfg, struct store *st, int argc, char 
 	struct ca_subject who = { .role = CA_ROLE_REGISTRANT };
 	const char *csr_path = NULL, *p12_path = NULL, *serial = NULL;
 	bool json = false, role_given = false;
+	struct issuance job;
 	struct ca *ca = NULL;
-	struct ca_issued is = { 0 };
 	char *err = NULL, *csr = NULL;
 	size_t csr_len = 0;
 	int rc = 1;
@@ -345,19 +401,18 @@ static int cmd_issue(const struct config *cfg, struct store *st, int argc, char 
 	if ((renew && (serial == NULL || csr_path == NULL)) ||
 	    (!renew && (!role_given || (csr_path == NULL) == (p12_path == NULL))))
 		return EXIT_USAGE;
+	if (output_is_free(p12_path, &err) < 0)
+		goto fail;
 	if (csr_path != NULL && (csr = strbuf_read_file(csr_path, CA_MAX_CSR_SIZE, &csr_len)) == NULL) {
 		fprintf(stderr, "irrctl ca: cannot read %s: %s\n", csr_path, strerror(errno));
 		return 1;
 	}
 	if (ca_open(cfg, true, &ca, &err) < 0)
 		goto fail;
-	if (renew) {
-		if (ca_renew_from_csr(ca, st, serial, csr, csr_len, operator_name(), &is, &err) < 0)
-			goto fail;
-		print_issued(&is, json, NULL, NULL);
-	} else if (issue_and_print(ca, st, &who, csr, csr_len, p12_path, operator_name(), json, &err) < 0) {
+	job = (struct issuance){ .who = &who, .renew_serial = serial, .csr = csr, .csr_len = csr_len,
+				 .p12_path = p12_path, .issued_by = operator_name(), .json = json };
+	if (issue_and_print(ca, st, &job, &err) < 0)
 		goto fail;
-	}
 	rc = 0;
 	goto out;
 fail:
@@ -365,12 +420,11 @@ fail:
 out:
 	free(err);
 	free(csr);
-	free(is.pem);
 	ca_free(ca);
 	return rc;
 }
 
-static int cmd_access_key(struct store *st, int argc, char **argv)
+static int cmd_access_key(const struct config *cfg, struct store *st, int argc, char **argv)
 {
 	struct ca_subject who = { .role = CA_ROLE_REGISTRANT };
 	struct access_key key;
@@ -393,7 +447,7 @@ static int cmd_access_key(struct store *st, int argc, char **argv)
 	}
 	if (!role_given)
 		return EXIT_USAGE;
-	if (access_key_create(st, &who, operator_name(), (time_t)ttl, &key, &err) < 0) {
+	if (access_key_create(cfg, st, &who, operator_name(), (time_t)ttl, &key, &err) < 0) {
 		fprintf(stderr, "irrctl ca access-key: %s\n", err);
 		free(err);
 		return 1;
@@ -413,6 +467,7 @@ static int cmd_pickup(const struct config *cfg, struct store *st, int argc, char
 {
 	const char *url_part = NULL, *admin_part = NULL, *csr_path = NULL, *p12_path = NULL;
 	struct access_key_request req;
+	struct issuance job;
 	struct ca *ca = NULL;
 	bool json = false;
 	char *err = NULL, *csr = NULL, *dash;
@@ -441,14 +496,26 @@ static int cmd_pickup(const struct config *cfg, struct store *st, int argc, char
 		fprintf(stderr, "irrctl ca pickup: the key from the e-mail looks like 12-ABCD...\n");
 		return EXIT_USAGE;
 	}
+	if (output_is_free(p12_path, &err) < 0)
+		goto fail;
 	if (csr_path != NULL && (csr = strbuf_read_file(csr_path, CA_MAX_CSR_SIZE, &csr_len)) == NULL) {
 		fprintf(stderr, "irrctl ca pickup: cannot read %s: %s\n", csr_path, strerror(errno));
 		return 1;
 	}
-	/* The CA is opened first: a key is not spent when the CA cannot issue. */
-	if (ca_open(cfg, true, &ca, &err) < 0 || access_key_redeem(st, id, dash + 1, admin_part, &req, &err) < 0)
+	/* A CSR that would be refused is refused before the key is checked: no attempt is used up on it. */
+	if (csr != NULL) {
+		EVP_PKEY *key = ca_csr_public_key(csr, csr_len, &err);
+
+		if (key == NULL)
+			goto fail;
+		EVP_PKEY_free(key);
+	}
+	/* The CA is opened first: no attempt is used when the CA cannot issue. */
+	if (ca_open(cfg, true, &ca, &err) < 0 || access_key_verify(st, id, dash + 1, admin_part, &req, &err) < 0)
 		goto fail;
-	if (issue_and_print(ca, st, &req.who, csr, csr_len, p12_path, "access key", json, &err) < 0)
+	job = (struct issuance){ .who = &req.who, .csr = csr, .csr_len = csr_len, .p12_path = p12_path,
+				 .access_key = id, .issued_by = "access key", .json = json };
+	if (issue_and_print(ca, st, &job, &err) < 0)
 		goto fail;
 	rc = 0;
 	goto out;
@@ -550,7 +617,7 @@ int ca_cli(const struct config *cfg, struct store *st, int argc, char **argv)
 	else if (strcmp(sub, "verify") == 0)
 		rc = cmd_verify(cfg, st, argc, argv);
 	else if (strcmp(sub, "access-key") == 0)
-		rc = cmd_access_key(st, argc, argv);
+		rc = cmd_access_key(cfg, st, argc, argv);
 	else if (strcmp(sub, "pickup") == 0)
 		rc = cmd_pickup(cfg, st, argc, argv);
 	if (rc == EXIT_USAGE)

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
+#include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -125,10 +125,10 @@ static int write_crl(struct ca *ca, struct store *st, int which, char **err)
 	sqlite3_stmt *stmt;
 	X509V3_CTX ctx;
 	X509_EXTENSION *aki = NULL;
-	char path[1024], tmp[1100];
-	long n;
+	BIO *bio = NULL;
+	char path[1024], *pem;
+	long n, len;
 	int rc = -1;
-	FILE *f;
 	bool ok;
 
 	n = next_crl_number(st, name, now, err);
@@ -154,19 +154,18 @@ static int write_crl(struct ca *ca, struct store *st, int which, char **err)
 		*err = x509_openssl_error("cannot make the CRL");
 		goto out;
 	}
-	/* Written beside and renamed: a reader never sees half a CRL. */
-	ca_crl_path(ca->cfg, name, path, sizeof(path));
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "w");
-	ok = f != NULL && PEM_write_X509_CRL(f, crl);
-	ok = (f == NULL || fclose(f) == 0) && ok;
-	if (!ok || rename(tmp, path) != 0) {
-		*err = xasprintf("cannot write %s", path);
-		unlink(tmp);
+	bio = BIO_new(BIO_s_mem());
+	if (bio == NULL || !PEM_write_bio_X509_CRL(bio, crl) || (len = BIO_get_mem_data(bio, &pem)) <= 0) {
+		*err = x509_openssl_error("cannot encode the CRL");
 		goto out;
 	}
+	/* Published: 0644 whatever the umask; written beside and renamed, so a reader never sees half a CRL. */
+	ca_crl_path(ca->cfg, name, path, sizeof(path));
+	if (ca_file_replace(path, pem, (size_t)len, 0644, err) < 0)
+		goto out;
 	rc = 0;
 out:
+	BIO_free(bio);
 	X509_EXTENSION_free(aki);
 	ASN1_INTEGER_free(number);
 	ASN1_TIME_free(t1);

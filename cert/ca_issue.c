@@ -75,6 +75,44 @@ int ca_check_subject(const struct ca_subject *who, char **err)
 	return 0;
 }
 
+int ca_check_registry(const struct config *cfg, struct store *st, const struct ca_subject *who, char **err)
+{
+	int rc;
+
+	if (who->role != CA_ROLE_MNTNER_ADMIN && who->role != CA_ROLE_REGISTRANT)
+		return 0;
+	rc = store_object_exists(st, cfg->source, "mntner", who->mntner);
+	if (rc < 0) {
+		*err = store_error(st, "looking up the maintainer");
+		return -1;
+	}
+	if (rc == 0) {
+		*err = xasprintf("the maintainer %s is not a mntner object in source %s", who->mntner, cfg->source);
+		return -1;
+	}
+	rc = store_object_exists(st, cfg->source, "person", who->holder);
+	if (rc == 0)
+		rc = store_object_exists(st, cfg->source, "role", who->holder);
+	if (rc < 0) {
+		*err = store_error(st, "looking up the holder");
+		return -1;
+	}
+	if (rc == 0) {
+		*err = xasprintf("the holder %s is not the nic-hdl of a person or role object in source %s", who->holder,
+				cfg->source);
+		return -1;
+	}
+	return 0;
+}
+
+/* Both checks on who a certificate is for: the text, then the registry objects it names. */
+static int check_who(struct ca *ca, struct store *st, const struct ca_subject *who, char **err)
+{
+	if (ca_check_subject(who, err) < 0)
+		return -1;
+	return ca_check_registry(ca->cfg, st, who, err);
+}
+
 /* The subject for a role (AUTHLIST.md): OUs and CN built from who and the sequence. */
 static X509_NAME *build_subject(const struct config *cfg, const struct ca_subject *who, int seq)
 {
@@ -311,7 +349,7 @@ int ca_issue_from_csr(struct ca *ca, struct store *st, const struct ca_subject *
 	EVP_PKEY *key;
 	int rc;
 
-	if (ca_check_subject(who, err) < 0)
+	if (check_who(ca, st, who, err) < 0)
 		return -1;
 	key = ca_csr_public_key(csr, csr_len, err);
 	if (key == NULL)
@@ -348,7 +386,7 @@ int ca_issue_pkcs12(struct ca *ca, struct store *st, const struct ca_subject *wh
 	char friendly[sizeof(out->subject)];
 
 	*p12_der = NULL;
-	if (ca_check_subject(who, err) < 0)
+	if (check_who(ca, st, who, err) < 0)
 		return -1;
 	key = ca_key_generate("ec", err);
 	if (key == NULL || one_time_password(password) < 0)

@@ -29,9 +29,6 @@ irrctl ca init >/dev/null
 openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$m/gw.key" -out "$m/gw.csr" -subj /CN=x 2>/dev/null
 irrctl ca issue --role gateway --holder bench --email auto-dbm@registry.example --csr "$m/gw.csr" |
 	sed -n '/BEGIN CERT/,/END CERT/p' >"$m/gw.pem"
-openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$m/reg.key" -out "$m/reg.csr" -subj /CN=x 2>/dev/null
-irrctl ca issue --role registrant --mntner MAINT-MAIL-BENCH --holder MB1-BENCH --email bench@example.jp --csr "$m/reg.csr" |
-	sed -n '/BEGIN CERT/,/END CERT/p' >"$m/reg.pem"
 hash=$(mkpasswd -m bcrypt -R 4 bench)
 irrctl submit >"$m/setup.out" <<X || { cat "$m/setup.out"; exit 1; }
 person:         Mail Bench
@@ -59,6 +56,10 @@ source:         BENCH
 
 password: bench
 X
+# the registrant certificate names the maintainer and person just created (the CA refuses others)
+openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$m/reg.key" -out "$m/reg.csr" -subj /CN=x 2>/dev/null
+irrctl ca issue --role registrant --mntner MAINT-MAIL-BENCH --holder MB1-BENCH --email bench@example.jp --csr "$m/reg.csr" |
+	sed -n '/BEGIN CERT/,/END CERT/p' >"$m/reg.pem"
 # sign BATCH FIRST: N messages, route i in 100.(128+BATCH*32+i/256).(i%256).0/24 from AS(FIRST+i)
 sign() {
 	i=0

@@ -27,6 +27,21 @@ ca init >"$WORK/out" 2>&1
 check "a second init refuses to overwrite keys (verbatim)" \
 	contains "$WORK/out" "irrctl ca init: $CA/root.key exists: the CA is already initialised (keys are never overwritten)"
 
+# The registry objects certificates name: maintainers and the holders' nic-hdls (a
+# registrant or maintainer-admin certificate is issued only for objects that exist).
+person() { printf 'person:         %s\naddress:        Tokyo\nphone:          +81 3 0000 0000\nnic-hdl:        %s\nmnt-by:         MAINT-EXAMPLE-JP\nsource:         JPIRR\n\n' "$1" "$2"; }
+mntner() { printf 'mntner:         %s\ndescr:          test\nadmin-c:        TY1-JP\nupd-to:         a@example.jp\nauth:           BCRYPT-PW %s\nmnt-by:         %s\nsource:         JPIRR\n\n' "$1" "$HASH" "$1"; }
+HASH=$(mkpasswd -m bcrypt secret)
+{
+	mntner MAINT-EXAMPLE-JP
+	mntner MAINT-X
+	for h in TY1-JP HS2-JP AK1-JP AK2-JP AK3-JP AK4-JP AK5-JP AK6-JP AK7-JP AK8-JP X1-JP; do person "Person $h" "$h"; done
+	printf 'role:           Registry Team\naddress:        Tokyo\nphone:          +81 3 0000 0000\nnic-hdl:        RT1-JP\nmnt-by:         MAINT-EXAMPLE-JP\nsource:         JPIRR\n\n'
+} >"$WORK/base.db"
+{ cat "$WORK/base.db"; mntner MAINT-GONE; person "Person GN1" GN1-JP; } >"$WORK/with-gone.db"
+"$BIN/irrctl" -c "$CONF" load --source JPIRR "$WORK/with-gone.db" >"$WORK/out" 2>&1
+check "registry objects loaded" test "$(count_objects "$WORK/irr.db" JPIRR)" -eq 16
+
 # ---- issue from a CSR and check the profile field by field ----
 csr ec -pkeyopt ec_paramgen_curve:P-256
 ca issue --role registrant --mntner MAINT-EXAMPLE-JP --holder TY1-JP --email taro@example.jp --csr "$WORK/req.csr" >"$WORK/out"
@@ -156,6 +171,63 @@ ca issue --role registrant --mntner MAINT-X --holder X1-JP --email 'not an addre
 check "bad e-mail refused" contains "$WORK/out" 'the e-mail address "not an address" is not valid'
 check "nothing was recorded for any refused request" test "$(records)" -eq "$n"
 
+# ---- certificates for nobody (issue 12, item 9): maintainer and holder must exist ----
+n=$(records)
+nobody() {
+	ca "$@" >"$WORK/out" 2>&1
+	echo $? >"$WORK/rc"
+}
+nobody issue --role registrant --mntner MAINT-NOPE --holder TY1-JP --email x@example.jp --csr "$WORK/req.csr"
+check "certificates for nobody: unknown maintainer refused (verbatim)" \
+	contains "$WORK/out" "irrctl ca issue: the maintainer MAINT-NOPE is not a mntner object in source JPIRR"
+check "certificates for nobody: ... with a non-zero exit" test "$(cat "$WORK/rc")" -ne 0
+nobody issue --role maintainer-admin --mntner MAINT-NOPE --holder TY1-JP --email x@example.jp --csr "$WORK/req.csr"
+check "certificates for nobody: unknown maintainer refused for maintainer-admin" \
+	contains "$WORK/out" "irrctl ca issue: the maintainer MAINT-NOPE is not a mntner object in source JPIRR"
+nobody issue --role registrant --mntner MAINT-EXAMPLE-JP --holder NOPE-JP --email x@example.jp --csr "$WORK/req.csr"
+check "certificates for nobody: unknown holder nic-hdl refused (verbatim)" \
+	contains "$WORK/out" "irrctl ca issue: the holder NOPE-JP is not the nic-hdl of a person or role object in source JPIRR"
+nobody issue --role maintainer-admin --mntner MAINT-EXAMPLE-JP --holder NOPE-JP --email x@example.jp --pkcs12 "$WORK/nobody.p12"
+check "certificates for nobody: unknown holder refused for a PKCS#12 too" \
+	contains "$WORK/out" "the holder NOPE-JP is not the nic-hdl of a person or role object in source JPIRR"
+check "certificates for nobody: ... and no PKCS#12 file is left" test ! -e "$WORK/nobody.p12"
+nobody issue --role registrant --mntner TY1-JP --holder MAINT-EXAMPLE-JP --email x@example.jp --csr "$WORK/req.csr"
+check "certificates for nobody: a nic-hdl is not a maintainer (class matters)" \
+	contains "$WORK/out" "the maintainer TY1-JP is not a mntner object in source JPIRR"
+check "certificates for nobody: nothing recorded for any of them" test "$(records)" -eq "$n"
+nobody access-key --role registrant --mntner MAINT-NOPE --holder TY1-JP --email x@example.jp
+check "certificates for nobody: access key for an unknown maintainer refused (verbatim)" \
+	contains "$WORK/out" "irrctl ca access-key: the maintainer MAINT-NOPE is not a mntner object in source JPIRR"
+nobody access-key --role maintainer-admin --mntner MAINT-EXAMPLE-JP --holder NOPE-JP --email x@example.jp
+check "certificates for nobody: access key for an unknown holder refused (verbatim)" \
+	contains "$WORK/out" "irrctl ca access-key: the holder NOPE-JP is not the nic-hdl of a person or role object in source JPIRR"
+check "certificates for nobody: no access key stored" test "$(sqlite3 "$WORK/irr.db" "SELECT count(*) FROM access_keys")" -eq 0
+nobody issue --role registrant --mntner maint-example-jp --holder rt1-jp --email team@example.jp --csr "$WORK/req.csr"
+check "a role object's nic-hdl is a holder too (any case)" contains "$WORK/out" "issued: serial"
+nobody issue --role staff --holder Nobody-In-The-Registry --email staff@registry.example --csr "$WORK/req.csr"
+check "staff certificates name no registry object (unchanged)" contains "$WORK/out" "issued: serial"
+nobody issue --role lir-staff --lir LIR-0099 --holder Someone --email s@lir.example --csr "$WORK/req.csr"
+check "LIR staff certificates name no registry object (unchanged)" contains "$WORK/out" "issued: serial"
+
+# renewal and pick-up when the maintainer was deleted after issuance
+ca issue --role registrant --mntner MAINT-GONE --holder GN1-JP --email gone@example.jp --csr "$WORK/req.csr" >"$WORK/out"
+GONE_SERIAL=$(sed -n 's/^issued: serial \([0-9A-F]*\) .*/\1/p' "$WORK/out")
+ca access-key --role registrant --mntner MAINT-GONE --holder GN1-JP --email gone@example.jp --json >"$WORK/ak.json"
+GONE_ID=$(sed 's/.*"id": \([0-9]*\).*/\1/' "$WORK/ak.json")
+GONE_MAIL=$(sed 's/.*"mail_part": "\([A-Z0-9]*\)".*/\1/' "$WORK/ak.json")
+GONE_ADMIN=$(sed 's/.*"admin_part": "\([A-Z0-9]*\)".*/\1/' "$WORK/ak.json")
+"$BIN/irrctl" -c "$CONF" load --source JPIRR "$WORK/base.db" >/dev/null 2>&1
+n=$(records)
+nobody renew "$GONE_SERIAL" --csr "$WORK/req.csr"
+check "certificates for nobody: renewal refused once the maintainer is gone (verbatim)" \
+	contains "$WORK/out" "irrctl ca renew: the maintainer MAINT-GONE is not a mntner object in source JPIRR"
+nobody pickup "$GONE_ID-$GONE_MAIL" "$GONE_ADMIN" --csr "$WORK/req.csr"
+check "certificates for nobody: pick-up refused once the maintainer is gone (verbatim)" \
+	contains "$WORK/out" "irrctl ca pickup: the maintainer MAINT-GONE is not a mntner object in source JPIRR"
+check "certificates for nobody: nothing recorded by the refused renewal and pick-up" test "$(records)" -eq "$n"
+check "certificates for nobody: the refused pick-up did not spend the key" \
+	test "$(sqlite3 "$WORK/irr.db" "SELECT used_at IS NULL FROM access_keys WHERE id = $GONE_ID")" = 1
+
 # ---- PKCS#12 for users without a CSR ----
 ca issue --role registrant --mntner MAINT-EXAMPLE-JP --holder HS2-JP --email h@example.jp --pkcs12 "$WORK/u.p12" --json >"$WORK/p12.json"
 PASS=$(sed 's/.*"pkcs12_password": "\([^"]*\)".*/\1/' "$WORK/p12.json")
@@ -164,6 +236,27 @@ openssl pkcs12 -in "$WORK/u.p12" -passin "pass:$PASS" -nodes -out "$WORK/p12.out
 check "openssl pkcs12 opens it with the password" grep -q "BEGIN PRIVATE KEY" "$WORK/p12.out"
 check "it holds the certificate" grep -q "CN = IRR-OR HS2-JP 01" "$WORK/p12.out"
 check "and refuses a wrong password" sh -c "! openssl pkcs12 -in '$WORK/u.p12' -passin pass:wrong -nodes >/dev/null 2>&1"
+check "the PKCS#12 file is 0600" test "$(stat -c %a "$WORK/u.p12")" = 600
+
+# ---- CA records for certificates nobody has (issue 12, item 15): the output file first ----
+n=$(records)
+echo "precious" >"$WORK/exists.p12"
+ca issue --role registrant --mntner MAINT-EXAMPLE-JP --holder HS2-JP --email h@example.jp --pkcs12 "$WORK/exists.p12" >"$WORK/out" 2>&1
+check "CA records for certificates nobody has: issue onto an existing file exits non-zero" test $? -ne 0
+check "CA records for certificates nobody has: issue onto an existing file refused (verbatim)" contains "$WORK/out" \
+	"irrctl ca issue: $WORK/exists.p12 already exists; the PKCS#12 is written only to a new file (nothing was issued)"
+check "CA records for certificates nobody has: issue recorded nothing" test "$(records)" -eq "$n"
+check "CA records for certificates nobody has: the existing file is untouched" test "$(cat "$WORK/exists.p12")" = precious
+ln -s "$WORK/elsewhere.p12" "$WORK/link.p12"
+ca issue --role registrant --mntner MAINT-EXAMPLE-JP --holder HS2-JP --email h@example.jp --pkcs12 "$WORK/link.p12" >"$WORK/out" 2>&1
+check "CA records for certificates nobody has: a dangling symlink counts as existing" \
+	contains "$WORK/out" "$WORK/link.p12 already exists"
+check "CA records for certificates nobody has: ... nothing written through it, nothing recorded" \
+	test ! -e "$WORK/elsewhere.p12" -a "$(records)" -eq "$n"
+ca issue --role registrant --mntner MAINT-EXAMPLE-JP --holder HS2-JP --email h@example.jp --pkcs12 "$WORK/no-such-dir/x.p12" >"$WORK/out" 2>&1
+check "CA records for certificates nobody has: an unwritable file is refused" \
+	contains "$WORK/out" "irrctl ca issue: cannot create $WORK/no-such-dir/x.p12: No such file or directory"
+check "CA records for certificates nobody has: ... and the issuance rolled back (no record)" test "$(records)" -eq "$n"
 
 # ---- the CA key never appears in the database, outputs or logs ----
 keyline=$(sed -n 2p "$CA/irr-ca.key")
@@ -202,6 +295,7 @@ write_config "$WORK/imp.conf" "$WORK/imp.db" JPIRR "ca.dir = $WORK/imp-ca"
 "$BIN/irrctl" -c "$WORK/imp.conf" ca init --import-root "$I/root.pem" "$I/root.key" --import-irr "$I/irr.pem" "$I/irr.key" \
 	--import-resource "$I/resource.pem" "$I/resource.key" >"$WORK/out" 2>&1
 check "ca init --import" contains "$WORK/out" "CA ready in"
+"$BIN/irrctl" -c "$WORK/imp.conf" load --source JPIRR "$WORK/base.db" >/dev/null 2>&1
 "$BIN/irrctl" -c "$WORK/imp.conf" ca issue --role registrant --mntner MAINT-X --holder X1-JP --email x@example.jp \
 	--csr "$WORK/req.csr" | pem_of >"$WORK/imp.pem"
 check "a certificate from the imported CA verifies against the imported root" test "$(openssl verify -crl_check \
@@ -257,6 +351,86 @@ check "pick-up as PKCS#12 opens with its one-time password" grep -q "CN = LIR Ka
 $(openssl pkcs12 -in "$WORK/kato.p12" -passin "pass:$PASS" -nokeys 2>/dev/null)
 X
 
+# new_key HOLDER: an access key for a registrant of MAINT-EXAMPLE-JP; sets AK_ID, MAILPART, ADMINPART
+new_key() {
+	ca access-key --role registrant --mntner MAINT-EXAMPLE-JP --holder "$1" --email ak@example.jp --json >"$WORK/ak.json"
+	AK_ID=$(sed 's/.*"id": \([0-9]*\).*/\1/' "$WORK/ak.json")
+	MAILPART=$(sed 's/.*"mail_part": "\([A-Z0-9]*\)".*/\1/' "$WORK/ak.json")
+	ADMINPART=$(sed 's/.*"admin_part": "\([A-Z0-9]*\)".*/\1/' "$WORK/ak.json")
+}
+key_column() { sqlite3 "$WORK/irr.db" "SELECT $1 FROM access_keys WHERE id = $AK_ID"; }
+
+# pick-up onto an existing file: refused before the key is checked or spent
+new_key AK4-JP
+n=$(records)
+pickup "$AK_ID-$MAILPART" "$ADMINPART" --pkcs12 "$WORK/exists.p12"
+check "CA records for certificates nobody has: pick-up onto an existing file refused (verbatim)" contains "$WORK/out" \
+	"irrctl ca pickup: $WORK/exists.p12 already exists; the PKCS#12 is written only to a new file (nothing was issued)"
+check "CA records for certificates nobody has: pick-up recorded nothing" test "$(records)" -eq "$n"
+check "CA records for certificates nobody has: the key is neither spent nor charged an attempt" \
+	test "$(key_column "used_at IS NULL, attempts")" = "1|0"
+pickup "$AK_ID-$MAILPART" "$ADMINPART" --pkcs12 "$WORK/no-such-dir/x.p12"
+check "CA records for certificates nobody has: pick-up to an unwritable file refused" \
+	contains "$WORK/out" "irrctl ca pickup: cannot create $WORK/no-such-dir/x.p12: No such file or directory"
+check "CA records for certificates nobody has: ... rolled back: no record, key not spent" \
+	test "$(records)" -eq "$n" -a "$(key_column "used_at IS NULL")" = 1
+pickup "$AK_ID-$MAILPART" "$ADMINPART" --pkcs12 "$WORK/ak4.p12" --json
+check "CA records for certificates nobody has: the key is still redeemable afterwards" test -s "$WORK/ak4.p12"
+check "CA records for certificates nobody has: ... one record, key now spent" \
+	test "$(records)" -eq $((n + 1)) -a "$(key_column "used_at IS NOT NULL")" = 1
+check "picked-up PKCS#12 is 0600" test "$(stat -c %a "$WORK/ak4.p12")" = 600
+new_key AK5-JP
+echo garbage >"$WORK/bad.csr"
+pickup "$AK_ID-$MAILPART" "$ADMINPART" --csr "$WORK/bad.csr"
+check "a pick-up with an unusable CSR is refused before the key is checked" \
+	test "$(key_column "used_at IS NULL, attempts")" = "1|0"
+
+# ---- access-key lockout race (issue 12, item 8) ----
+# A writer holds the database while 20 wrong pick-ups start, so all of them have
+# read the key before any can count: only an atomic claim keeps the limit.
+hold_database() {
+	rm -f "$WORK/locked"
+	{ echo "BEGIN IMMEDIATE;"; echo ".shell touch $WORK/locked"; sleep "$1"; echo "COMMIT;"; } | sqlite3 "$WORK/irr.db" &
+	LOCK_PID=$!
+	while [ ! -e "$WORK/locked" ]; do sleep 0.05; done
+}
+new_key AK6-JP
+n=$(records)
+hold_database 4
+pids=""
+for i in $(seq 1 20); do
+	ca pickup "$AK_ID-$MAILPART" "GUESS$(printf %02d $i)GUESSGUESSGUES" --csr "$WORK/req.csr" >"$WORK/race.$i" 2>&1 &
+	pids="$pids $!"
+done
+wait $pids $LOCK_PID
+wrong=$(cat "$WORK"/race.* | grep -c "^irrctl ca pickup: access key refused: wrong key$")
+locked=$(cat "$WORK"/race.* | grep -c "^irrctl ca pickup: access key refused: locked after 5 wrong attempts; ask for a new one$")
+check "access-key lockout race: 20 parallel wrong pick-ups, exactly 5 verified (got $wrong)" test "$wrong" -eq 5
+check "access-key lockout race: the other 15 refused as locked (got $locked)" test "$locked" -eq 15
+check "access-key lockout race: the counter stops at 5" test "$(key_column attempts)" -eq 5
+pickup "$AK_ID-$MAILPART" "$ADMINPART" --csr "$WORK/req.csr"
+check "access-key lockout race: afterwards even the right key is locked out" contains "$WORK/out" "locked after 5 wrong attempts"
+check "access-key lockout race: nothing recorded" test "$(records)" -eq "$n"
+
+new_key AK7-JP
+hold_database 3
+ca pickup "$AK_ID-$MAILPART" "$ADMINPART" --csr "$WORK/req.csr" >"$WORK/race.a" 2>&1 &
+pa=$!
+ca pickup "$AK_ID-$MAILPART" "$ADMINPART" --pkcs12 "$WORK/race.p12" >"$WORK/race.b" 2>&1 &
+pb=$!
+wait $pa $pb $LOCK_PID
+won=$(cat "$WORK/race.a" "$WORK/race.b" | grep -c "^issued: serial")
+check "access-key lockout race: two correct concurrent pick-ups, exactly one succeeds (got $won)" test "$won" -eq 1
+check "access-key lockout race: the other is refused as already used" \
+	test "$(cat "$WORK/race.a" "$WORK/race.b" | grep -c "^irrctl ca pickup: access key refused: it was already used$")" -eq 1
+check "access-key lockout race: one record for that holder" \
+	test "$(sqlite3 "$WORK/irr.db" "SELECT count(*) FROM certificates WHERE holder = 'AK7-JP'")" -eq 1
+if grep -q "^issued" "$WORK/race.a"; then
+	check "access-key lockout race: the loser left no PKCS#12 behind" test ! -e "$WORK/race.p12"
+else
+	check "access-key lockout race: the winner's PKCS#12 exists" test -s "$WORK/race.p12"
+fi
+
 # ---- the CRL timer (irrctl ca crl --if-due, run daily by contrib/systemd/routereg-crl.timer) ----
 n0=$(($(crl_number)))
 ca crl --if-due >"$WORK/out"
@@ -280,3 +454,26 @@ check "ca list --json: the revoked one with its reason" grep -qF "\"serial\": \"
 ca show "$SERIAL" >"$WORK/out"
 check "ca show prints the record and the certificate" grep -q "^-----BEGIN CERTIFICATE-----" "$WORK/out"
 check "ca show names who issued it" grep -q "^issued by: irrctl:" "$WORK/out"
+
+# ---- CRL files follow the umask (issue 12, item 18): every file the CA writes has its own mode ----
+modes() { for f in "$@"; do stat -c %a "$f"; done | tr '\n' ' '; }
+for u in 000 077; do
+	write_config "$WORK/um$u.conf" "$WORK/um$u.db" JPIRR "ca.dir = $WORK/um$u-ca"
+	(umask $u && "$BIN/irrctl" -c "$WORK/um$u.conf" ca init >/dev/null)
+	d="$WORK/um$u-ca"
+	check "CRL files follow the umask: under umask $u ca init writes keys 0600" \
+		test "$(modes "$d/root.key" "$d/irr-ca.key" "$d/resource-ca.key")" = "600 600 600 "
+	check "CRL files follow the umask: under umask $u ca init writes certificates 0644" \
+		test "$(modes "$d/root.pem" "$d/irr-ca.pem" "$d/resource-ca.pem")" = "644 644 644 "
+	check "CRL files follow the umask: under umask $u ca init writes CRLs 0644" \
+		test "$(modes "$d/irr-ca.crl" "$d/resource-ca.crl")" = "644 644 "
+	chmod 600 "$d/irr-ca.crl" "$d/resource-ca.crl"
+	(umask $u && "$BIN/irrctl" -c "$WORK/um$u.conf" ca crl >/dev/null)
+	check "CRL files follow the umask: under umask $u ca crl writes CRLs 0644" \
+		test "$(modes "$d/irr-ca.crl" "$d/resource-ca.crl")" = "644 644 "
+	check "CRL files follow the umask: no temporary files left beside the CRLs" \
+		test "$(ls "$d" | grep -vc -e '\.pem$' -e '\.key$' -e '\.crl$')" -eq 0
+	(umask $u && "$BIN/irrctl" -c "$WORK/um$u.conf" ca issue --role staff --holder Ito --email ito@registry.example \
+		--pkcs12 "$WORK/um$u.p12" >/dev/null)
+	check "CRL files follow the umask: under umask $u a PKCS#12 is 0600" test "$(modes "$WORK/um$u.p12")" = "600 "
+done
