@@ -39,8 +39,11 @@
 #define MAX_PENDING_OUTPUT     (8 * 1024 * 1024)
 /* whois: objects in one answer (a more-specific search of 0.0.0.0/0 would be the whole registry). */
 #define MAX_QUERY_OBJECTS      (100 * 1000)
-/* Set expansion: nesting depth, and distinct members in one answer (ASNs or prefixes). */
-#define MAX_SET_DEPTH          32
+/*
+ * Set expansion: members in one answer (ASNs or prefixes). Nesting depth is not
+ * limited: real registries nest as-sets deeper than 32 levels, and each set is
+ * expanded once, so MAX_SETS_VISITED bounds the work of any nesting.
+ */
 #define MAX_SET_MEMBERS        (2 * 1000 * 1000)
 /* Sets visited in one expansion (bounds the work of a pathological nesting). */
 #define MAX_SETS_VISITED       (200 * 1000)

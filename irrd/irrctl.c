@@ -1,7 +1,7 @@
 /*
  * irrctl: the operator's command-line tool. Exit codes: 0 success, 1 the operation
- * failed (or, for load, some objects were skipped is still 0), 2 usage or
- * configuration error.
+ * failed (for load: also refused by a guard, nothing committed; a load with a few
+ * skipped objects is still 0), 2 usage or configuration error.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -27,9 +27,13 @@ static void usage(FILE *out)
 {
 	fputs("usage: irrctl -c CONFIG COMMAND [ARGS]\n"
 	      "commands:\n"
-	      "  load --source NAME [--serial N] [--verbose] FILE...\n"
+	      "  load --source NAME [--serial N] [--verbose] [--max-skipped PERCENT] [--force]\n"
+	      "       [--allow-empty] FILE...\n"
 	      "                        replace source NAME with the objects in the RPSL dump FILEs\n"
-	      "                        (plain or gzip); prints skipped objects and a summary\n"
+	      "                        (plain or gzip); prints skipped objects and a summary. Refuses\n"
+	      "                        (commits nothing, exit 1) binary input, more than PERCENT\n"
+	      "                        (default 10) skipped objects unless --force, and input without\n"
+	      "                        objects unless --allow-empty\n"
 	      "  submit [--dry-run] [--signature SIGFILE] < FILE\n"
 	      "                        process a submission (objects, password:, override:, delete:)\n"
 	      "                        and print the report; exit 1 when an object failed. FILE may be\n"
@@ -51,16 +55,56 @@ static void usage(FILE *out)
 	      out);
 }
 
+/* Parses --max-skipped: a percentage from 0 to 100, "%" optional. */
+static bool parse_percent(const char *text, double *out)
+{
+	char *end;
+	double v = strtod(text, &end);
+
+	if (end == text)
+		return false;
+	if (*end == '%')
+		end++;
+	if (*end != '\0' || !(v >= 0.0 && v <= 100.0))
+		return false;
+	*out = v;
+	return true;
+}
+
+/* Explains a load refused by a guard: what was found, the limit, how to override. */
+static void explain_refusal(const struct loader_options *opts, const struct loader_result *res, const char *why)
+{
+	fprintf(stderr, "irrctl load: refused: %s.\n", why);
+	fprintf(stderr, "irrctl load: nothing was committed; source %s is unchanged.\n", opts->source);
+	if (res->refused & LOADER_REFUSED_BINARY) {
+		fprintf(stderr, "irrctl load: check that the FILE arguments are RPSL dumps; --force skips objects"
+				" with NUL bytes as bad objects instead.\n");
+		return;
+	}
+	if (res->skipped > 0)
+		fprintf(stderr, "irrctl load: the skipped objects and why are listed on standard output.\n");
+	if (res->refused & LOADER_REFUSED_SKIPPED)
+		fprintf(stderr, "irrctl load: if the input is right, raise --max-skipped PERCENT (now %g) or use --force"
+				" to load the valid objects anyway.\n", opts->max_skipped_percent);
+	if (res->refused & LOADER_REFUSED_EMPTY)
+		fprintf(stderr, "irrctl load: to empty source %s deliberately, use --allow-empty%s.\n", opts->source,
+			res->refused & LOADER_REFUSED_SKIPPED ? " (with --force)" : "");
+}
+
 static int cmd_load(struct store *st, int argc, char **argv)
 {
 	static const struct option options[] = {
 		{ "source", required_argument, NULL, 's' },
 		{ "serial", required_argument, NULL, 'n' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "max-skipped", required_argument, NULL, 'm' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "allow-empty", no_argument, NULL, 'e' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct loader_options opts = { .report = stdout };
+	struct loader_options opts = { .report = stdout, .max_skipped_percent = LOADER_DEFAULT_MAX_SKIPPED_PERCENT };
 	struct loader_result res;
+	bool is_forced = false;
 	char *err = NULL, *end;
 	int c;
 
@@ -80,6 +124,19 @@ static int cmd_load(struct store *st, int argc, char **argv)
 		case 'v':
 			opts.verbose = true;
 			break;
+		case 'm':
+			if (!parse_percent(optarg, &opts.max_skipped_percent)) {
+				fprintf(stderr, "irrctl load: --max-skipped must be a percentage from 0 to 100, not \"%s\"\n",
+					optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'f':
+			is_forced = true;
+			break;
+		case 'e':
+			opts.allow_empty = true;
+			break;
 		default:
 			usage(stderr);
 			return EXIT_USAGE;
@@ -89,9 +146,16 @@ static int cmd_load(struct store *st, int argc, char **argv)
 		fprintf(stderr, "irrctl load: needs --source NAME and at least one FILE\n");
 		return EXIT_USAGE;
 	}
+	if (is_forced) {
+		opts.max_skipped_percent = 100.0;
+		opts.skip_binary = true;
+	}
 	if (loader_run(st, &opts, argv + optind, (size_t)(argc - optind), &res, &err) < 0) {
 		fflush(stdout);
-		fprintf(stderr, "irrctl load: %s; source %s left unchanged\n", err, opts.source);
+		if (res.refused != 0)
+			explain_refusal(&opts, &res, err);
+		else
+			fprintf(stderr, "irrctl load: %s; source %s left unchanged\n", err, opts.source);
 		free(err);
 		return EXIT_FAILURE;
 	}

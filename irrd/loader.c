@@ -174,6 +174,7 @@ struct load_state {
 static void consume_batch(struct load_state *ls, struct batch *b)
 {
 	fwrite(b->report.data, 1, b->report.len, ls->opts->report);
+	ls->res->valid += b->out.count;
 	ls->res->skipped += b->skipped;
 	ls->res->warnings += b->warnings;
 	store_bulk_add_batch(ls->bulk, &b->out, b->file);
@@ -257,20 +258,50 @@ static struct batch *filling_batch(struct load_state *ls, const char *file)
 	}
 }
 
-static void add_paragraph(struct load_state *ls, const char *file, const struct rpsl_paragraph *p)
+/*
+ * A NUL byte never occurs in RPSL text: it means the file is binary (an executable,
+ * an image, a database file), not a dump. Returns 0, or -1 with *err naming the file
+ * and line, unless skip_binary makes the object one more skipped object.
+ */
+static int check_binary(struct load_state *ls, const char *file, const struct rpsl_paragraph *p,
+			const char **problem, char **err)
 {
-	struct batch *b = filling_batch(ls, file);
-	struct batch_item *it;
+	const char *nul = memchr(p->text, '\0', p->len);
+	uint32_t line = p->first_line;
 
+	if (nul == NULL)
+		return 0;
+	if (ls->opts->skip_binary) {
+		if (*problem == NULL)
+			*problem = "binary data (a NUL byte) in the object";
+		return 0;
+	}
+	for (const char *q = p->text; q < nul; q++)
+		line += *q == '\n';
+	ls->res->refused |= LOADER_REFUSED_BINARY;
+	*err = xasprintf("%s:%u: binary data (a NUL byte): this is not an RPSL dump", file, line);
+	return -1;
+}
+
+static int add_paragraph(struct load_state *ls, const char *file, const struct rpsl_paragraph *p, char **err)
+{
+	struct batch *b;
+	struct batch_item *it;
+	const char *problem = p->problem;
+
+	if (check_binary(ls, file, p, &problem, err) < 0)
+		return -1;
+	b = filling_batch(ls, file);
 	b->items = xgrow(b->items, &b->capacity, b->count + 1, sizeof(*b->items));
 	it = &b->items[b->count++];
 	it->first_line = p->first_line;
-	it->problem = p->problem;
+	it->problem = problem;
 	it->text_offset = b->input.len;
 	it->text_len = p->len;
 	strbuf_append(&b->input, p->text, p->len);
 	if (b->count >= BATCH_MAX_OBJECTS || b->input.len >= BATCH_MAX_BYTES)
 		submit_filling(ls);
+	return 0;
 }
 
 static void pipeline_start(struct pipeline *pl)
@@ -323,6 +354,32 @@ static void report_duplicate(void *ctx, const char *origin, uint32_t line, const
 		" (last one wins)\n", origin, line, cls, pkey);
 }
 
+/*
+ * The guards against the wrong input, checked once everything was read and before
+ * anything is written. Returns 0, or -1 with *err and result->refused set.
+ */
+static int check_guards(const struct loader_options *opts, struct loader_result *res, char **err)
+{
+	uint64_t read = res->valid + res->skipped;
+	double share = read > 0 ? 100.0 * (double)res->skipped / (double)read : 0.0;
+
+	if (opts->max_skipped_percent < 100.0 && share > opts->max_skipped_percent)
+		res->refused |= LOADER_REFUSED_SKIPPED;
+	if (res->valid == 0 && !opts->allow_empty)
+		res->refused |= LOADER_REFUSED_EMPTY;
+	if (res->refused == 0)
+		return 0;
+	if (res->refused & LOADER_REFUSED_SKIPPED)
+		*err = xasprintf("%llu of %llu objects were skipped (%.1f%%), more than the %g%% allowed;"
+				 " %llu valid object%s",
+				 (unsigned long long)res->skipped, (unsigned long long)read, share,
+				 opts->max_skipped_percent, (unsigned long long)res->valid, res->valid == 1 ? "" : "s");
+	else
+		*err = xasprintf("the input holds no valid object (%llu skipped): loading it would empty source %s",
+				 (unsigned long long)res->skipped, opts->source);
+	return -1;
+}
+
 int loader_run(struct store *st, const struct loader_options *opts, char *const *files, size_t file_count,
 	       struct loader_result *result, char **err)
 {
@@ -346,8 +403,10 @@ int loader_run(struct store *st, const struct loader_options *opts, char *const 
 		struct rpsl_paragraph p;
 		int r;
 
-		while ((r = rpsl_reader_next(readers[i], &p, err)) == 1)
-			add_paragraph(&ls, files[i], &p);
+		while ((r = rpsl_reader_next(readers[i], &p, err)) == 1) {
+			if (add_paragraph(&ls, files[i], &p, err) < 0)
+				goto out;
+		}
 		if (r < 0)
 			goto out;
 		result->bytes += rpsl_reader_bytes(readers[i]);
@@ -357,6 +416,8 @@ int loader_run(struct store *st, const struct loader_options *opts, char *const 
 		;
 	pipeline_stop(&ls.pl);
 	pipeline_running = false;
+	if (check_guards(opts, result, err) < 0)
+		goto out;
 	rc = store_bulk_commit(ls.bulk, opts->serial, report_duplicate, result, &result->loaded, err);
 	ls.bulk = NULL;
 out:

@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "log.h"
@@ -472,6 +473,42 @@ static struct batch_spec object_batch = {
 	.bind = bind_object_row,
 };
 
+/* Size of the database's write-ahead log file, -1 when it cannot be told. */
+static long long wal_size(struct store *st)
+{
+	const char *db_path = sqlite3_db_filename(store_db(st), "main");
+	const char *wal_path = db_path != NULL && db_path[0] != '\0' ? sqlite3_filename_wal(db_path) : NULL;
+	struct stat sb;
+
+	if (wal_path == NULL || stat(wal_path, &sb) < 0)
+		return -1;
+	return (long long)sb.st_size;
+}
+
+/*
+ * After a failed bulk commit: roll back, then checkpoint and truncate the WAL. A load
+ * larger than the page cache spills its pages into the WAL as it goes, so when it
+ * fails on a full disk the WAL holds most of the free space; a rollback only marks
+ * those frames unused, and without the truncation the disk would stay full until
+ * the next successful write happened to checkpoint.
+ */
+static void bulk_rollback(struct store *st, const char *source, const char *why)
+{
+	long long before = wal_size(st), after;
+	int rc;
+
+	sqlite3_exec(store_db(st), "ROLLBACK", NULL, NULL, NULL);
+	rc = sqlite3_wal_checkpoint_v2(store_db(st), NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	after = wal_size(st);
+	if (rc == SQLITE_OK)
+		log_warn("bulk load of source %s failed (%s): rolled back, source unchanged; write-ahead log"
+			 " checkpointed and truncated (%lld bytes before, %lld after)", source, why, before, after);
+	else
+		log_error("bulk load of source %s failed (%s): rolled back, source unchanged; the write-ahead log"
+			  " (%lld bytes) could not be truncated: %s; the next write or checkpoint truncates it",
+			  source, why, before, sqlite3_errmsg(store_db(st)));
+}
+
 int store_bulk_commit(struct store_bulk *bulk, int64_t serial, store_bulk_duplicate_fn on_duplicate,
 		      void *ctx, uint64_t *stored, char **err)
 {
@@ -577,7 +614,7 @@ out:
 	if (sorter_started)
 		pthread_join(sorter, NULL);
 	if (rc != 0)
-		sqlite3_exec(store_db(st), "ROLLBACK", NULL, NULL, NULL);
+		bulk_rollback(st, bulk->source, *err != NULL ? *err : "unknown error");
 	sqlite3_exec(store_db(st), "PRAGMA cache_size = -2000", NULL, NULL, NULL);
 out_free:
 	free(id_by_seq);

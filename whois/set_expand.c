@@ -12,13 +12,34 @@
 #include "whois_query.h"
 #include "xalloc.h"
 
+/*
+ * What a set is expanded into. Nesting is followed with an explicit work list, not
+ * recursion on the C stack, so a chain of 100,000 nested sets costs 100,000 list
+ * entries, not 100,000 stack frames.
+ */
+enum pending_kind {
+	PENDING_AS_SET,        /* an as-set: its AS numbers */
+	PENDING_ROUTE_SET,     /* a route-set: its prefixes, under an outer operator */
+	PENDING_AS_SET_ROUTES, /* an as-set inside a route-set: the routes of its ASNs, under an operator */
+};
+
+struct pending {
+	enum pending_kind kind;
+	struct rpsl_range_op op; /* outer operator (route-set context) */
+	char *name;              /* upper case */
+};
+
 struct expander {
 	const struct whois_context *ctx;
 	struct store *st;
 	const struct whois_sources *sources;
 	struct set_result *r;
-	char **visited;              /* upper-case set names, linear probing table */
+	/* Keys seen (sets with their context, ASNs already looked up, direct members): linear probing. */
+	char **visited;
 	size_t visited_count, visited_slots;
+	size_t sets_queued;          /* sets put on the work list; bounded by MAX_SETS_VISITED */
+	struct pending *pending;     /* the work list (a stack) */
+	size_t pending_count, pending_capacity;
 	char *error;
 	const struct rpsl_range_op *outer; /* operator applied to mbrs-by-ref routes */
 };
@@ -42,7 +63,7 @@ static uint64_t hash_name(const char *s)
 	return h;
 }
 
-/* Marks a set name visited; returns false when it already was (a cycle or a diamond). */
+/* Marks a key seen; returns false when it already was (for sets: a cycle or a diamond). */
 static bool visit(struct expander *e, const char *upper)
 {
 	size_t i;
@@ -77,6 +98,9 @@ static void expander_release(struct expander *e)
 	for (size_t i = 0; i < e->visited_slots; i++)
 		free(e->visited[i]);
 	free(e->visited);
+	for (size_t i = 0; i < e->pending_count; i++)
+		free(e->pending[i].name);
+	free(e->pending);
 }
 
 static bool fail(struct expander *e, const char *msg)
@@ -266,7 +290,36 @@ static void collect_items(const struct rpsl_object *obj, const char *attr, struc
 	}
 }
 
-static bool expand_as_set(struct expander *e, const char *name, unsigned depth);
+/*
+ * Queues a set for expansion, unless it was queued before in the same context (a
+ * cycle or a diamond): each set is expanded once per operator, which is what bounds
+ * the work now that nesting depth is not limited.
+ */
+static bool push_set(struct expander *e, enum pending_kind kind, const char *name, size_t len,
+		     const struct rpsl_range_op *op)
+{
+	char upper[MAX_PRIMARY_KEY_LENGTH], key[MAX_PRIMARY_KEY_LENGTH + 32];
+	struct pending *p;
+
+	upper_copy(upper, sizeof(upper), name, len);
+	/* The same route-set (or as-set of routes) under different operators yields different prefixes. */
+	if (op->kind != RANGE_OP_NONE)
+		snprintf(key, sizeof(key), "%d:%s^%d:%u-%u", (int)kind, upper, (int)op->kind, op->min, op->max);
+	else
+		snprintf(key, sizeof(key), "%d:%s", (int)kind, upper);
+	if (!visit(e, key))
+		return true;
+	if (++e->sets_queued > MAX_SETS_VISITED)
+		return fail(e, "set expansion visits more than 200,000 sets");
+	e->pending = xgrow(e->pending, &e->pending_capacity, e->pending_count + 1, sizeof(*e->pending));
+	p = &e->pending[e->pending_count++];
+	p->kind = kind;
+	p->op = *op;
+	p->name = xstrdup(upper);
+	return true;
+}
+
+static bool route_prefixes_of_asn(struct expander *e, uint32_t asn, const struct rpsl_range_op *op);
 
 static bool member_aut_num(struct expander *e, const struct rpsl_object *aut_num)
 {
@@ -279,89 +332,43 @@ static bool member_aut_num(struct expander *e, const struct rpsl_object *aut_num
 	return true;
 }
 
-enum enter_result { ENTER_SKIP, ENTER_OPEN, ENTER_FAIL };
+/* An aut-num that joined an as-set inside a route-set: its routes, under e->outer. */
+static bool member_aut_num_routes(struct expander *e, const struct rpsl_object *aut_num)
+{
+	uint32_t asn;
+	const char *err;
+	const struct rpsl_attr *a = rpsl_object_get(aut_num, "aut-num");
+
+	if (a != NULL && asn_parse(a->value, strlen(a->value), true, &asn, &err) == 0)
+		return route_prefixes_of_asn(e, asn, e->outer);
+	return true;
+}
 
 /*
- * Common start of both expanders: marks `visit_key` visited (returns ENTER_SKIP when
- * it already was), enforces the depth and size limits (ENTER_FAIL), and loads the
- * set `upper`; a name that does not resolve to a set of class `want` is skipped.
+ * Loads set `upper` for expansion. Returns false with e->error on a store error;
+ * otherwise true with *set_out, NULL when the name does not resolve to a set of
+ * class `want` (such names are dropped).
  */
-static enum enter_result enter_set(struct expander *e, const char *visit_key, const char *upper,
-				   enum rpsl_class_id want, unsigned depth, struct rpsl_object **set_out)
+static bool open_set(struct expander *e, const char *upper, enum rpsl_class_id want, struct rpsl_object **set_out)
 {
 	const struct whois_source *src = NULL;
 	struct rpsl_object *set;
 	char *err = NULL;
 
-	if (!visit(e, visit_key))
-		return ENTER_SKIP;
-	if (depth > MAX_SET_DEPTH) {
-		fail(e, "set nesting is deeper than 32 levels");
-		return ENTER_FAIL;
-	}
-	if (e->visited_count > MAX_SETS_VISITED) {
-		fail(e, "set expansion visits more than 200,000 sets");
-		return ENTER_FAIL;
-	}
+	*set_out = NULL;
 	set = find_set(e, upper, &src, &err);
 	if (err != NULL) {
 		fail(e, err);
 		free(err);
-		return ENTER_FAIL;
+		return false;
 	}
 	if (set == NULL || set->cls->id != want) {
 		rpsl_object_free(set);
-		return ENTER_SKIP; /* names that do not resolve are dropped */
+		return true;
 	}
 	*set_out = set;
-	return ENTER_OPEN;
+	return true;
 }
-
-static bool expand_as_set(struct expander *e, const char *name, unsigned depth)
-{
-	static const char *const aut_num_class[] = { "aut-num" };
-	char upper[MAX_PRIMARY_KEY_LENGTH];
-	struct rpsl_object *set = NULL;
-	struct item_list members = { 0 };
-	bool ok = true;
-
-	upper_copy(upper, sizeof(upper), name, strlen(name));
-	switch (enter_set(e, upper, upper, RPSL_CLASS_AS_SET, depth, &set)) {
-	case ENTER_SKIP:
-		return true;
-	case ENTER_FAIL:
-		return false;
-	case ENTER_OPEN:
-		break;
-	}
-
-	collect_items(set, "members", &members);
-	for (size_t i = 0; i < members.count && ok; i++) {
-		const char *it = members.items[i].text, *ignored;
-		size_t len = members.items[i].len;
-		uint32_t asn;
-
-		if (asn_parse(it, len, true, &asn, &ignored) == 0) {
-			ok = add_asn(e, asn);
-		} else {
-			char member[MAX_PRIMARY_KEY_LENGTH];
-
-			upper_copy(member, sizeof(member), it, len);
-			ok = expand_as_set(e, member, depth + 1);
-		}
-	}
-	if (!ok)
-		goto out;
-	if (for_each_member_by_ref(e, set, upper, aut_num_class, 1, member_aut_num) < 0)
-		ok = fail(e, "store error while reading mbrs-by-ref members");
-out:
-	free(members.items);
-	rpsl_object_free(set);
-	return ok && e->error == NULL;
-}
-
-static bool expand_route_set(struct expander *e, const char *name, const struct rpsl_range_op *outer,
-			     unsigned depth);
 
 /* The prefix lengths an operator selects for prefix p, as [lo, hi]. */
 static void op_bounds(const struct rpsl_range_op *op, const struct prefix *p, unsigned *lo, unsigned *hi)
@@ -423,8 +430,13 @@ static bool effective_op(const struct rpsl_range_op *own, const struct rpsl_rang
 static bool route_prefixes_of_asn(struct expander *e, uint32_t asn, const struct rpsl_range_op *op)
 {
 	struct prefix_vec v = { 0 };
+	char key[64];
 	bool ok = true;
 
+	/* An AS reached again under the same operator adds nothing new: look it up once. */
+	snprintf(key, sizeof(key), "AS%u^%d:%u-%u", asn, (int)op->kind, op->min, op->max);
+	if (!visit(e, key))
+		return true;
 	for (size_t s = 0; s < e->sources->count && ok; s++) {
 		if (whois_origin_prefixes(e->ctx, &e->sources->items[s], asn, 0, &v) < 0)
 			ok = fail(e, "store error while reading routes");
@@ -450,93 +462,98 @@ static bool member_route(struct expander *e, const struct rpsl_object *route)
 	return add_prefix(e, &route->prefix, &op);
 }
 
-static bool expand_route_set(struct expander *e, const char *name, const struct rpsl_range_op *outer,
-			     unsigned depth)
+/* One member of a route-set under the outer operator: a prefix, an AS, a route-set or an as-set. */
+static bool route_set_member(struct expander *e, const char *it, size_t len, const struct rpsl_range_op *outer)
 {
+	const char *caret = memchr(it, '^', len), *ignored;
+	size_t base_len = caret ? (size_t)(caret - it) : len;
+	struct rpsl_range_op op = { RANGE_OP_NONE, 0, 0 };
+	struct prefix p;
+	uint32_t asn;
+	char member[MAX_PRIMARY_KEY_LENGTH];
+
+	if (memchr(it, '/', base_len) != NULL) {
+		struct rpsl_range_op eop;
+
+		if (prefix_parse(it, base_len, 0, &p, &ignored) < 0)
+			return true;
+		if (caret != NULL && rpsl_range_op_parse(caret + 1, len - base_len - 1, p.length,
+							 prefix_max_length(p.family), &op, &ignored) < 0)
+			return true;
+		return effective_op(&op, outer, &p, &eop) ? add_prefix(e, &p, &eop) : true;
+	}
+	/* A set or AS member's own operator combines with the outer one at each prefix. */
+	if (caret != NULL)
+		rpsl_range_op_parse(caret + 1, len - base_len - 1, 0, 128, &op, &ignored);
+	if (op.kind == RANGE_OP_NONE)
+		op = *outer;
+	upper_copy(member, sizeof(member), it, base_len);
+	if (asn_parse(it, base_len, true, &asn, &ignored) == 0)
+		return route_prefixes_of_asn(e, asn, &op);
+	if (strcmp(member, "RS-ANY") == 0 || strcmp(member, "AS-ANY") == 0)
+		return true;
+	if (rpsl_set_name_check(SET_KIND_ROUTE, member, strlen(member), &ignored) == 0)
+		return push_set(e, PENDING_ROUTE_SET, member, strlen(member), &op);
+	/* an as-set inside a route-set: the routes of its ASNs */
+	return push_set(e, PENDING_AS_SET_ROUTES, member, strlen(member), &op);
+}
+
+/* Expands one set taken from the work list; nested sets go back on the list. */
+static bool expand_pending(struct expander *e, const struct pending *p)
+{
+	static const char *const aut_num_class[] = { "aut-num" };
 	static const char *const route_classes[] = { "route", "route6" };
-	char upper[MAX_PRIMARY_KEY_LENGTH], visit_key[MAX_PRIMARY_KEY_LENGTH + 32];
+	bool is_route_set = p->kind == PENDING_ROUTE_SET, ok = true;
 	struct rpsl_object *set = NULL;
 	struct item_list members = { 0 };
-	bool ok = true;
+	int rc;
 
-	upper_copy(upper, sizeof(upper), name, strlen(name));
-	/* The same route-set under different operators yields different prefixes. */
-	if (outer->kind != RANGE_OP_NONE)
-		snprintf(visit_key, sizeof(visit_key), "%s^%d:%u-%u", upper, (int)outer->kind, outer->min, outer->max);
-	else
-		snprintf(visit_key, sizeof(visit_key), "%s", upper);
-	switch (enter_set(e, visit_key, upper, RPSL_CLASS_ROUTE_SET, depth, &set)) {
-	case ENTER_SKIP:
-		return true;
-	case ENTER_FAIL:
+	if (!open_set(e, p->name, is_route_set ? RPSL_CLASS_ROUTE_SET : RPSL_CLASS_AS_SET, &set))
 		return false;
-	case ENTER_OPEN:
-		break;
-	}
-
+	if (set == NULL)
+		return true;
 	collect_items(set, "members", &members);
-	collect_items(set, "mp-members", &members);
+	if (is_route_set)
+		collect_items(set, "mp-members", &members);
 	for (size_t i = 0; i < members.count && ok; i++) {
-		const char *it = members.items[i].text, *caret, *ignored;
-		size_t len = members.items[i].len, base_len;
-		struct rpsl_range_op op = { RANGE_OP_NONE, 0, 0 };
-		struct prefix p;
+		const char *it = members.items[i].text, *ignored;
+		size_t len = members.items[i].len;
 		uint32_t asn;
-		char member[MAX_PRIMARY_KEY_LENGTH];
 
-		caret = memchr(it, '^', len);
-		base_len = caret ? (size_t)(caret - it) : len;
-		if (memchr(it, '/', base_len) != NULL) {
-			if (prefix_parse(it, base_len, 0, &p, &ignored) < 0)
-				continue;
-			if (caret != NULL && rpsl_range_op_parse(caret + 1, len - base_len - 1, p.length,
-								 prefix_max_length(p.family), &op, &ignored) < 0)
-				continue;
-			{
-				struct rpsl_range_op eop;
-
-				if (effective_op(&op, outer, &p, &eop))
-					ok = add_prefix(e, &p, &eop);
-			}
-			continue;
-		}
-		/* A set or AS member's own operator combines with the outer one at each prefix. */
-		if (caret != NULL)
-			rpsl_range_op_parse(caret + 1, len - base_len - 1, 0, 128, &op, &ignored);
-		if (op.kind == RANGE_OP_NONE)
-			op = *outer;
-		upper_copy(member, sizeof(member), it, base_len);
-		if (asn_parse(it, base_len, true, &asn, &ignored) == 0) {
-			ok = route_prefixes_of_asn(e, asn, &op);
-		} else if (strcmp(member, "RS-ANY") == 0 || strcmp(member, "AS-ANY") == 0) {
-			continue;
-		} else if (rpsl_set_name_check(SET_KIND_ROUTE, member, strlen(member), &ignored) == 0) {
-			ok = expand_route_set(e, member, &op, depth + 1);
-		} else {
-			/* an as-set inside a route-set: the routes of its ASNs */
-			struct set_result sub = { 0 };
-			struct expander se = { .ctx = e->ctx, .st = e->st, .sources = e->sources, .r = &sub };
-
-			ok = expand_as_set(&se, member, depth + 1);
-			if (se.error != NULL) {
-				ok = fail(e, se.error);
-				free(se.error);
-			}
-			for (size_t k = 0; ok && k < sub.asn_count; k++)
-				ok = route_prefixes_of_asn(e, sub.asns[k], &op);
-			expander_release(&se);
-			set_result_release(&sub);
-		}
+		if (is_route_set)
+			ok = route_set_member(e, it, len, &p->op);
+		else if (asn_parse(it, len, true, &asn, &ignored) == 0)
+			ok = p->kind == PENDING_AS_SET ? add_asn(e, asn) : route_prefixes_of_asn(e, asn, &p->op);
+		else
+			ok = push_set(e, p->kind, it, len, &p->op);
 	}
 	if (!ok)
 		goto out;
-	e->outer = outer;
-	if (for_each_member_by_ref(e, set, upper, route_classes, 2, member_route) < 0)
+	e->outer = &p->op;
+	if (is_route_set)
+		rc = for_each_member_by_ref(e, set, p->name, route_classes, 2, member_route);
+	else
+		rc = for_each_member_by_ref(e, set, p->name, aut_num_class, 1,
+					    p->kind == PENDING_AS_SET ? member_aut_num : member_aut_num_routes);
+	e->outer = NULL;
+	if (rc < 0)
 		ok = fail(e, "store error while reading mbrs-by-ref members");
 out:
 	free(members.items);
 	rpsl_object_free(set);
 	return ok && e->error == NULL;
+}
+
+/* Works through the list until it is empty or a limit or the store failed. */
+static void expand_all(struct expander *e)
+{
+	while (e->pending_count > 0 && e->error == NULL) {
+		/* A copy: pushing nested sets may move the list. */
+		struct pending p = e->pending[--e->pending_count];
+
+		expand_pending(e, &p);
+		free(p.name);
+	}
 }
 
 static int compare_u32(const void *a, const void *b)
@@ -563,8 +580,30 @@ static int compare_set_prefix(const void *a, const void *b)
 	return c;
 }
 
-static void add_direct_member(struct set_result *r, const char *text, size_t len)
+/*
+ * Adds a direct member unless it was added before: a set listing a member twice (or
+ * once in members and once by reference) answers it once, where it first appeared.
+ * Names compare in any case, AS numbers in any notation.
+ */
+static void add_direct_member(struct expander *e, const char *text, size_t len)
 {
+	struct set_result *r = e->r;
+	const char *ignored;
+	uint32_t asn;
+	char *key;
+	bool is_new;
+
+	if (asn_parse(text, len, true, &asn, &ignored) == 0) {
+		key = xasprintf("AS%u", asn);
+	} else {
+		key = xstrndup(text, len);
+		for (char *q = key; *q; q++)
+			*q = (char)toupper((unsigned char)*q);
+	}
+	is_new = visit(e, key);
+	free(key);
+	if (!is_new)
+		return;
 	r->members = xgrow(r->members, &r->member_capacity, r->member_count + 1, sizeof(*r->members));
 	r->members[r->member_count++] = xstrndup(text, len);
 }
@@ -574,12 +613,12 @@ static bool direct_by_ref(struct expander *e, const struct rpsl_object *claimant
 	if (claimant->cls->id == RPSL_CLASS_AUT_NUM) {
 		const struct rpsl_attr *a = rpsl_object_get(claimant, "aut-num");
 		if (a != NULL)
-			add_direct_member(e->r, a->value, strlen(a->value));
+			add_direct_member(e, a->value, strlen(a->value));
 	} else if (claimant->has_prefix) {
 		char buf[PREFIX_STRLEN];
 
 		prefix_format(&claimant->prefix, buf);
-		add_direct_member(e->r, buf, strlen(buf));
+		add_direct_member(e, buf, strlen(buf));
 	}
 	return true;
 }
@@ -609,7 +648,7 @@ static int direct_members(struct expander *e, const char *name)
 		collect_items(set, "members", &members);
 		collect_items(set, "mp-members", &members);
 		for (size_t i = 0; i < members.count; i++)
-			add_direct_member(e->r, members.items[i].text, members.items[i].len);
+			add_direct_member(e, members.items[i].text, members.items[i].len);
 		free(members.items);
 	}
 	if (e->r->is_route_set)
@@ -639,10 +678,9 @@ int set_expand(const struct whois_context *ctx, const struct whois_sources *sour
 			r->found = true;
 			r->is_route_set = set->cls->id == RPSL_CLASS_ROUTE_SET;
 			rpsl_object_free(set);
-			if (r->is_route_set)
-				expand_route_set(&e, upper, &no_op, 0);
-			else
-				expand_as_set(&e, upper, 0);
+			if (push_set(&e, r->is_route_set ? PENDING_ROUTE_SET : PENDING_AS_SET, upper, strlen(upper),
+				     &no_op))
+				expand_all(&e);
 		} else if (find_err != NULL) {
 			fail(&e, find_err);
 			free(find_err);

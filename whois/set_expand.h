@@ -1,10 +1,12 @@
 /*
- * Set expansion shared by !i, !i,1, !a and the RIPE flags: as-sets to AS numbers,
- * route-sets to prefixes with range operators. Recursion breaks cycles, honours
- * mbrs-by-ref/member-of (a member-of claim counts only when the set's mbrs-by-ref
- * lists ANY or one of the claiming object's mnt-by), drops names that do not
- * resolve, and stops with an error past MAX_SET_DEPTH, MAX_SETS_VISITED or
- * MAX_SET_MEMBERS instead of exhausting memory.
+ * Set expansion shared by !i, !i,1 and !a: as-sets to AS numbers, route-sets to
+ * prefixes with range operators. Nesting is followed to any depth with an explicit
+ * work list (no recursion on the C stack); every set is expanded once, which breaks
+ * cycles and bounds the work. It honours mbrs-by-ref/member-of (a member-of claim
+ * counts only when the set's mbrs-by-ref lists ANY or one of the claiming object's
+ * mnt-by), drops names that do not resolve, and stops with an error past
+ * MAX_SETS_VISITED or MAX_SET_MEMBERS instead of exhausting memory, never with a
+ * partial answer.
  */
 #ifndef WHOIS_SET_EXPAND_H
 #define WHOIS_SET_EXPAND_H
@@ -23,7 +25,7 @@ struct set_prefix {
 struct set_result {
 	bool found;               /* the named set exists in one of the sources */
 	bool is_route_set;
-	/* Direct members as written (non-recursive !i), in order, upper-cased names. */
+	/* Direct members as written (non-recursive !i), each once, in first-seen order. */
 	char **members;
 	size_t member_count, member_capacity;
 	/* Recursive results. */

@@ -101,4 +101,28 @@ X
 timeout 20 bgpq4 -h $H -p -4 -F '%n/%l\n' AS-EXAMPLE >"$WORK/got" 2>&1
 check "a reload by irrctl is visible to the next query" grep -qx '203.0.113.0/25' "$WORK/got"
 
+# Defect 17 (issue 12): sets nested deeper than 32 levels used to answer F, which
+# bgpq4 turned into an empty prefix list (deny everything) and exit 0. Chains of 200
+# and 20,000 nested sets (tests/integration/deep_sets.awk) now expand fully.
+DS=tests/integration/deep_sets.awk
+awk -v KIND=as -v NAME=AS-CHAIN -v N=200 -v ASBASE=100000 -v OCTET=10 -v SRC=DEEP -f $DS >"$WORK/chain.db"
+awk -v KIND=as -v NAME=AS-LONG -v N=20000 -v ASBASE=200000 -v OCTET=11 -v EVERY=1000 -v SRC=DEEP -f $DS >"$WORK/long.db"
+awk -v KIND=route -v NAME=RS-CHAIN -v N=200 -v OCTET=12 -v SRC=DEEP -f $DS >"$WORK/rs-chain.db"
+"$BIN/irrctl" -c "$WORK/irr.conf" load --source DEEP "$WORK/chain.db" "$WORK/long.db" "$WORK/rs-chain.db" \
+	>"$WORK/load.out" 2>&1
+check "defect 17: deep chains load" contains "$WORK/load.out" "skipped 0"
+sed -n 's/^route: //p' "$WORK/chain.db" >"$WORK/want"
+timeout 60 bgpq4 -h $H -S DEEP -4 -F '%n/%l\n' AS-CHAIN-0 >"$WORK/got" 2>&1
+compare_sorted "defect 17: bgpq4 on a 200-deep as-set chain lists all $(wc -l <"$WORK/want") prefixes" "$WORK/want" "$WORK/got"
+timeout 60 bgpq3 -h $H -S DEEP -4 -F '%n/%l\n' AS-CHAIN-0 2>&1 | grep -v '^$' >"$WORK/got"
+compare_sorted "defect 17: bgpq3 (!i,1 then !g) on a 200-deep as-set chain" "$WORK/want" "$WORK/got"
+sed -n 's/^route: //p' "$WORK/long.db" >"$WORK/want"
+timeout 60 bgpq4 -h $H -S DEEP -4 -F '%n/%l\n' AS-LONG-0 >"$WORK/got" 2>&1
+compare_sorted "defect 17: bgpq4 on a 20,000-deep as-set chain, deepest route included" "$WORK/want" "$WORK/got"
+timeout 60 bgpq4 -h $H -S DEEP -f 200000 AS-LONG-0 >"$WORK/got" 2>&1
+check "defect 17: bgpq4 -f on a 20,000-deep chain names the deepest AS" grep -q '[_(|]219999[|)]' "$WORK/got"
+sed -n 's/^members: \([^,]*\).*/\1/p' "$WORK/rs-chain.db" >"$WORK/want"
+timeout 60 bgpq4 -h $H -S DEEP -4 -F '%n/%l\n' RS-CHAIN-0 >"$WORK/got" 2>&1
+compare_sorted "defect 17: bgpq4 on a 200-deep route-set chain" "$WORK/want" "$WORK/got"
+
 stop_irrd "after the bgpq tests" "$WORK/irrd.log"

@@ -95,4 +95,84 @@ A16
 C
 X
 
+# Defect 17 (issue 12): sets nested deeper than 32 levels expand fully. The old limit
+# answered "F set nesting is deeper than 32 levels", which bgpq4 turned into an empty
+# prefix list. Expansion now uses a work list, so 20,000 levels are fine; only the
+# sets-visited and member-count limits answer F (the member limit: whois_misuse.sh).
+DS=tests/integration/deep_sets.awk
+{
+	awk -v KIND=as -v NAME=AS-CHAIN -v N=200 -v ASBASE=100000 -v OCTET=10 -v SRC=DEEP -f $DS
+	awk -v KIND=as -v NAME=AS-LONG -v N=20000 -v ASBASE=200000 -v OCTET=11 -v EVERY=1000 -v SRC=DEEP -f $DS
+	awk -v KIND=route -v NAME=RS-CHAIN -v N=200 -v OCTET=12 -v SRC=DEEP -f $DS
+	awk -v KIND=route -v NAME=RS-LONG -v N=20000 -v OCTET=13 -v SRC=DEEP -f $DS
+	# AS-WIDE names 200,001 sets (none exists): one past the sets-visited limit.
+	awk 'BEGIN {
+		printf "as-set: AS-WIDE\nmembers: AS-W-0"
+		for (i = 1; i <= 200000; i++) printf "%s AS-W-%d", (i % 2000 ? "," : ",\n"), i
+		print "\nadmin-c: DS1-TEST\ntech-c: DS1-TEST\nmnt-by: MAINT-DEEP\nsource: DEEP\n"
+	}'
+	cat <<'RPSL'
+route-set:      RS-VIA-DEEP
+members:        AS-CHAIN-0^24-25
+admin-c:        DS1-TEST
+tech-c:         DS1-TEST
+mnt-by:         MAINT-DEEP
+source:         DEEP
+
+route-set:      RS-WIDE
+members:        AS-WIDE
+admin-c:        DS1-TEST
+tech-c:         DS1-TEST
+mnt-by:         MAINT-DEEP
+source:         DEEP
+
+as-set:         AS-DUP
+members:        AS100000, AS100001, as100000, AS-CHAIN-1
+members:        AS100001, as-chain-1, AS1.34464
+mbrs-by-ref:    ANY
+admin-c:        DS1-TEST
+tech-c:         DS1-TEST
+mnt-by:         MAINT-DEEP
+source:         DEEP
+
+aut-num:        AS100001
+as-name:        DEEP-DUP
+member-of:      AS-DUP
+admin-c:        DS1-TEST
+tech-c:         DS1-TEST
+mnt-by:         MAINT-DEEP
+source:         DEEP
+RPSL
+} >"$WORK/deep.db"
+"$BIN/irrctl" -c "$WORK/irr.conf" load --source DEEP "$WORK/deep.db" >"$WORK/load.out" 2>&1
+check "defect 17: the deep-set registry loads" contains "$WORK/load.out" "skipped 0"
+
+# expect_list NAME QUERY: the answer is A<n> framing around the words on stdin, space-separated.
+expect_list() {
+	data=$(tr '\n' ' ' | sed 's/ $//')
+	expect "$1" "$2" "A$((${#data} + 1))\n$data\nC\n"
+}
+seq -f 'AS%.0f' 100000 100199 | expect_list "defect 17: !i,1 expands a 200-deep as-set chain completely" '!iAS-CHAIN-0,1\n'
+seq -f 'AS%.0f' 200000 219999 |
+	expect_list "defect 17: !i,1 expands a 20,000-deep as-set chain completely" '!iAS-LONG-0,1\n'
+seq 0 199 | awk '{ print "12.0." $1 ".0/24" }' |
+	expect_list "defect 17: !i,1 expands a 200-deep route-set chain completely" '!iRS-CHAIN-0,1\n'
+seq 0 19999 | awk '{ print "13." int($1 / 256) "." ($1 % 256) ".0/24" }' |
+	expect_list "defect 17: !i,1 expands a 20,000-deep route-set chain completely" '!iRS-LONG-0,1\n'
+seq 0 199 | awk '{ print "10.0." $1 ".0/24^24-25" }' |
+	expect_list "defect 17: a route-set naming a 200-deep as-set gets every route" '!iRS-VIA-DEEP,1\n'
+seq 0 199 | awk '{ print "10.0." $1 ".0/24" }' | expect_list "defect 17: !a4 over a 200-deep as-set chain" '!a4AS-CHAIN-0\n'
+seq 0 19999 | awk '$1 % 1000 == 0 || $1 == 19999 { print "11." int($1 / 256) "." ($1 % 256) ".0/24" }' |
+	expect_list "defect 17: !a4 over a 20,000-deep as-set chain" '!a4AS-LONG-0\n'
+expect "defect 17: the sets-visited limit still answers F (as-set)" '!iAS-WIDE,1\n' \
+	'F set expansion visits more than 200,000 sets\n'
+expect "defect 17: the sets-visited limit still answers F (as-set in a route-set)" '!iRS-WIDE,1\n' \
+	'F set expansion visits more than 200,000 sets\n'
+expect "defect 17: the sets-visited limit still answers F (!a)" '!aAS-WIDE\n' \
+	'F set expansion visits more than 200,000 sets\n'
+# Non-recursive !i answers each member once, in first-seen order (any case, asdot,
+# members by reference).
+expect "defect 17: !i answers each direct member once" '!iAS-DUP\n' 'A29\nAS100000 AS100001 AS-CHAIN-1\nC\n'
+seq -f 'AS%.0f' 100000 100199 | expect_list "defect 17: !i,1 on a set with repeated members" '!iAS-DUP,1\n'
+
 stop_irrd "after the ! command tests" "$WORK/irrd.log"

@@ -3,6 +3,7 @@
  * rows), single writes with the serial journal, and lookups through the indexes.
  */
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "rpsl_parse.h"
@@ -59,6 +60,58 @@ static int write_one(struct store *st, enum store_operation op, const struct rps
 	}
 	free(err);
 	return rc;
+}
+
+/* Size of a file, -1 when it does not exist. */
+static long long file_size(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) == 0 ? (long long)sb.st_size : -1;
+}
+
+/*
+ * Defect 19: a bulk commit that fails for lack of space must leave the source as it
+ * was and the WAL truncated. A full disk is simulated with max_page_count (SQLite
+ * answers SQLITE_FULL once the file would grow past it) and a small soft heap limit,
+ * which makes the load spill its dirty pages into the WAL before it fails, as a load
+ * larger than the page cache does on a real disk.
+ */
+static void test_failed_commit_truncates_wal(struct store *st, const char *path)
+{
+	char wal[300], route[200], *err = NULL;
+	long long objects_before = query_int(st, "SELECT count(*) FROM objects"), page_limit;
+	struct store_bulk *bulk;
+	uint64_t stored = 0;
+	int rc;
+
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	sqlite3_exec(store_db(st), "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+	CHECK(file_size(wal) == 0, "defect 19: WAL empty before the failing load (%lld bytes)", file_size(wal));
+	page_limit = query_int(st, "PRAGMA page_count") + 40;
+	{
+		char sql[100];
+
+		snprintf(sql, sizeof(sql), "PRAGMA max_page_count = %lld", page_limit);
+		sqlite3_exec(store_db(st), sql, NULL, NULL, NULL);
+	}
+	sqlite3_soft_heap_limit64(256 * 1024);
+	bulk = store_bulk_new(st, "TEST");
+	for (int i = 0; i < 20000; i++) {
+		snprintf(route, sizeof(route), "route: 10.%d.%d.0/24\norigin: AS%d\ndescr: padding padding padding"
+			 " padding padding padding\nmnt-by: MAINT-FULL\nsource: TEST\n", i / 256, i % 256, 64512 + i % 100);
+		bulk_add_text(bulk, route, (uint32_t)i * 6 + 1);
+	}
+	rc = store_bulk_commit(bulk, 0, NULL, NULL, &stored, &err);
+	sqlite3_soft_heap_limit64(0);
+	sqlite3_exec(store_db(st), "PRAGMA max_page_count = 1073741823", NULL, NULL, NULL);
+	CHECK(rc == -1 && err != NULL && strstr(err, "full") != NULL,
+	      "defect 19: bulk commit into a full database fails (%s)", err ? err : "no error");
+	CHECK(file_size(wal) == 0, "defect 19: WAL truncated after the failed commit (%lld bytes)", file_size(wal));
+	CHECK(query_int(st, "SELECT count(*) FROM objects") == objects_before &&
+		      query_int(st, "SELECT count(*) FROM attr_index WHERE value = 'MAINT-FULL'") == 0,
+	      "defect 19: source unchanged after the failed commit");
+	free(err);
 }
 
 static int duplicates_seen;
@@ -157,6 +210,7 @@ int main(void)
 	CHECK(store_source_get(st, "TEST", &info, &err) == 1 && info.serial_oldest == 501 && info.serial_newest == 503,
 	      "journal serial range 501-503");
 	rpsl_object_free(o);
+	test_failed_commit_truncates_wal(st, path);
 	store_close(st);
 
 	CHECK(store_open(path, STORE_READ_WRITE, &st, &err) == 0 && query_int(st, "SELECT count(*) FROM objects") == 1,
