@@ -316,11 +316,11 @@ static int issue_and_print(struct ca *ca, struct store *st, const struct issuanc
 	struct ca_issued is = { 0 };
 	unsigned char *p12 = NULL;
 	size_t p12_len = 0;
-	char password[33] = "", *rollback_err = NULL;
+	char password[33] = "";
 	bool in_transaction = false, file_written = false;
 	int rc = -1;
 
-	if (store_exec(st, "BEGIN IMMEDIATE", err) < 0)
+	if (store_tx_begin(st, err) < 0)
 		goto out;
 	in_transaction = true;
 	if (job->access_key > 0 && access_key_use(st, job->access_key, err) < 0)
@@ -338,16 +338,14 @@ static int issue_and_print(struct ca *ca, struct store *st, const struct issuanc
 			goto out;
 		file_written = true;
 	}
-	if (store_exec(st, "COMMIT", err) < 0)
+	if (store_tx_commit(st, err) < 0)
 		goto out;
 	in_transaction = false;
 	print_issued(&is, job->json, job->p12_path, password);
 	rc = 0;
 out:
-	if (in_transaction) {
-		store_exec(st, "ROLLBACK", &rollback_err);
-		free(rollback_err);
-	}
+	if (in_transaction)
+		store_tx_rollback(st);
 	if (rc < 0 && file_written)
 		unlink(job->p12_path);
 	OPENSSL_cleanse(password, sizeof(password));

@@ -252,11 +252,11 @@ int alloc_add_staff(struct store *st, const struct config *cfg, const char *lir,
 		return -1;
 	}
 	prefix_format(block, text);
-	if (store_exec(st, "BEGIN IMMEDIATE", err) < 0)
+	if (store_tx_begin(st, err) < 0)
 		return -1;
 	if (insert_block(st, lir, block, text, status, date, "staff", err) < 0 ||
-	    authlist_marks_refresh_blocks(st, cfg, block, 1, err) < 0 || store_exec(st, "COMMIT", err) < 0) {
-		sqlite3_exec(store_db(st), "ROLLBACK", NULL, NULL, NULL);
+	    authlist_marks_refresh_blocks(st, cfg, block, 1, err) < 0 || store_tx_commit(st, err) < 0) {
+		store_tx_rollback(st);
 		return -1;
 	}
 	return 0;
@@ -383,7 +383,7 @@ int alloc_reload(struct store *st, const struct config *cfg, enum alloc_format f
 		}
 		want_count = o;
 	}
-	if (store_exec(st, "BEGIN IMMEDIATE", err) < 0)
+	if (store_tx_begin(st, err) < 0)
 		goto out;
 	cur = store_stmt(st, "SELECT " ALLOC_COLUMNS " FROM allocation WHERE origin = ?1");
 	del = store_stmt(st, "DELETE FROM allocation WHERE id = ?1");
@@ -470,12 +470,12 @@ int alloc_reload(struct store *st, const struct config *cfg, enum alloc_format f
 	/* entries inside those blocks came into or went out of force: their routes' marks follow, in this transaction */
 	if (authlist_marks_refresh_blocks(st, cfg, moved, moved_count, err) < 0)
 		goto rollback;
-	if (store_exec(st, "COMMIT", err) < 0)
+	if (store_tx_commit(st, err) < 0)
 		goto rollback;
 	rc = 0;
 	goto out;
 rollback:
-	sqlite3_exec(store_db(st), "ROLLBACK", NULL, NULL, NULL);
+	store_tx_rollback(st);
 out:
 	free(want);
 	free(have);

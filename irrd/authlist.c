@@ -475,7 +475,7 @@ static int save(struct store *st, const struct config *cfg, const struct authlis
 	bool moved;
 	int rc;
 
-	if (store_exec(st, "BEGIN IMMEDIATE", refusal) < 0)
+	if (store_tx_begin(st, refusal) < 0)
 		return -1;
 	/* the entry as it is now, read under the write lock: the marks to re-decide follow from it */
 	rc = is_new ? 0 : authlist_get(st, e->id, &old, refusal);
@@ -495,13 +495,13 @@ static int save(struct store *st, const struct config *cfg, const struct authlis
 	if (write_entry(st, who, e, is_new, id, refusal) < 0 ||
 	    (moved && authlist_marks_refresh(st, cfg, old.mntner, &old.prefix, old.id, refusal) < 0) ||
 	    authlist_marks_refresh(st, cfg, e->mntner, &e->prefix, *id, refusal) < 0 ||
-	    store_exec(st, "COMMIT", refusal) < 0) {
+	    store_tx_commit(st, refusal) < 0) {
 		rc = -1;
 		goto fail;
 	}
 	return 0;
 fail:
-	sqlite3_exec(store_db(st), "ROLLBACK", NULL, NULL, NULL);
+	store_tx_rollback(st);
 	return rc;
 }
 
@@ -549,14 +549,14 @@ int authlist_delete(struct store *st, const struct config *cfg, const struct aut
 
 	if (rc != 0)
 		return rc;
-	if (store_exec(st, "BEGIN IMMEDIATE", refusal) < 0)
+	if (store_tx_begin(st, refusal) < 0)
 		return -1;
 	/* read again under the write lock: the routes to re-decide are those under it as it is */
 	rc = authlist_get(st, id, &current, refusal);
 	if (rc <= 0) {
 		if (rc == 0)
 			*refusal = xasprintf("There is no authorisation list entry #%lld", (long long)id);
-		sqlite3_exec(store_db(st), "ROLLBACK", NULL, NULL, NULL);
+		store_tx_rollback(st);
 		return rc < 0 ? -1 : 1;
 	}
 	sqlite3_bind_int64(del, 1, id);
@@ -567,13 +567,13 @@ int authlist_delete(struct store *st, const struct config *cfg, const struct aut
 	sqlite3_reset(del_origins);
 	if (s1 != SQLITE_DONE || s2 != SQLITE_DONE) {
 		*refusal = store_error(st, "deleting the entry");
-		sqlite3_exec(store_db(st), "ROLLBACK", NULL, NULL, NULL);
+		store_tx_rollback(st);
 		return -1;
 	}
 	/* the routes it decided for: another entry decides now, or their mark goes */
 	if (authlist_marks_refresh(st, cfg, current.mntner, &current.prefix, id, refusal) < 0 ||
-	    store_exec(st, "COMMIT", refusal) < 0) {
-		sqlite3_exec(store_db(st), "ROLLBACK", NULL, NULL, NULL);
+	    store_tx_commit(st, refusal) < 0) {
+		store_tx_rollback(st);
 		return -1;
 	}
 	return 0;

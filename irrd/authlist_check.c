@@ -313,7 +313,7 @@ static int check_entries(struct check *c, struct authlist_check_result *res, cha
 	sqlite3_stmt *flag = store_stmt(c->st, "UPDATE authlist SET flagged = ?2 WHERE id = ?1");
 	int rc = 0;
 
-	if (store_exec(c->st, "BEGIN IMMEDIATE", err) < 0)
+	if (store_tx_begin(c->st, err) < 0)
 		return -1;
 	for (size_t i = 0; i < c->entry_count && rc == 0; i++) {
 		struct authlist_entry *e = &c->entries[i];
@@ -355,10 +355,10 @@ static int check_entries(struct check *c, struct authlist_check_result *res, cha
 			rc = -1;
 		}
 	}
-	if (rc == 0 && store_exec(c->st, "COMMIT", err) < 0)
+	if (rc == 0 && store_tx_commit(c->st, err) < 0)
 		rc = -1;
 	if (rc < 0)
-		sqlite3_exec(store_db(c->st), "ROLLBACK", NULL, NULL, NULL);
+		store_tx_rollback(c->st);
 	return rc;
 }
 
@@ -486,14 +486,14 @@ static int fix_stale_marks(struct check *c, struct authlist_check_result *res, c
 
 	if (c->stale_count == 0)
 		return 0;
-	if (store_exec(c->st, "BEGIN IMMEDIATE", err) < 0)
+	if (store_tx_begin(c->st, err) < 0)
 		return -1;
 	for (size_t i = 0; i < c->stale_count && rc == 0; i++)
 		rc = authlist_marks_refresh_route(c->st, c->cfg, c->stale[i].cls, c->stale[i].pkey, err);
-	if (rc == 0 && store_exec(c->st, "COMMIT", err) < 0)
+	if (rc == 0 && store_tx_commit(c->st, err) < 0)
 		rc = -1;
 	if (rc < 0)
-		sqlite3_exec(store_db(c->st), "ROLLBACK", NULL, NULL, NULL);
+		store_tx_rollback(c->st);
 	else
 		res->marks_redecided = c->stale_count;
 	return rc;
@@ -554,11 +554,18 @@ static void notify_group(const struct check *c, const char *to_list, const char 
 			     "Please correct the list or the objects.\n\n",
 		      c->cfg->source, what);
 	strbuf_append(&body, lines->data, lines->len);
+	/* through the queue: a mail sendmail refuses now is retried by irrd, not lost */
 	for (char *to = strtok_r(copy, " ,", &save); to; to = strtok_r(NULL, " ,", &save)) {
-		if (notify_send_text(c->cfg, to, subject.data, body.data, body.len) == 0)
+		char *err = NULL;
+		int sent = notify_queue_text(c->st, c->cfg, to, subject.data, body.data, body.len, &err);
+
+		if (sent >= 0)
 			res->notifications++;
-		else
-			log_error("authorisation list check: mail to %s failed", to);
+		if (sent > 0)
+			log_warn("authorisation list check: mail to %s queued for a retry (sendmail failed)", to);
+		else if (sent < 0)
+			log_error("authorisation list check: mail to %s: %s", to, err);
+		free(err);
 	}
 	strbuf_release(&subject);
 	strbuf_release(&body);

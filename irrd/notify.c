@@ -127,11 +127,30 @@ static void outbox_free(struct notify_outbox *box)
 	free(box);
 }
 
-int notify_outbox_queue(struct notify_outbox *box, struct store *st, const struct config *cfg, int64_t *first,
-			int64_t *last, char **err)
+/* One composed message into the queue, due now. 0 with *id, or -1 with *err. */
+static int queue_message(struct store *st, const char *to, const struct strbuf *message, time_t now, int64_t *id,
+			 char **err)
 {
 	sqlite3_stmt *insert = store_stmt(st, "INSERT INTO notify_queue(created, recipient, message, next_attempt)"
 					      " VALUES (?1, ?2, ?3, ?1)");
+	int rc;
+
+	sqlite3_bind_int64(insert, 1, (sqlite3_int64)now);
+	sqlite3_bind_text(insert, 2, to, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(insert, 3, message->data, (int)message->len, SQLITE_STATIC);
+	rc = sqlite3_step(insert);
+	sqlite3_reset(insert);
+	if (rc != SQLITE_DONE) {
+		*err = store_error(st, "queueing a notification");
+		return -1;
+	}
+	*id = sqlite3_last_insert_rowid(store_db(st));
+	return 0;
+}
+
+int notify_outbox_queue(struct notify_outbox *box, struct store *st, const struct config *cfg, int64_t *first,
+			int64_t *last, char **err)
+{
 	time_t now = time(NULL);
 	int rc = 0;
 
@@ -139,26 +158,18 @@ int notify_outbox_queue(struct notify_outbox *box, struct store *st, const struc
 	*last = 0;
 	for (size_t i = 0; i < box->count && rc == 0; i++) {
 		struct strbuf subject, body, message;
+		int64_t id;
 
 		strbuf_init(&subject);
 		strbuf_init(&body);
 		strbuf_init(&message);
 		message_text(cfg, &box->messages[i], &subject, &body);
 		if (notify_compose(cfg, box->messages[i].to, subject.data, body.data, body.len, &message) == 0) {
-			sqlite3_bind_int64(insert, 1, (sqlite3_int64)now);
-			sqlite3_bind_text(insert, 2, box->messages[i].to, -1, SQLITE_STATIC);
-			sqlite3_bind_blob(insert, 3, message.data, (int)message.len, SQLITE_STATIC);
-			if (sqlite3_step(insert) != SQLITE_DONE) {
-				*err = store_error(st, "queueing a notification");
-				rc = -1;
-			} else {
-				int64_t id = sqlite3_last_insert_rowid(store_db(st));
-
-				if (*first > *last)
-					*first = id;
+			rc = queue_message(st, box->messages[i].to, &message, now, &id, err);
+			if (rc == 0 && *first > *last)
+				*first = id;
+			if (rc == 0)
 				*last = id;
-			}
-			sqlite3_reset(insert);
 		}
 		strbuf_release(&subject);
 		strbuf_release(&body);
@@ -166,6 +177,27 @@ int notify_outbox_queue(struct notify_outbox *box, struct store *st, const struc
 	}
 	outbox_free(box);
 	return rc;
+}
+
+int notify_queue_text(struct store *st, const struct config *cfg, const char *to, const char *subject, const char *body,
+		      size_t len, char **err)
+{
+	struct strbuf message;
+	int64_t id;
+	int rc;
+
+	strbuf_init(&message);
+	if (notify_compose(cfg, to, subject, body, len, &message) < 0) {
+		strbuf_release(&message);
+		*err = xasprintf("not a valid address: %s", to);
+		return -1;
+	}
+	rc = queue_message(st, to, &message, time(NULL), &id, err);
+	strbuf_release(&message);
+	if (rc < 0)
+		return -1;
+	rc = notify_queue_deliver(st, cfg, id, id, time(NULL), NULL, err);
+	return rc < 0 ? -1 : rc > 0 ? 1 : 0;
 }
 
 /* Seconds until the next attempt after `attempts` failed ones. */

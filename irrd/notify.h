@@ -64,6 +64,16 @@ int notify_compose(const struct config *cfg, const char *to, const char *subject
 		   struct strbuf *out);
 
 /*
+ * Queues one plain-text mail (outside a submission: the consistency check) and tries
+ * to send it at once; what sendmail refuses stays queued for irrd's retry. Must not
+ * run inside a transaction that is still to commit (sendmail would see a message that
+ * may be rolled back). Returns 0 when sent, 1 when queued for later, -1 on an invalid
+ * address or a store error (*err).
+ */
+int notify_queue_text(struct store *st, const struct config *cfg, const char *to, const char *subject, const char *body,
+		      size_t len, char **err);
+
+/*
  * Sends one plain-text mail from mail.from to `to` (validated first) with the usual
  * headers (Date, Message-ID, Auto-Submitted: auto-generated, UTF-8). Returns 0, or -1
  * when the address is not valid or the sendmail command failed.

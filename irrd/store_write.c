@@ -497,7 +497,7 @@ static void bulk_rollback(struct store *st, const char *source, const char *why)
 	long long before = wal_size(st), after;
 	int rc;
 
-	sqlite3_exec(store_db(st), "ROLLBACK", NULL, NULL, NULL);
+	store_tx_rollback(st);
 	rc = sqlite3_wal_checkpoint_v2(store_db(st), NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
 	after = wal_size(st);
 	if (rc == SQLITE_OK)
@@ -544,7 +544,7 @@ int store_bulk_commit(struct store_bulk *bulk, int64_t serial, store_bulk_duplic
 	}
 	log_debug("bulk: %zu objects sorted", bulk->object_count);
 
-	if (store_exec(st, "PRAGMA cache_size = -65536", err) < 0 || store_exec(st, "BEGIN IMMEDIATE", err) < 0)
+	if (store_exec(st, "PRAGMA cache_size = -65536", err) < 0 || store_tx_begin(st, err) < 0)
 		goto out_free;
 	if (source_ensure(st, bulk->source, &source_id, &previous_serial, err) < 0)
 		goto out;
@@ -603,7 +603,7 @@ int store_bulk_commit(struct store_bulk *bulk, int64_t serial, store_bulk_duplic
 	sqlite3_bind_int64(stmt, 1, source_id);
 	sqlite3_bind_int64(stmt, 2, serial > 0 ? serial : previous_serial + 1);
 	sqlite3_bind_int64(stmt, 3, (int64_t)now);
-	if (step_done(st, stmt, "updating source", err) < 0 || store_exec(st, "COMMIT", err) < 0)
+	if (step_done(st, stmt, "updating source", err) < 0 || store_tx_commit(st, err) < 0)
 		goto out;
 	log_debug("bulk: committed");
 	/* Fold the load into the main file so the WAL does not stay as large as the load. */
