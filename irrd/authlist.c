@@ -823,25 +823,6 @@ static int collect_candidates(struct store *st, sqlite3_stmt *stmt, struct mark_
 	return 0;
 }
 
-/* Our source's id; 0 when it has no objects yet. -1 with *err. */
-static sqlite3_int64 our_source_id(struct store *st, const struct config *cfg, char **err)
-{
-	sqlite3_stmt *stmt = store_stmt(st, "SELECT id FROM sources WHERE name = ?1");
-	sqlite3_int64 id = 0;
-	int rc;
-
-	sqlite3_bind_text(stmt, 1, cfg->source, -1, SQLITE_STATIC);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		id = sqlite3_column_int64(stmt, 0);
-	sqlite3_reset(stmt);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		*err = store_error(st, "reading the source");
-		return -1;
-	}
-	return id;
-}
-
 /* authlist_decide's view of authentication when a mark is kept: only the marked entry's maintainer counts. */
 static bool is_that_mntner(void *ctx, const char *mntner)
 {
@@ -943,7 +924,7 @@ int authlist_marks_refresh(struct store *st, const struct config *cfg, const cha
 	struct addr_range r;
 	size_t n = prefix_addr_bytes(p->family);
 	char upper[80];
-	sqlite3_int64 source_id = our_source_id(st, cfg, err);
+	sqlite3_int64 source_id = store_source_id(st, cfg->source, err);
 	int rc;
 
 	if (source_id <= 0)
@@ -996,7 +977,7 @@ int authlist_marks_refresh_route(struct store *st, const struct config *cfg, con
 	sqlite3_stmt *stmt = store_stmt(st, "SELECT " CANDIDATE_COLUMNS " FROM objects o" CANDIDATE_MARK
 					    " WHERE o.source_id = ?1 AND o.class = ?2 AND o.pkey = ?3");
 	struct mark_candidates c = { 0 };
-	sqlite3_int64 source_id = our_source_id(st, cfg, err);
+	sqlite3_int64 source_id = store_source_id(st, cfg->source, err);
 	int rc;
 
 	if (source_id <= 0)

@@ -122,21 +122,13 @@ static int hook_written(void *arg, const struct rpsl_object *route, bool is_dele
 	sqlite3_stmt *del = store_stmt(s->st, "DELETE FROM route_verification WHERE source_id = ?1 AND class = ?2 AND pkey = ?3");
 	sqlite3_stmt *put = store_stmt(s->st, "INSERT OR REPLACE INTO route_verification(source_id, class, pkey, entry, verified_at)"
 					      " VALUES (?1, ?2, ?3, nullif(?4, 0), ?5)");
-	/* the source's id only: store_source_get also counts its objects, far too dear per route */
-	sqlite3_stmt *source = store_stmt(s->st, "SELECT id FROM sources WHERE name = ?1");
 	sqlite3_stmt *stmt = is_delete || mark < 0 ? del : put;
-	sqlite3_int64 source_id = 0;
+	/* the source's id only: store_source_get also counts its objects, far too dear per route */
+	int64_t source_id = store_source_id(s->st, s->cfg->source, err);
 	int rc;
 
-	sqlite3_bind_text(source, 1, s->cfg->source, -1, SQLITE_STATIC);
-	rc = sqlite3_step(source);
-	if (rc == SQLITE_ROW)
-		source_id = sqlite3_column_int64(source, 0);
-	sqlite3_reset(source);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		*err = store_error(s->st, "authorisation list: finding the source of a mark");
+	if (source_id < 0)
 		return -1;
-	}
 	if (route->pkey == NULL || source_id == 0)
 		return 0;
 	/* a modified route (its mnt-by may have changed) or one accepted in space nobody

@@ -188,6 +188,24 @@ sqlite3_stmt *store_stmt(struct store *st, const char *sql)
 	return stmt;
 }
 
+int64_t store_source_id(struct store *st, const char *name, char **err)
+{
+	sqlite3_stmt *stmt = store_stmt(st, "SELECT id FROM sources WHERE name = ?1");
+	int64_t id = 0;
+	int rc;
+
+	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		id = sqlite3_column_int64(stmt, 0);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		*err = store_error(st, "reading the source");
+		return -1;
+	}
+	return id;
+}
+
 int store_source_get(struct store *st, const char *name, struct store_source_info *out, char **err)
 {
 	sqlite3_stmt *stmt = store_stmt(st,

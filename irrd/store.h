@@ -77,6 +77,9 @@ struct store_source_info {
 	int64_t object_count;
 };
 
+/* The id of a source (name as stored, upper case): > 0, 0 when unknown, -1 with *err. Cheap: no counting. */
+int64_t store_source_id(struct store *st, const char *name, char **err);
+
 /* Looks up a source by name (case-insensitive). Returns 1 found, 0 unknown, -1 error. */
 int store_source_get(struct store *st, const char *name, struct store_source_info *out, char **err);
 

@@ -24,6 +24,18 @@ check() {
 	if "$@"; then ok "$name"; else not_ok "$name"; fi
 }
 
+# After a command that wrote $WORK/report and its exit status to $WORK/rc (irrctl submit):
+rc_is() { test "$(cat "$WORK/rc")" = "$1"; }
+says() { grep -qF -- "$1" "$WORK/report"; }
+lacks() { ! grep -qF -- "$1" "$WORK/report"; }
+# submit_with CONF [irrctl submit options] < TEXT
+submit_with() {
+	conf=$1
+	shift
+	"$BIN/irrctl" -c "$conf" submit "$@" >"$WORK/report" 2>&1
+	echo $? >"$WORK/rc"
+}
+
 # contains FILE TEXT: fixed-string search.
 contains() { grep -qF -- "$2" "$1"; }
 

@@ -102,3 +102,29 @@ reply_verifies() { [ -s "$WORK/reply" ] && grep -q "CMS Verification successful"
 no_reply() { test ! -s "$WORK/reply"; }
 has_route() { "$BIN/irrctl" -c "$CONF" show route "$1" >/dev/null 2>&1; }
 objects() { count_objects "$WORK/irr.db" JPIRR; }
+
+# pgp_maint_a FINGERPRINT: a PGPKEY key-cert for that gpg key (exported from
+# $GNUPGHOME), listed in MAINT-A's auth: beside its password; the report goes to
+# $WORK/kc.report
+pgp_maint_a() {
+	k8=$(echo "$1" | cut -c33-40)
+	gpg --batch --armor --export "$1" >"$WORK/pgp-$k8.asc"
+	"$BIN/irrctl" -c "$CONF" submit >"$WORK/kc.report" <<X
+key-cert:       PGPKEY-$k8
+$(sed 's/^/certif:         /' "$WORK/pgp-$k8.asc")
+admin-c:        TY1-JP
+mnt-by:         MAINT-A
+source:         JPIRR
+
+mntner:         MAINT-A
+descr:          maintainer A
+admin-c:        TY1-JP
+upd-to:         a@example.jp
+auth:           BCRYPT-PW $HASH
+auth:           PGPKEY-$k8
+mnt-by:         MAINT-A
+source:         JPIRR
+
+password: secret
+X
+}

@@ -18,25 +18,7 @@ ALICE=$(newkey 'Taro Yamada <taro@example.jp>')
 MALLORY=$(newkey 'Mallory <mallory@example.net>')
 A8=$(echo "$ALICE" | cut -c33-40)
 check "gpg made the keys" test ${#ALICE} -eq 40 -a ${#MALLORY} -eq 40
-gpg --batch --armor --export "$ALICE" >"$WORK/alice.asc"
-"$BIN/irrctl" -c "$CONF" submit >"$WORK/kc.report" <<X
-key-cert:       PGPKEY-$A8
-$(sed 's/^/certif:         /' "$WORK/alice.asc")
-admin-c:        TY1-JP
-mnt-by:         MAINT-A
-source:         JPIRR
-
-mntner:         MAINT-A
-descr:          maintainer A
-admin-c:        TY1-JP
-upd-to:         a@example.jp
-auth:           BCRYPT-PW $HASH
-auth:           PGPKEY-$A8
-mnt-by:         MAINT-A
-source:         JPIRR
-
-password: secret
-X
+pgp_maint_a "$ALICE"
 check "key-cert and maintainer with PGPKEY set up" grep -q "Modify SUCCEEDED: \[mntner\] MAINT-A" "$WORK/kc.report"
 GPG="gpg --batch --pinentry-mode loopback --passphrase ''"
 

@@ -64,26 +64,7 @@ check "signing the same text again (a new signing time) resubmits it" has_route 
 # ---- 3. replay through re-encoding: PGP clear-signed text with trailing blanks ----
 ALICE=$(faketime -f "-1d" gpg --batch --pinentry-mode loopback --passphrase '' --quick-gen-key 'Taro <taro@example.jp>' ed25519 sign never >/dev/null 2>&1;
 	gpg --batch --with-colons --list-keys taro@example.jp 2>/dev/null | awk -F: '$1 == "fpr" { print $10; exit }')
-A8=$(echo "$ALICE" | cut -c33-40)
-gpg --batch --armor --export "$ALICE" >"$WORK/alice.asc"
-"$BIN/irrctl" -c "$CONF" submit >"$WORK/kc.report" <<X
-key-cert:       PGPKEY-$A8
-$(sed 's/^/certif:         /' "$WORK/alice.asc")
-admin-c:        TY1-JP
-mnt-by:         MAINT-A
-source:         JPIRR
-
-mntner:         MAINT-A
-descr:          maintainer A
-admin-c:        TY1-JP
-upd-to:         a@example.jp
-auth:           BCRYPT-PW $HASH
-auth:           PGPKEY-$A8
-mnt-by:         MAINT-A
-source:         JPIRR
-
-password: secret
-X
+pgp_maint_a "$ALICE"
 check "PGP key-cert set up" grep -q "Modify SUCCEEDED: \[mntner\] MAINT-A" "$WORK/kc.report"
 route 192.0.82.0/24 MAINT-A | gpg --batch --pinentry-mode loopback --passphrase '' --local-user "$ALICE" --clearsign >"$WORK/pgp.txt"
 { headers pgp1 "route"; printf 'Content-Type: text/plain; charset=us-ascii\n\n'; cat "$WORK/pgp.txt"; } >"$WORK/pgp1.eml"

@@ -28,10 +28,7 @@ source:         JPIRR
 X
 "$BIN/irrctl" -c "$WORK/irr.conf" load --source JPIRR "$WORK/base.db" >/dev/null 2>&1
 
-submit() { "$BIN/irrctl" -c "$WORK/irr.conf" submit "$@" >"$WORK/report" 2>&1; echo $? >"$WORK/rc"; }
-rc_is() { test "$(cat "$WORK/rc")" = "$1"; }
-says() { grep -qF -- "$1" "$WORK/report"; }
-lacks() { ! grep -qF -- "$1" "$WORK/report"; }
+submit() { submit_with "$WORK/irr.conf" "$@"; }
 q() { sqlite3 "$WORK/irr.db" "$1"; }
 route() { printf 'route:          %s\ndescr:          %s\norigin:         AS64500\nmnt-by:         MAINT-I\nsource:         JPIRR\n' "$1" "${2:-x}"; }
 mails() { ls "$MAIL" 2>/dev/null | wc -l; }

@@ -64,9 +64,7 @@ source:         JPIRR
 X
 "$BIN/irrctl" -c "$WORK/irr.conf" load --source JPIRR "$WORK/base.db" >/dev/null 2>&1
 
-submit() { "$BIN/irrctl" -c "$WORK/irr.conf" submit "$@" >"$WORK/report" 2>&1; echo $? >"$WORK/rc"; }
-rc_is() { test "$(cat "$WORK/rc")" = "$1"; }
-says() { grep -qF -- "$1" "$WORK/report"; }
+submit() { submit_with "$WORK/irr.conf" "$@"; }
 q() { sqlite3 "$WORK/irr.db" "$1"; }
 route() { printf 'route:          %s\ndescr:          %s\norigin:         AS64500\nmnt-by:         %s\nsource:         JPIRR\n' "$@"; }
 signed_by() { openssl cms -sign -signer "$WORK/$1.pem" -inkey "$WORK/$1.key" -nodetach -outform PEM; }
