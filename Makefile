@@ -23,44 +23,52 @@ ifneq ($(SANITIZE),)
 OPT      := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 endif
 CFLAGS   ?=
-CFLAGS   += -std=gnu11 -g $(OPT) $(WARNINGS) -D_GNU_SOURCE -Iirrd -Iwhois -Icert -Imailgate $(PKG_CFLAGS) -MMD -MP
+CFLAGS   += -std=gnu11 -g $(OPT) $(WARNINGS) -D_GNU_SOURCE $(PKG_CFLAGS) -MMD -MP
 LDFLAGS  += $(if $(SANITIZE),-fsanitize=address$(,)undefined)
 LDLIBS   += $(PKG_LIBS) -lcrypt -lpthread
 , := ,
 
-# The core library: RPSL, store, configuration, loader.
-CORE_SRCS := \
-	irrd/xalloc.c irrd/log.c irrd/strbuf.c irrd/timefmt.c \
-	irrd/prefix.c irrd/asn.c \
-	irrd/config.c \
-	irrd/rpsl_schema.c irrd/rpsl_syntax.c irrd/rpsl_object.c \
-	irrd/rpsl_parse.c irrd/rpsl_render.c irrd/rpsl_reader.c irrd/rpsl_filter.c \
-	irrd/store.c irrd/store_schema.c irrd/store_index.c irrd/store_write.c \
-	irrd/loader.c \
-	irrd/update_auth.c irrd/auth_limit.c irrd/update_engine.c irrd/notify.c \
-	irrd/alloc.c irrd/alloc_import.c irrd/authlist.c irrd/authlist_enforce.c irrd/authlist_check.c \
-	irrd/pgp.c irrd/x509.c irrd/keycert.c irrd/signed_input.c
+# ---- The layers (docs/architecture.md). Each folder is compiled with the include
+# paths of its own and the layers it may use, and no others: an include that points
+# the wrong way (the store including the update engine, irrd including the CA's key
+# half) stops the build. `make layers` proves the rule by trying every forbidden pair.
+LIB_LAYERS := irrd/base irrd/rpsl irrd/conf irrd/store irrd/sig irrd/query irrd/update irrd/authlist \
+              irrd/event cert/verify
+USES_irrd/base     :=
+USES_irrd/rpsl     := irrd/base
+USES_irrd/conf     := irrd/base irrd/rpsl
+USES_irrd/store    := irrd/base irrd/rpsl irrd/conf
+USES_irrd/sig      := $(USES_irrd/store) irrd/store
+USES_irrd/query    := $(USES_irrd/store) irrd/store
+USES_irrd/update   := $(USES_irrd/sig) irrd/sig
+USES_irrd/authlist := $(USES_irrd/update) irrd/update
+USES_irrd/event    := irrd/base
+USES_cert/verify   := $(USES_irrd/sig) irrd/sig
+# Apart from the libraries: the CA's key half, linked by irrctl alone.
+USES_cert/key      := cert/verify $(USES_cert/verify)
+# Programs and protocol front ends on top.
+USES_whois         := $(USES_irrd/query) irrd/query irrd/event irrd/authlist
+USES_mailgate      := $(USES_irrd/authlist) irrd/authlist cert/verify
+USES_irrd/daemon   := $(USES_whois) whois irrd/update irrd/sig
+USES_irrd/cli      := $(USES_irrd/authlist) irrd/authlist irrd/query cert/verify cert/key
+ALL_LAYERS := $(LIB_LAYERS) cert/key whois mailgate irrd/daemon irrd/cli
+layer_cflags = $(addprefix -I,$(1) $(USES_$(1)))
+$(foreach l,$(ALL_LAYERS),$(eval $$(BUILD)/obj/$(l)/%.o: LAYER_CFLAGS = $$(call layer_cflags,$(l))))
+# Tests, fuzz targets and benchmarks see every layer.
+$(BUILD)/obj/tests/%.o: LAYER_CFLAGS = $(addprefix -I,$(ALL_LAYERS))
 
-# The certificate authority: issuance, CRLs, verification (only this code holds CA keys).
-CERT_SRCS := cert/ca.c cert/ca_issue.c cert/ca_crl.c cert/ca_verify.c cert/access_key.c cert/ca_cli.c
-
-# The whois front end: event loop, query dispatch, IRRd and RIPE dialects, sets.
-WHOIS_SRCS := \
-	whois/whois_data.c whois/origin_index.c whois/set_expand.c \
-	whois/whois_query.c whois/irr_query.c whois/ripe_query.c \
-	whois/whois_server.c
-
+LIB_SRCS  := $(foreach l,$(LIB_LAYERS),$(wildcard $(l)/*.c))
+CERT_KEY_SRCS := $(wildcard cert/key/*.c)
+WHOIS_SRCS := $(wildcard whois/*.c)
 # The mail gateway: MIME (GMime), signature checklists, replay, replies, spool.
-MAIL_SRCS := \
-	mailgate/mail_message.c mailgate/mail_verify.c mailgate/mail_replay.c \
-	mailgate/mail_reply.c mailgate/mail_spool.c mailgate/mail_process.c
+MAIL_SRCS := $(filter-out mailgate/mailgate.c,$(wildcard mailgate/*.c))
 GMIME_CFLAGS := $(shell pkg-config --cflags gmime-3.0 2>/dev/null)
 GMIME_LIBS   := $(shell pkg-config --libs gmime-3.0 2>/dev/null || echo -lgmime-3.0 -lgio-2.0 -lgobject-2.0 -lglib-2.0)
 
 PROGRAMS   := irrd irrctl irr-mailgate
-irrd_SRCS   := irrd/irrd.c $(WHOIS_SRCS)
-irrctl_SRCS := irrd/irrctl.c irrd/authlist_cli.c $(CERT_SRCS)
-irr-mailgate_SRCS := mailgate/mailgate.c $(MAIL_SRCS) $(filter-out cert/ca_cli.c,$(CERT_SRCS))
+irrd_SRCS   := $(wildcard irrd/daemon/*.c) $(WHOIS_SRCS)
+irrctl_SRCS := $(wildcard irrd/cli/*.c) $(CERT_KEY_SRCS)
+irr-mailgate_SRCS := mailgate/mailgate.c $(MAIL_SRCS)
 irr-mailgate_LIBS := $(GMIME_LIBS)
 
 # Helpers the integration tests run (tests/tools/*.c): each one file, OpenSSL only.
@@ -68,9 +76,9 @@ TEST_TOOLS := cms_reencode
 UNIT_TESTS := test_prefix test_asn test_rpsl test_config test_store test_origin_index test_update_hook test_engine
 FUZZ_TARGETS := fuzz_rpsl_parse fuzz_config fuzz_whois_query fuzz_cms fuzz_csr fuzz_mail fuzz_alloc_import
 
-CORE_OBJS := $(CORE_SRCS:%.c=$(BUILD)/obj/%.o)
+LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 WHOIS_OBJS := $(WHOIS_SRCS:%.c=$(BUILD)/obj/%.o)
-CERT_OBJS := $(filter-out $(BUILD)/obj/cert/ca_cli.o,$(CERT_SRCS:%.c=$(BUILD)/obj/%.o))
+CERT_KEY_OBJS := $(CERT_KEY_SRCS:%.c=$(BUILD)/obj/%.o)
 CORE_LIB  := $(BUILD)/libroutereg.a
 BINS      := $(PROGRAMS:%=$(BUILD)/bin/%)
 TEST_BINS := $(UNIT_TESTS:%=$(BUILD)/tests/%) $(FUZZ_TARGETS:%=$(BUILD)/tests/%_replay) \
@@ -83,13 +91,13 @@ all: $(BINS)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(CC) $(CFLAGS) $(LAYER_CFLAGS) -c $< -o $@
 
 # Only the mail gateway sees GLib's headers.
 $(BUILD)/obj/mailgate/%.o: CFLAGS += $(GMIME_CFLAGS)
 $(BUILD)/obj/tests/fuzz/fuzz_mail.o: CFLAGS += $(GMIME_CFLAGS)
 
-$(CORE_LIB): $(CORE_OBJS)
+$(CORE_LIB): $(LIB_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
@@ -106,11 +114,11 @@ $(BUILD)/tests/test_%: $(BUILD)/obj/tests/unit/test_%.o $(WHOIS_OBJS) $(CORE_LIB
 
 # Fuzz targets replayed over their corpus by a plain driver (no clang needed).
 MAIL_OBJS := $(MAIL_SRCS:%.c=$(BUILD)/obj/%.o)
-$(BUILD)/tests/fuzz_mail_replay: $(BUILD)/obj/tests/fuzz/fuzz_mail.o $(BUILD)/obj/tests/fuzz/replay.o $(MAIL_OBJS) $(CERT_OBJS) $(CORE_LIB)
+$(BUILD)/tests/fuzz_mail_replay: $(BUILD)/obj/tests/fuzz/fuzz_mail.o $(BUILD)/obj/tests/fuzz/replay.o $(MAIL_OBJS) $(CORE_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(GMIME_LIBS)
 
-$(BUILD)/tests/fuzz_%_replay: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/obj/tests/fuzz/replay.o $(WHOIS_OBJS) $(CERT_OBJS) $(CORE_LIB)
+$(BUILD)/tests/fuzz_%_replay: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/obj/tests/fuzz/replay.o $(WHOIS_OBJS) $(CERT_KEY_OBJS) $(CORE_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -162,8 +170,8 @@ run: deps all
 fuzz:
 	@mkdir -p build/fuzz
 	for t in $(FUZZ_TARGETS); do \
-	  clang -std=gnu11 -g -O1 -D_GNU_SOURCE -Iirrd -Icert -Imailgate $(GMIME_CFLAGS) -fsanitize=fuzzer,address,undefined \
-	    -Iwhois -o build/fuzz/$$t tests/fuzz/$$t.c $(CORE_SRCS) $(WHOIS_SRCS) $(MAIL_SRCS) $(filter-out cert/ca_cli.c,$(CERT_SRCS)) \
+	  clang -std=gnu11 -g -O1 -D_GNU_SOURCE $(addprefix -I,$(ALL_LAYERS)) $(GMIME_CFLAGS) -fsanitize=fuzzer,address,undefined \
+	    -o build/fuzz/$$t tests/fuzz/$$t.c $(LIB_SRCS) $(WHOIS_SRCS) $(MAIL_SRCS) $(CERT_KEY_SRCS) \
 	    $(PKG_LIBS) $(GMIME_LIBS) -lcrypt -lpthread || exit 1; \
 	done
 

@@ -19,6 +19,7 @@
 #include "rpsl_syntax.h"
 #include "signed_input.h"
 #include "timefmt.h"
+#include "authlist_enforce.h"
 #include "update.h"
 #include "xalloc.h"
 
@@ -182,6 +183,8 @@ void mail_process(const struct mail_gateway *gw, const struct mail_input *in, ti
 	struct mail_layer layer;
 	struct signed_input si;
 	struct update_request req = { .channel = "mail" };
+	struct update_route_check route_check;
+	struct authlist_hook_state route_check_state;
 	struct update_result ur;
 	struct strbuf origin;
 	char digest[MAIL_DIGEST_SIZE] = "", *refusal = NULL, *signer = NULL, *err = NULL;
@@ -247,6 +250,9 @@ void mail_process(const struct mail_gateway *gw, const struct mail_input *in, ti
 	req.origin = origin.data;
 	req.signer = signer;
 	/* the replay claim commits with the objects: a crash or a store error leaves neither, and the MTA's retry works */
+	/* the authorisation list is this channel's route check */
+	authlist_hook_init(&route_check, &route_check_state, gw->st, cfg);
+	req.route_check = &route_check;
 	if (update_run(gw->st, cfg, &req, &ur, &err) < 0) {
 		tempfail(res, h, signer, err);
 		strbuf_release(&ur.report);

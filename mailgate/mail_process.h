@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "ca.h"
+#include "ca_verify.h"
 #include "config.h"
 #include "mail_reply.h"
 #include "store.h"

@@ -188,7 +188,7 @@ static bool signing_time_ok(const struct mail_verify_context *ctx, bool has_time
 
 static void add_ca_identity(struct signed_input *si, const struct ca_verdict *v)
 {
-	struct update_identity *id;
+	struct identity *id;
 
 	if (si->identity_count == SIGNED_INPUT_MAX_IDENTITIES)
 		return;

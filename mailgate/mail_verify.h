@@ -10,7 +10,7 @@
 
 #include <time.h>
 
-#include "ca.h"
+#include "ca_verify.h"
 #include "config.h"
 #include "mail_message.h"
 #include "signed_input.h"

@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ca.h"
+#include "ca_verify.h"
 #include "config.h"
 #include "irr_limits.h"
 #include "log.h"
@@ -138,7 +138,7 @@ int main(int argc, char **argv)
 		rc = EX_TEMPFAIL;
 		goto out;
 	}
-	if (ca_open(cfg, false, &ca, &err) < 0) {
+	if (ca_open_certificates(cfg, &ca, &err) < 0) {
 		log_info("the registry CA is not available (%s): only X509 key-certs authenticate S/MIME", err);
 		free(err);
 		err = NULL;

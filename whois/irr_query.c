@@ -58,8 +58,8 @@ static void answer_buffer(struct strbuf *out, struct strbuf *data)
 	answer_data(out, data->data, data->len);
 }
 
-static bool sources_or_fail(const struct whois_context *ctx, const struct whois_session *s,
-			    struct whois_sources *srcs, struct strbuf *out)
+static bool sources_or_fail(const struct query_context *ctx, const struct whois_session *s,
+			    struct query_sources *srcs, struct strbuf *out)
 {
 	if (whois_session_sources(ctx, s, srcs) < 0) {
 		answer_error(out, "internal error reading sources");
@@ -68,10 +68,10 @@ static bool sources_or_fail(const struct whois_context *ctx, const struct whois_
 	return true;
 }
 
-static void cmd_sources(const struct whois_context *ctx, struct whois_session *s, const char *arg,
+static void cmd_sources(const struct query_context *ctx, struct whois_session *s, const char *arg,
 			struct strbuf *out)
 {
-	struct whois_sources srcs;
+	struct query_sources srcs;
 	struct strbuf data;
 
 	if (strcmp(arg, "-lc") == 0) {
@@ -85,7 +85,7 @@ static void cmd_sources(const struct whois_context *ctx, struct whois_session *s
 		return;
 	}
 	if (strcmp(arg, "-*") == 0) {
-		if (whois_data_all_sources(ctx->st, ctx->cfg->source, &srcs) < 0) {
+		if (query_sources_all(ctx, &srcs) < 0) {
 			answer_error(out, "internal error reading sources");
 			return;
 		}
@@ -99,7 +99,7 @@ static void cmd_sources(const struct whois_context *ctx, struct whois_session *s
 	{
 		char unknown[MAX_SOURCE_NAME_LENGTH + 1];
 
-		switch (whois_parse_sources(ctx, arg, &srcs, unknown)) {
+		switch (query_parse_sources(ctx, arg, &srcs, unknown)) {
 		case -1:
 			answer_error(out, *arg ? "Invalid source list" : "Missing source list");
 			return;
@@ -116,10 +116,10 @@ static void cmd_sources(const struct whois_context *ctx, struct whois_session *s
 }
 
 /* !g / !6: distinct prefixes of route / route6 objects with this origin. */
-static void cmd_origin(const struct whois_context *ctx, struct whois_session *s, const char *arg, uint8_t family,
+static void cmd_origin(const struct query_context *ctx, struct whois_session *s, const char *arg, uint8_t family,
 		       struct strbuf *out)
 {
-	struct whois_sources srcs;
+	struct query_sources srcs;
 	struct prefix_vec v = { 0 };
 	struct strbuf data;
 	uint32_t asn;
@@ -132,7 +132,7 @@ static void cmd_origin(const struct whois_context *ctx, struct whois_session *s,
 	if (!sources_or_fail(ctx, s, &srcs, out))
 		return;
 	for (size_t i = 0; i < srcs.count; i++) {
-		if (whois_origin_prefixes(ctx, &srcs.items[i], asn, family, &v) < 0) {
+		if (query_origin_prefixes(ctx, &srcs.items[i], asn, family, &v) < 0) {
 			answer_error(out, "internal error reading routes");
 			prefix_vec_release(&v);
 			return;
@@ -152,9 +152,9 @@ static void cmd_origin(const struct whois_context *ctx, struct whois_session *s,
 }
 
 /* !i<set>[,1] */
-static void cmd_set(const struct whois_context *ctx, struct whois_session *s, const char *arg, struct strbuf *out)
+static void cmd_set(const struct query_context *ctx, struct whois_session *s, const char *arg, struct strbuf *out)
 {
-	struct whois_sources srcs;
+	struct query_sources srcs;
 	struct set_result r;
 	struct strbuf data;
 	char name[MAX_PRIMARY_KEY_LENGTH];
@@ -209,11 +209,11 @@ static void cmd_set(const struct whois_context *ctx, struct whois_session *s, co
 }
 
 /* !a[4|6]<as-set>: prefixes of the routes originated by the set's ASNs. */
-static void cmd_as_set_prefixes(const struct whois_context *ctx, struct whois_session *s, const char *arg,
+static void cmd_as_set_prefixes(const struct query_context *ctx, struct whois_session *s, const char *arg,
 				struct strbuf *out)
 {
 	uint8_t family = 0;
-	struct whois_sources srcs;
+	struct query_sources srcs;
 	struct set_result r;
 	struct prefix_vec v = { 0 };
 	struct strbuf data;
@@ -241,7 +241,7 @@ static void cmd_as_set_prefixes(const struct whois_context *ctx, struct whois_se
 	}
 	for (size_t i = 0; i < r.asn_count; i++) {
 		for (size_t k = 0; k < srcs.count; k++) {
-			if (whois_origin_prefixes(ctx, &srcs.items[k], r.asns[i], family, &v) < 0) {
+			if (query_origin_prefixes(ctx, &srcs.items[k], r.asns[i], family, &v) < 0) {
 				answer_error(out, "internal error reading routes");
 				goto out;
 			}
@@ -269,7 +269,7 @@ out:
 	set_result_release(&r);
 }
 
-static void append_objects(struct strbuf *data, const struct whois_objects *objs)
+static void append_objects(struct strbuf *data, const struct query_objects *objs)
 {
 	for (size_t i = 0; i < objs->count; i++) {
 		if (data->len > 0)
@@ -279,7 +279,7 @@ static void append_objects(struct strbuf *data, const struct whois_objects *objs
 }
 
 /* Answers with the objects (separated by blank lines), or the too-many error; frees them. */
-static void answer_objects(struct strbuf *out, struct whois_objects *objs)
+static void answer_objects(struct strbuf *out, struct query_objects *objs)
 {
 	struct strbuf data;
 
@@ -291,16 +291,16 @@ static void answer_objects(struct strbuf *out, struct whois_objects *objs)
 		answer_buffer(out, &data);
 		strbuf_release(&data);
 	}
-	whois_objects_release(objs);
+	query_objects_release(objs);
 }
 
 /* !m<class>,<key>: the object from the first source that has it. */
-static void cmd_match(const struct whois_context *ctx, struct whois_session *s, const char *arg, struct strbuf *out)
+static void cmd_match(const struct query_context *ctx, struct whois_session *s, const char *arg, struct strbuf *out)
 {
 	const char *comma = strchr(arg, ',');
 	char cls[32];
-	struct whois_sources srcs;
-	struct whois_objects objs;
+	struct query_sources srcs;
+	struct query_objects objs;
 	size_t n;
 
 	if (comma == NULL || comma == arg || (n = (size_t)(comma - arg)) >= sizeof(cls) || comma[1] == '\0') {
@@ -316,18 +316,18 @@ static void cmd_match(const struct whois_context *ctx, struct whois_session *s, 
 	}
 	if (!sources_or_fail(ctx, s, &srcs, out))
 		return;
-	whois_objects_init(&objs);
+	query_objects_init(&objs);
 	for (size_t i = 0; i < srcs.count && objs.count == 0; i++)
-		whois_data_by_key(ctx->st, &srcs.items[i], cls, comma + 1, &objs);
+		query_by_key(ctx, &srcs.items[i], cls, comma + 1, &objs);
 	answer_objects(out, &objs);
 }
 
 /* !o<mntner>: every object maintained by it. */
-static void cmd_maintained(const struct whois_context *ctx, struct whois_session *s, const char *arg,
+static void cmd_maintained(const struct query_context *ctx, struct whois_session *s, const char *arg,
 			   struct strbuf *out)
 {
-	struct whois_sources srcs;
-	struct whois_objects objs;
+	struct query_sources srcs;
+	struct query_objects objs;
 
 	if (*arg == '\0') {
 		answer_error(out, "Missing maintainer name");
@@ -335,23 +335,23 @@ static void cmd_maintained(const struct whois_context *ctx, struct whois_session
 	}
 	if (!sources_or_fail(ctx, s, &srcs, out))
 		return;
-	whois_objects_init(&objs);
+	query_objects_init(&objs);
 	for (size_t i = 0; i < srcs.count; i++)
-		whois_data_by_attr(ctx->st, &srcs.items[i], "mnt-by", arg, NULL, &objs);
+		query_by_attr(ctx, &srcs.items[i], "mnt-by", arg, NULL, &objs);
 	answer_objects(out, &objs);
 }
 
 /* !r<prefix>[,o|l|L|M] over route and route6 objects. */
-static void cmd_route_search(const struct whois_context *ctx, struct whois_session *s, const char *arg,
+static void cmd_route_search(const struct query_context *ctx, struct whois_session *s, const char *arg,
 			     struct strbuf *out)
 {
 	const char *comma = strchr(arg, ',');
 	size_t n = comma ? (size_t)(comma - arg) : strlen(arg);
 	char option = comma ? comma[1] : '\0';
-	enum whois_match match = MATCH_EXACT;
+	enum query_match match = MATCH_EXACT;
 	bool origins_only = false;
-	struct whois_sources srcs;
-	struct whois_objects objs;
+	struct query_sources srcs;
+	struct query_objects objs;
 	struct strbuf data;
 	struct prefix p;
 	const char *err;
@@ -385,9 +385,9 @@ static void cmd_route_search(const struct whois_context *ctx, struct whois_sessi
 	}
 	if (!sources_or_fail(ctx, s, &srcs, out))
 		return;
-	whois_objects_init(&objs);
+	query_objects_init(&objs);
 	for (size_t i = 0; i < srcs.count; i++)
-		whois_data_by_prefix(ctx->st, &srcs.items[i], &p, match, p.family == 4 ? "route" : "route6", &objs);
+		query_by_prefix(ctx, &srcs.items[i], &p, match, p.family == 4 ? "route" : "route6", &objs);
 	strbuf_init(&data);
 	if (objs.truncated) {
 		answer_error(out, "Too many objects (more than 100,000)");
@@ -416,24 +416,24 @@ static void cmd_route_search(const struct whois_context *ctx, struct whois_sessi
 		answer_buffer(out, &data);
 	}
 	strbuf_release(&data);
-	whois_objects_release(&objs);
+	query_objects_release(&objs);
 }
 
 /* !j<source> / !j-*: serial status "SOURCE:Y|N:first-last". */
-static void cmd_serials(const struct whois_context *ctx, const char *arg, struct strbuf *out)
+static void cmd_serials(const struct query_context *ctx, const char *arg, struct strbuf *out)
 {
-	struct whois_sources srcs;
+	struct query_sources srcs;
 	struct strbuf data;
 
 	if (strcmp(arg, "-*") == 0) {
-		if (whois_data_all_sources(ctx->st, ctx->cfg->source, &srcs) < 0) {
+		if (query_sources_all(ctx, &srcs) < 0) {
 			answer_error(out, "internal error reading sources");
 			return;
 		}
 	} else {
 		char unknown[MAX_SOURCE_NAME_LENGTH + 1];
 
-		switch (whois_parse_sources(ctx, arg, &srcs, unknown)) {
+		switch (query_parse_sources(ctx, arg, &srcs, unknown)) {
 		case -1:
 			answer_error(out, "Invalid source list");
 			return;
@@ -461,10 +461,10 @@ static void cmd_serials(const struct whois_context *ctx, const char *arg, struct
 	strbuf_release(&data);
 }
 
-static void dispatch(const struct whois_context *ctx, struct whois_session *s, char cmd, const char *arg,
+static void dispatch(const struct query_context *ctx, struct whois_session *s, char cmd, const char *arg,
 		     struct strbuf *out);
 
-void irr_query(const struct whois_context *ctx, struct whois_session *s, const char *line, size_t len,
+void irr_query(const struct query_context *ctx, struct whois_session *s, const char *line, size_t len,
 	       struct strbuf *out)
 {
 	char *arg;
@@ -482,7 +482,7 @@ void irr_query(const struct whois_context *ctx, struct whois_session *s, const c
 	free(arg);
 }
 
-static void dispatch(const struct whois_context *ctx, struct whois_session *s, char cmd, const char *arg,
+static void dispatch(const struct query_context *ctx, struct whois_session *s, char cmd, const char *arg,
 		     struct strbuf *out)
 {
 	switch (cmd) {

@@ -12,7 +12,7 @@
 #include <strings.h>
 
 #include "asn.h"
-#include "authlist_enforce.h"
+#include "authlist_mark.h"
 #include "timefmt.h"
 #include "rpsl_parse.h"
 #include "rpsl_schema.h"
@@ -29,7 +29,7 @@ struct ripe_request {
 	bool no_grouping;      /* -G */
 	bool primary_keys;     /* -K */
 	bool fast_raw;         /* -F */
-	enum whois_match match;
+	enum query_match match;
 	bool match_set;        /* one of -x -l -L -M given */
 	bool classes[RPSL_CLASS_COUNT];
 	bool class_filter;     /* -T given */
@@ -89,13 +89,13 @@ static bool parse_classes(struct ripe_request *req, const char *list, struct str
 	return true;
 }
 
-static bool set_sources(const struct whois_context *ctx, struct whois_session *s, const char *list,
+static bool set_sources(const struct query_context *ctx, struct whois_session *s, const char *list,
 			struct strbuf *out)
 {
-	struct whois_sources srcs;
+	struct query_sources srcs;
 	char unknown[MAX_SOURCE_NAME_LENGTH + 1];
 
-	switch (whois_parse_sources(ctx, list, &srcs, unknown)) {
+	switch (query_parse_sources(ctx, list, &srcs, unknown)) {
 	case -1:
 		ripe_error(out, "invalid source list");
 		return false;
@@ -166,8 +166,8 @@ static bool as_range_key(const char *key, char *out, size_t size)
 }
 
 /* Runs the lookups a search key implies; results go to objs in source order. */
-static void lookup(const struct whois_context *ctx, const struct whois_sources *srcs, const struct ripe_request *req,
-		   struct whois_objects *objs)
+static void lookup(const struct query_context *ctx, const struct query_sources *srcs, const struct ripe_request *req,
+		   struct query_objects *objs)
 {
 	const char *key = req->key, *err;
 	struct prefix p;
@@ -175,34 +175,34 @@ static void lookup(const struct whois_context *ctx, const struct whois_sources *
 	char range_key[64];
 
 	for (size_t s = 0; s < srcs->count; s++) {
-		const struct whois_source *src = &srcs->items[s];
+		const struct query_source *src = &srcs->items[s];
 
 		if (req->inverse != NULL) {
-			whois_data_by_attr(ctx->st, src, req->inverse, key, NULL, objs);
+			query_by_attr(ctx, src, req->inverse, key, NULL, objs);
 			continue;
 		}
 		if (prefix_parse(key, strlen(key), 0, &p, &err) == 0 ||
 		    prefix_parse_address(key, strlen(key), 0, &p, &err) == 0) {
-			enum whois_match m = req->match_set ? req->match : MATCH_EXACT;
+			enum query_match m = req->match_set ? req->match : MATCH_EXACT;
 			size_t before = objs->count;
 
-			whois_data_by_prefix(ctx->st, src, &p, m, NULL, objs);
+			query_by_prefix(ctx, src, &p, m, NULL, objs);
 			/* Default: the exact match, else the closest less specific (RIPE DB). */
 			if (!req->match_set && objs->count == before)
-				whois_data_by_prefix(ctx->st, src, &p, MATCH_LESS_ONE, NULL, objs);
+				query_by_prefix(ctx, src, &p, MATCH_LESS_ONE, NULL, objs);
 			continue;
 		}
 		if (asn_parse(key, strlen(key), true, &asn, &err) == 0) {
 			char canon[ASN_STRLEN];
 
 			asn_format(asn, canon);
-			whois_data_by_key(ctx->st, src, "aut-num", canon, objs);
+			query_by_key(ctx, src, "aut-num", canon, objs);
 			if (req->class_filter && req->classes[RPSL_CLASS_AS_BLOCK])
-				whois_data_as_block(ctx->st, src, asn, objs);
+				query_as_block(ctx, src, asn, objs);
 			continue;
 		}
 		if (as_range_key(key, range_key, sizeof(range_key))) {
-			whois_data_by_key(ctx->st, src, "as-block", range_key, objs);
+			query_by_key(ctx, src, "as-block", range_key, objs);
 			continue;
 		}
 		/* Any class whose primary key this could be. */
@@ -211,19 +211,19 @@ static void lookup(const struct whois_context *ctx, const struct whois_sources *
 
 			if (cls->id == RPSL_CLASS_ROUTE || cls->id == RPSL_CLASS_ROUTE6)
 				continue;
-			whois_data_by_key(ctx->st, src, cls->name, key, objs);
+			query_by_key(ctx, src, cls->name, key, objs);
 		}
 		/* route keys are prefix+origin: "192.0.2.0/24AS1" */
 		if (strchr(key, '/') != NULL) {
-			whois_data_by_key(ctx->st, src, "route", key, objs);
-			whois_data_by_key(ctx->st, src, "route6", key, objs);
+			query_by_key(ctx, src, "route", key, objs);
+			query_by_key(ctx, src, "route6", key, objs);
 		}
 	}
 }
 
 /* Appends the person/role objects the results name as contacts, once each. */
-static void add_contacts(const struct whois_context *ctx, const struct whois_sources *srcs,
-			 struct whois_objects *objs)
+static void add_contacts(const struct query_context *ctx, const struct query_sources *srcs,
+			 struct query_objects *objs)
 {
 	static const char *const contact_attrs[] = { "admin-c", "tech-c", "zone-c" };
 	size_t original = objs->count;
@@ -249,8 +249,8 @@ static void add_contacts(const struct whois_context *ctx, const struct whois_sou
 				for (size_t s = 0; s < srcs->count; s++) {
 					size_t before = objs->count;
 
-					whois_data_by_key(ctx->st, &srcs->items[s], "person", h, objs);
-					whois_data_by_key(ctx->st, &srcs->items[s], "role", h, objs);
+					query_by_key(ctx, &srcs->items[s], "person", h, objs);
+					query_by_key(ctx, &srcs->items[s], "role", h, objs);
 					if (objs->count > before)
 						break;
 				}
@@ -266,7 +266,7 @@ static void add_contacts(const struct whois_context *ctx, const struct whois_sou
  * Route objects of our source carry the authorisation list's mark as a comment line
  * before the object (a comment, so the RPSL itself stays as stored for parsers).
  */
-static void print_route_mark(const struct whois_context *ctx, const struct whois_object *o, struct strbuf *out)
+static void print_route_mark(const struct query_context *ctx, const struct query_object *o, struct strbuf *out)
 {
 	int64_t entry = 0, when = 0;
 	int rc;
@@ -286,13 +286,13 @@ static void print_route_mark(const struct whois_context *ctx, const struct whois
 	}
 }
 
-static void print_objects(const struct whois_context *ctx, const struct ripe_request *req, const struct whois_objects *objs,
+static void print_objects(const struct query_context *ctx, const struct ripe_request *req, const struct query_objects *objs,
 			  struct strbuf *out)
 {
 	size_t printed = 0;
 
 	for (size_t i = 0; i < objs->count; i++) {
-		const struct whois_object *o = &objs->items[i];
+		const struct query_object *o = &objs->items[i];
 
 		if (!class_wanted(req, o->cls) && strcmp(o->cls, "person") != 0 && strcmp(o->cls, "role") != 0)
 			continue;
@@ -323,15 +323,15 @@ static void print_objects(const struct whois_context *ctx, const struct ripe_req
 		strbuf_append_str(out, NO_ENTRIES);
 }
 
-void ripe_query(const struct whois_context *ctx, struct whois_session *s, const char *line, size_t len,
+void ripe_query(const struct query_context *ctx, struct whois_session *s, const char *line, size_t len,
 		struct strbuf *out)
 {
 	struct ripe_request req = { .match = MATCH_EXACT };
 	char *copy, *words[64], *key_parts[64];
 	size_t n, key_words = 0;
 	struct strbuf key;
-	struct whois_sources srcs;
-	struct whois_objects objs;
+	struct query_sources srcs;
+	struct query_objects objs;
 
 	if (memchr(line, '\0', len) != NULL) {
 		ripe_error(out, "query contains a NUL byte");
@@ -487,7 +487,7 @@ void ripe_query(const struct whois_context *ctx, struct whois_session *s, const 
 		ripe_error(out, "internal error reading sources");
 		goto out;
 	}
-	whois_objects_init(&objs);
+	query_objects_init(&objs);
 	lookup(ctx, &srcs, &req, &objs);
 	if (objs.truncated) {
 		ripe_error(out, "too many objects match (more than 100,000): narrow the query");
@@ -496,7 +496,7 @@ void ripe_query(const struct whois_context *ctx, struct whois_session *s, const 
 			add_contacts(ctx, &srcs, &objs);
 		print_objects(ctx, &req, &objs, out);
 	}
-	whois_objects_release(&objs);
+	query_objects_release(&objs);
 out:
 	strbuf_release(&key);
 	free(copy);

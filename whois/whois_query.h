@@ -14,16 +14,7 @@
 #include "config.h"
 #include "store.h"
 #include "strbuf.h"
-#include "whois_data.h"
-
-struct origin_index;
-
-/* Shared by every connection of the server. */
-struct whois_context {
-	struct store *st;
-	const struct config *cfg;
-	struct origin_index *origins; /* NULL: origin lookups go to SQL */
-};
+#include "query.h"
 
 struct whois_session {
 	bool multi;            /* "!!": keep the connection open between ! commands */
@@ -36,37 +27,25 @@ struct whois_session {
 	char agent[64];        /* from !n / -V, for logs */
 };
 
-void whois_session_init(struct whois_session *s, const struct whois_context *ctx);
+void whois_session_init(struct whois_session *s, const struct query_context *ctx);
 
 /*
  * Answers one query line (without its line end) by appending to out. Decides
  * s->close for one-shot connections.
  */
-void whois_query(const struct whois_context *ctx, struct whois_session *s, const char *line, size_t len,
+void whois_query(const struct query_context *ctx, struct whois_session *s, const char *line, size_t len,
 		 struct strbuf *out);
 
 /* The sources a query runs against: the session's choice or the default order. */
-int whois_session_sources(const struct whois_context *ctx, const struct whois_session *s,
-			  struct whois_sources *out);
-
-/* Prefixes of routes with this origin in one source (family 4, 6 or 0): from the origin index when there is one. */
-int whois_origin_prefixes(const struct whois_context *ctx, const struct whois_source *src, uint32_t asn,
-			  uint8_t family, struct prefix_vec *out);
+int whois_session_sources(const struct query_context *ctx, const struct whois_session *s,
+			  struct query_sources *out);
 
 /* IRRd-style command (line starts with '!'). */
-void irr_query(const struct whois_context *ctx, struct whois_session *s, const char *line, size_t len,
+void irr_query(const struct query_context *ctx, struct whois_session *s, const char *line, size_t len,
 	       struct strbuf *out);
 /* RIPE-style query. */
-void ripe_query(const struct whois_context *ctx, struct whois_session *s, const char *line, size_t len,
+void ripe_query(const struct query_context *ctx, struct whois_session *s, const char *line, size_t len,
 		struct strbuf *out);
-
-/*
- * Parses a comma-separated source list ("radb,JPIRR") into out, in that order.
- * Returns 0; -1 when the list is malformed (empty item, too long, too many);
- * -2 when a source is unknown, with its upper-cased name in unknown.
- */
-int whois_parse_sources(const struct whois_context *ctx, const char *list, struct whois_sources *out,
-			char unknown[MAX_SOURCE_NAME_LENGTH + 1]);
 
 /*
  * Appends prefix, the formatted message (at most 255 bytes) with control characters

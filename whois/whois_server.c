@@ -40,7 +40,7 @@ struct listener {
 };
 
 struct whois_server {
-	const struct whois_context *ctx;
+	const struct query_context *ctx;
 	int epoll_fd;
 	struct listener listeners[MAX_LISTEN_ADDRESSES];
 	size_t listener_count;
@@ -67,7 +67,7 @@ static void raise_fd_limit(unsigned want)
 	}
 }
 
-struct whois_server *whois_server_new(const struct whois_context *ctx, char **err)
+struct whois_server *whois_server_new(const struct query_context *ctx, char **err)
 {
 	struct whois_server *srv = xcalloc(1, sizeof(*srv));
 	const struct config *cfg = ctx->cfg;

@@ -16,7 +16,7 @@
 struct whois_server;
 
 /* Binds every whois.listen address. Returns NULL with *err (caller frees) on failure. */
-struct whois_server *whois_server_new(const struct whois_context *ctx, char **err);
+struct whois_server *whois_server_new(const struct query_context *ctx, char **err);
 /*
  * Runs until stop_fd becomes readable (a signalfd for SIGTERM/SIGINT). Returns 0, or
  * -1 on a fatal error of the loop itself.

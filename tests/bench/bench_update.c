@@ -21,6 +21,7 @@
 #include "log.h"
 #include "store.h"
 #include "strbuf.h"
+#include "authlist_enforce.h"
 #include "update.h"
 
 #define BENCH_MNTNER "MAINT-UPD-BENCH"
@@ -29,7 +30,7 @@
 struct bench {
 	struct store *st;
 	struct config *cfg;
-	struct update_identity id;
+	struct identity id;
 	bool use_password;
 };
 
@@ -37,6 +38,8 @@ struct bench {
 static int submit(struct bench *b, const char *text)
 {
 	struct update_request req = { .channel = "bench", .origin = "bench_update", .text = text, .len = strlen(text) };
+	struct update_route_check route_check;
+	struct authlist_hook_state route_check_state;
 	struct update_result res;
 	char *err = NULL;
 	int rc;
@@ -45,6 +48,9 @@ static int submit(struct bench *b, const char *text)
 		req.identities = &b->id;
 		req.identity_count = 1;
 	}
+	/* the authorisation list is this channel's route check */
+	authlist_hook_init(&route_check, &route_check_state, b->st, b->cfg);
+	req.route_check = &route_check;
 	rc = update_run(b->st, b->cfg, &req, &res, &err);
 	if (rc < 0 || res.failed > 0) {
 		fprintf(stderr, "bench_update: submission failed: %s\n%s\n", err ? err : "", res.report.data);

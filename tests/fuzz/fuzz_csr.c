@@ -2,7 +2,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "ca.h"
+#include "ca_key.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

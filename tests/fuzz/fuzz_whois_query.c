@@ -17,7 +17,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static struct whois_context ctx;
+static struct query_context ctx;
 static struct config cfg;
 static struct store *st;
 

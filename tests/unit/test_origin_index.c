@@ -58,7 +58,7 @@ int main(void)
 	struct store *st = NULL;
 	struct origin_index *ix = origin_index_new();
 	struct store_bulk *bulk;
-	struct whois_source src;
+	struct query_source src;
 	char *err = NULL;
 	uint64_t stored;
 
@@ -83,7 +83,7 @@ int main(void)
 		rpsl_object_free(b);
 	}
 	CHECK(store_bulk_commit(bulk, 0, NULL, NULL, &stored, &err) == 0, "bulk load");
-	CHECK(whois_data_source(st, "TEST", &src) == 1, "source exists");
+	CHECK(query_source(&(struct query_context){ .st = st }, "TEST", &src) == 1, "source exists");
 	CHECK(origin_index_refresh(ix, st) == 0 && origin_index_size(ix) == 2, "first refresh builds the index");
 	CHECK(lookup(ix, src.id, 1, 4) == 1 && lookup(ix, src.id, 1, 6) == 1 && lookup(ix, src.id, 1, 0) == 2,
 	      "lookup by family");

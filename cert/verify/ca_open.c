@@ -1,0 +1,111 @@
+/*
+ * The verify half's view of the CA: roles, file names, and the CA certificates
+ * loaded for ca_verify. Reads certificates only; no private key is opened here.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/bn.h>
+#include <openssl/pem.h>
+
+#include "ca_internal.h"
+#include "x509.h"
+#include "xalloc.h"
+
+const char *const ca_file_stems[CA_COUNT] = { "root", "irr-ca", "resource-ca" };
+
+static const char *const role_names[CA_ROLE_COUNT] = { "staff", "lir-staff", "maintainer-admin", "registrant",
+						       "gateway" };
+
+const char *ca_role_name(enum ca_role role)
+{
+	return (unsigned)role < CA_ROLE_COUNT ? role_names[role] : "?";
+}
+
+int ca_role_parse(const char *name, enum ca_role *out)
+{
+	for (int i = 0; i < CA_ROLE_COUNT; i++) {
+		if (strcmp(name, role_names[i]) == 0) {
+			*out = (enum ca_role)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+const char *ca_for_role(enum ca_role role)
+{
+	return role == CA_ROLE_LIR_STAFF ? "resource" : "irr";
+}
+
+void ca_path(const struct config *cfg, int which, const char *suffix, char *out, size_t size)
+{
+	snprintf(out, size, "%s/%s%s", cfg->ca_dir, ca_file_stems[which], suffix);
+}
+
+void ca_crl_path(const struct config *cfg, const char *which, char *out, size_t size)
+{
+	snprintf(out, size, "%s/%s-ca.crl", cfg->ca_dir, which);
+}
+
+X509 *ca_cert_read(const char *path, char **err)
+{
+	FILE *f = fopen(path, "r");
+	X509 *cert;
+
+	if (f == NULL) {
+		*err = xasprintf("cannot open %s: %s (run irrctl ca init first?)", path, strerror(errno));
+		return NULL;
+	}
+	cert = PEM_read_X509(f, NULL, NULL, NULL);
+	fclose(f);
+	if (cert == NULL)
+		*err = x509_openssl_error("cannot parse a CA certificate");
+	return cert;
+}
+
+void ca_serial_hex(const ASN1_INTEGER *serial, char *out, size_t size)
+{
+	BIGNUM *bn = ASN1_INTEGER_to_BN(serial, NULL);
+	char *hex = bn ? BN_bn2hex(bn) : NULL;
+
+	snprintf(out, size, "%s", hex ? hex : "");
+	OPENSSL_free(hex);
+	BN_free(bn);
+}
+
+int ca_open_certificates(const struct config *cfg, struct ca **out, char **err)
+{
+	struct ca *ca = xcalloc(1, sizeof(*ca));
+	char path[1024];
+
+	ca->cfg = cfg;
+	for (int i = 0; i < CA_COUNT; i++) {
+		ca_path(cfg, i, ".pem", path, sizeof(path));
+		ca->certs[i] = ca_cert_read(path, err);
+		if (ca->certs[i] == NULL) {
+			ca_free(ca);
+			return -1;
+		}
+	}
+	*out = ca;
+	return 0;
+}
+
+void ca_free(struct ca *ca)
+{
+	if (ca == NULL)
+		return;
+	for (int i = 0; i < CA_COUNT; i++) {
+		X509_free(ca->certs[i]);
+		EVP_PKEY_free(ca->keys[i]);
+	}
+	free(ca);
+}
+
+X509 *ca_certificate(const struct ca *ca, int which)
+{
+	return which >= 0 && which < CA_COUNT ? ca->certs[which] : NULL;
+}

@@ -1,0 +1,18 @@
+/*
+ * Reading the mark of a route object ("verified by authorisation list entry #N",
+ * table route_verification), for whois and the web portal. Only reads: the marks
+ * are written by the list's route check (authlist_enforce.h) and kept in step with
+ * the list (authlist.h, authlist_marks_refresh).
+ */
+#ifndef IRRD_AUTHLIST_MARK_H
+#define IRRD_AUTHLIST_MARK_H
+
+#include <stdint.h>
+
+#include "store.h"
+
+/* The mark of a route of our source: 1 verified (*entry, 0 = override; *when), 0 none, -1 error. */
+int authlist_route_mark(struct store *st, const char *source, const char *cls, const char *pkey, int64_t *entry,
+			int64_t *when);
+
+#endif

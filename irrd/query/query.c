@@ -1,0 +1,338 @@
+/* The read API; see query.h. The SQL is store_read.c's; this file composes it. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "asn.h"
+#include "log.h"
+#include "origin_index.h"
+#include "query.h"
+#include "xalloc.h"
+
+struct sources_reader {
+	struct query_sources *out;
+	const char *only;        /* NULL: every source */
+};
+
+static int add_source(void *arg, const struct store_source_row *row)
+{
+	struct sources_reader *r = arg;
+	struct query_source *s;
+
+	if (r->only != NULL && strcmp(r->only, row->name) != 0)
+		return 0;
+	if (r->out->count == MAX_QUERY_SOURCES)
+		return 1;
+	s = &r->out->items[r->out->count++];
+	s->id = row->id;
+	snprintf(s->name, sizeof(s->name), "%s", row->name);
+	return 0;
+}
+
+/* Logs a store error of a read and returns -1 (queries answer "internal error" without details). */
+static int read_failed(char *err)
+{
+	log_error("query: %s", err);
+	free(err);
+	return -1;
+}
+
+int query_sources_all(const struct query_context *ctx, struct query_sources *out)
+{
+	struct sources_reader r = { .out = out };
+	char *err = NULL;
+
+	out->count = 0;
+	if (store_read_sources(ctx->st, ctx->cfg ? ctx->cfg->source : NULL, add_source, &r, &err) < 0)
+		return read_failed(err);
+	return 0;
+}
+
+int query_source(const struct query_context *ctx, const char *name, struct query_source *out)
+{
+	int64_t id;
+	char *err = NULL;
+
+	id = store_source_id(ctx->st, name, &err);
+	if (id < 0)
+		return read_failed(err);
+	if (id == 0)
+		return 0;
+	out->id = id;
+	snprintf(out->name, sizeof(out->name), "%s", name);
+	return 1;
+}
+
+int query_sources_default(const struct query_context *ctx, struct query_sources *out)
+{
+	out->count = 0;
+	if (ctx->cfg->sources_default_count == 0)
+		return query_sources_all(ctx, out);
+	for (size_t i = 0; i < ctx->cfg->sources_default_count; i++) {
+		struct query_source src;
+		int rc = query_source(ctx, ctx->cfg->sources_default[i], &src);
+
+		if (rc < 0)
+			return -1;
+		if (rc == 1 && out->count < MAX_QUERY_SOURCES)
+			out->items[out->count++] = src;
+	}
+	return 0;
+}
+
+int query_parse_sources(const struct query_context *ctx, const char *list, struct query_sources *out,
+			char unknown[MAX_SOURCE_NAME_LENGTH + 1])
+{
+	out->count = 0;
+	for (const char *p = list; *p;) {
+		size_t n = strcspn(p, ",");
+		char name[MAX_SOURCE_NAME_LENGTH + 1];
+		int rc;
+
+		if (n == 0 || n > MAX_SOURCE_NAME_LENGTH || out->count == MAX_QUERY_SOURCES)
+			return -1;
+		for (size_t i = 0; i < n; i++)
+			name[i] = (char)toupper((unsigned char)p[i]);
+		name[n] = '\0';
+		rc = query_source(ctx, name, &out->items[out->count]);
+		if (rc != 1) {
+			memcpy(unknown, name, n + 1);
+			return -2;
+		}
+		out->count++;
+		p += n + (p[n] == ',');
+	}
+	return out->count > 0 ? 0 : -1;
+}
+
+int query_refresh(const struct query_context *ctx)
+{
+	return ctx->origins != NULL ? origin_index_refresh(ctx->origins, ctx->st) : 0;
+}
+
+void query_objects_init(struct query_objects *v)
+{
+	memset(v, 0, sizeof(*v));
+}
+
+void query_objects_release(struct query_objects *v)
+{
+	for (size_t i = 0; i < v->count; i++) {
+		free(v->items[i].cls);
+		free(v->items[i].pkey);
+		free(v->items[i].text);
+	}
+	free(v->items);
+	free(v->seen);
+	memset(v, 0, sizeof(*v));
+}
+
+/* Records (source, id) in the seen-set; returns false when it was already there. */
+static bool objects_mark_seen(struct query_objects *v, const char *source, int64_t id)
+{
+	uint64_t key = (uint64_t)id ^ ((uint64_t)(uintptr_t)source << 1);
+	size_t i;
+
+	if ((v->seen_count + 1) * 2 > v->seen_slots) {
+		uint64_t *old = v->seen;
+		size_t old_slots = v->seen_slots;
+
+		v->seen_slots = old_slots ? old_slots * 2 : 64;
+		v->seen = xcalloc(v->seen_slots, sizeof(*v->seen));
+		for (size_t j = 0; j < old_slots; j++) {
+			if (old[j] == 0)
+				continue;
+			for (i = (size_t)(old[j] * 0x9E3779B97F4A7C15ull) & (v->seen_slots - 1); v->seen[i] != 0;
+			     i = (i + 1) & (v->seen_slots - 1))
+				;
+			v->seen[i] = old[j];
+		}
+		free(old);
+	}
+	key |= 1ull << 63; /* never 0, the empty mark */
+	for (i = (size_t)(key * 0x9E3779B97F4A7C15ull) & (v->seen_slots - 1); v->seen[i] != 0;
+	     i = (i + 1) & (v->seen_slots - 1)) {
+		if (v->seen[i] == key)
+			return false;
+	}
+	v->seen[i] = key;
+	v->seen_count++;
+	return true;
+}
+
+/* Collecting rows into a query_objects: each object once, at most MAX_QUERY_OBJECTS. */
+struct collector {
+	const struct query_source *src;
+	struct query_objects *out;
+};
+
+static int collect_object(void *arg, const struct store_object_row *row)
+{
+	struct collector *c = arg;
+	struct query_objects *out = c->out;
+	struct query_object *o;
+
+	/* A lookup may reach one object through several index rows. */
+	if (!objects_mark_seen(out, c->src->name, row->id))
+		return 0;
+	if (out->count >= MAX_QUERY_OBJECTS) {
+		out->truncated = true;
+		return 1;
+	}
+	out->items = xgrow(out->items, &out->capacity, out->count + 1, sizeof(*out->items));
+	o = &out->items[out->count++];
+	o->id = row->id;
+	o->source = c->src->name;
+	o->cls = xstrdup(row->cls);
+	o->pkey = xstrdup(row->pkey);
+	o->text = xstrdup(row->text ? row->text : "");
+	return 0;
+}
+
+int query_by_key(const struct query_context *ctx, const struct query_source *src, const char *cls, const char *pkey,
+		 struct query_objects *out)
+{
+	struct collector c = { src, out };
+	char *err = NULL;
+
+	return store_read_by_key(ctx->st, src->id, cls, pkey, collect_object, &c, &err) < 0 ? read_failed(err) : 0;
+}
+
+int query_by_attr(const struct query_context *ctx, const struct query_source *src, const char *attr,
+		  const char *value, const char *cls, struct query_objects *out)
+{
+	struct collector c = { src, out };
+	char *err = NULL;
+
+	return store_read_by_attr(ctx->st, src->id, attr, value, cls, collect_object, &c, &err) < 0 ? read_failed(err)
+												      : 0;
+}
+
+int query_as_block(const struct query_context *ctx, const struct query_source *src, uint32_t asn,
+		   struct query_objects *out)
+{
+	struct collector c = { src, out };
+	char *err = NULL;
+
+	return store_read_as_block(ctx->st, src->id, asn, collect_object, &c, &err) < 0 ? read_failed(err) : 0;
+}
+
+int query_by_prefix(const struct query_context *ctx, const struct query_source *src, const struct prefix *p,
+		    enum query_match match, const char *cls, struct query_objects *out)
+{
+	struct collector c = { src, out };
+	char *err = NULL;
+
+	if (match == MATCH_EXACT || match == MATCH_MORE_ALL) {
+		int rc = match == MATCH_EXACT ? store_read_prefix_exact(ctx->st, src->id, p, cls, collect_object, &c, &err)
+					      : store_read_prefix_more(ctx->st, src->id, p, cls, collect_object, &c, &err);
+
+		return rc < 0 ? read_failed(err) : 0;
+	}
+	/* Less specific: one point lookup per shorter length, most specific first. */
+	for (int len = match == MATCH_LESS_ALL_INCL_EXACT ? p->length : p->length - 1; len >= 0 && !out->truncated;
+	     len--) {
+		struct prefix t = prefix_truncate(p, (unsigned)len);
+		size_t before = out->count;
+
+		if (store_read_prefix_exact(ctx->st, src->id, &t, cls, collect_object, &c, &err) < 0)
+			return read_failed(err);
+		if (match == MATCH_LESS_ONE && out->count > before)
+			break;
+	}
+	return 0;
+}
+
+bool query_route_key_prefix(const char *pkey, struct prefix *out)
+{
+	const char *as = strrchr(pkey, 'A');
+	const char *err;
+
+	/* The key is PREFIX + "AS" + digits; the last 'A' starts the origin. */
+	if (as == NULL || as == pkey || (as[1] != 'S' && as[1] != 's'))
+		return false;
+	return prefix_parse(pkey, (size_t)(as - pkey), 0, out, &err) == 0;
+}
+
+bool query_route_key(const char *pkey, struct prefix *p, uint32_t *asn)
+{
+	const char *as = strrchr(pkey, 'A'), *err;
+
+	return query_route_key_prefix(pkey, p) && as != NULL && asn_parse(as, strlen(as), true, asn, &err) == 0;
+}
+
+void prefix_vec_push(struct prefix_vec *v, const struct prefix *p)
+{
+	v->items = xgrow(v->items, &v->capacity, v->count + 1, sizeof(*v->items));
+	v->items[v->count++] = *p;
+}
+
+static int compare_prefixes(const void *a, const void *b)
+{
+	const struct prefix *x = a, *y = b;
+	int c = (int)x->family - (int)y->family;
+
+	if (c == 0)
+		c = memcmp(x->addr, y->addr, 16);
+	if (c == 0)
+		c = (int)x->length - (int)y->length;
+	return c;
+}
+
+void prefix_vec_sort_unique(struct prefix_vec *v)
+{
+	size_t w = 0;
+
+	if (v->count == 0)
+		return;
+	qsort(v->items, v->count, sizeof(*v->items), compare_prefixes);
+	for (size_t r = 1; r < v->count; r++) {
+		if (compare_prefixes(&v->items[w], &v->items[r]) != 0)
+			v->items[++w] = v->items[r];
+	}
+	v->count = w + 1;
+}
+
+void prefix_vec_release(struct prefix_vec *v)
+{
+	free(v->items);
+	memset(v, 0, sizeof(*v));
+}
+
+struct origin_collector {
+	uint8_t family;
+	struct prefix_vec *out;
+};
+
+static int collect_origin_prefix(void *arg, const struct store_object_row *row)
+{
+	struct origin_collector *c = arg;
+	struct prefix p;
+
+	if (query_route_key_prefix(row->pkey, &p) && (c->family == 0 || p.family == c->family))
+		prefix_vec_push(c->out, &p);
+	return 0;
+}
+
+int query_origin_prefixes(const struct query_context *ctx, const struct query_source *src, uint32_t asn,
+			  uint8_t family, struct prefix_vec *out)
+{
+	struct origin_collector c = { family, out };
+	char asn_text[ASN_STRLEN], *err = NULL;
+
+	if (ctx->origins != NULL) {
+		origin_index_lookup(ctx->origins, src->id, asn, family, out);
+		return 0;
+	}
+	asn_format(asn, asn_text);
+	return store_read_route_keys(ctx->st, src->id, asn_text, collect_origin_prefix, &c, &err) < 0 ? read_failed(err)
+												       : 0;
+}
+
+int query_journal(const struct query_context *ctx, const struct query_source *src, int64_t after, int64_t upto,
+		  store_journal_fn fn, void *arg, char **err)
+{
+	return store_read_journal(ctx->st, src->id, after, upto, NULL, NULL, fn, arg, err);
+}

@@ -1,0 +1,135 @@
+/*
+ * The read API every reader of the registry uses (whois now; the web portal, NRTM,
+ * RPKI and filter export next): sources in query order, objects by key, by lookup
+ * attribute or by prefix (exact, less and more specific), route prefixes by origin
+ * (the in-memory origin index when there is one), and the journal by serial. Set
+ * expansion (set_expand.h) and the origin index (origin_index.h) build on it. Every
+ * call reads in its own read transaction, so answers reflect the last committed
+ * write of any process. Strings handed out are the caller's. SQL lives in
+ * irrd/store (store_read.h); this layer composes it.
+ */
+#ifndef IRRD_QUERY_H
+#define IRRD_QUERY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "irr_limits.h"
+#include "prefix.h"
+#include "store.h"
+#include "store_read.h"
+#include "strbuf.h"
+
+struct origin_index;
+
+/* What every read needs: the store, the configuration, the origin index (NULL: SQL). */
+struct query_context {
+	struct store *st;
+	const struct config *cfg;
+	struct origin_index *origins;
+};
+
+struct query_source {
+	int64_t id;
+	char name[MAX_SOURCE_NAME_LENGTH + 1];
+};
+
+/* A list of sources in query order. */
+struct query_sources {
+	struct query_source items[MAX_QUERY_SOURCES];
+	size_t count;
+};
+
+/* All sources in the database: our source (cfg->source) first, the rest by name. 0 or -1. */
+int query_sources_all(const struct query_context *ctx, struct query_sources *out);
+/* Looks up one source by name (upper case); returns 1 found, 0 unknown, -1 error. */
+int query_source(const struct query_context *ctx, const char *name, struct query_source *out);
+/* The configured default order (sources.default), or every source when it is empty. 0 or -1. */
+int query_sources_default(const struct query_context *ctx, struct query_sources *out);
+
+/*
+ * Parses a comma-separated source list ("radb,JPIRR") into out, in that order.
+ * Returns 0; -1 when the list is malformed (empty item, too long, too many);
+ * -2 when a source is unknown, with its upper-cased name in unknown.
+ */
+int query_parse_sources(const struct query_context *ctx, const char *list, struct query_sources *out,
+			char unknown[MAX_SOURCE_NAME_LENGTH + 1]);
+
+/* Brings the origin index (if any) up to date with the database: call before answering. 0 or -1. */
+int query_refresh(const struct query_context *ctx);
+
+/* A stored object as read back. */
+struct query_object {
+	int64_t id;
+	const char *source;  /* points into the sources list used for the query */
+	char *cls;
+	char *pkey;
+	char *text;
+};
+
+struct query_objects {
+	struct query_object *items;
+	size_t count, capacity;
+	bool truncated;          /* more than MAX_QUERY_OBJECTS matched: answer with an error */
+	uint64_t *seen;          /* (source, id) already collected */
+	size_t seen_count, seen_slots;
+};
+
+void query_objects_init(struct query_objects *v);
+void query_objects_release(struct query_objects *v);
+
+/* Exact lookup by class and primary key (any case) in one source: appends 0 or 1 object. 0 or -1. */
+int query_by_key(const struct query_context *ctx, const struct query_source *src, const char *cls, const char *pkey,
+		 struct query_objects *out);
+/* Objects of `cls` (NULL: any) whose lookup attribute `attr` has `value` (any case). */
+int query_by_attr(const struct query_context *ctx, const struct query_source *src, const char *attr,
+		  const char *value, const char *cls, struct query_objects *out);
+
+/* The smallest as-block whose range holds asn (RIPE: whois -T as-block AS64500). */
+int query_as_block(const struct query_context *ctx, const struct query_source *src, uint32_t asn,
+		   struct query_objects *out);
+
+enum query_match { MATCH_EXACT, MATCH_LESS_ONE, MATCH_LESS_ALL, MATCH_MORE_ALL, MATCH_LESS_ALL_INCL_EXACT };
+
+/*
+ * Objects of class `cls` (NULL: any prefix-indexed class) by prefix: exact, one level
+ * less specific (the closest covering prefix, excluding exact), all less specific
+ * (excluding exact), all less specific including exact, or all more specific
+ * (excluding exact).
+ */
+int query_by_prefix(const struct query_context *ctx, const struct query_source *src, const struct prefix *p,
+		    enum query_match match, const char *cls, struct query_objects *out);
+
+struct prefix_vec {
+	struct prefix *items;
+	size_t count, capacity;
+};
+
+void prefix_vec_push(struct prefix_vec *v, const struct prefix *p);
+/* Sorts (family, address, length) and removes duplicates. */
+void prefix_vec_sort_unique(struct prefix_vec *v);
+void prefix_vec_release(struct prefix_vec *v);
+
+/*
+ * Appends the prefixes of route (family 4), route6 (6) or both (0) objects with
+ * origin `asn` in one source: from the origin index when the context has one, else
+ * from the store. 0 or -1.
+ */
+int query_origin_prefixes(const struct query_context *ctx, const struct query_source *src, uint32_t asn,
+			  uint8_t family, struct prefix_vec *out);
+
+/* The prefix of a route/route6 primary key ("192.0.2.0/24AS1" -> 192.0.2.0/24). */
+bool query_route_key_prefix(const char *pkey, struct prefix *out);
+/* ... and its origin. */
+bool query_route_key(const char *pkey, struct prefix *p, uint32_t *asn);
+
+/*
+ * Journal entries of a source with serial > after and <= upto (0: no bound), in
+ * order, to fn (store_read.h). For NRTM, mirrors and caches that follow the registry.
+ */
+int query_journal(const struct query_context *ctx, const struct query_source *src, int64_t after, int64_t upto,
+		  store_journal_fn fn, void *arg, char **err);
+
+#endif

@@ -1,0 +1,739 @@
+/* Set expansion; see set_expand.h. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "asn.h"
+#include "irr_limits.h"
+#include "rpsl_parse.h"
+#include "set_expand.h"
+#include "xalloc.h"
+
+/*
+ * What a set is expanded into. Nesting is followed with an explicit work list, not
+ * recursion on the C stack, so a chain of 100,000 nested sets costs 100,000 list
+ * entries, not 100,000 stack frames.
+ */
+enum pending_kind {
+	PENDING_AS_SET,        /* an as-set: its AS numbers */
+	PENDING_ROUTE_SET,     /* a route-set: its prefixes, under an outer operator */
+	PENDING_AS_SET_ROUTES, /* an as-set inside a route-set: the routes of its ASNs, under an operator */
+};
+
+struct pending {
+	enum pending_kind kind;
+	struct rpsl_range_op op; /* outer operator (route-set context) */
+	char *name;              /* upper case */
+};
+
+struct expander {
+	const struct query_context *ctx;
+	struct store *st;
+	const struct query_sources *sources;
+	struct set_result *r;
+	/* Keys seen (sets with their context, ASNs already looked up, direct members): linear probing. */
+	char **visited;
+	size_t visited_count, visited_slots;
+	size_t sets_queued;          /* sets put on the work list; bounded by MAX_SETS_VISITED */
+	struct pending *pending;     /* the work list (a stack) */
+	size_t pending_count, pending_capacity;
+	char *error;
+	const struct rpsl_range_op *outer; /* operator applied to mbrs-by-ref routes */
+};
+
+void set_result_release(struct set_result *r)
+{
+	for (size_t i = 0; i < r->member_count; i++)
+		free(r->members[i]);
+	free(r->members);
+	free(r->asns);
+	free(r->prefixes);
+	memset(r, 0, sizeof(*r));
+}
+
+static uint64_t hash_name(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+/* Marks a key seen; returns false when it already was (for sets: a cycle or a diamond). */
+static bool visit(struct expander *e, const char *upper)
+{
+	size_t i;
+
+	if ((e->visited_count + 1) * 2 > e->visited_slots) {
+		char **old = e->visited;
+		size_t old_slots = e->visited_slots;
+
+		e->visited_slots = old_slots ? old_slots * 2 : 64;
+		e->visited = xcalloc(e->visited_slots, sizeof(*e->visited));
+		for (size_t j = 0; j < old_slots; j++) {
+			if (old[j] == NULL)
+				continue;
+			for (i = hash_name(old[j]) & (e->visited_slots - 1); e->visited[i];
+			     i = (i + 1) & (e->visited_slots - 1))
+				;
+			e->visited[i] = old[j];
+		}
+		free(old);
+	}
+	for (i = hash_name(upper) & (e->visited_slots - 1); e->visited[i]; i = (i + 1) & (e->visited_slots - 1)) {
+		if (strcmp(e->visited[i], upper) == 0)
+			return false;
+	}
+	e->visited[i] = xstrdup(upper);
+	e->visited_count++;
+	return true;
+}
+
+static void expander_release(struct expander *e)
+{
+	for (size_t i = 0; i < e->visited_slots; i++)
+		free(e->visited[i]);
+	free(e->visited);
+	for (size_t i = 0; i < e->pending_count; i++)
+		free(e->pending[i].name);
+	free(e->pending);
+}
+
+static bool fail(struct expander *e, const char *msg)
+{
+	if (e->error == NULL)
+		e->error = xstrdup(msg);
+	return false;
+}
+
+static bool add_asn(struct expander *e, uint32_t asn)
+{
+	struct set_result *r = e->r;
+
+	if (r->asn_count >= MAX_SET_MEMBERS)
+		return fail(e, "set expands to more than 2,000,000 AS numbers");
+	r->asns = xgrow(r->asns, &r->asn_capacity, r->asn_count + 1, sizeof(*r->asns));
+	r->asns[r->asn_count++] = asn;
+	return true;
+}
+
+static bool add_prefix(struct expander *e, const struct prefix *p, const struct rpsl_range_op *op)
+{
+	struct set_result *r = e->r;
+
+	if (r->prefix_count >= MAX_SET_MEMBERS)
+		return fail(e, "set expands to more than 2,000,000 prefixes");
+	r->prefixes = xgrow(r->prefixes, &r->prefix_capacity, r->prefix_count + 1, sizeof(*r->prefixes));
+	r->prefixes[r->prefix_count].prefix = *p;
+	r->prefixes[r->prefix_count].op = *op;
+	r->prefix_count++;
+	return true;
+}
+
+/* The set object: first source in order holding an as-set or route-set with this name. */
+static struct rpsl_object *find_set(struct expander *e, const char *name, const struct query_source **src_out,
+				    char **err_out)
+{
+	static const char *const classes[] = { "as-set", "route-set" };
+
+	for (size_t s = 0; s < e->sources->count; s++) {
+		for (size_t c = 0; c < 2; c++) {
+			struct query_objects objs;
+			struct rpsl_object *obj = NULL;
+
+			query_objects_init(&objs);
+			if (query_by_key(e->ctx, &e->sources->items[s], classes[c], name, &objs) < 0) {
+				query_objects_release(&objs);
+				*err_out = store_error(e->st, "reading set");
+				return NULL;
+			}
+			if (objs.count > 0) {
+				obj = rpsl_parse_object(objs.items[0].text, strlen(objs.items[0].text), 1, RPSL_TOLERANT);
+				*src_out = &e->sources->items[s];
+			}
+			query_objects_release(&objs);
+			if (obj != NULL)
+				return obj;
+		}
+	}
+	return NULL;
+}
+
+/* True when a member-of claim by `claimant` is accepted by the set's mbrs-by-ref list. */
+static bool claim_accepted(const struct rpsl_object *set, const struct rpsl_object *claimant)
+{
+	for (size_t i = 0; i < set->attr_count; i++) {
+		const struct rpsl_attr *ref = &set->attrs[i];
+		const char *v;
+
+		if (strcmp(ref->name, "mbrs-by-ref") != 0)
+			continue;
+		for (v = ref->value; *v;) {
+			size_t n = strcspn(v, ",");
+			const char *item = v;
+
+			while (n > 0 && *item == ' ')
+				item++, n--;
+			if (n == 3 && strncasecmp(item, "ANY", 3) == 0)
+				return rpsl_object_get(claimant, "mnt-by") != NULL;
+			for (size_t k = 0; k < claimant->attr_count; k++) {
+				const struct rpsl_attr *m = &claimant->attrs[k];
+				const char *w;
+
+				if (strcmp(m->name, "mnt-by") != 0)
+					continue;
+				for (w = m->value; *w;) {
+					size_t wn = strcspn(w, ","), trimmed = wn;
+					const char *witem = w;
+
+					while (trimmed > 0 && *witem == ' ')
+						witem++, trimmed--;
+					while (trimmed > 0 && witem[trimmed - 1] == ' ')
+						trimmed--;
+					if (trimmed == n && strncasecmp(witem, item, n) == 0)
+						return true;
+					w += wn + (w[wn] == ',');
+				}
+			}
+			v += strcspn(v, ",");
+			if (*v == ',')
+				v++;
+		}
+	}
+	return false;
+}
+
+/* Calls fn for each object that claims membership of `name` by member-of and is accepted. */
+static int for_each_member_by_ref(struct expander *e, const struct rpsl_object *set, const char *name,
+				  const char *const *classes, size_t class_count,
+				  bool (*fn)(struct expander *, const struct rpsl_object *))
+{
+	if (rpsl_object_get(set, "mbrs-by-ref") == NULL)
+		return 0;
+	for (size_t s = 0; s < e->sources->count; s++) {
+		for (size_t c = 0; c < class_count; c++) {
+			struct query_objects objs;
+
+			query_objects_init(&objs);
+			if (query_by_attr(e->ctx, &e->sources->items[s], "member-of", name, classes[c], &objs) < 0) {
+				query_objects_release(&objs);
+				return -1;
+			}
+			for (size_t i = 0; i < objs.count; i++) {
+				struct rpsl_object *claimant = rpsl_parse_object(objs.items[i].text,
+										 strlen(objs.items[i].text), 1,
+										 RPSL_TOLERANT);
+				bool keep_going = true;
+
+				if (claim_accepted(set, claimant))
+					keep_going = fn(e, claimant);
+				rpsl_object_free(claimant);
+				if (!keep_going) {
+					query_objects_release(&objs);
+					return 0;
+				}
+			}
+			query_objects_release(&objs);
+		}
+	}
+	return 0;
+}
+
+static void upper_copy(char *dst, size_t cap, const char *src, size_t n)
+{
+	if (n >= cap)
+		n = cap - 1;
+	for (size_t i = 0; i < n; i++)
+		dst[i] = (char)toupper((unsigned char)src[i]);
+	dst[n] = '\0';
+}
+
+/* The comma-separated items of every attribute `attr` of an object, trimmed. */
+struct item_list {
+	struct item {
+		const char *text;
+		size_t len;
+	} *items;
+	size_t count, capacity;
+};
+
+static void collect_items(const struct rpsl_object *obj, const char *attr, struct item_list *out)
+{
+	for (size_t i = 0; i < obj->attr_count; i++) {
+		const char *v = obj->attrs[i].value;
+
+		if (strcmp(obj->attrs[i].name, attr) != 0 || obj->attrs[i].def == NULL)
+			continue;
+		while (*v) {
+			size_t n = strcspn(v, ",");
+			const char *it = v;
+			size_t len = n;
+
+			while (len > 0 && (*it == ' ' || *it == '\t'))
+				it++, len--;
+			while (len > 0 && (it[len - 1] == ' ' || it[len - 1] == '\t'))
+				len--;
+			if (len > 0) {
+				out->items = xgrow(out->items, &out->capacity, out->count + 1, sizeof(*out->items));
+				out->items[out->count].text = it;
+				out->items[out->count].len = len;
+				out->count++;
+			}
+			v += n;
+			if (*v == ',')
+				v++;
+		}
+	}
+}
+
+/*
+ * Queues a set for expansion, unless it was queued before in the same context (a
+ * cycle or a diamond): each set is expanded once per operator, which is what bounds
+ * the work now that nesting depth is not limited.
+ */
+static bool push_set(struct expander *e, enum pending_kind kind, const char *name, size_t len,
+		     const struct rpsl_range_op *op)
+{
+	char upper[MAX_PRIMARY_KEY_LENGTH], key[MAX_PRIMARY_KEY_LENGTH + 32];
+	struct pending *p;
+
+	upper_copy(upper, sizeof(upper), name, len);
+	/* The same route-set (or as-set of routes) under different operators yields different prefixes. */
+	if (op->kind != RANGE_OP_NONE)
+		snprintf(key, sizeof(key), "%d:%s^%d:%u-%u", (int)kind, upper, (int)op->kind, op->min, op->max);
+	else
+		snprintf(key, sizeof(key), "%d:%s", (int)kind, upper);
+	if (!visit(e, key))
+		return true;
+	if (++e->sets_queued > MAX_SETS_VISITED)
+		return fail(e, "set expansion visits more than 200,000 sets");
+	e->pending = xgrow(e->pending, &e->pending_capacity, e->pending_count + 1, sizeof(*e->pending));
+	p = &e->pending[e->pending_count++];
+	p->kind = kind;
+	p->op = *op;
+	p->name = xstrdup(upper);
+	return true;
+}
+
+static bool route_prefixes_of_asn(struct expander *e, uint32_t asn, const struct rpsl_range_op *op);
+
+static bool member_aut_num(struct expander *e, const struct rpsl_object *aut_num)
+{
+	uint32_t asn;
+	const char *err;
+	const struct rpsl_attr *a = rpsl_object_get(aut_num, "aut-num");
+
+	if (a != NULL && asn_parse(a->value, strlen(a->value), true, &asn, &err) == 0)
+		return add_asn(e, asn);
+	return true;
+}
+
+/* An aut-num that joined an as-set inside a route-set: its routes, under e->outer. */
+static bool member_aut_num_routes(struct expander *e, const struct rpsl_object *aut_num)
+{
+	uint32_t asn;
+	const char *err;
+	const struct rpsl_attr *a = rpsl_object_get(aut_num, "aut-num");
+
+	if (a != NULL && asn_parse(a->value, strlen(a->value), true, &asn, &err) == 0)
+		return route_prefixes_of_asn(e, asn, e->outer);
+	return true;
+}
+
+/*
+ * Loads set `upper` for expansion. Returns false with e->error on a store error;
+ * otherwise true with *set_out, NULL when the name does not resolve to a set of
+ * class `want` (such names are dropped).
+ */
+static bool open_set(struct expander *e, const char *upper, enum rpsl_class_id want, struct rpsl_object **set_out)
+{
+	const struct query_source *src = NULL;
+	struct rpsl_object *set;
+	char *err = NULL;
+
+	*set_out = NULL;
+	set = find_set(e, upper, &src, &err);
+	if (err != NULL) {
+		fail(e, err);
+		free(err);
+		return false;
+	}
+	if (set == NULL || set->cls->id != want) {
+		rpsl_object_free(set);
+		return true;
+	}
+	*set_out = set;
+	return true;
+}
+
+/* The prefix lengths an operator selects for prefix p, as [lo, hi]. */
+static void op_bounds(const struct rpsl_range_op *op, const struct prefix *p, unsigned *lo, unsigned *hi)
+{
+	unsigned max = prefix_max_length(p->family);
+
+	switch (op->kind) {
+	case RANGE_OP_NONE:
+		*lo = *hi = p->length;
+		break;
+	case RANGE_OP_PLUS:
+		*lo = p->length, *hi = max;
+		break;
+	case RANGE_OP_MINUS:
+		*lo = p->length + 1u, *hi = max;
+		break;
+	default:
+		*lo = op->min, *hi = op->max;
+		break;
+	}
+}
+
+/*
+ * The operator of a prefix reached through a set or AS member written with an
+ * operator (RS-FOO^-, AS1^+), following RFC 2622 section 5.2: a prefix without an
+ * operator of its own takes the outer one; a prefix with one keeps the intersection
+ * of both length ranges, and is dropped (returns false) when they do not overlap.
+ */
+static bool effective_op(const struct rpsl_range_op *own, const struct rpsl_range_op *outer, const struct prefix *p,
+			 struct rpsl_range_op *out)
+{
+	unsigned max = prefix_max_length(p->family), lo, hi, olo, ohi;
+
+	if (outer->kind == RANGE_OP_NONE || own->kind == RANGE_OP_NONE) {
+		*out = own->kind != RANGE_OP_NONE ? *own : *outer;
+		op_bounds(out, p, &lo, &hi);
+	} else {
+		op_bounds(own, p, &lo, &hi);
+		op_bounds(outer, p, &olo, &ohi);
+		lo = lo > olo ? lo : olo;
+		hi = hi < ohi ? hi : ohi;
+	}
+	if (lo > hi || lo < p->length || hi > max)
+		return false;
+	/* Canonical form of [lo, hi] relative to this prefix. */
+	if (lo == p->length && hi == p->length)
+		*out = (struct rpsl_range_op){ RANGE_OP_NONE, 0, 0 };
+	else if (lo == p->length && hi == max)
+		*out = (struct rpsl_range_op){ RANGE_OP_PLUS, (uint8_t)lo, (uint8_t)hi };
+	else if (lo == p->length + 1u && hi == max)
+		*out = (struct rpsl_range_op){ RANGE_OP_MINUS, (uint8_t)lo, (uint8_t)hi };
+	else if (lo == hi)
+		*out = (struct rpsl_range_op){ RANGE_OP_LENGTH, (uint8_t)lo, (uint8_t)hi };
+	else
+		*out = (struct rpsl_range_op){ RANGE_OP_RANGE, (uint8_t)lo, (uint8_t)hi };
+	return true;
+}
+
+static bool route_prefixes_of_asn(struct expander *e, uint32_t asn, const struct rpsl_range_op *op)
+{
+	struct prefix_vec v = { 0 };
+	char key[64];
+	bool ok = true;
+
+	/* An AS reached again under the same operator adds nothing new: look it up once. */
+	snprintf(key, sizeof(key), "AS%u^%d:%u-%u", asn, (int)op->kind, op->min, op->max);
+	if (!visit(e, key))
+		return true;
+	for (size_t s = 0; s < e->sources->count && ok; s++) {
+		if (query_origin_prefixes(e->ctx, &e->sources->items[s], asn, 0, &v) < 0)
+			ok = fail(e, "store error while reading routes");
+	}
+	for (size_t i = 0; i < v.count && ok; i++) {
+		static const struct rpsl_range_op none = { RANGE_OP_NONE, 0, 0 };
+		struct rpsl_range_op eop;
+
+		if (effective_op(&none, op, &v.items[i], &eop))
+			ok = add_prefix(e, &v.items[i], &eop);
+	}
+	prefix_vec_release(&v);
+	return ok;
+}
+
+static bool member_route(struct expander *e, const struct rpsl_object *route)
+{
+	static const struct rpsl_range_op none = { RANGE_OP_NONE, 0, 0 };
+	struct rpsl_range_op op;
+
+	if (!route->has_prefix || !effective_op(&none, e->outer, &route->prefix, &op))
+		return true;
+	return add_prefix(e, &route->prefix, &op);
+}
+
+/* One member of a route-set under the outer operator: a prefix, an AS, a route-set or an as-set. */
+static bool route_set_member(struct expander *e, const char *it, size_t len, const struct rpsl_range_op *outer)
+{
+	const char *caret = memchr(it, '^', len), *ignored;
+	size_t base_len = caret ? (size_t)(caret - it) : len;
+	struct rpsl_range_op op = { RANGE_OP_NONE, 0, 0 };
+	struct prefix p;
+	uint32_t asn;
+	char member[MAX_PRIMARY_KEY_LENGTH];
+
+	if (memchr(it, '/', base_len) != NULL) {
+		struct rpsl_range_op eop;
+
+		if (prefix_parse(it, base_len, 0, &p, &ignored) < 0)
+			return true;
+		if (caret != NULL && rpsl_range_op_parse(caret + 1, len - base_len - 1, p.length,
+							 prefix_max_length(p.family), &op, &ignored) < 0)
+			return true;
+		return effective_op(&op, outer, &p, &eop) ? add_prefix(e, &p, &eop) : true;
+	}
+	/* A set or AS member's own operator combines with the outer one at each prefix. */
+	if (caret != NULL)
+		rpsl_range_op_parse(caret + 1, len - base_len - 1, 0, 128, &op, &ignored);
+	if (op.kind == RANGE_OP_NONE)
+		op = *outer;
+	upper_copy(member, sizeof(member), it, base_len);
+	if (asn_parse(it, base_len, true, &asn, &ignored) == 0)
+		return route_prefixes_of_asn(e, asn, &op);
+	if (strcmp(member, "RS-ANY") == 0 || strcmp(member, "AS-ANY") == 0)
+		return true;
+	if (rpsl_set_name_check(SET_KIND_ROUTE, member, strlen(member), &ignored) == 0)
+		return push_set(e, PENDING_ROUTE_SET, member, strlen(member), &op);
+	/* an as-set inside a route-set: the routes of its ASNs */
+	return push_set(e, PENDING_AS_SET_ROUTES, member, strlen(member), &op);
+}
+
+/* Expands one set taken from the work list; nested sets go back on the list. */
+static bool expand_pending(struct expander *e, const struct pending *p)
+{
+	static const char *const aut_num_class[] = { "aut-num" };
+	static const char *const route_classes[] = { "route", "route6" };
+	bool is_route_set = p->kind == PENDING_ROUTE_SET, ok = true;
+	struct rpsl_object *set = NULL;
+	struct item_list members = { 0 };
+	int rc;
+
+	if (!open_set(e, p->name, is_route_set ? RPSL_CLASS_ROUTE_SET : RPSL_CLASS_AS_SET, &set))
+		return false;
+	if (set == NULL)
+		return true;
+	collect_items(set, "members", &members);
+	if (is_route_set)
+		collect_items(set, "mp-members", &members);
+	for (size_t i = 0; i < members.count && ok; i++) {
+		const char *it = members.items[i].text, *ignored;
+		size_t len = members.items[i].len;
+		uint32_t asn;
+
+		if (is_route_set)
+			ok = route_set_member(e, it, len, &p->op);
+		else if (asn_parse(it, len, true, &asn, &ignored) == 0)
+			ok = p->kind == PENDING_AS_SET ? add_asn(e, asn) : route_prefixes_of_asn(e, asn, &p->op);
+		else
+			ok = push_set(e, p->kind, it, len, &p->op);
+	}
+	if (!ok)
+		goto out;
+	e->outer = &p->op;
+	if (is_route_set)
+		rc = for_each_member_by_ref(e, set, p->name, route_classes, 2, member_route);
+	else
+		rc = for_each_member_by_ref(e, set, p->name, aut_num_class, 1,
+					    p->kind == PENDING_AS_SET ? member_aut_num : member_aut_num_routes);
+	e->outer = NULL;
+	if (rc < 0)
+		ok = fail(e, "store error while reading mbrs-by-ref members");
+out:
+	free(members.items);
+	rpsl_object_free(set);
+	return ok && e->error == NULL;
+}
+
+/* Works through the list until it is empty or a limit or the store failed. */
+static void expand_all(struct expander *e)
+{
+	while (e->pending_count > 0 && e->error == NULL) {
+		/* A copy: pushing nested sets may move the list. */
+		struct pending p = e->pending[--e->pending_count];
+
+		expand_pending(e, &p);
+		free(p.name);
+	}
+}
+
+static int compare_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
+static int compare_set_prefix(const void *a, const void *b)
+{
+	const struct set_prefix *x = a, *y = b;
+	int c = (int)x->prefix.family - (int)y->prefix.family;
+
+	if (c == 0)
+		c = memcmp(x->prefix.addr, y->prefix.addr, 16);
+	if (c == 0)
+		c = (int)x->prefix.length - (int)y->prefix.length;
+	if (c == 0)
+		c = (int)x->op.kind - (int)y->op.kind;
+	if (c == 0)
+		c = (int)x->op.min - (int)y->op.min;
+	if (c == 0)
+		c = (int)x->op.max - (int)y->op.max;
+	return c;
+}
+
+/*
+ * Adds a direct member unless it was added before: a set listing a member twice (or
+ * once in members and once by reference) answers it once, where it first appeared.
+ * Names compare in any case, AS numbers in any notation.
+ */
+static void add_direct_member(struct expander *e, const char *text, size_t len)
+{
+	struct set_result *r = e->r;
+	const char *ignored;
+	uint32_t asn;
+	char *key;
+	bool is_new;
+
+	if (asn_parse(text, len, true, &asn, &ignored) == 0) {
+		key = xasprintf("AS%u", asn);
+	} else {
+		key = xstrndup(text, len);
+		for (char *q = key; *q; q++)
+			*q = (char)toupper((unsigned char)*q);
+	}
+	is_new = visit(e, key);
+	free(key);
+	if (!is_new)
+		return;
+	r->members = xgrow(r->members, &r->member_capacity, r->member_count + 1, sizeof(*r->members));
+	r->members[r->member_count++] = xstrndup(text, len);
+}
+
+static bool direct_by_ref(struct expander *e, const struct rpsl_object *claimant)
+{
+	if (claimant->cls->id == RPSL_CLASS_AUT_NUM) {
+		const struct rpsl_attr *a = rpsl_object_get(claimant, "aut-num");
+		if (a != NULL)
+			add_direct_member(e, a->value, strlen(a->value));
+	} else if (claimant->has_prefix) {
+		char buf[PREFIX_STRLEN];
+
+		prefix_format(&claimant->prefix, buf);
+		add_direct_member(e, buf, strlen(buf));
+	}
+	return true;
+}
+
+static int direct_members(struct expander *e, const char *name)
+{
+	static const char *const aut_num_class[] = { "aut-num" };
+	static const char *const route_classes[] = { "route", "route6" };
+	const struct query_source *src = NULL;
+	char upper[MAX_PRIMARY_KEY_LENGTH], *err = NULL;
+	struct rpsl_object *set;
+
+	upper_copy(upper, sizeof(upper), name, strlen(name));
+	set = find_set(e, upper, &src, &err);
+	if (err != NULL) {
+		fail(e, err);
+		free(err);
+		return -1;
+	}
+	if (set == NULL)
+		return 0;
+	e->r->found = true;
+	e->r->is_route_set = set->cls->id == RPSL_CLASS_ROUTE_SET;
+	{
+		struct item_list members = { 0 };
+
+		collect_items(set, "members", &members);
+		collect_items(set, "mp-members", &members);
+		for (size_t i = 0; i < members.count; i++)
+			add_direct_member(e, members.items[i].text, members.items[i].len);
+		free(members.items);
+	}
+	if (e->r->is_route_set)
+		for_each_member_by_ref(e, set, upper, route_classes, 2, direct_by_ref);
+	else
+		for_each_member_by_ref(e, set, upper, aut_num_class, 1, direct_by_ref);
+	rpsl_object_free(set);
+	return 0;
+}
+
+int set_expand(const struct query_context *ctx, const struct query_sources *sources, const char *name,
+	       bool recursive, struct set_result *r, char **err)
+{
+	struct expander e = { .ctx = ctx, .st = ctx->st, .sources = sources, .r = r };
+	const struct query_source *src = NULL;
+	struct rpsl_object *set;
+	char upper[MAX_PRIMARY_KEY_LENGTH], *find_err = NULL;
+	static const struct rpsl_range_op no_op = { RANGE_OP_NONE, 0, 0 };
+
+	memset(r, 0, sizeof(*r));
+	if (!recursive) {
+		direct_members(&e, name);
+	} else {
+		upper_copy(upper, sizeof(upper), name, strlen(name));
+		set = find_set(&e, upper, &src, &find_err);
+		if (set != NULL) {
+			r->found = true;
+			r->is_route_set = set->cls->id == RPSL_CLASS_ROUTE_SET;
+			rpsl_object_free(set);
+			if (push_set(&e, r->is_route_set ? PENDING_ROUTE_SET : PENDING_AS_SET, upper, strlen(upper),
+				     &no_op))
+				expand_all(&e);
+		} else if (find_err != NULL) {
+			fail(&e, find_err);
+			free(find_err);
+		}
+	}
+	expander_release(&e);
+	if (e.error != NULL) {
+		*err = e.error;
+		set_result_release(r);
+		return -1;
+	}
+	if (r->asn_count > 1) {
+		size_t w = 0;
+
+		qsort(r->asns, r->asn_count, sizeof(*r->asns), compare_u32);
+		for (size_t i = 1; i < r->asn_count; i++) {
+			if (r->asns[i] != r->asns[w])
+				r->asns[++w] = r->asns[i];
+		}
+		r->asn_count = w + 1;
+	}
+	if (r->prefix_count > 1) {
+		size_t w = 0;
+
+		qsort(r->prefixes, r->prefix_count, sizeof(*r->prefixes), compare_set_prefix);
+		for (size_t i = 1; i < r->prefix_count; i++) {
+			if (compare_set_prefix(&r->prefixes[i], &r->prefixes[w]) != 0)
+				r->prefixes[++w] = r->prefixes[i];
+		}
+		r->prefix_count = w + 1;
+	}
+	return 0;
+}
+
+void set_prefix_format(const struct set_prefix *p, struct strbuf *out)
+{
+	char buf[PREFIX_STRLEN];
+
+	prefix_format(&p->prefix, buf);
+	strbuf_append_str(out, buf);
+	switch (p->op.kind) {
+	case RANGE_OP_NONE:
+		break;
+	case RANGE_OP_PLUS:
+		strbuf_append_str(out, "^+");
+		break;
+	case RANGE_OP_MINUS:
+		strbuf_append_str(out, "^-");
+		break;
+	case RANGE_OP_LENGTH:
+		strbuf_printf(out, "^%u", p->op.min);
+		break;
+	case RANGE_OP_RANGE:
+		strbuf_printf(out, "^%u-%u", p->op.min, p->op.max);
+		break;
+	}
+}
