@@ -76,19 +76,26 @@ static void sha256(const char *data, size_t len, unsigned char out[32])
 
 /*
  * The replay key of an S/MIME signature: what it signs and who signed, never its
- * bytes (a CMS structure can be re-encoded, BER for DER or ECDSA's (r, n-s) for
- * (r, s), without the key, and would then pass as new): the signer as the SignerInfo
- * names it, the messageDigest signed attribute and the signing time; without signed
- * attributes, the digest of the content itself.
+ * bytes (a CMS structure can be re-encoded without the key: BER for DER, ECDSA's
+ * (r, n-s) for (r, s), the SignerInfo's signer identifier spelt another way or by
+ * subject key id, another certificate for the same key) and would then pass as new.
+ * The signer is the public key that verified the signature; then the messageDigest
+ * signed attribute and the signing time; without signed attributes, the digest of
+ * the content itself.
  */
-static void smime_replay_key(const struct x509_cms_details *d, const char *content, size_t content_len,
+static void smime_replay_key(X509 *signer, const struct x509_cms_details *d, const char *content, size_t content_len,
 			     char out[MAIL_DIGEST_SIZE])
 {
 	struct replay_key k;
 	int64_t when = d->has_signing_time ? (int64_t)d->signing_time : 0;
+	unsigned char *spki = NULL;
+	int spki_len = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(signer), &spki);
 
+	if (spki_len <= 0)
+		fatal("encoding a certificate's public key failed");
 	replay_key_start(&k, "smime");
-	replay_key_part(&k, d->signer_id, d->signer_id_len);
+	replay_key_part(&k, spki, (size_t)spki_len);
+	OPENSSL_free(spki);
 	if (d->message_digest_len > 0) {
 		replay_key_part(&k, d->message_digest, d->message_digest_len);
 	} else {
@@ -307,7 +314,9 @@ static int verify_smime(const struct mail_verify_context *ctx, const struct strb
 		*signer = xasprintf("S/MIME signer %s (serial %s, issuer %s)", info.owner, info.serial, info.issuer);
 	}
 	si->is_signed = true;
-	smime_replay_key(&d, content ? content->data : content_out->data, content ? content->len : content_out->len, digest);
+	if (n == 1)
+		smime_replay_key(signers[0], &d, content ? content->data : content_out->data,
+				 content ? content->len : content_out->len, digest);
 	if (n != 1) {
 		refuse(si, xstrdup("The S/MIME signature does not carry its signer's certificate"));
 	} else if (is_short_rsa(signers[0])) {
@@ -330,6 +339,13 @@ static void check_pgp_outcome(const struct mail_verify_context *ctx, struct sign
 		*signer = xstrdup(si->identities[0].description);
 	if (si->refusal != NULL)
 		return;
+	/* Every good signature would authenticate, but only one signing time and replay key
+	 * is checked: a fresh signature of one's own beside an old one of someone else's
+	 * would replay the old one. One signer per message, as for S/MIME. */
+	if (si->signature_count != 1) {
+		refuse(si, xasprintf("The PGP signature has %zu signers; exactly one is accepted", si->signature_count));
+		return;
+	}
 	if (si->identity_count == 0) {
 		refuse(si, xstrdup("The PGP signature authenticates nobody (see the warning above)"));
 		return;

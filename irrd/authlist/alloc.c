@@ -477,6 +477,9 @@ int alloc_reload(struct store *st, const struct config *cfg, enum alloc_format f
 rollback:
 	store_tx_rollback(st);
 out:
+	/* a failure changed nothing: nothing to report, and nothing for the caller to release */
+	if (rc < 0)
+		alloc_reload_result_release(res);
 	free(want);
 	free(have);
 	free(moved);

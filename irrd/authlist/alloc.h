@@ -108,7 +108,7 @@ struct alloc_reload_result {
  * Blocks that are added, returned or move to another LIR put the entries inside them
  * in or out of force: the marks of their routes follow in the same transaction
  * (authlist_marks_refresh_blocks). Returns 0 (release *res with
- * alloc_reload_result_release), -1 with *err.
+ * alloc_reload_result_release), -1 with *err (*res is then released already).
  */
 int alloc_reload(struct store *st, const struct config *cfg, enum alloc_format fmt, const struct alloc_raw *records,
 		 size_t count, struct alloc_reload_result *res, char **err);

@@ -192,7 +192,8 @@ static int more_specific(struct store *st, const char *mntner, const struct pref
 
 bool authlist_entry_is_staff(const struct authlist_entry *e)
 {
-	return strncmp(e->created_by, "staff:", 6) == 0;
+	/* the last change decides: an entry LIR staff changed is theirs, bound to their allocations */
+	return strncmp(e->modified_by, "staff:", 6) == 0;
 }
 
 int authlist_entry_in_force(struct store *st, const struct authlist_entry *e, char **err)
@@ -985,6 +986,35 @@ int authlist_marks_refresh_route(struct store *st, const struct config *cfg, con
 	sqlite3_bind_int64(stmt, 1, source_id);
 	sqlite3_bind_text(stmt, 2, cls, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 3, pkey, -1, SQLITE_STATIC);
+	rc = collect_candidates(st, stmt, &c, err);
+	if (rc == 0)
+		rc = refresh_all(st, cfg, source_id, &c, err);
+	candidates_free(&c);
+	return rc;
+}
+
+int authlist_marks_refresh_all(struct store *st, const struct config *cfg, char **err)
+{
+	/* marks of routes the reload removed go with them */
+	sqlite3_stmt *orphans = store_stmt(st, "DELETE FROM route_verification WHERE source_id = ?1 AND NOT EXISTS"
+					       " (SELECT 1 FROM objects o WHERE o.source_id = route_verification.source_id"
+					       " AND o.class = route_verification.class AND o.pkey = route_verification.pkey)");
+	sqlite3_stmt *stmt = store_stmt(st, "SELECT " CANDIDATE_COLUMNS " FROM objects o" CANDIDATE_MARK
+					    " WHERE o.source_id = ?1 AND o.class IN ('route', 'route6') AND v.verified_at IS NOT NULL");
+	struct mark_candidates c = { 0 };
+	sqlite3_int64 source_id = store_source_id(st, cfg->source, err);
+	int rc;
+
+	if (source_id <= 0)
+		return (int)source_id;
+	sqlite3_bind_int64(orphans, 1, source_id);
+	rc = sqlite3_step(orphans);
+	sqlite3_reset(orphans);
+	if (rc != SQLITE_DONE) {
+		*err = store_error(st, "removing the marks of routes that are gone");
+		return -1;
+	}
+	sqlite3_bind_int64(stmt, 1, source_id);
 	rc = collect_candidates(st, stmt, &c, err);
 	if (rc == 0)
 		rc = refresh_all(st, cfg, source_id, &c, err);

@@ -97,8 +97,11 @@ void authlist_describe(const struct authlist_entry *e, struct strbuf *out);
 json_t *authlist_entry_json(const struct authlist_entry *e);
 
 /*
- * Entries created by registry staff: PI and multihoming space lies outside the LIR's
- * allocations on purpose, so they are never out of force (AUTHLIST.md).
+ * Entries registry staff entered, and that nobody but registry staff changed since:
+ * PI and multihoming space lies outside the LIR's allocations on purpose, so they
+ * are never out of force (AUTHLIST.md). Once LIR staff change such an entry it is
+ * theirs, bound to their LIR's allocations like any of their entries (else an LIR
+ * could move a staff entry onto its own block and keep it after the block left).
  */
 bool authlist_entry_is_staff(const struct authlist_entry *e);
 /*
@@ -140,6 +143,12 @@ int authlist_marks_refresh(struct store *st, const struct config *cfg, const cha
 /* After allocation changes: the routes of every entry equal to or inside one of the blocks. 0 or -1 *err. */
 int authlist_marks_refresh_blocks(struct store *st, const struct config *cfg, const struct prefix *blocks, size_t n,
 				  char **err);
+/*
+ * Every route of cfg->source that has a mark (after a bulk reload of our source
+ * replaced the objects the marks were about: a changed mnt-by or origin must not keep
+ * a verified mark). 0 or -1 *err.
+ */
+int authlist_marks_refresh_all(struct store *st, const struct config *cfg, char **err);
 /* One route by class and primary key (the consistency check's repairs). 0 or -1 *err. */
 int authlist_marks_refresh_route(struct store *st, const struct config *cfg, const char *cls, const char *pkey,
 				 char **err);

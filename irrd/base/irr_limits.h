@@ -47,6 +47,8 @@
 #define MAX_SET_MEMBERS        (2 * 1000 * 1000)
 /* Sets visited in one expansion (bounds the work of a pathological nesting). */
 #define MAX_SETS_VISITED       (200 * 1000)
+/* Prefixes a route-set expansion looks at, kept or dropped by range operators (bounds the work of a set listed under many operators). */
+#define MAX_SET_PREFIXES_CONSIDERED (4 * 1000 * 1000)
 
 /* Mail: MIME nesting below the message (a signed part inside a mixed one is depth 2). */
 #define MAX_MIME_DEPTH         8

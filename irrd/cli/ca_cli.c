@@ -300,6 +300,22 @@ static int output_is_free(const char *p12_path, char **err)
 		*err = xasprintf("cannot check %s: %s (nothing was issued)", p12_path, strerror(errno));
 		return -1;
 	}
+	/* the directory must take a new file: a doomed write must not cost an access-key attempt */
+	{
+		char *dir = xstrdup(p12_path), *slash = strrchr(dir, '/');
+		int ok;
+
+		if (slash == dir)
+			slash[1] = '\0';
+		else if (slash != NULL)
+			*slash = '\0';
+		ok = access(slash != NULL ? dir : ".", W_OK | X_OK);
+		if (ok < 0)
+			*err = xasprintf("cannot create %s: %s (nothing was issued)", p12_path, strerror(errno));
+		free(dir);
+		if (ok < 0)
+			return -1;
+	}
 	return 0;
 }
 

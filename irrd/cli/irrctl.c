@@ -4,6 +4,7 @@
  * skipped objects is still 0), 2 usage or configuration error.
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include "log.h"
 #include "store.h"
 #include "signed_input.h"
+#include "authlist.h"
 #include "authlist_enforce.h"
 #include "update.h"
 #include "version.h"
@@ -28,13 +30,14 @@ static void usage(FILE *out)
 {
 	fputs("usage: irrctl -c CONFIG COMMAND [ARGS]\n"
 	      "commands:\n"
-	      "  load --source NAME [--serial N] [--verbose] [--max-skipped PERCENT] [--force]\n"
-	      "       [--allow-empty] FILE...\n"
+	      "  load --source NAME [--serial N] [--verbose] [--max-skipped PERCENT] [--max-shrink PERCENT]\n"
+	      "       [--force] [--allow-empty] FILE...\n"
 	      "                        replace source NAME with the objects in the RPSL dump FILEs\n"
 	      "                        (plain or gzip); prints skipped objects and a summary. Refuses\n"
 	      "                        (commits nothing, exit 1) binary input, more than PERCENT\n"
-	      "                        (default 10) skipped objects unless --force, and input without\n"
-	      "                        objects unless --allow-empty\n"
+	      "                        (default 10) skipped objects, a source shrinking by more than\n"
+	      "                        PERCENT (default 50) unless --force, and input without objects\n"
+	      "                        unless --allow-empty\n"
 	      "  submit [--dry-run] [--signature SIGFILE] < FILE\n"
 	      "                        process a submission (objects, password:, override:, delete:)\n"
 	      "                        and print the report; exit 1 when an object failed. FILE may be\n"
@@ -87,23 +90,34 @@ static void explain_refusal(const struct loader_options *opts, const struct load
 	if (res->refused & LOADER_REFUSED_SKIPPED)
 		fprintf(stderr, "irrctl load: if the input is right, raise --max-skipped PERCENT (now %g) or use --force"
 				" to load the valid objects anyway.\n", opts->max_skipped_percent);
+	if (res->refused & LOADER_REFUSED_SHRINK)
+		fprintf(stderr, "irrctl load: if the source really shrank, raise --max-shrink PERCENT (now %g) or use"
+				" --force.\n", opts->max_shrink_percent);
 	if (res->refused & LOADER_REFUSED_EMPTY)
 		fprintf(stderr, "irrctl load: to empty source %s deliberately, use --allow-empty%s.\n", opts->source,
 			res->refused & LOADER_REFUSED_SKIPPED ? " (with --force)" : "");
 }
 
-static int cmd_load(struct store *st, int argc, char **argv)
+/* Inside the load's transaction: authlist_marks_refresh_all for our source. */
+static int reload_marks(void *arg, struct store *st, char **err)
+{
+	return authlist_marks_refresh_all(st, arg, err);
+}
+
+static int cmd_load(struct store *st, const struct config *cfg, int argc, char **argv)
 {
 	static const struct option options[] = {
 		{ "source", required_argument, NULL, 's' },
 		{ "serial", required_argument, NULL, 'n' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "max-skipped", required_argument, NULL, 'm' },
+		{ "max-shrink", required_argument, NULL, 'k' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "allow-empty", no_argument, NULL, 'e' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct loader_options opts = { .report = stdout, .max_skipped_percent = LOADER_DEFAULT_MAX_SKIPPED_PERCENT };
+	struct loader_options opts = { .report = stdout, .max_skipped_percent = LOADER_DEFAULT_MAX_SKIPPED_PERCENT,
+				       .max_shrink_percent = LOADER_DEFAULT_MAX_SHRINK_PERCENT };
 	struct loader_result res;
 	bool is_forced = false;
 	char *err = NULL, *end;
@@ -132,6 +146,13 @@ static int cmd_load(struct store *st, int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			break;
+		case 'k':
+			if (!parse_percent(optarg, &opts.max_shrink_percent)) {
+				fprintf(stderr, "irrctl load: --max-shrink must be a percentage from 0 to 100, not \"%s\"\n",
+					optarg);
+				return EXIT_USAGE;
+			}
+			break;
 		case 'f':
 			is_forced = true;
 			break;
@@ -149,7 +170,13 @@ static int cmd_load(struct store *st, int argc, char **argv)
 	}
 	if (is_forced) {
 		opts.max_skipped_percent = 100.0;
+		opts.max_shrink_percent = 100.0;
 		opts.skip_binary = true;
+	}
+	/* a reload of our own source: the routes' marks must say what the list decides of the new objects */
+	if (strcasecmp(opts.source, cfg->source) == 0) {
+		opts.before_commit = reload_marks;
+		opts.before_commit_arg = (void *)cfg;
 	}
 	if (loader_run(st, &opts, argv + optind, (size_t)(argc - optind), &res, &err) < 0) {
 		fflush(stdout);
@@ -321,6 +348,8 @@ int main(int argc, char **argv)
 	int c, rc = EXIT_USAGE;
 
 	log_set_program("irrctl");
+	/* a helper (sendmail) that exits early must cost an error message, not the report */
+	signal(SIGPIPE, SIG_IGN);
 	while ((c = getopt(argc, argv, "+c:hV")) != -1) {
 		switch (c) {
 		case 'c':
@@ -362,7 +391,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (strcmp(argv[0], "load") == 0) {
-		rc = cmd_load(st, argc, argv);
+		rc = cmd_load(st, cfg, argc, argv);
 	} else if (strcmp(argv[0], "lir") == 0 || strcmp(argv[0], "alloc") == 0 || strcmp(argv[0], "authlist") == 0) {
 		rc = authlist_cli(cfg, st, argv[0], argc, argv);
 	} else if (strcmp(argv[0], "ca") == 0) {

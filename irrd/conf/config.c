@@ -435,6 +435,11 @@ static int set_mail_max_message_size(struct config *cfg, const char *value, cons
 			  "must be 4096 to 16777216 bytes");
 }
 
+static int set_sendmail_timeout(struct config *cfg, const char *value, const char **err)
+{
+	return parse_uint(value, 1, 3600, &cfg->mail_sendmail_timeout, err, "must be 1 to 3600 seconds");
+}
+
 static int set_notify_retry_interval(struct config *cfg, const char *value, const char **err)
 {
 	return parse_uint(value, 0, 86400, &cfg->mail_notify_retry_interval, err, "must be 0 (never) to 86400 seconds");
@@ -514,6 +519,7 @@ static const struct config_key {
 	{ "whois.max_connections_per_address", set_max_per_address, "64" },
 	{ "auth.override_hash", set_override_hash, "" },
 	{ "mail.sendmail", set_sendmail, "/usr/sbin/sendmail -t -i" },
+	{ "mail.sendmail_timeout", set_sendmail_timeout, "60" },
 	{ "mail.from", set_mail_from, "routereg@localhost" },
 	{ "auth.bcrypt_pw", set_bcrypt_policy, "enable" },
 	{ "auth.md5_pw", set_md5_policy, "legacy" },

@@ -37,6 +37,7 @@ struct config {
 	unsigned whois_max_connections;
 	unsigned whois_max_connections_per_address;
 	char *sendmail;                       /* command reading an RFC 5322 message on stdin (-t -i) */
+	unsigned mail_sendmail_timeout;       /* seconds sendmail may take before it is stopped */
 	char *mail_from;                      /* From: of notifications and replies */
 	char *override_hash;                  /* crypt(3) hash of the registry staff override password; NULL: none */
 	enum password_policy bcrypt_pw, md5_pw, crypt_pw;

@@ -18,6 +18,7 @@
 #include "config.h"
 #include "log.h"
 #include "notify.h"
+#include "subprocess.h"
 #include "store.h"
 #include "version.h"
 #include "origin_index.h"
@@ -69,8 +70,17 @@ static void run_notify_retry(const struct config *cfg, struct store *st)
 	}
 }
 
+/* A job stopped by irrd's shutdown takes its helper (a hanging sendmail) with it. */
+static void job_terminated(int sig)
+{
+	(void)sig;
+	subprocess_kill_running();
+	_exit(1);
+}
+
 static void run_job_child(const struct config *cfg, const struct periodic_job *job)
 {
+	signal(SIGTERM, job_terminated);
 	struct store *st = NULL;
 	char *err = NULL;
 
@@ -100,11 +110,46 @@ static void periodic_tick(void *arg, time_t now)
 			continue;
 		job->next = now + (time_t)job->interval;
 		job->running = fork();
-		if (job->running == 0)
+		if (job->running == 0) {
+			sigset_t none;
+
+			/* the parent blocks SIGTERM for its signalfd; the child must die of it */
+			sigemptyset(&none);
+			sigprocmask(SIG_SETMASK, &none, NULL);
+			signal(SIGPIPE, SIG_IGN);
 			run_job_child(pj->cfg, job);
+		}
 		if (job->running < 0) {
 			log_error("%s: fork: %s", job->name, strerror(errno));
 			job->running = 0;
+		}
+	}
+}
+
+/* Shutdown: asks running jobs to stop, waits a little, then kills what is left. */
+static void periodic_stop(struct periodic_jobs *pj)
+{
+	for (size_t i = 0; i < pj->count; i++) {
+		if (pj->jobs[i].running > 0)
+			kill(pj->jobs[i].running, SIGTERM);
+	}
+	for (int tick = 0; tick < 50; tick++) {
+		bool any = false;
+
+		for (size_t i = 0; i < pj->count; i++) {
+			if (pj->jobs[i].running > 0 && waitpid(pj->jobs[i].running, NULL, WNOHANG) == pj->jobs[i].running)
+				pj->jobs[i].running = 0;
+			any |= pj->jobs[i].running > 0;
+		}
+		if (!any)
+			return;
+		usleep(100000);
+	}
+	for (size_t i = 0; i < pj->count; i++) {
+		if (pj->jobs[i].running > 0) {
+			log_warn("%s: the job did not stop within 5 s of SIGTERM; killed", pj->jobs[i].name);
+			kill(pj->jobs[i].running, SIGKILL);
+			waitpid(pj->jobs[i].running, NULL, 0);
 		}
 	}
 }
@@ -219,10 +264,7 @@ int main(int argc, char **argv)
 		log_info("received %s, shutting down", strsignal((int)si.ssi_signo));
 	rc = EXIT_SUCCESS;
 out:
-	for (size_t i = 0; i < jobs.count; i++) {
-		if (jobs.jobs[i].running > 0)
-			waitpid(jobs.jobs[i].running, NULL, 0);
-	}
+	periodic_stop(&jobs);
 	whois_server_free(whois);
 	origin_index_free(ctx.origins);
 	if (stop_fd >= 0)

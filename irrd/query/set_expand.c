@@ -37,6 +37,7 @@ struct expander {
 	char **visited;
 	size_t visited_count, visited_slots;
 	size_t sets_queued;          /* sets put on the work list; bounded by MAX_SETS_VISITED */
+	size_t prefixes_considered;  /* prefixes looked at, kept or dropped; bounded by MAX_SET_PREFIXES_CONSIDERED */
 	struct pending *pending;     /* the work list (a stack) */
 	size_t pending_count, pending_capacity;
 	char *error;
@@ -118,6 +119,18 @@ static bool add_asn(struct expander *e, uint32_t asn)
 	r->asns = xgrow(r->asns, &r->asn_capacity, r->asn_count + 1, sizeof(*r->asns));
 	r->asns[r->asn_count++] = asn;
 	return true;
+}
+
+/*
+ * Every prefix a route-set's expansion looks at counts, kept or not: a set listed
+ * under thousands of range operators that each drop most of its routes does the
+ * work of all of them, and must be refused like one that keeps them.
+ */
+static bool consider_prefix(struct expander *e)
+{
+	if (++e->prefixes_considered <= MAX_SET_PREFIXES_CONSIDERED)
+		return true;
+	return fail(e, "set expansion looks at more than 4,000,000 prefixes");
 }
 
 static bool add_prefix(struct expander *e, const struct prefix *p, const struct rpsl_range_op *op)
@@ -265,7 +278,9 @@ static void collect_items(const struct rpsl_object *obj, const char *attr, struc
 	for (size_t i = 0; i < obj->attr_count; i++) {
 		const char *v = obj->attrs[i].value;
 
-		if (strcmp(obj->attrs[i].name, attr) != 0 || obj->attrs[i].def == NULL)
+		/* an attribute whose value failed its syntax (one bad item in a mirrored set) still
+		 * counts: each item is read on its own below, and only the bad ones are dropped */
+		if (strcmp(obj->attrs[i].name, attr) != 0)
 			continue;
 		while (*v) {
 			size_t n = strcspn(v, ",");
@@ -444,7 +459,8 @@ static bool route_prefixes_of_asn(struct expander *e, uint32_t asn, const struct
 		static const struct rpsl_range_op none = { RANGE_OP_NONE, 0, 0 };
 		struct rpsl_range_op eop;
 
-		if (effective_op(&none, op, &v.items[i], &eop))
+		ok = consider_prefix(e);
+		if (ok && effective_op(&none, op, &v.items[i], &eop))
 			ok = add_prefix(e, &v.items[i], &eop);
 	}
 	prefix_vec_release(&v);
@@ -456,6 +472,8 @@ static bool member_route(struct expander *e, const struct rpsl_object *route)
 	static const struct rpsl_range_op none = { RANGE_OP_NONE, 0, 0 };
 	struct rpsl_range_op op;
 
+	if (!consider_prefix(e))
+		return false;
 	if (!route->has_prefix || !effective_op(&none, e->outer, &route->prefix, &op))
 		return true;
 	return add_prefix(e, &route->prefix, &op);
@@ -474,6 +492,8 @@ static bool route_set_member(struct expander *e, const char *it, size_t len, con
 	if (memchr(it, '/', base_len) != NULL) {
 		struct rpsl_range_op eop;
 
+		if (!consider_prefix(e))
+			return false;
 		if (prefix_parse(it, base_len, 0, &p, &ignored) < 0)
 			return true;
 		if (caret != NULL && rpsl_range_op_parse(caret + 1, len - base_len - 1, p.length,

@@ -151,6 +151,7 @@ static int open_pgp(struct store *st, const struct config *cfg, const char *inpu
 		if (imported == 0)
 			break;
 	}
+	si->signature_count = n;
 	for (size_t i = 0; i < n; i++) {
 		const struct pgp_signature *s = &sigs[i];
 		const char *id8 = s->fingerprint + (strlen(s->fingerprint) >= 8 ? strlen(s->fingerprint) - 8 : 0);

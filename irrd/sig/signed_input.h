@@ -29,6 +29,7 @@ struct signed_input {
 	bool is_signed;        /* the input carried a signature that verified */
 	time_t signed_at;      /* PGP: the time of the first good signature (0: unknown) */
 	char signer_fingerprint[64]; /* PGP: the key of the first good signature */
+	size_t signature_count; /* PGP: signatures found (good or not); channels that check signing times accept one */
 };
 
 void signed_input_init(struct signed_input *si);

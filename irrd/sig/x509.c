@@ -258,41 +258,6 @@ static void signer_message_digest(CMS_SignerInfo *si, struct x509_cms_details *o
 	out->message_digest_len = (size_t)n;
 }
 
-/* The SignerIdentifier as DER of its parts: issuer name and serial, or the subject key id. */
-static void signer_identifier(CMS_SignerInfo *si, struct x509_cms_details *out)
-{
-	ASN1_OCTET_STRING *keyid = NULL;
-	X509_NAME *issuer = NULL;
-	ASN1_INTEGER *serial = NULL;
-	unsigned char *der = NULL;
-	int n1 = -1, n2 = -1;
-
-	if (CMS_SignerInfo_get0_signer_id(si, &keyid, &issuer, &serial) != 1)
-		return;
-	if (keyid != NULL) {
-		n1 = ASN1_STRING_length(keyid);
-		if (n1 > 0 && (size_t)n1 <= sizeof(out->signer_id)) {
-			memcpy(out->signer_id, ASN1_STRING_get0_data(keyid), (size_t)n1);
-			out->signer_id_len = (size_t)n1;
-		}
-		return;
-	}
-	if (issuer == NULL || serial == NULL)
-		return;
-	n1 = i2d_X509_NAME(issuer, &der);
-	if (n1 > 0 && (size_t)n1 < sizeof(out->signer_id)) {
-		memcpy(out->signer_id, der, (size_t)n1);
-		OPENSSL_free(der);
-		der = NULL;
-		n2 = i2d_ASN1_INTEGER(serial, &der);
-		if (n2 > 0 && (size_t)(n1 + n2) <= sizeof(out->signer_id)) {
-			memcpy(out->signer_id + n1, der, (size_t)n2);
-			out->signer_id_len = (size_t)(n1 + n2);
-		}
-	}
-	OPENSSL_free(der);
-}
-
 int x509_cms_inspect(const char *sig, size_t sig_len, struct x509_cms_details *out)
 {
 	CMS_ContentInfo *cms = read_cms(sig, sig_len);
@@ -314,7 +279,6 @@ int x509_cms_inspect(const char *sig, size_t sig_len, struct x509_cms_details *o
 		out->signature_nid = signature ? OBJ_obj2nid(signature->algorithm) : NID_undef;
 		out->has_signing_time = signer_signing_time(si, &out->signing_time);
 		signer_message_digest(si, out);
-		signer_identifier(si, out);
 	}
 	rc = 0;
 out:

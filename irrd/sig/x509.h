@@ -69,9 +69,6 @@ struct x509_cms_details {
 	 * signature covers); length 0 when the signer has no signed attributes. */
 	unsigned char message_digest[64];
 	size_t message_digest_len;
-	/* The first signer as the SignerInfo names it: issuer and serial (DER) or subject key id. */
-	unsigned char signer_id[1024];
-	size_t signer_id_len;
 };
 
 /*

@@ -367,9 +367,18 @@ static int check_guards(const struct loader_options *opts, struct loader_result 
 		res->refused |= LOADER_REFUSED_SKIPPED;
 	if (res->valid == 0 && !opts->allow_empty)
 		res->refused |= LOADER_REFUSED_EMPTY;
+	/* valid objects bound what will be stored from above (duplicates collapse) */
+	if (res->valid > 0 && opts->max_shrink_percent < 100.0 &&
+	    (double)res->valid < (double)res->previous * (100.0 - opts->max_shrink_percent) / 100.0)
+		res->refused |= LOADER_REFUSED_SHRINK;
 	if (res->refused == 0)
 		return 0;
-	if (res->refused & LOADER_REFUSED_SKIPPED)
+	if (res->refused & LOADER_REFUSED_SHRINK)
+		*err = xasprintf("source %s holds %llu objects and the input only %llu valid ones, a drop of %.1f%%, more"
+				 " than the %g%% allowed: the input may be cut short",
+				 opts->source, (unsigned long long)res->previous, (unsigned long long)res->valid,
+				 100.0 - 100.0 * (double)res->valid / (double)res->previous, opts->max_shrink_percent);
+	else if (res->refused & LOADER_REFUSED_SKIPPED)
 		*err = xasprintf("%llu of %llu objects were skipped (%.1f%%), more than the %g%% allowed;"
 				 " %llu valid object%s",
 				 (unsigned long long)res->skipped, (unsigned long long)read, share,
@@ -390,6 +399,11 @@ int loader_run(struct store *st, const struct loader_options *opts, char *const 
 
 	memset(result, 0, sizeof(*result));
 	result->report = opts->report;
+	{
+		int64_t previous = store_count_objects(st, opts->source, NULL);
+
+		result->previous = previous > 0 ? (uint64_t)previous : 0;
+	}
 	/* Open everything first: an unreadable file must change nothing. */
 	for (size_t i = 0; i < file_count; i++) {
 		readers[i] = rpsl_reader_open_file(files[i], err);
@@ -418,6 +432,8 @@ int loader_run(struct store *st, const struct loader_options *opts, char *const 
 	pipeline_running = false;
 	if (check_guards(opts, result, err) < 0)
 		goto out;
+	if (opts->before_commit != NULL)
+		store_bulk_set_before_commit(ls.bulk, opts->before_commit, opts->before_commit_arg);
 	rc = store_bulk_commit(ls.bulk, opts->serial, report_duplicate, result, &result->loaded, err);
 	ls.bulk = NULL;
 out:

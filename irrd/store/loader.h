@@ -18,6 +18,11 @@
  * every wrong file while leaving room for a mirror's occasional objects we refuse.
  */
 #define LOADER_DEFAULT_MAX_SKIPPED_PERCENT 10.0
+/*
+ * Default of loader_options.max_shrink_percent: a registry does not lose half of its
+ * objects between two dumps, a dump cut short in transfer does.
+ */
+#define LOADER_DEFAULT_MAX_SHRINK_PERCENT 50.0
 
 struct loader_options {
 	const char *source;   /* the source to replace */
@@ -34,6 +39,15 @@ struct loader_options {
 	double max_skipped_percent;
 	bool allow_empty;
 	bool skip_binary;
+	/*
+	 * max_shrink_percent: refuse a load that would leave the source with fewer than
+	 * (100 - this)% of the objects it holds now (a truncated dump, a saved whois
+	 * answer); 100 or more: never.
+	 */
+	double max_shrink_percent;
+	/* Run inside the load's transaction before it commits (store_bulk_set_before_commit); NULL: none. */
+	int (*before_commit)(void *arg, struct store *st, char **err);
+	void *before_commit_arg;
 };
 
 /* Why loader_run refused a load (a bit set; 0 when it did not refuse). */
@@ -41,6 +55,7 @@ enum loader_refusal {
 	LOADER_REFUSED_EMPTY = 1 << 0,    /* no object to load, allow_empty not set */
 	LOADER_REFUSED_SKIPPED = 1 << 1,  /* skipped share above max_skipped_percent */
 	LOADER_REFUSED_BINARY = 1 << 2,   /* a NUL byte in the input, skip_binary not set */
+	LOADER_REFUSED_SHRINK = 1 << 3,   /* the source would shrink by more than max_shrink_percent */
 };
 
 struct loader_result {
@@ -50,6 +65,7 @@ struct loader_result {
 	uint64_t duplicates;  /* objects that replaced an earlier one with the same key */
 	uint64_t warnings;
 	uint64_t bytes;       /* uncompressed input */
+	uint64_t previous;    /* objects the source held before */
 	unsigned refused;     /* enum loader_refusal bits when a guard refused the load */
 	FILE *report;         /* internal: where duplicates are reported */
 };

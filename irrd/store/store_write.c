@@ -100,6 +100,8 @@ struct bulk_object {
 struct store_bulk {
 	struct store *st;
 	char *source;
+	store_bulk_hook_fn before_commit;
+	void *before_commit_arg;
 	struct bulk_object *objects;
 	size_t object_count, object_capacity;
 	struct index_rows rows;
@@ -509,6 +511,12 @@ static void bulk_rollback(struct store *st, const char *source, const char *why)
 			  source, why, before, sqlite3_errmsg(store_db(st)));
 }
 
+void store_bulk_set_before_commit(struct store_bulk *bulk, store_bulk_hook_fn fn, void *arg)
+{
+	bulk->before_commit = fn;
+	bulk->before_commit_arg = arg;
+}
+
 int store_bulk_commit(struct store_bulk *bulk, int64_t serial, store_bulk_duplicate_fn on_duplicate,
 		      void *ctx, uint64_t *stored, char **err)
 {
@@ -603,7 +611,9 @@ int store_bulk_commit(struct store_bulk *bulk, int64_t serial, store_bulk_duplic
 	sqlite3_bind_int64(stmt, 1, source_id);
 	sqlite3_bind_int64(stmt, 2, serial > 0 ? serial : previous_serial + 1);
 	sqlite3_bind_int64(stmt, 3, (int64_t)now);
-	if (step_done(st, stmt, "updating source", err) < 0 || store_tx_commit(st, err) < 0)
+	if (step_done(st, stmt, "updating source", err) < 0 ||
+	    (bulk->before_commit != NULL && bulk->before_commit(bulk->before_commit_arg, st, err) < 0) ||
+	    store_tx_commit(st, err) < 0)
 		goto out;
 	log_debug("bulk: committed");
 	/* Fold the load into the main file so the WAL does not stay as large as the load. */

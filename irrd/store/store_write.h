@@ -56,6 +56,14 @@ void store_bulk_batch_add(struct store_bulk_batch *batch, const struct rpsl_obje
 /* Merges a batch into the bulk load, after everything added before it. */
 void store_bulk_add_batch(struct store_bulk *bulk, const struct store_bulk_batch *batch, const char *origin);
 
+/*
+ * Work that must commit with the load, run inside its transaction after the new
+ * objects are written and before the commit (the authorisation list re-decides the
+ * marks of our source's routes). Returns 0, or -1 with *err: the load rolls back.
+ */
+typedef int (*store_bulk_hook_fn)(void *arg, struct store *st, char **err);
+void store_bulk_set_before_commit(struct store_bulk *bulk, store_bulk_hook_fn fn, void *arg);
+
 /* Called for each object that a later object with the same class and key replaced. */
 typedef void (*store_bulk_duplicate_fn)(void *ctx, const char *origin, uint32_t line, const char *cls,
 					const char *pkey);

@@ -13,6 +13,7 @@
 #include "log.h"
 #include "notify.h"
 #include "rpsl_syntax.h"
+#include "subprocess.h"
 #include "timefmt.h"
 #include "xalloc.h"
 
@@ -57,13 +58,13 @@ void notify_add(struct notify_outbox *box, enum notify_kind kind, const char *ad
 
 int notify_sendmail(const struct config *cfg, const char *message, size_t len)
 {
-	FILE *pipe = popen(cfg->sendmail, "w");
-	int status;
+	char *err = NULL;
+	int status = subprocess_feed(cfg->sendmail, message, len, cfg->mail_sendmail_timeout, &err);
 
-	if (pipe == NULL)
-		return -1;
-	fwrite(message, 1, len, pipe);
-	status = pclose(pipe);
+	if (status < 0) {
+		log_error("sendmail: %s", err);
+		free(err);
+	}
 	return status == 0 ? 0 : -1;
 }
 

@@ -89,6 +89,7 @@ struct run {
 	size_t password_count, password_capacity;
 	char *override;
 	bool override_ok;
+	bool override_suspended;       /* too many wrong overrides: not checked */
 	struct auth_cache auth_cache;
 	const struct update_route_check *route_check; /* the request's, or the authorisation list */
 	char *refusal;                 /* the whole submission is refused: the channel's reason or ours */
@@ -99,6 +100,9 @@ struct run {
 	size_t pw_count, pw_capacity;
 	time_t now;
 };
+
+/* The override's line in auth_failures (no maintainer can have this name). */
+#define OVERRIDE_LIMIT_NAME "(OVERRIDE)"
 
 /* Remembers the first store error; the run ends in a rollback. Takes err. */
 static void run_store_error(struct run *r, char *err)
@@ -330,7 +334,7 @@ static struct rpsl_object *load_current(struct run *r, const char *cls, const ch
 }
 
 /* The submission's own (non-delete) version of an object, if any. */
-static struct item *submitted(struct run *r, const char *cls, const char *pkey_upper)
+static struct item *submitted_any(struct run *r, const char *cls, const char *pkey_upper)
 {
 	for (size_t i = 0; i < r->count; i++) {
 		struct item *it = &r->items[i];
@@ -340,6 +344,18 @@ static struct item *submitted(struct run *r, const char *cls, const char *pkey_u
 			return it;
 	}
 	return NULL;
+}
+
+/*
+ * ... that has not failed (so far): what the checks may rely on. A check that relies
+ * on another object of the submission is run again once every object's outcome is
+ * known (recheck_against_outcomes), so the order of objects cannot matter.
+ */
+static struct item *submitted(struct run *r, const char *cls, const char *pkey_upper)
+{
+	struct item *it = submitted_any(r, cls, pkey_upper);
+
+	return it != NULL && !it->failed ? it : NULL;
 }
 
 #define MAX_REFS 64
@@ -1103,9 +1119,21 @@ static void check_auth_key_certs(struct run *r, struct item *it)
 /* The route check's view of authentication: ctx is the run. */
 static bool probe_authenticated(void *ctx, const char *mntner)
 {
+	struct run *r = ctx;
 	struct auth_outcome outcome;
+	bool ok;
 
-	return authenticate_mntner(ctx, mntner, &outcome);
+	for (size_t i = 0; i < r->pw_count; i++)
+		r->pw[i].is_tried = false;
+	ok = authenticate_mntner(r, mntner, &outcome);
+	/* the route check asks about one maintainer: a password tried against it and wrong
+	 * is a guess (its answer, allowed or not authenticated, would otherwise be an oracle) */
+	for (size_t i = 0; i < r->pw_count; i++) {
+		if (!ok && r->pw[i].is_tried)
+			r->pw[i].has_failed = true;
+		r->pw[i].is_tried = false;
+	}
+	return ok;
 }
 
 /* The request's route check (the authorisation list) on a route that passed everything else. */
@@ -1209,7 +1237,7 @@ static bool depends_on_failed(struct run *r, struct item *it, struct strbuf *why
 
 		for (size_t i = 0; i < n; i++) {
 			for (size_t c = 0; c < 2 && references[k].classes[c]; c++) {
-				struct item *dep = submitted(r, references[k].classes[c], names[i]);
+				struct item *dep = submitted_any(r, references[k].classes[c], names[i]);
 
 				if (dep == NULL || dep == it || !dep->failed)
 					continue;
@@ -1243,6 +1271,34 @@ static void propagate_failures(struct run *r)
 			strbuf_release(&why);
 		}
 	}
+}
+
+/*
+ * The checks whose answer depends on other objects of the same submission (a
+ * maintainer that stops naming a key-cert, an object deleted alongside, a set or
+ * key-cert created alongside) assume at first that those objects succeed. Once
+ * objects have failed, they are asked again for every object still standing, until
+ * nothing changes: an object listed before or after the one it relies on is judged
+ * the same. Returns true when an object failed in this round.
+ */
+static bool recheck_against_outcomes(struct run *r)
+{
+	bool changed = false;
+
+	for (size_t i = 0; i < r->count; i++) {
+		struct item *it = &r->items[i];
+
+		if (it->failed || it->op == OP_NOOP || it->obj->cls == NULL)
+			continue;
+		check_auth_key_certs(r, it);
+		check_keycert_owners(r, it);
+		check_set_hierarchy(r, it);
+		check_member_of(r, it);
+		check_references(r, it);
+		check_not_referenced(r, it);
+		changed |= it->failed;
+	}
+	return changed;
 }
 
 /* ---- 4. writing ---- */
@@ -1389,8 +1445,9 @@ static int write_items(struct run *r, char **err)
 static int record_password_failures(struct run *r, char **err)
 {
 	for (size_t i = 0; i < r->pw_count; i++) {
-		if (r->pw[i].has_failed &&
-		    auth_limit_record(r->st, r->pw[i].mntner, (unsigned)r->password_count, r->now, err) < 0)
+		unsigned guesses = strcmp(r->pw[i].mntner, OVERRIDE_LIMIT_NAME) == 0 ? 1 : (unsigned)r->password_count;
+
+		if (r->pw[i].has_failed && auth_limit_record(r->st, r->pw[i].mntner, guesses, r->now, err) < 0)
 			return -1;
 	}
 	return 0;
@@ -1614,22 +1671,57 @@ static void drop_items(struct run *r)
 	r->count = 0;
 }
 
+/*
+ * The override is a password too, and the strongest one: wrong guesses count like a
+ * maintainer's (auth_failures, under the name "(OVERRIDE)"), and past the limit it is
+ * not even checked until the hour is over.
+ */
+static void check_override(struct run *r)
+{
+	struct password_state *ps;
+	size_t saved_count = r->password_count;
+
+	r->override_ok = false;
+	if (r->override == NULL)
+		return;
+	/* one guess per submission: password_state asks whether one more try is allowed */
+	r->password_count = 1;
+	ps = password_state(r, OVERRIDE_LIMIT_NAME);
+	r->password_count = saved_count;
+	if (ps->is_suspended) {
+		char until[TIMEFMT_UTC_SIZE];
+
+		timefmt_utc(ps->suspended_until, until);
+		r->override_suspended = true;
+		if (r->count > 0)
+			item_message(&r->items[0], "Warning", "The override is not checked until %s: too many wrong override"
+							      " passwords (auth.password_failures_per_hour = %u)",
+				     until, r->cfg->password_failures_per_hour);
+		return;
+	}
+	r->override_ok = r->cfg->override_hash != NULL && update_auth_password_matches(r->cfg->override_hash, r->override);
+	ps->has_failed = !r->override_ok;
+}
+
 /* Checks, writes and records everything inside the open transaction. 0, or -1 with *err. */
 static int process(struct run *r, int64_t *queued_first, int64_t *queued_last, char **err)
 {
 	if (r->refusal != NULL)
 		drop_items(r);
-	r->override_ok = r->override != NULL && r->cfg->override_hash != NULL &&
-			 update_auth_password_matches(r->cfg->override_hash, r->override);
+	check_override(r);
 	for (size_t i = 0; i < r->count; i++) {
 		if (r->items[i].failed)
 			continue;
 		if (r->override != NULL && !r->override_ok)
-			item_error(&r->items[i], "Override password is wrong");
+			item_error(&r->items[i], "%s", r->override_suspended ? "Override is not checked now: too many wrong"
+									      " override passwords (see the warning)"
+									    : "Override password is wrong");
 		else
 			check_item(r, &r->items[i]);
 	}
-	propagate_failures(r);
+	do
+		propagate_failures(r);
+	while (recheck_against_outcomes(r));
 	if (r->store_err != NULL) {
 		*err = r->store_err;
 		r->store_err = NULL;

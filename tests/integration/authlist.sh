@@ -413,3 +413,39 @@ check "alloc add: the block is LIR-A's again" says "allocation 10.0.2.0/24 added
 irrctl authlist routes --verified >"$WORK/out"
 check "issue 12 item 5: alloc add: the entry is in force again and the mark follows at once" \
 	grep -q "10.0.2.0/24AS64510 .*verified by authorisation list entry #$id" "$WORK/out"
+
+# ---- issue 12 (outside review): password guesses through the list's question ----
+# A route maintained by MNT2 and MNT1 authenticates through MNT1's password; the list
+# asks first whether the submitter is MNT2 (its entry allows the route), and that
+# answer must not be a free oracle: the wrong password counts against MNT2.
+lirA add --prefix 10.0.2.64/26 --action allow --mntner MNT2 >/dev/null
+sqlite3 "$WORK/irr.db" "DELETE FROM auth_failures"
+{ route 10.0.2.64/26 AS64502 "MNT2, MNT1"; printf '\npassword: one\npassword: guess-for-two\n'; } | submit
+check "password guessing through the authorisation list's question: the route passes through MNT1" \
+	says "Create SUCCEEDED: [route] 10.0.2.64/26AS64502"
+check "password guessing through the authorisation list's question is counted against the maintainer asked" \
+	test "$(sqlite3 "$WORK/irr.db" "SELECT failures FROM auth_failures WHERE mntner = 'MNT2'")" -eq 2
+
+# ---- issue 12 (outside review): a staff entry an LIR changed is the LIR's ----
+sed 's/^apnic|JP|ipv4|10.0.0.0|768|20120101|allocated|A1$/apnic|JP|ipv4|10.0.0.0|512|20120101|allocated|A1/' "$WORK/delegated" >"$WORK/delegated-a"
+sed 's/^apnic|JP|ipv4|10.0.0.0|768|20120101|allocated|A1$/apnic|JP|ipv4|10.0.0.0|512|20120101|allocated|B2/' "$WORK/delegated" >"$WORK/delegated-b"
+irrctl alloc load --format delegated "$WORK/delegated-a" >/dev/null
+run irrctl authlist add --staff --lir LIR-A --prefix 203.0.113.0/24 --action allow --mntner MNT2
+staff_id=$(sed -n 's/^entry #\([0-9]*\) added$/\1/p' "$WORK/out")
+check "staff entry for PI space outside LIR-A's allocations" test -n "$staff_id"
+run lirA change "$staff_id" --prefix 10.0.1.0/24
+check "LIR-A moves the staff entry onto its own block" rc_is 0
+irrctl alloc load --format delegated "$WORK/delegated-b" >/dev/null
+{ route 10.0.1.0/24 AS64511 MNT2; printf '\npassword: two\n'; } | submit
+check "staff entry sticks after the space moves: once LIR staff changed it, it authorises nothing outside their allocations" \
+	says "entry #$staff_id of LIR LIR-A is outside that LIR's current allocations and authorises nothing"
+
+# ---- issue 12 (outside review): a reload of our source re-decides the marks ----
+irrctl authlist routes --verified >"$WORK/out"
+check "a verified route before the reload" grep -q "10.0.2.0/24AS64510 .*verified by authorisation list entry #$id" "$WORK/out"
+sqlite3 "$WORK/irr.db" "SELECT text FROM objects WHERE source_id = (SELECT id FROM sources WHERE name = 'JPIRR')" |
+	awk 'BEGIN { RS = "" } { print; print "" }' | sed '/^route: *10.0.2.0\/24$/,/^source:/s/^mnt-by: .*/mnt-by:         MNT2/' >"$WORK/reload.db"
+irrctl load --source JPIRR "$WORK/reload.db" >/dev/null
+irrctl authlist routes --verified >"$WORK/out"
+check "load keeps a stale mark: after a reload that changed mnt-by, the mark is decided again (MNT2 has no entry there)" \
+	sh -c "! grep -q '10.0.2.0/24AS64510 .*verified' $WORK/out"

@@ -374,6 +374,8 @@ check "CA records for certificates nobody has: pick-up to an unwritable file ref
 	contains "$WORK/out" "irrctl ca pickup: cannot create $WORK/no-such-dir/x.p12: No such file or directory"
 check "CA records for certificates nobody has: ... rolled back: no record, key not spent" \
 	test "$(records)" -eq "$n" -a "$(key_column "used_at IS NULL")" = 1
+check "CA records for certificates nobody has: an output in a missing directory costs no access-key attempt" \
+	test "$(key_column "attempts")" = 0
 pickup "$AK_ID-$MAILPART" "$ADMINPART" --pkcs12 "$WORK/ak4.p12" --json
 check "CA records for certificates nobody has: the key is still redeemable afterwards" test -s "$WORK/ak4.p12"
 check "CA records for certificates nobody has: ... one record, key now spent" \

@@ -152,7 +152,8 @@ check "truncated gzip: source unchanged" test "$(count_objects "$DB" JPIRR)" -eq
 new=$(count_objects "$DB" JPIRR)
 in_dump=$(gzip -dc "$WORK/big.gz" | grep -c '^source:')
 check "generated dump loads completely ($in_dump objects)" test "$new" -eq "$in_dump"
-"$BIN/irrctl" -c "$CONF" load --source JPIRR demo/jpirr.db >/dev/null 2>&1 &
+# (a source that shrinks this much needs --max-shrink: the guard against cut dumps)
+"$BIN/irrctl" -c "$CONF" load --source JPIRR --max-shrink 100 demo/jpirr.db >/dev/null 2>&1 &
 loader=$!
 mixed=0
 seen=""
@@ -183,6 +184,17 @@ check "a dump with no objects loads with --allow-empty (0 objects)" contains "$W
 printf 'mntner: M-ONLY\nadmin-c: X1\nupd-to: a@b.c\nauth: NONE\nmnt-by: M-ONLY\nsource: EMPTYTEST\n' >"$WORK/noprefix.db"
 "$BIN/irrctl" -c "$CONF" load --source EMPTYTEST "$WORK/noprefix.db" >"$WORK/out" 2>&1
 check "a dump without prefix-indexed objects loads" contains "$WORK/out" "loaded 1 objects, skipped 0"
+
+# A dump cut short in transfer must not replace a source (issue 12, outside review).
+sed 's/^source: *JPIRR$/source:         SHRINK/' demo/jpirr.db >"$WORK/shrink.db"
+"$BIN/irrctl" -c "$CONF" load --source SHRINK "$WORK/shrink.db" >/dev/null 2>&1
+awk 'BEGIN { RS = ""; ORS = "\n\n" } NR <= 5' "$WORK/shrink.db" >"$WORK/cut.db"
+"$BIN/irrctl" -c "$CONF" load --source SHRINK "$WORK/cut.db" >"$WORK/out" 2>&1
+check "truncated dump: a load that would shrink the source by more than half is refused" test $? -eq 1
+check "truncated dump: the refusal says so (verbatim)" contains "$WORK/out" "source SHRINK holds 30 objects and the input only 4 valid ones, a drop of 86.7%, more than the 50% allowed: the input may be cut short"
+check "truncated dump: the source is unchanged" test "$(count_objects "$WORK/irr.db" SHRINK)" -eq 30
+"$BIN/irrctl" -c "$CONF" load --source SHRINK --max-shrink 90 "$WORK/cut.db" >"$WORK/out" 2>&1
+check "truncated dump: --max-shrink 90 lets it through" test "$(count_objects "$WORK/irr.db" SHRINK)" -eq 4
 
 # Usage errors exit 2.
 "$BIN/irrctl" -c "$CONF" load demo/jpirr.db >/dev/null 2>&1

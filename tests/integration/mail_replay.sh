@@ -33,7 +33,9 @@ entity 192.0.80.0/24 MAINT-A >"$WORK/orig.body"
 signed_der "$WORK/orig.der" "$WORK/orig.body"
 "$TESTBIN/cms_reencode" ber <"$WORK/orig.der" >"$WORK/ber.der"
 "$TESTBIN/cms_reencode" ecdsa-s <"$WORK/orig.der" >"$WORK/flip.der"
-check "the re-encodings differ from the original bytes" sh -c "! cmp -s $WORK/orig.der $WORK/ber.der && ! cmp -s $WORK/orig.der $WORK/flip.der"
+"$TESTBIN/cms_reencode" sid-case <"$WORK/orig.der" >"$WORK/sid.der"
+check "the re-encodings differ from the original bytes" \
+	sh -c "! cmp -s $WORK/orig.der $WORK/ber.der && ! cmp -s $WORK/orig.der $WORK/flip.der && ! cmp -s $WORK/orig.der $WORK/sid.der"
 check "openssl still verifies the BER re-encoding" sh -c "openssl cms -verify -noverify -inform DER -in $WORK/ber.der >/dev/null 2>&1"
 check "openssl still verifies the (r, n-s) re-encoding" sh -c "openssl cms -verify -noverify -inform DER -in $WORK/flip.der >/dev/null 2>&1"
 opaque orig "$WORK/orig.der"
@@ -49,6 +51,12 @@ opaque flip "$WORK/flip.der"
 deliver "$WORK/flip.eml"
 check "replay through re-encoding (ECDSA r, n-s): refused as already processed" replied "***Error:   This signed message was already processed ("
 check "replay through re-encoding (ECDSA): the deleted route does not come back" sh -c "! $BIN/irrctl -c $CONF show route 192.0.80.0/24AS64500 >/dev/null 2>&1"
+opaque sid "$WORK/sid.der"
+deliver "$WORK/sid.eml"
+check "replay through re-encoding (signer identifier spelt in another case): refused as already processed" \
+	replied "***Error:   This signed message was already processed ("
+check "replay through re-encoding (signer identifier): the deleted route does not come back" \
+	sh -c "! $BIN/irrctl -c $CONF show route 192.0.80.0/24AS64500 >/dev/null 2>&1"
 # a new signature over the same text (a new signing time) is a new message
 entity 192.0.81.0/24 MAINT-A >"$WORK/twice.body"
 signed_der "$WORK/t1.der" "$WORK/twice.body"
@@ -80,6 +88,17 @@ check "gpg still verifies the text with trailing blanks" sh -c "gpg --batch --ve
 deliver "$WORK/pgp2.eml"
 check "replay through re-encoding (PGP trailing blanks): refused as already processed" replied "***Error:   This signed message was already processed ("
 check "replay through re-encoding (PGP): the deleted route does not come back" sh -c "! $BIN/irrctl -c $CONF show route 192.0.82.0/24AS64500 >/dev/null 2>&1"
+
+# ---- 3. PGP: exactly one signature (a fresh second signature must not carry an old one) ----
+MALLORY=$(faketime -f "-1d" gpg --batch --pinentry-mode loopback --passphrase '' --quick-gen-key 'Mallory <m@example.net>' ed25519 sign never >/dev/null 2>&1;
+	gpg --batch --with-colons --list-keys m@example.net 2>/dev/null | awk -F: '$1 == "fpr" { print $10; exit }')
+route 192.0.83.0/24 MAINT-A | gpg --batch --pinentry-mode loopback --passphrase '' --local-user "$ALICE" --local-user "$MALLORY" --clearsign >"$WORK/pgp2sig.txt"
+check "gpg made a text with two signatures" test "$(gpg --batch --verify "$WORK/pgp2sig.txt" 2>&1 | grep -c 'Signature made')" -eq 2
+{ headers pgp2sig "route"; printf 'Content-Type: text/plain; charset=us-ascii\n\n'; cat "$WORK/pgp2sig.txt"; } >"$WORK/pgp2sig.eml"
+deliver "$WORK/pgp2sig.eml"
+check "PGP replay with a second signature: a message with two PGP signatures is refused (verbatim)" \
+	replied "***Error:   The PGP signature has 2 signers; exactly one is accepted"
+check "... and nothing was created" sh -c "! $BIN/irrctl -c $CONF show route 192.0.83.0/24AS64500 >/dev/null 2>&1"
 
 # ---- 10. partial, unaudited mail updates: kill -9 inside a 900-route message ----
 awk 'BEGIN { print "Content-Type: text/plain; charset=us-ascii\n"

@@ -117,3 +117,32 @@ while [ "$(q "SELECT count(*) FROM notify_queue")" -ne 0 ] && [ $i -lt 100 ]; do
 check "irrd's retry job delivers queued notifications" test "$(q "SELECT count(*) FROM notify_queue")" -eq 0
 check "irrd's retry: the message arrived" sh -c "grep -l '^To: nfy@example.jp' $MAIL/mail.* | xargs grep -q 'Modify SUCCEEDED'"
 stop_irrd "notification retry" "$WORK/irrd.log"
+
+# ---- sendmail that hangs or does not read (issue 12, outside review) ----
+printf '#!/bin/sh\nexec sleep 599\n' >"$WORK/hang.sh"
+chmod +x "$WORK/hang.sh"
+write_config "$WORK/hang.conf" "$WORK/irr.db" JPIRR "authlist.unallocated = allow" "mail.sendmail = $WORK/hang.sh" \
+	"mail.sendmail_timeout = 2" "mail.notify_retry_interval = 1" "whois.listen = 127.0.0.1:0"
+start=$(date +%s)
+{ route 192.0.2.0/24 hang; printf '\npassword: s3cret\n'; } | submit_with "$WORK/hang.conf"
+check "a hanging sendmail: the submission is not held up longer than mail.sendmail_timeout" test $(($(date +%s) - start)) -lt 10
+check "a hanging sendmail: the notification is queued" says "***Warning: 1 notification could not be sent now; it is queued and will be retried:"
+check "a hanging sendmail is stopped, not left behind" sh -c "! pgrep -f '[s]leep 599' >/dev/null"
+q "UPDATE notify_queue SET next_attempt = 0"
+start_irrd "$WORK/hang.conf" "$WORK/hang-irrd.log"
+sleep 1.5
+kill -TERM "$IRRD_PID"
+i=0
+while kill -0 "$IRRD_PID" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+check "irrd stops on SIGTERM while its retry job waits for a hanging sendmail" sh -c "! kill -0 $IRRD_PID 2>/dev/null"
+wait "$IRRD_PID" 2>/dev/null
+PIDS=$(echo "$PIDS" | sed "s/\b$IRRD_PID\b//")
+check "... and leaves no sendmail behind" sh -c "sleep 0.5; ! pgrep -f '[s]leep 599' >/dev/null"
+
+# a sendmail that exits without reading a large notification must not kill irrctl (SIGPIPE)
+write_config "$WORK/noread.conf" "$WORK/irr.db" JPIRR "authlist.unallocated = allow" "mail.sendmail = /bin/true"
+{ awk 'BEGIN { for (i = 0; i < 400; i++) printf "route:          10.%d.%d.0/24\ndescr:          %0200d\norigin:         AS64500\nmnt-by:         MAINT-I\nsource:         JPIRR\n\n", 9 + int(i / 256), i % 256, 0 }'
+  printf 'password: s3cret\n'; } | submit_with "$WORK/noread.conf"
+check "irrctl is not killed by SIGPIPE when sendmail exits without reading (exit 0, report printed)" \
+	sh -c "test \"\$(cat $WORK/rc)\" = 0 && grep -q 'Number of objects processed successfully:  400' $WORK/report"
+check "... and says the notification was not sent" says "notification could not be sent now"

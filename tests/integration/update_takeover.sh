@@ -12,7 +12,8 @@ EVIL_PW=$(mkpasswd -m bcrypt evil-secret)
 MD5_UNDER_BCRYPT=$(mkpasswd -m md5crypt pw)
 DES_UNDER_BCRYPT=$(mkpasswd -m descrypt pw)
 write_config "$WORK/irr.conf" "$WORK/irr.db" JPIRR "authlist.unallocated = allow" "mail.sendmail = /bin/true" \
-	"auth.md5_pw = disable" "auth.crypt_pw = disable" "auth.password_failures_per_hour = 6"
+	"auth.md5_pw = disable" "auth.crypt_pw = disable" "auth.password_failures_per_hour = 6" \
+	"auth.override_hash = $(mkpasswd -m bcrypt staff)"
 
 # certificates: the victim's, the attacker's (self-signed is fine for pinned key-certs)
 cert() { openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$WORK/$1.key" -out "$WORK/$1.pem" \
@@ -92,6 +93,26 @@ check "... with the reason (verbatim)" \
 check "... and X509-9 does not exist" test "$(q "SELECT count(*) FROM objects WHERE pkey = 'X509-9'")" -eq 0
 route 192.0.2.0/24 taken MAINT-VICTIM | signed_by evil | submit
 check "... so the attacker's certificate does not authenticate MAINT-VICTIM" says "not authenticated by: MAINT-VICTIM"
+# The same with the help of a failing object after it: order must not matter.
+{ keycert X509-9 "$WORK/evil.pem" MAINT-EVIL; printf '\nmntner:         MAINT-VICTIM\nsource:         JPIRR\n\npassword: evil-secret\n'; } | submit
+check "takeover through a missing key-cert, with a failing version of the victim after it: still refused" \
+	says '            MAINT-VICTIM names this key-cert in "auth:" and did not authorise creating it'
+check "... and X509-9 still does not exist" test "$(q "SELECT count(*) FROM objects WHERE pkey = 'X509-9'")" -eq 0
+{ keycert X509-5 "$WORK/victim.pem" MAINT-VICTIM; printf 'delete:         gone\n\n'
+  printf 'mntner:         MAINT-VICTIM\nsource:         JPIRR\n\npassword: victim-secret\n'; } | submit
+check "takeover through deleted key-cert, with a failing version of the victim after it: the delete is refused" \
+	says '***Error:   Object [key-cert] X509-5 is still referenced by [mntner] MAINT-VICTIM (in "auth:") and cannot be deleted'
+{ printf 'mntner:         MAINT-VICTIM\ndescr:          x\nadmin-c:        VP1-JP\nupd-to:         victim@example.jp\nauth:           BCRYPT-PW %s\nmnt-by:         MAINT-NOPE\nsource:         JPIRR\n\n' "$VICTIM_PW"
+  keycert X509-5 "$WORK/victim.pem" MAINT-VICTIM; printf 'delete:         gone\n\npassword: victim-secret\n'; } | submit
+check "... and so is the delete beside a maintainer change that fails for another reason" \
+	says 'is still referenced by [mntner] MAINT-VICTIM (in "auth:") and cannot be deleted'
+printf 'person:         Helper Person\naddress:        Tokyo\nphone:          +81 3 0000 0002\nnic-hdl:        HP9-JP\nmnt-by:         MAINT-EVIL\nsource:         JPIRR\n\npassword: evil-secret\n' | submit
+printf 'aut-num:        AS64999\nas-name:        VICTIM\nadmin-c:        HP9-JP\ntech-c:        VP1-JP\nmnt-by:         MAINT-WEAK\nsource:         JPIRR\n\noverride: staff\n' | submit
+{ printf 'person:         Helper Person\naddress:        Tokyo\nphone:          +81 3 0000 0002\nnic-hdl:        HP9-JP\nmnt-by:         MAINT-EVIL\nsource:         JPIRR\ndelete:         x\n\n'
+  printf 'aut-num:        AS64999\nas-name:        VICTIM\nadmin-c:        HP9-JP\ntech-c:        VP1-JP\nmnt-by:         MAINT-WEAK\nsource:         JPIRR\ndelete:         x\n\npassword: evil-secret\n'; } | submit
+check "a referenced person deleted beside a failing delete of its referrer is refused (order does not matter)" \
+	says "***Error:   Object [person] HP9-JP is still referenced by [aut-num] AS64999 and cannot be deleted"
+
 # the maintainer that names it may create it
 { keycert X509-9 "$WORK/victim.pem" MAINT-VICTIM; printf '\npassword: victim-secret\n'; } | submit
 check "the maintainer naming X509-9 may create it" says "Create SUCCEEDED: [key-cert] X509-9"
@@ -131,6 +152,8 @@ check "password policy by label: adding an MD5 hash labelled BCRYPT-PW is refuse
 check "unbounded password guessing: more than 10 password lines refuse the submission (verbatim)" \
 	says '***Error:   The submission holds 11 different password: lines; at most 10 are accepted'
 check "... and nothing is verified or created" test "$(q "SELECT count(*) FROM objects WHERE pkey = '203.0.113.0/24AS64500'")" -eq 0
+# the attacks above guessed at MAINT-VICTIM too (and were counted): start this count afresh
+q "DELETE FROM auth_failures"
 for i in 1 2 3; do
 	{ route 203.0.113.0/24 guess MAINT-VICTIM; printf '\npassword: wrong%sa\npassword: wrong%sb\n' $i $i; } | submit
 done
@@ -147,3 +170,10 @@ check "a dry run's failed guesses count too" test "$(q "SELECT failures FROM aut
 q "UPDATE auth_failures SET window_start = window_start - 3600 WHERE mntner = 'MAINT-VICTIM'"
 { route 203.0.113.0/24 next-hour MAINT-VICTIM; printf '\npassword: victim-secret\n'; } | submit
 check "an hour later the password works again" says "Modify SUCCEEDED: [route] 203.0.113.0/24AS64500"
+
+# ---- 7. the override is a password too ----
+for i in 1 2 3 4 5 6 7; do
+	{ route 203.0.113.128/25 o MAINT-EVIL; printf '\noverride: guess%s\n' $i; } | submit
+done
+check "unlimited override guessing: wrong overrides are counted" test "$(q "SELECT failures FROM auth_failures WHERE mntner = '(OVERRIDE)'")" -eq 6
+check "... and past the limit the override is not checked (verbatim)" says "***Warning: The override is not checked until"

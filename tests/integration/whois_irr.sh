@@ -142,7 +142,22 @@ admin-c:        DS1-TEST
 tech-c:         DS1-TEST
 mnt-by:         MAINT-DEEP
 source:         DEEP
+
+as-set:         AS-BADITEM
+members:        AS100000, RS-NOT-AN-AS-SET-MEMBER, AS100001
+admin-c:        DS1-TEST
+tech-c:         DS1-TEST
+mnt-by:         MAINT-DEEP
+source:         DEEP
+
 RPSL
+	# a route-set listed under 4,560 range operators, each keeping none of its prefixes
+	echo "route-set:      RS-BIG6"
+	seq 0 999 | awk '{ printf "members:        2001:%x::/32^32\n", $1 + 4096 }'
+	printf 'admin-c:        DS1-TEST\ntech-c:         DS1-TEST\nmnt-by:         MAINT-DEEP\nsource:         DEEP\n\n'
+	echo "route-set:      RS-AMP"
+	awk 'BEGIN { for (a = 33; a <= 128; a++) for (b = a; b <= 128; b++) printf "members:        RS-BIG6^%d-%d\n", a, b }'
+	printf 'admin-c:        DS1-TEST\ntech-c:         DS1-TEST\nmnt-by:         MAINT-DEEP\nsource:         DEEP\n'
 } >"$WORK/deep.db"
 "$BIN/irrctl" -c "$WORK/irr.conf" load --source DEEP "$WORK/deep.db" >"$WORK/load.out" 2>&1
 check "defect 17: the deep-set registry loads" contains "$WORK/load.out" "skipped 0"
@@ -174,5 +189,11 @@ expect "defect 17: the sets-visited limit still answers F (!a)" '!aAS-WIDE\n' \
 # members by reference).
 expect "defect 17: !i answers each direct member once" '!iAS-DUP\n' 'A29\nAS100000 AS100001 AS-CHAIN-1\nC\n'
 seq -f 'AS%.0f' 100000 100199 | expect_list "defect 17: !i,1 on a set with repeated members" '!iAS-DUP,1\n'
+
+# One invalid item in a mirrored set's members: only that item is dropped.
+expect "a set with one invalid member still expands its valid members" '!iAS-BADITEM,1\n' 'A18\nAS100000 AS100001\nC\n'
+# A route-set under thousands of operators does the work of all of them: bounded.
+expect "set expansion under thousands of range operators is bounded (F, not minutes of work)" '!iRS-AMP,1\n' \
+	'F set expansion looks at more than 4,000,000 prefixes\n'
 
 stop_irrd "after the ! command tests" "$WORK/irrd.log"

@@ -3,6 +3,8 @@
  * way an attacker can without the signer's key, for the replay tests:
  *   ber      the outer SEQUENCE with indefinite length (valid BER, other bytes)
  *   ecdsa-s  every ECDSA signature (r, s) replaced by (r, n - s), which verifies too
+ *   sid-case the signer identifier's issuer name with its CN in lower case (the
+ *            identifier is not signed; OpenSSL compares names case-insensitively)
  * Exit status 0, or 1 with a message on stderr.
  */
 #include <openssl/bn.h>
@@ -81,6 +83,39 @@ out:
 	return rc;
 }
 
+/* Lower-cases the CN of the first signer's issuerAndSerialNumber. */
+static int sid_case(CMS_ContentInfo *cms)
+{
+	STACK_OF(CMS_SignerInfo) *infos = CMS_get0_SignerInfos(cms);
+	CMS_SignerInfo *si = infos ? sk_CMS_SignerInfo_value(infos, 0) : NULL;
+	ASN1_OCTET_STRING *keyid = NULL;
+	X509_NAME *issuer = NULL;
+	ASN1_INTEGER *serial = NULL;
+	X509_NAME_ENTRY *entry;
+	ASN1_STRING *data;
+	unsigned char lower[256];
+	int loc, len, type;
+
+	if (si == NULL || CMS_SignerInfo_get0_signer_id(si, &keyid, &issuer, &serial) != 1 || issuer == NULL)
+		return -1;
+	loc = X509_NAME_get_index_by_NID(issuer, NID_commonName, -1);
+	if (loc < 0 || (entry = X509_NAME_get_entry(issuer, loc)) == NULL)
+		return -1;
+	data = X509_NAME_ENTRY_get_data(entry);
+	len = ASN1_STRING_length(data);
+	type = ASN1_STRING_type(data);
+	if (len <= 0 || len > (int)sizeof(lower))
+		return -1;
+	for (int i = 0; i < len; i++) {
+		unsigned char c = ASN1_STRING_get0_data(data)[i];
+
+		lower[i] = c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
+	}
+	/* delete and add again, so the name is encoded anew */
+	X509_NAME_ENTRY_free(X509_NAME_delete_entry(issuer, loc));
+	return X509_NAME_add_entry_by_NID(issuer, NID_commonName, type, lower, len, loc, 0) == 1 ? 0 : -1;
+}
+
 int main(int argc, char **argv)
 {
 	size_t len;
@@ -90,11 +125,15 @@ int main(int argc, char **argv)
 	int n;
 
 	if (argc != 2 || in == NULL || (cms = d2i_CMS_ContentInfo(NULL, &p, (long)len)) == NULL) {
-		fprintf(stderr, "usage: cms_reencode ber|ecdsa-s < DER > OUT (input must be CMS DER)\n");
+		fprintf(stderr, "usage: cms_reencode ber|ecdsa-s|sid-case < DER > OUT (input must be CMS DER)\n");
 		return 1;
 	}
 	if (strcmp(argv[1], "ecdsa-s") == 0 && flip_ecdsa(cms) < 0) {
 		fprintf(stderr, "cms_reencode: no ECDSA signature to re-encode\n");
+		return 1;
+	}
+	if (strcmp(argv[1], "sid-case") == 0 && sid_case(cms) < 0) {
+		fprintf(stderr, "cms_reencode: no issuer name in the signer identifier\n");
 		return 1;
 	}
 	n = i2d_CMS_ContentInfo(cms, &out);
