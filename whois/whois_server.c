@@ -6,12 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "event_loop.h"
 #include "log.h"
 #include "whois_server.h"
 #include "xalloc.h"
@@ -20,14 +20,15 @@
 #define DRAIN_SECONDS 2
 
 struct conn {
+	struct whois_server *srv;
 	int fd;
+	struct event_watch *watch;
 	struct sockaddr_storage peer;
 	char peer_text[INET6_ADDRSTRLEN + 8];
 	struct strbuf in, out;
 	size_t out_offset;
 	time_t last_active;
-	bool reading;              /* EPOLLIN registered */
-	bool writing;              /* EPOLLOUT registered */
+	unsigned events;           /* what the loop watches for */
 	bool closing;              /* close once out is written */
 	bool draining;             /* answered and shut down for writing: discard input until EOF */
 	struct whois_session session;
@@ -35,26 +36,25 @@ struct conn {
 };
 
 struct listener {
+	struct whois_server *srv;
 	int fd;
+	struct event_watch *watch;
 	char text[80];
 };
 
 struct whois_server {
 	const struct query_context *ctx;
-	int epoll_fd;
+	struct event_loop *loop;
+	struct event_timer *sweep;
 	struct listener listeners[MAX_LISTEN_ADDRESSES];
 	size_t listener_count;
 	struct conn *conns;        /* doubly linked list, for timeouts and per-address counts */
-	void (*tick)(void *arg, time_t now);
-	void *tick_arg;
 	size_t conn_count;
 };
 
-/* epoll user data: listeners are tagged by their index with the low bit set. */
-static inline void *listener_tag(size_t i)
-{
-	return (void *)(uintptr_t)((i << 1) | 1);
-}
+static void conn_event(void *arg, unsigned events);
+static void listener_event(void *arg, unsigned events);
+static void expire_idle(void *arg, time_t now);
 
 static void raise_fd_limit(unsigned want)
 {
@@ -67,21 +67,19 @@ static void raise_fd_limit(unsigned want)
 	}
 }
 
-struct whois_server *whois_server_new(const struct query_context *ctx, char **err)
+struct whois_server *whois_server_new(const struct query_context *ctx, struct event_loop *loop, char **err)
 {
 	struct whois_server *srv = xcalloc(1, sizeof(*srv));
 	const struct config *cfg = ctx->cfg;
 
 	srv->ctx = ctx;
-	srv->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
-	if (srv->epoll_fd < 0)
-		goto fail_errno;
+	srv->loop = loop;
 	raise_fd_limit(cfg->whois_max_connections);
 	for (size_t i = 0; i < cfg->whois_listen_count; i++) {
 		const struct listen_address *la = &cfg->whois_listen[i];
+		struct listener *l = &srv->listeners[i];
 		int one = 1;
 		int fd = socket(la->addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-		struct epoll_event ev = { .events = EPOLLIN };
 
 		if (fd < 0)
 			goto fail_errno;
@@ -94,7 +92,8 @@ struct whois_server *whois_server_new(const struct query_context *ctx, char **er
 			whois_server_free(srv);
 			return NULL;
 		}
-		srv->listeners[i].fd = fd;
+		l->srv = srv;
+		l->fd = fd;
 		srv->listener_count++;
 		{
 			/* Port 0 picks a free port: log the real one (tests read it from here). */
@@ -112,14 +111,16 @@ struct whois_server *whois_server_new(const struct query_context *ctx, char **er
 					port = ntohs(((struct sockaddr_in6 *)&bound)->sin6_port);
 				}
 			}
-			snprintf(srv->listeners[i].text, sizeof(srv->listeners[i].text),
-				 bound.ss_family == AF_INET6 ? "[%s]:%u" : "%s:%u", host, port);
+			snprintf(l->text, sizeof(l->text), bound.ss_family == AF_INET6 ? "[%s]:%u" : "%s:%u", host, port);
 		}
-		ev.data.ptr = listener_tag(i);
-		if (epoll_ctl(srv->epoll_fd, EPOLL_CTL_ADD, fd, &ev) < 0)
-			goto fail_errno;
-		log_info("whois: listening on %s", srv->listeners[i].text);
+		l->watch = event_watch_fd(loop, fd, EVENT_READ, listener_event, l, err);
+		if (l->watch == NULL) {
+			whois_server_free(srv);
+			return NULL;
+		}
+		log_info("whois: listening on %s", l->text);
 	}
+	srv->sweep = event_timer_every(loop, 1, expire_idle, srv);
 	return srv;
 fail_errno:
 	*err = xasprintf("whois listener: %s", strerror(errno));
@@ -129,7 +130,7 @@ fail_errno:
 
 static void conn_close(struct whois_server *srv, struct conn *c)
 {
-	epoll_ctl(srv->epoll_fd, EPOLL_CTL_DEL, c->fd, NULL);
+	event_unwatch(srv->loop, c->watch);
 	close(c->fd);
 	if (c->prev)
 		c->prev->next = c->next;
@@ -147,14 +148,8 @@ static void conn_update_events(struct whois_server *srv, struct conn *c)
 {
 	bool want_read = c->draining || (!c->closing && c->out.len - c->out_offset < MAX_PENDING_OUTPUT);
 	bool want_write = c->out.len > c->out_offset;
-	struct epoll_event ev = { .data.ptr = c };
 
-	if (want_read == c->reading && want_write == c->writing)
-		return;
-	ev.events = (want_read ? EPOLLIN | EPOLLRDHUP : 0) | (want_write ? EPOLLOUT : 0);
-	epoll_ctl(srv->epoll_fd, EPOLL_CTL_MOD, c->fd, &ev);
-	c->reading = want_read;
-	c->writing = want_write;
+	event_watch_set(srv->loop, c->watch, (want_read ? EVENT_READ : 0) | (want_write ? EVENT_WRITE : 0));
 }
 
 /* Writes what it can; returns false when the connection was closed. */
@@ -333,8 +328,7 @@ static void accept_all(struct whois_server *srv, int lfd)
 		socklen_t plen = sizeof(peer);
 		int fd = accept4(lfd, (struct sockaddr *)&peer, &plen, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		struct conn *c;
-		struct epoll_event ev = { .events = EPOLLIN | EPOLLRDHUP };
-		char host[INET6_ADDRSTRLEN];
+		char host[INET6_ADDRSTRLEN], *err = NULL;
 		int one = 1;
 
 		if (fd < 0) {
@@ -359,16 +353,18 @@ static void accept_all(struct whois_server *srv, int lfd)
 		}
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 		c = xcalloc(1, sizeof(*c));
+		c->srv = srv;
 		c->fd = fd;
 		c->peer = peer;
 		snprintf(c->peer_text, sizeof(c->peer_text), "%s", host);
 		strbuf_init(&c->in);
 		strbuf_init(&c->out);
 		c->last_active = time(NULL);
-		c->reading = true;
 		whois_session_init(&c->session, srv->ctx);
-		ev.data.ptr = c;
-		if (epoll_ctl(srv->epoll_fd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+		c->watch = event_watch_fd(srv->loop, fd, EVENT_READ, conn_event, c, &err);
+		if (c->watch == NULL) {
+			log_warn("whois: %s: %s", host, err);
+			free(err);
 			close(fd);
 			strbuf_release(&c->in);
 			strbuf_release(&c->out);
@@ -383,9 +379,37 @@ static void accept_all(struct whois_server *srv, int lfd)
 	}
 }
 
-static void expire_idle(struct whois_server *srv)
+static void listener_event(void *arg, unsigned events)
 {
-	time_t now = time(NULL);
+	struct listener *l = arg;
+
+	(void)events;
+	accept_all(l->srv, l->fd);
+}
+
+static void conn_event(void *arg, unsigned events)
+{
+	struct conn *c = arg;
+	struct whois_server *srv = c->srv;
+
+	if (events & EVENT_ERROR) {
+		conn_close(srv, c);
+		return;
+	}
+	if (events & EVENT_READ) {
+		conn_read(srv, c);
+		return; /* c may be gone */
+	}
+	if ((events & EVENT_WRITE) && conn_flush(srv, c) && c->in.len > 0 && !c->closing) {
+		/* output drained below the limit: answer queued queries */
+		conn_process(srv, c);
+		conn_flush(srv, c);
+	}
+}
+
+static void expire_idle(void *arg, time_t now)
+{
+	struct whois_server *srv = arg;
 
 	for (struct conn *c = srv->conns, *next; c != NULL; c = next) {
 		next = c->next;
@@ -396,67 +420,23 @@ static void expire_idle(struct whois_server *srv)
 	}
 }
 
-int whois_server_run(struct whois_server *srv, int stop_fd)
+void whois_server_stop_listening(struct whois_server *srv)
 {
-	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = NULL };
-	struct epoll_event events[256];
-	time_t last_sweep = time(NULL);
-
-	if (epoll_ctl(srv->epoll_fd, EPOLL_CTL_ADD, stop_fd, &ev) < 0) {
-		log_error("whois: epoll: %s", strerror(errno));
-		return -1;
+	for (size_t i = 0; i < srv->listener_count; i++) {
+		event_unwatch(srv->loop, srv->listeners[i].watch);
+		close(srv->listeners[i].fd);
+		log_info("whois: no longer listening on %s", srv->listeners[i].text);
 	}
-	for (;;) {
-		int n = epoll_wait(srv->epoll_fd, events, 256, 1000);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			log_error("whois: epoll_wait: %s", strerror(errno));
-			return -1;
-		}
-		for (int i = 0; i < n; i++) {
-			void *p = events[i].data.ptr;
-
-			if (p == NULL)
-				return 0; /* stop signal */
-			if ((uintptr_t)p & 1) {
-				accept_all(srv, srv->listeners[(uintptr_t)p >> 1].fd);
-				continue;
-			}
-			{
-				struct conn *c = p;
-
-				if (events[i].events & (EPOLLERR | EPOLLHUP)) {
-					conn_close(srv, c);
-					continue;
-				}
-				if (events[i].events & (EPOLLIN | EPOLLRDHUP)) {
-					conn_read(srv, c);
-					continue; /* c may be gone */
-				}
-				if (events[i].events & EPOLLOUT) {
-					if (conn_flush(srv, c) && c->in.len > 0 && !c->closing) {
-						/* output drained below the limit: answer queued queries */
-						conn_process(srv, c);
-						conn_flush(srv, c);
-					}
-				}
-			}
-		}
-		if (time(NULL) != last_sweep) {
-			last_sweep = time(NULL);
-			expire_idle(srv);
-			if (srv->tick != NULL)
-				srv->tick(srv->tick_arg, last_sweep);
-		}
-	}
+	srv->listener_count = 0;
 }
 
-void whois_server_set_tick(struct whois_server *srv, void (*tick)(void *arg, time_t now), void *arg)
+size_t whois_server_pending(const struct whois_server *srv)
 {
-	srv->tick = tick;
-	srv->tick_arg = arg;
+	size_t n = 0;
+
+	for (const struct conn *c = srv->conns; c != NULL; c = c->next)
+		n += c->out.len > c->out_offset;
+	return n;
 }
 
 void whois_server_free(struct whois_server *srv)
@@ -465,9 +445,7 @@ void whois_server_free(struct whois_server *srv)
 		return;
 	while (srv->conns != NULL)
 		conn_close(srv, srv->conns);
-	for (size_t i = 0; i < srv->listener_count; i++)
-		close(srv->listeners[i].fd);
-	if (srv->epoll_fd >= 0)
-		close(srv->epoll_fd);
+	whois_server_stop_listening(srv);
+	event_timer_cancel(srv->loop, srv->sweep);
 	free(srv);
 }

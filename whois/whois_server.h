@@ -1,6 +1,6 @@
 /*
- * The whois listener: one epoll event loop in irrd's main thread serving every
- * connection (no thread per client). Queries are answered in request order; a
+ * The whois listener: connections served on irrd's event loop (event_loop.h) in its
+ * main thread (no thread per client). Queries are answered in request order; a
  * client that sends garbage, floods or stalls is answered or dropped and never
  * blocks the others. Limits: MAX_QUERY_LENGTH per line, MAX_PENDING_OUTPUT per
  * client, whois.max_connections, whois.max_connections_per_address,
@@ -14,16 +14,19 @@
 #include "whois_query.h"
 
 struct whois_server;
+struct event_loop;
 
-/* Binds every whois.listen address. Returns NULL with *err (caller frees) on failure. */
-struct whois_server *whois_server_new(const struct query_context *ctx, char **err);
 /*
- * Runs until stop_fd becomes readable (a signalfd for SIGTERM/SIGINT). Returns 0, or
- * -1 on a fatal error of the loop itself.
+ * Binds every whois.listen address and watches them on the loop. Returns NULL with
+ * *err (caller frees) on failure. ctx is read at every query: a reloaded
+ * configuration (ctx->cfg swapped) applies to the next one.
  */
-int whois_server_run(struct whois_server *srv, int stop_fd);
-/* Calls tick(arg, now) about once a second from the event loop (irrd's timers). Keep it short. */
-void whois_server_set_tick(struct whois_server *srv, void (*tick)(void *arg, time_t now), void *arg);
+struct whois_server *whois_server_new(const struct query_context *ctx, struct event_loop *loop, char **err);
+/* Closes the listeners (shutdown: connections already open are still answered). */
+void whois_server_stop_listening(struct whois_server *srv);
+/* Connections with an answer not yet written (shutdown waits for them). */
+size_t whois_server_pending(const struct whois_server *srv);
+/* Closes every connection and listener. NULL-safe. */
 void whois_server_free(struct whois_server *srv);
 
 #endif

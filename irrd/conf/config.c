@@ -25,6 +25,20 @@ static int set_database(struct config *cfg, const char *value, const char **err)
 	return 0;
 }
 
+static int set_user(struct config *cfg, const char *value, const char **err)
+{
+	free(cfg->user);
+	cfg->user = NULL;
+	if (*value == '\0')
+		return 0;
+	if (strlen(value) > 32 || strspn(value, "abcdefghijklmnopqrstuvwxyz0123456789_-.") != strlen(value)) {
+		*err = "must be a user name (lower case letters, digits, _ - .)";
+		return -1;
+	}
+	cfg->user = xstrdup(value);
+	return 0;
+}
+
 static int set_source(struct config *cfg, const char *value, const char **err)
 {
 	struct strbuf ignored;
@@ -510,6 +524,7 @@ static const struct config_key {
 	const char *default_value; /* NULL: the key is required */
 } config_keys[] = {
 	{ "database", set_database, NULL },
+	{ "user", set_user, "" },
 	{ "source", set_source, NULL },
 	{ "whois.listen", set_whois_listen, "127.0.0.1:4343" },
 	{ "log.level", set_log_level, "info" },
@@ -684,6 +699,7 @@ void config_free(struct config *cfg)
 		return;
 	free(cfg->path);
 	free(cfg->database);
+	free(cfg->user);
 	free(cfg->source);
 	free(cfg->override_hash);
 	free(cfg->sendmail);
@@ -699,4 +715,35 @@ void config_free(struct config *cfg)
 	free(cfg->mail_gateway_key);
 	free(cfg->alloc_rpsl_attribute);
 	free(cfg);
+}
+
+/* Puts the running value of a string setting into fresh; true when they differed. */
+static bool keep_string(const char *running, char **fresh)
+{
+	bool differs = (running == NULL) != (*fresh == NULL) || (running != NULL && strcmp(running, *fresh) != 0);
+
+	free(*fresh);
+	*fresh = running != NULL ? xstrdup(running) : NULL;
+	return differs;
+}
+
+size_t config_keep_restart_only(const struct config *running, struct config *fresh, const char **changed,
+				size_t max)
+{
+	size_t n = 0;
+
+	if (keep_string(running->database, &fresh->database) && n < max)
+		changed[n++] = "database";
+	if (keep_string(running->source, &fresh->source) && n < max)
+		changed[n++] = "source";
+	if (keep_string(running->user, &fresh->user) && n < max)
+		changed[n++] = "user";
+	if (running->whois_listen_count != fresh->whois_listen_count ||
+	    memcmp(running->whois_listen, fresh->whois_listen, sizeof(running->whois_listen)) != 0) {
+		if (n < max)
+			changed[n++] = "whois.listen";
+		memcpy(fresh->whois_listen, running->whois_listen, sizeof(fresh->whois_listen));
+		fresh->whois_listen_count = running->whois_listen_count;
+	}
+	return n;
 }

@@ -26,6 +26,7 @@ enum password_policy { PASSWORD_ENABLE, PASSWORD_LEGACY, PASSWORD_DISABLE };
 struct config {
 	char *path;
 	char *database;       /* SQLite file */
+	char *user;           /* irrd: the user to run as after binding its ports (started as root); NULL: stay */
 	char *source;         /* our authoritative source, upper case */
 	struct listen_address whois_listen[MAX_LISTEN_ADDRESSES];
 	size_t whois_listen_count;
@@ -72,6 +73,14 @@ struct config {
 /* Loads and validates a file. Returns 0, or -1 with *err (caller frees). Free with config_free. */
 int config_load(const char *path, struct config **out, char **err);
 void config_free(struct config *cfg);
+
+/*
+ * SIGHUP: settings a running irrd cannot take over without a restart (database,
+ * source, user, whois.listen) are copied from `running` into `fresh`; the names of
+ * those that differed go to changed[] (at most max). Returns how many differed.
+ */
+size_t config_keep_restart_only(const struct config *running, struct config *fresh, const char **changed,
+				size_t max);
 
 /* Parses "host:port" / "[v6]:port" (IP literals only). Returns 0 or -1 with *err static. */
 int config_parse_listen_address(const char *text, struct listen_address *out, const char **err);

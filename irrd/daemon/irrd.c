@@ -1,7 +1,11 @@
 /*
- * irrd: the registry daemon. Runs in the foreground until SIGTERM/SIGINT, logging to
- * stderr (systemd and `make run` collect it). It opens and migrates the store and
- * runs the whois server's event loop; NRTM and timers attach here as they land.
+ * irrd: the registry daemon. Runs in the foreground, logging to stderr (systemd and
+ * `make run` collect it). In order: reads the configuration, binds the whois ports,
+ * drops root (`user`), opens and migrates the store, builds the origin index, then
+ * runs the event loop (event_loop.h) with the whois server and the periodic jobs
+ * (jobs.h). SIGHUP re-reads the configuration (what needs a restart is kept and
+ * logged); SIGTERM and SIGINT stop accepting, let open connections receive what they
+ * asked for (at most DRAIN_SECONDS), stop the jobs and exit 0.
  */
 #include <errno.h>
 #include <signal.h>
@@ -9,160 +13,147 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <time.h>
 #include <unistd.h>
 
-#include <sys/wait.h>
-#include <time.h>
-
-#include "authlist_check.h"
 #include "config.h"
+#include "daemon_jobs.h"
+#include "event_loop.h"
+#include "jobs.h"
 #include "log.h"
-#include "notify.h"
-#include "subprocess.h"
+#include "origin_index.h"
+#include "privileges.h"
+#include "query.h"
 #include "store.h"
 #include "version.h"
-#include "origin_index.h"
 #include "whois_server.h"
+#include "xalloc.h"
 
-/*
- * Periodic jobs: each runs in a child process with its own database connection, so
- * a consistency check over a million routes or a slow sendmail never stalls whois;
- * the parent only starts and reaps them. One child per job at a time.
- */
-struct periodic_job {
-	const char *name;
-	unsigned interval;            /* seconds; 0: never */
-	void (*run)(const struct config *cfg, struct store *st);
-	time_t next;
-	pid_t running;
+#define DRAIN_SECONDS 5
+
+struct daemon {
+	const char *config_path;
+	struct config *cfg;          /* the running configuration; swapped by SIGHUP */
+	struct query_context ctx;
+	struct event_loop *loop;
+	struct whois_server *whois;
+	struct jobs *jobs;
+	struct event_watch *signals;
+	int signal_fd;
+	time_t draining_since;       /* 0: serving */
+	struct event_timer *drain_timer;
 };
 
-struct periodic_jobs {
-	const struct config *cfg;
-	struct periodic_job jobs[2];
-	size_t count;
-};
-
-/* The authorisation list's consistency check (authlist.check_interval). */
-static void run_authlist_check(const struct config *cfg, struct store *st)
+/* SIGHUP: a new configuration for everything that can change while running. */
+static void reload(struct daemon *d)
 {
-	struct authlist_check_result res;
+	struct config *fresh = NULL, *old = d->cfg;
+	const char *changed[8];
+	size_t n;
 	char *err = NULL;
 
-	if (authlist_check(st, cfg, AUTHLIST_CHECK_NOTIFY, &res, &err) < 0) {
-		log_error("authorisation list check: %s", err);
-		_exit(1);
+	if (config_load(d->config_path, &fresh, &err) < 0) {
+		log_error("SIGHUP: %s; the running configuration stays", err);
+		free(err);
+		return;
 	}
-	log_info("authorisation list check: %zu entries, %zu outside their allocations; %zu routes, %zu the list would"
-		 " refuse now; %zu notifications", res.entries_checked, res.entries_flagged, res.routes_checked,
-		 res.routes_refused, res.notifications);
+	n = config_keep_restart_only(old, fresh, changed, 8);
+	for (size_t i = 0; i < n; i++)
+		log_warn("SIGHUP: %s changed in %s; it takes effect at the next restart", changed[i], d->config_path);
+	log_set_level(fresh->log_level);
+	d->cfg = fresh;
+	d->ctx.cfg = fresh;
+	jobs_set_interval(d->jobs, "authorisation list check", fresh->authlist_check_interval);
+	jobs_set_interval(d->jobs, "notification queue", fresh->mail_notify_retry_interval);
+	config_free(old);
+	log_info("SIGHUP: configuration re-read from %s", d->config_path);
 }
 
-/* Notifications that sendmail refused earlier (mail.notify_retry_interval). */
-static void run_notify_retry(const struct config *cfg, struct store *st)
+/* Once a second while draining: stop when every answer is out, or when time is up. */
+static void drain_tick(void *arg, time_t now)
 {
-	char *err = NULL;
-	int left = notify_queue_deliver(st, cfg, 0, 0, time(NULL), NULL, &err);
+	struct daemon *d = arg;
+	size_t pending = whois_server_pending(d->whois);
 
-	if (left < 0) {
-		log_error("notification queue: %s", err);
-		_exit(1);
-	}
-}
-
-/* A job stopped by irrd's shutdown takes its helper (a hanging sendmail) with it. */
-static void job_terminated(int sig)
-{
-	(void)sig;
-	subprocess_kill_running();
-	_exit(1);
-}
-
-static void run_job_child(const struct config *cfg, const struct periodic_job *job)
-{
-	signal(SIGTERM, job_terminated);
-	struct store *st = NULL;
-	char *err = NULL;
-
-	if (store_open(cfg->database, STORE_READ_WRITE, &st, &err) < 0) {
-		log_error("%s: %s", job->name, err);
-		_exit(1);
-	}
-	job->run(cfg, st);
-	store_close(st);
-	_exit(0);
-}
-
-static void periodic_tick(void *arg, time_t now)
-{
-	struct periodic_jobs *pj = arg;
-
-	for (size_t i = 0; i < pj->count; i++) {
-		struct periodic_job *job = &pj->jobs[i];
-		int status;
-
-		if (job->running > 0 && waitpid(job->running, &status, WNOHANG) == job->running) {
-			if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-				log_error("%s: the job's process failed (status %d)", job->name, status);
-			job->running = 0;
-		}
-		if (job->interval == 0 || job->running > 0 || now < job->next)
-			continue;
-		job->next = now + (time_t)job->interval;
-		job->running = fork();
-		if (job->running == 0) {
-			sigset_t none;
-
-			/* the parent blocks SIGTERM for its signalfd; the child must die of it */
-			sigemptyset(&none);
-			sigprocmask(SIG_SETMASK, &none, NULL);
-			signal(SIGPIPE, SIG_IGN);
-			run_job_child(pj->cfg, job);
-		}
-		if (job->running < 0) {
-			log_error("%s: fork: %s", job->name, strerror(errno));
-			job->running = 0;
-		}
+	if (pending == 0 || now - d->draining_since >= DRAIN_SECONDS) {
+		if (pending > 0)
+			log_warn("shutdown: %zu connections still had answers to send after %d s", pending, DRAIN_SECONDS);
+		event_loop_stop(d->loop);
 	}
 }
 
-/* Shutdown: asks running jobs to stop, waits a little, then kills what is left. */
-static void periodic_stop(struct periodic_jobs *pj)
+static void start_drain(struct daemon *d, const char *why)
 {
-	for (size_t i = 0; i < pj->count; i++) {
-		if (pj->jobs[i].running > 0)
-			kill(pj->jobs[i].running, SIGTERM);
-	}
-	for (int tick = 0; tick < 50; tick++) {
-		bool any = false;
+	if (d->draining_since != 0)
+		return;
+	log_info("received %s, shutting down", why);
+	d->draining_since = time(NULL);
+	whois_server_stop_listening(d->whois);
+	if (whois_server_pending(d->whois) == 0)
+		event_loop_stop(d->loop);
+	else
+		d->drain_timer = event_timer_every(d->loop, 1, drain_tick, d);
+}
 
-		for (size_t i = 0; i < pj->count; i++) {
-			if (pj->jobs[i].running > 0 && waitpid(pj->jobs[i].running, NULL, WNOHANG) == pj->jobs[i].running)
-				pj->jobs[i].running = 0;
-			any |= pj->jobs[i].running > 0;
-		}
-		if (!any)
-			return;
-		usleep(100000);
-	}
-	for (size_t i = 0; i < pj->count; i++) {
-		if (pj->jobs[i].running > 0) {
-			log_warn("%s: the job did not stop within 5 s of SIGTERM; killed", pj->jobs[i].name);
-			kill(pj->jobs[i].running, SIGKILL);
-			waitpid(pj->jobs[i].running, NULL, 0);
-		}
+static void signal_event(void *arg, unsigned events)
+{
+	struct daemon *d = arg;
+	struct signalfd_siginfo si;
+
+	(void)events;
+	while (read(d->signal_fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGHUP)
+			reload(d);
+		else
+			start_drain(d, strsignal((int)si.ssi_signo));
 	}
 }
 
-static void periodic_add(struct periodic_jobs *pj, const char *name, unsigned interval,
-			 void (*run)(const struct config *cfg, struct store *st), time_t first)
+/* SIGTERM, SIGINT and SIGHUP arrive through a signalfd the loop watches. */
+static int watch_signals(struct daemon *d, char **err)
 {
-	struct periodic_job *job = &pj->jobs[pj->count++];
+	sigset_t set;
 
-	job->name = name;
-	job->interval = interval;
-	job->run = run;
-	job->next = first;
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	d->signal_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (d->signal_fd < 0) {
+		*err = xasprintf("signalfd: %s", strerror(errno));
+		return -1;
+	}
+	d->signals = event_watch_fd(d->loop, d->signal_fd, EVENT_READ, signal_event, d, err);
+	return d->signals == NULL ? -1 : 0;
+}
+
+/* The store, our source's state in the log, and the origin index. */
+static int open_registry(struct daemon *d, char **err)
+{
+	struct store_source_info info;
+
+	if (store_open(d->cfg->database, STORE_READ_WRITE, &d->ctx.st, err) < 0)
+		return -1;
+	switch (store_source_get(d->ctx.st, d->cfg->source, &info, err)) {
+	case 1:
+		log_info("source %s: %lld objects, serial %lld", info.name, (long long)info.object_count,
+			 (long long)info.serial_newest);
+		break;
+	case 0:
+		log_info("source %s has no objects yet (load a dump with irrctl load)", d->cfg->source);
+		break;
+	default:
+		return -1;
+	}
+	d->ctx.origins = origin_index_new();
+	if (origin_index_refresh(d->ctx.origins, d->ctx.st) < 0) {
+		*err = xasprintf("cannot build the origin index: %s", sqlite3_errmsg(store_db(d->ctx.st)));
+		return -1;
+	}
+	log_info("origin index: %zu route prefixes", origin_index_size(d->ctx.origins));
+	return 0;
 }
 
 static void usage(FILE *out)
@@ -172,16 +163,7 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
-	const char *config_path = NULL;
-	struct config *cfg = NULL;
-	struct store *st = NULL;
-	struct store_source_info info;
-	struct query_context ctx = { 0 };
-	struct whois_server *whois = NULL;
-	struct periodic_jobs jobs = { 0 };
-	struct signalfd_siginfo si;
-	sigset_t block;
-	int stop_fd = -1;
+	struct daemon d = { .signal_fd = -1 };
 	char *err = NULL;
 	int c, rc = EXIT_FAILURE;
 
@@ -189,7 +171,7 @@ int main(int argc, char **argv)
 	while ((c = getopt(argc, argv, "c:hV")) != -1) {
 		switch (c) {
 		case 'c':
-			config_path = optarg;
+			d.config_path = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -202,75 +184,44 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (config_path == NULL || optind != argc) {
+	if (d.config_path == NULL || optind != argc) {
 		usage(stderr);
 		return 2;
 	}
-	if (config_load(config_path, &cfg, &err) < 0) {
+	if (config_load(d.config_path, &d.cfg, &err) < 0) {
 		log_error("bad configuration: %s", err);
 		goto out;
 	}
-	log_set_level(cfg->log_level);
-	if (store_open(cfg->database, STORE_READ_WRITE, &st, &err) < 0) {
-		log_error("%s", err);
-		goto out;
-	}
-	switch (store_source_get(st, cfg->source, &info, &err)) {
-	case 1:
-		log_info("source %s: %lld objects, serial %lld", info.name, (long long)info.object_count,
-			 (long long)info.serial_newest);
-		break;
-	case 0:
-		log_info("source %s has no objects yet (load a dump with irrctl load)", cfg->source);
-		break;
-	default:
-		log_error("%s", err);
-		goto out;
-	}
-
-	/* SIGTERM/SIGINT arrive through a signalfd the event loop watches. */
-	signal(SIGPIPE, SIG_IGN);
-	sigemptyset(&block);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGINT);
-	sigprocmask(SIG_BLOCK, &block, NULL);
-	stop_fd = signalfd(-1, &block, SFD_CLOEXEC);
-	if (stop_fd < 0) {
-		log_error("signalfd: %s", strerror(errno));
-		goto out;
-	}
-	ctx.st = st;
-	ctx.cfg = cfg;
-	ctx.origins = origin_index_new();
-	if (origin_index_refresh(ctx.origins, st) < 0) {
-		log_error("cannot build the origin index: %s", sqlite3_errmsg(store_db(st)));
-		goto out;
-	}
-	log_info("origin index: %zu route prefixes", origin_index_size(ctx.origins));
-	whois = whois_server_new(&ctx, &err);
-	if (whois == NULL) {
-		log_error("%s", err);
-		goto out;
-	}
-	jobs.cfg = cfg;
-	periodic_add(&jobs, "authorisation list check", cfg->authlist_check_interval, run_authlist_check,
-		     time(NULL) + (time_t)cfg->authlist_check_interval);
-	periodic_add(&jobs, "notification queue", cfg->mail_notify_retry_interval, run_notify_retry, time(NULL));
-	whois_server_set_tick(whois, periodic_tick, &jobs);
-	log_info("routereg %s ready (database %s, pid %d)", ROUTEREG_VERSION, cfg->database, (int)getpid());
-	if (whois_server_run(whois, stop_fd) < 0)
-		goto out;
-	if (read(stop_fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
-		log_info("received %s, shutting down", strsignal((int)si.ssi_signo));
-	rc = EXIT_SUCCESS;
+	log_set_level(d.cfg->log_level);
+	d.ctx.cfg = d.cfg;
+	d.loop = event_loop_new(&err);
+	if (d.loop == NULL || watch_signals(&d, &err) < 0)
+		goto fail;
+	/* bind first (port 43 needs root), then drop root before touching data or clients */
+	d.whois = whois_server_new(&d.ctx, d.loop, &err);
+	if (d.whois == NULL || privileges_drop(d.cfg->user, &err) < 0 || open_registry(&d, &err) < 0)
+		goto fail;
+	d.jobs = jobs_new(d.loop);
+	jobs_add(d.jobs, "authorisation list check", d.cfg->authlist_check_interval, d.cfg->authlist_check_interval,
+		 daemon_job_authlist_check, &d.cfg);
+	jobs_add(d.jobs, "notification queue", d.cfg->mail_notify_retry_interval, 0, daemon_job_notify_retry, &d.cfg);
+	log_info("routereg %s ready (database %s, pid %d)", ROUTEREG_VERSION, d.cfg->database, (int)getpid());
+	if (event_loop_run(d.loop) == 0)
+		rc = EXIT_SUCCESS;
+	goto out;
+fail:
+	log_error("%s", err ? err : "cannot start");
 out:
-	periodic_stop(&jobs);
-	whois_server_free(whois);
-	origin_index_free(ctx.origins);
-	if (stop_fd >= 0)
-		close(stop_fd);
+	jobs_free(d.jobs);
+	whois_server_free(d.whois);
+	event_timer_cancel(d.loop, d.drain_timer);
+	event_unwatch(d.loop, d.signals);
+	event_loop_free(d.loop);
+	if (d.signal_fd >= 0)
+		close(d.signal_fd);
+	origin_index_free(d.ctx.origins);
+	store_close(d.ctx.st);
 	free(err);
-	store_close(st);
-	config_free(cfg);
+	config_free(d.cfg);
 	return rc;
 }

@@ -422,7 +422,9 @@ static struct password_state *password_state(struct run *r, const char *mntner)
 static bool authenticate_mntner(struct run *r, const char *name, struct auth_outcome *outcome)
 {
 	struct rpsl_object *m = load_current(r, "mntner", name, NULL);
-	struct item *sub = m ? NULL : submitted(r, "mntner", name);
+	/* a maintainer of this submission that failed still answers here: every object it
+	 * authenticated then fails through propagate_failures, with the reason named */
+	struct item *sub = m ? NULL : submitted_any(r, "mntner", name);
 	bool ok = false;
 
 	outcome->ok = outcome->passwords_tried = false;
@@ -839,7 +841,7 @@ static void check_references(struct run *r, struct item *it)
 					break;
 				}
 				found = exists_current(r, references[k].classes[c], names[i]) ||
-					submitted(r, references[k].classes[c], names[i]) != NULL;
+					submitted_any(r, references[k].classes[c], names[i]) != NULL;
 			}
 			if (!found)
 				item_error(it, "Object %s referenced in \"%s:\" does not exist (expected %s%s%s)", names[i],
@@ -1464,7 +1466,7 @@ static void notify_object(struct run *r, struct notify_outbox *box, enum notify_
 
 	for (size_t i = 0; i < n; i++) {
 		struct rpsl_object *m = load_current(r, "mntner", names[i], NULL);
-		struct item *sub = m ? NULL : submitted(r, "mntner", names[i]);
+		struct item *sub = m ? NULL : submitted_any(r, "mntner", names[i]);
 		const struct rpsl_object *mntner = m ? m : sub ? sub->obj : NULL;
 
 		for (size_t k = 0; mntner != NULL && k < mntner->attr_count; k++) {
