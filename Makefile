@@ -73,7 +73,7 @@ irr-mailgate_LIBS := $(GMIME_LIBS)
 
 # Helpers the integration tests run (tests/tools/*.c): each one file, OpenSSL only.
 TEST_TOOLS := cms_reencode
-UNIT_TESTS := test_prefix test_asn test_rpsl test_config test_store test_origin_index test_update_hook test_engine
+UNIT_TESTS := test_prefix test_asn test_rpsl test_config test_store test_origin_index test_update_hook test_engine test_authlist test_set_expand
 FUZZ_TARGETS := fuzz_rpsl_parse fuzz_config fuzz_whois_query fuzz_cms fuzz_csr fuzz_mail fuzz_alloc_import
 
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
@@ -86,7 +86,7 @@ TEST_BINS := $(UNIT_TESTS:%=$(BUILD)/tests/%) $(FUZZ_TARGETS:%=$(BUILD)/tests/%_
              $(BUILD)/tests/bench_update $(BUILD)/tests/bench_mail $(BUILD)/tests/bench_authlist \
              $(TEST_TOOLS:%=$(BUILD)/tests/%)
 
-.PHONY: all check tests bench run fuzz install deps clean
+.PHONY: all check tests bench run fuzz install deps clean layers
 all: $(BINS)
 
 $(BUILD)/obj/%.o: %.c
@@ -150,7 +150,17 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/tools/%.o
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-tests: $(BINS) $(TEST_BINS)
+# The layer map for tests/integration/layers.sh: "LAYER USED-LAYER..." per line.
+$(BUILD)/layers.map: Makefile
+	@mkdir -p $(dir $@)
+	@: >$@
+	@$(foreach l,$(ALL_LAYERS),echo '$(l) $(USES_$(l))' >>$@;)
+
+# Every forbidden include, tried: make layers (also part of make check).
+layers: $(BUILD)/layers.map
+	BUILD=$(BUILD) CC="$(CC)" sh tests/integration/layers.sh
+
+tests: $(BINS) $(TEST_BINS) $(BUILD)/layers.map
 
 deps:
 	@sh scripts/deps.sh

@@ -27,7 +27,7 @@ int mail_replay_claim(struct store *st, const char *digest, const char *message_
 		*err = store_error(st, "recording the replay digest");
 		return -1;
 	}
-	if (sqlite3_changes(store_db(st)) == 1)
+	if (store_changes(st) == 1)
 		return 1;
 	sqlite3_bind_text(lookup, 1, digest, -1, SQLITE_STATIC);
 	rc = sqlite3_step(lookup);

@@ -87,7 +87,7 @@ int access_key_create(const struct config *cfg, struct store *st, const struct c
 		*err = store_error(st, "storing the access key");
 		return -1;
 	}
-	out->id = sqlite3_last_insert_rowid(store_db(st));
+	out->id = store_last_insert_id(st);
 	out->expires = now + ttl;
 	return 0;
 }
@@ -202,7 +202,7 @@ int access_key_use(struct store *st, int64_t id, char **err)
 		*err = store_error(st, "spending the access key");
 		return -1;
 	}
-	if (sqlite3_changes(store_db(st)) != 1) {
+	if (store_changes(st) != 1) {
 		*err = xasprintf("access key refused: it was already used");
 		return -1;
 	}

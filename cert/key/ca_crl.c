@@ -62,7 +62,7 @@ int ca_revoke(struct ca *ca, struct store *st, const char *serial, const char *r
 		*err = store_error(st, "revoking");
 		return -1;
 	}
-	if (sqlite3_changes(store_db(st)) == 0) {
+	if (store_changes(st) == 0) {
 		*err = xasprintf("no active certificate with serial %s in our records", serial);
 		return -1;
 	}

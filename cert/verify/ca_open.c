@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <openssl/bn.h>
+#include <sqlite3.h>
 #include <openssl/pem.h>
 
 #include "ca_internal.h"
@@ -108,4 +109,45 @@ void ca_free(struct ca *ca)
 X509 *ca_certificate(const struct ca *ca, int which)
 {
 	return which >= 0 && which < CA_COUNT ? ca->certs[which] : NULL;
+}
+
+/* NULL for an SQL NULL: the record's optional fields stay optional. */
+static const char *column_or_null(sqlite3_stmt *stmt, int i)
+{
+	return (const char *)sqlite3_column_text(stmt, i);
+}
+
+int ca_records_read(struct store *st, const char *serial, int (*fn)(void *arg, const struct ca_record *rec), void *arg,
+		    char **err)
+{
+#define RECORD_COLUMNS                                                                                                \
+	"ca, serial, subject, role, mntner, lir, holder, email, status, revoke_reason, issued_by, not_before,"        \
+	" not_after, revoked_at, sequence, pem"
+	sqlite3_stmt *stmt = store_stmt(st, serial ? "SELECT " RECORD_COLUMNS " FROM certificates WHERE serial = upper(?1)"
+						   : "SELECT " RECORD_COLUMNS " FROM certificates ORDER BY id");
+	int rc, n = 0, verdict = 0;
+
+	if (serial)
+		sqlite3_bind_text(stmt, 1, serial, -1, SQLITE_STATIC);
+	while (verdict == 0 && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		struct ca_record rec = {
+			.ca = column_or_null(stmt, 0), .serial = column_or_null(stmt, 1), .subject = column_or_null(stmt, 2),
+			.role = column_or_null(stmt, 3), .mntner = column_or_null(stmt, 4), .lir = column_or_null(stmt, 5),
+			.holder = column_or_null(stmt, 6), .email = column_or_null(stmt, 7), .status = column_or_null(stmt, 8),
+			.revoke_reason = column_or_null(stmt, 9), .issued_by = column_or_null(stmt, 10),
+			.not_before = (time_t)sqlite3_column_int64(stmt, 11), .not_after = (time_t)sqlite3_column_int64(stmt, 12),
+			.revoked_at = (time_t)sqlite3_column_int64(stmt, 13), .sequence = sqlite3_column_int(stmt, 14),
+			.pem = column_or_null(stmt, 15),
+		};
+
+		n++;
+		verdict = fn(arg, &rec);
+	}
+	sqlite3_reset(stmt);
+	if (verdict == 0 && rc != SQLITE_DONE) {
+		*err = store_error(st, "reading certificate records");
+		return -1;
+	}
+	return n;
+#undef RECORD_COLUMNS
 }

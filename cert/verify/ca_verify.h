@@ -60,4 +60,20 @@ enum ca_purpose { CA_PURPOSE_SMIME, CA_PURPOSE_TLS_CLIENT };
 int ca_verify(const struct ca *ca, struct store *st, X509 *cert, STACK_OF(X509) *untrusted, time_t now,
 	      enum ca_purpose purpose, unsigned allowed_roles, struct ca_verdict *out, char **refusal);
 
+/* One issuance record (table certificates), as read back. Strings valid during the callback. */
+struct ca_record {
+	const char *ca, *serial, *subject, *role, *mntner, *lir, *holder, *email, *status, *revoke_reason, *issued_by;
+	time_t not_before, not_after;
+	time_t revoked_at;      /* 0: not revoked */
+	int sequence;
+	const char *pem;
+};
+
+/*
+ * Every issuance record in issuing order, or the one with this serial (hex, any
+ * case), to fn (0 go on, 1 stop). Returns how many were handed over, or -1 with *err.
+ */
+int ca_records_read(struct store *st, const char *serial, int (*fn)(void *arg, const struct ca_record *rec), void *arg,
+		    char **err);
+
 #endif

@@ -421,7 +421,7 @@ static int write_entry(struct store *st, const struct authlist_actor *who, const
 	strbuf_release(&origins);
 	if (rc != SQLITE_DONE)
 		goto fail;
-	*id = is_new ? sqlite3_last_insert_rowid(store_db(st)) : e->id;
+	*id = is_new ? store_last_insert_id(st) : e->id;
 	sqlite3_bind_int64(del_origins, 1, *id);
 	rc = sqlite3_step(del_origins);
 	sqlite3_reset(del_origins);

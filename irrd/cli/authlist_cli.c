@@ -18,6 +18,7 @@
 #include "asn.h"
 #include "authlist.h"
 #include "authlist_check.h"
+#include "authlist_mark.h"
 #include "irr_limits.h"
 #include "xalloc.h"
 
@@ -498,37 +499,47 @@ static int authlist_list(struct store *st, const struct authlist_args *a, bool i
 	return EXIT_SUCCESS;
 }
 
+/* What `authlist routes` asked for, and where it goes. */
+struct routes_printer {
+	bool verified;
+	json_t *arr;            /* --json: collected; else printed at once */
+};
+
+static int print_route(void *arg, const struct authlist_route_row *row)
+{
+	struct routes_printer *p = arg;
+
+	if (row->is_marked != p->verified)
+		return 0;
+	if (p->arr)
+		json_array_append_new(p->arr, json_pack("{s:s, s:s, s:I}", "class", row->cls, "key", row->pkey, "entry",
+							(json_int_t)row->entry));
+	else if (row->is_marked && row->entry > 0)
+		printf("%-7s %-50s verified by authorisation list entry #%lld\n", row->cls, row->pkey, (long long)row->entry);
+	else if (row->is_marked)
+		printf("%-7s %-50s accepted by the registry staff override\n", row->cls, row->pkey);
+	else
+		printf("%-7s %-50s not verified by the authorisation list\n", row->cls, row->pkey);
+	return 0;
+}
+
 /* Route objects of our source with their mark, or without one. */
 static int authlist_routes(struct store *st, const struct config *cfg, const struct authlist_args *a)
 {
-	sqlite3_stmt *stmt = store_stmt(st, "SELECT o.class, o.pkey, coalesce(v.entry, 0), v.verified_at IS NOT NULL"
-					    " FROM objects o JOIN sources s ON s.id = o.source_id"
-					    " LEFT JOIN route_verification v ON v.source_id = o.source_id AND v.class = o.class AND v.pkey = o.pkey"
-					    " WHERE s.name = ?1 AND o.class IN ('route', 'route6') ORDER BY o.class, o.pkey");
-	json_t *arr = a->json ? json_array() : NULL;
+	struct routes_printer p = { .verified = a->verified };
+	char *err = NULL;
 
 	if (a->verified == a->unverified)
 		return usage_error("authlist routes", "needs --verified or --unverified");
-	sqlite3_bind_text(stmt, 1, cfg->source, -1, SQLITE_STATIC);
-	while (sqlite3_step(stmt) == SQLITE_ROW) {
-		bool marked = sqlite3_column_int(stmt, 3) != 0;
-		const char *cls = (const char *)sqlite3_column_text(stmt, 0), *pkey = (const char *)sqlite3_column_text(stmt, 1);
-		long long entry = sqlite3_column_int64(stmt, 2);
-
-		if (marked != a->verified)
-			continue;
-		if (arr)
-			json_array_append_new(arr, json_pack("{s:s, s:s, s:I}", "class", cls, "key", pkey, "entry", (json_int_t)entry));
-		else if (marked && entry > 0)
-			printf("%-7s %-50s verified by authorisation list entry #%lld\n", cls, pkey, entry);
-		else if (marked)
-			printf("%-7s %-50s accepted by the registry staff override\n", cls, pkey);
-		else
-			printf("%-7s %-50s not verified by the authorisation list\n", cls, pkey);
+	p.arr = a->json ? json_array() : NULL;
+	if (authlist_routes_read(st, cfg->source, print_route, &p, &err) < 0) {
+		fprintf(stderr, "irrctl authlist routes: %s\n", err);
+		free(err);
+		json_decref(p.arr);
+		return EXIT_FAILURE;
 	}
-	sqlite3_reset(stmt);
-	if (arr)
-		print_json(arr);
+	if (p.arr)
+		print_json(p.arr);
 	return EXIT_SUCCESS;
 }
 

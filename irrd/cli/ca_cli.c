@@ -70,69 +70,75 @@ static int subject_option(struct ca_subject *who, const char *a, const char *v, 
 	return 1;
 }
 
-/* One issuance record (a row of the certificates table): printed as text, or returned as JSON when json. */
-static json_t *print_record(sqlite3_stmt *stmt, bool json, bool with_pem)
-{
-	char nb[32], na[32], ra[32] = "";
-	const char *cols[] = { "ca", "serial", "subject", "role", "mntner", "lir", "holder", "email", "status",
-			       "revoke_reason", "issued_by" };
-	const char *v[11];
+/* How cmd_list prints the records it is handed. */
+struct record_printer {
+	bool json, with_pem;
+	json_t *list;          /* JSON of several records; NULL: each printed at once */
+};
 
-	for (int i = 0; i < 11; i++)
-		v[i] = sqlite3_column_text(stmt, i) ? (const char *)sqlite3_column_text(stmt, i) : NULL;
-	timefmt_utc((time_t)sqlite3_column_int64(stmt, 11), nb);
-	timefmt_utc((time_t)sqlite3_column_int64(stmt, 12), na);
-	if (sqlite3_column_type(stmt, 13) != SQLITE_NULL)
-		timefmt_utc((time_t)sqlite3_column_int64(stmt, 13), ra);
-	if (json) {
+/* One issuance record: printed as text, or as JSON. */
+static int print_record(void *arg, const struct ca_record *rec)
+{
+	struct record_printer *p = arg;
+	char nb[32], na[32], ra[32] = "";
+
+	timefmt_utc(rec->not_before, nb);
+	timefmt_utc(rec->not_after, na);
+	if (rec->revoked_at != 0)
+		timefmt_utc(rec->revoked_at, ra);
+	if (p->json) {
 		json_t *o = json_object();
 
-		for (int i = 0; i < 11; i++)
-			json_object_set_new(o, cols[i], json_text(v[i]));
-		json_object_set_new(o, "sequence", json_integer(sqlite3_column_int(stmt, 14)));
+		json_object_set_new(o, "ca", json_text(rec->ca));
+		json_object_set_new(o, "serial", json_text(rec->serial));
+		json_object_set_new(o, "subject", json_text(rec->subject));
+		json_object_set_new(o, "role", json_text(rec->role));
+		json_object_set_new(o, "mntner", json_text(rec->mntner));
+		json_object_set_new(o, "lir", json_text(rec->lir));
+		json_object_set_new(o, "holder", json_text(rec->holder));
+		json_object_set_new(o, "email", json_text(rec->email));
+		json_object_set_new(o, "status", json_text(rec->status));
+		json_object_set_new(o, "revoke_reason", json_text(rec->revoke_reason));
+		json_object_set_new(o, "issued_by", json_text(rec->issued_by));
+		json_object_set_new(o, "sequence", json_integer(rec->sequence));
 		json_object_set_new(o, "not_before", json_string(nb));
 		json_object_set_new(o, "not_after", json_string(na));
 		json_object_set_new(o, "revoked_at", json_text(ra[0] ? ra : NULL));
-		if (with_pem)
-			json_object_set_new(o, "pem", json_text((const char *)sqlite3_column_text(stmt, 15)));
-		return o;
+		if (p->with_pem)
+			json_object_set_new(o, "pem", json_text(rec->pem));
+		if (p->list != NULL)
+			json_array_append_new(p->list, o);
+		else
+			json_print(o);
+		return 0;
 	}
-	printf("%-8s %-34s %-16s %-8s %s .. %s %s\n", v[0], v[1], v[3], v[8], nb, na, v[2]);
-	if (with_pem) {
-		printf("mntner: %s\nlir: %s\nholder: %s\ne-mail: %s\nissued by: %s\n", v[4] ? v[4] : "-",
-		       v[5] ? v[5] : "-", v[6], v[7], v[10]);
+	printf("%-8s %-34s %-16s %-8s %s .. %s %s\n", rec->ca, rec->serial, rec->role, rec->status, nb, na, rec->subject);
+	if (p->with_pem) {
+		printf("mntner: %s\nlir: %s\nholder: %s\ne-mail: %s\nissued by: %s\n", rec->mntner ? rec->mntner : "-",
+		       rec->lir ? rec->lir : "-", rec->holder, rec->email, rec->issued_by);
 		if (ra[0])
-			printf("revoked: %s (%s)\n", ra, v[9] ? v[9] : "");
-		fputs((const char *)sqlite3_column_text(stmt, 15), stdout);
+			printf("revoked: %s (%s)\n", ra, rec->revoke_reason ? rec->revoke_reason : "");
+		fputs(rec->pem ? rec->pem : "", stdout);
 	}
-	return NULL;
+	return 0;
 }
-
-#define RECORD_COLUMNS \
-	"ca, serial, subject, role, mntner, lir, holder, email, status, revoke_reason, issued_by, not_before," \
-	" not_after, revoked_at, sequence, pem"
 
 static int cmd_list(struct store *st, const char *serial, bool json)
 {
-	sqlite3_stmt *stmt = store_stmt(st, serial ? "SELECT " RECORD_COLUMNS " FROM certificates WHERE serial = upper(?1)"
-						   : "SELECT " RECORD_COLUMNS " FROM certificates ORDER BY id");
-	json_t *list = json && serial == NULL ? json_array() : NULL;
-	int n = 0;
+	struct record_printer p = { .json = json, .with_pem = serial != NULL };
+	char *err = NULL;
+	int n;
 
-	if (serial)
-		sqlite3_bind_text(stmt, 1, serial, -1, SQLITE_STATIC);
-	while (sqlite3_step(stmt) == SQLITE_ROW) {
-		json_t *o = print_record(stmt, json, serial != NULL);
-
-		n++;
-		if (list != NULL)
-			json_array_append_new(list, o);
-		else if (o != NULL)
-			json_print(o);
+	p.list = json && serial == NULL ? json_array() : NULL;
+	n = ca_records_read(st, serial, print_record, &p, &err);
+	if (n < 0) {
+		fprintf(stderr, "irrctl ca: %s\n", err);
+		free(err);
+		json_decref(p.list);
+		return 1;
 	}
-	sqlite3_reset(stmt);
-	if (list != NULL)
-		json_print(list);
+	if (p.list != NULL)
+		json_print(p.list);
 	if (serial != NULL && n == 0) {
 		fprintf(stderr, "irrctl ca show: no certificate with serial %s\n", serial);
 		return 1;

@@ -18,6 +18,7 @@
 #include "notify.h"
 #include "log.h"
 #include "store.h"
+#include "store_read.h"
 #include "signed_input.h"
 #include "authlist.h"
 #include "authlist_enforce.h"
@@ -323,19 +324,26 @@ static int cmd_show(struct store *st, const struct config *cfg, int argc, char *
 	return EXIT_SUCCESS;
 }
 
+static int print_source(void *arg, const struct store_source_row *row)
+{
+	struct store *st = arg;
+	int64_t objects = store_count_objects(st, row->name, NULL);
+
+	printf("%-16s %12lld %12lld %10lld %10lld\n", row->name, (long long)row->serial_oldest,
+	       (long long)row->serial_newest, (long long)row->generation, (long long)objects);
+	return 0;
+}
+
 static int cmd_sources(struct store *st)
 {
-	sqlite3_stmt *stmt = store_stmt(st,
-		"SELECT s.name, s.serial_oldest, s.serial_newest, s.generation,"
-		" (SELECT count(*) FROM objects o WHERE o.source_id = s.id) FROM sources s ORDER BY s.name");
+	char *err = NULL;
 
 	printf("%-16s %12s %12s %10s %10s\n", "source", "oldest", "newest", "reloads", "objects");
-	while (sqlite3_step(stmt) == SQLITE_ROW) {
-		printf("%-16s %12lld %12lld %10lld %10lld\n", (const char *)sqlite3_column_text(stmt, 0),
-		       (long long)sqlite3_column_int64(stmt, 1), (long long)sqlite3_column_int64(stmt, 2),
-		       (long long)sqlite3_column_int64(stmt, 3), (long long)sqlite3_column_int64(stmt, 4));
+	if (store_read_sources(st, NULL, print_source, st, &err) < 0) {
+		fprintf(stderr, "irrctl sources: %s\n", err);
+		free(err);
+		return EXIT_FAILURE;
 	}
-	sqlite3_reset(stmt);
 	return EXIT_SUCCESS;
 }
 

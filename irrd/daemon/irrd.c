@@ -149,7 +149,7 @@ static int open_registry(struct daemon *d, char **err)
 	}
 	d->ctx.origins = origin_index_new();
 	if (origin_index_refresh(d->ctx.origins, d->ctx.st) < 0) {
-		*err = xasprintf("cannot build the origin index: %s", sqlite3_errmsg(store_db(d->ctx.st)));
+		*err = xstrdup("cannot build the origin index (see the error above)");
 		return -1;
 	}
 	log_info("origin index: %zu route prefixes", origin_index_size(d->ctx.origins));

@@ -166,6 +166,16 @@ sqlite3 *store_db(struct store *st)
 	return st->db;
 }
 
+int64_t store_last_insert_id(struct store *st)
+{
+	return sqlite3_last_insert_rowid(st->db);
+}
+
+int store_changes(struct store *st)
+{
+	return sqlite3_changes(st->db);
+}
+
 sqlite3_stmt *store_stmt(struct store *st, const char *sql)
 {
 	sqlite3_stmt *stmt;

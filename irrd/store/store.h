@@ -26,6 +26,10 @@ enum store_mode { STORE_READ_ONLY, STORE_READ_WRITE };
 int store_open(const char *path, enum store_mode mode, struct store **out, char **err);
 void store_close(struct store *st);
 sqlite3 *store_db(struct store *st);
+/* After a write statement: the rowid it inserted, and how many rows it changed. */
+int64_t store_last_insert_id(struct store *st);
+int store_changes(struct store *st);
+
 /* Prepares (once, cached for the store's life) a statement; fatal on a bug in the SQL. */
 sqlite3_stmt *store_stmt(struct store *st, const char *sql);
 

@@ -145,7 +145,7 @@ static int queue_message(struct store *st, const char *to, const struct strbuf *
 		*err = store_error(st, "queueing a notification");
 		return -1;
 	}
-	*id = sqlite3_last_insert_rowid(store_db(st));
+	*id = store_last_insert_id(st);
 	return 0;
 }
 

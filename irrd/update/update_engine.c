@@ -31,6 +31,7 @@
 #include "rpsl_filter.h"
 #include "rpsl_reader.h"
 #include "rpsl_render.h"
+#include "store_read.h"
 #include "store_write.h"
 #include "update.h"
 #include "rpsl_syntax.h"
@@ -38,6 +39,7 @@
 #include "update_auth.h"
 #include "xalloc.h"
 #include "timefmt.h"
+#include "audit.h"
 #include "auth_limit.h"
 #include "log.h"
 #include "x509.h"
@@ -1005,16 +1007,44 @@ static void check_keycert_owners(struct run *r, struct item *it)
 	free(certif);
 }
 
+/* Referrers of an object being deleted, as the store hands them over. */
+struct referrers {
+	struct run *r;
+	const struct item *it;
+	struct strbuf by;
+	int found;
+};
+
+static int count_referrer(void *arg, const struct store_object_row *row)
+{
+	struct referrers *ref = arg;
+	struct run *r = ref->r;
+	bool deleted_too = false;
+
+	if (strcmp(row->cls, ref->it->obj->cls->name) == 0 && strcmp(row->pkey, ref->it->obj->pkey) == 0)
+		return 0; /* an object may name itself (a maintainer maintained by itself) */
+	/* objects deleted in the same submission do not count */
+	for (size_t i = 0; i < r->count; i++) {
+		const struct item *o = &r->items[i];
+
+		deleted_too |= o->is_delete && !o->failed && o->obj->cls && o->obj->pkey &&
+			       strcmp(o->obj->cls->name, row->cls) == 0 && strcmp(o->obj->pkey, row->pkey) == 0;
+	}
+	if (!deleted_too && ref->found++ < 5)
+		strbuf_printf(&ref->by, "%s[%s] %s", ref->found > 1 ? ", " : "", row->cls, row->pkey);
+	return 0;
+}
+
 /* An object still referenced by others cannot be deleted. */
 static void check_not_referenced(struct run *r, struct item *it)
 {
 	static const char *const mntner_attrs[] = { "mnt-by", "mnt-lower", "mnt-routes", "mbrs-by-ref", "mnt-ref" };
 	static const char *const contact_attrs[] = { "admin-c", "tech-c", "zone-c", "ping-hdl" };
+	struct referrers ref = { .r = r, .it = it };
 	const char *const *attrs;
 	size_t attr_count;
-	sqlite3_stmt *stmt;
-	struct strbuf by;
-	int found = 0;
+	int64_t source_id;
+	char *err = NULL;
 
 	if (it->op != OP_DELETE)
 		return;
@@ -1031,38 +1061,22 @@ static void check_not_referenced(struct run *r, struct item *it)
 	} else {
 		return;
 	}
-	strbuf_init(&by);
-	stmt = store_stmt(r->st,
-		"SELECT DISTINCT o.class, o.pkey FROM attr_index a JOIN objects o ON o.id = a.object_id"
-		" JOIN sources s ON s.id = a.source_id"
-		" WHERE s.name = ?1 AND a.attr = ?2 AND a.value = ?3 AND NOT (o.class = ?4 AND o.pkey = ?3)");
-	for (size_t k = 0; k < attr_count; k++) {
-		sqlite3_bind_text(stmt, 1, r->cfg->source, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 2, attrs[k], -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 3, it->obj->pkey, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 4, it->obj->cls->name, -1, SQLITE_STATIC);
-		while (sqlite3_step(stmt) == SQLITE_ROW) {
-			const char *cls = (const char *)sqlite3_column_text(stmt, 0);
-			const char *pkey = (const char *)sqlite3_column_text(stmt, 1);
-			bool deleted_too = false;
-
-			/* objects deleted in the same submission do not count */
-			for (size_t i = 0; i < r->count; i++) {
-				struct item *o = &r->items[i];
-				deleted_too |= o->is_delete && !o->failed && o->obj->cls && o->obj->pkey &&
-					       strcmp(o->obj->cls->name, cls) == 0 && strcmp(o->obj->pkey, pkey) == 0;
-			}
-			if (deleted_too)
-				continue;
-			if (found++ < 5)
-				strbuf_printf(&by, "%s[%s] %s", found > 1 ? ", " : "", cls, pkey);
-		}
-		sqlite3_reset(stmt);
+	source_id = store_source_id(r->st, r->cfg->source, &err);
+	if (source_id < 0) {
+		run_store_error(r, err);
+		return;
 	}
-	if (found > 0)
+	strbuf_init(&ref.by);
+	for (size_t k = 0; k < attr_count && source_id > 0; k++) {
+		if (store_read_by_attr(r->st, source_id, attrs[k], it->obj->pkey, NULL, count_referrer, &ref, &err) < 0) {
+			run_store_error(r, err);
+			break;
+		}
+	}
+	if (ref.found > 0)
 		item_error(it, "Object [%s] %s is still referenced by %s%s and cannot be deleted", cls_name(it), key_text(it),
-			   by.data, found > 5 ? " and others" : "");
-	strbuf_release(&by);
+			   ref.by.data, ref.found > 5 ? " and others" : "");
+	strbuf_release(&ref.by);
 }
 
 /* Text of an object without the generated attributes, for comparing versions. */
@@ -1348,9 +1362,6 @@ static int write_rank(const struct item *it)
 /* One audit row per object; joins the submission's transaction. 0, or -1 with *err. */
 static int audit(struct run *r, const struct item *it, const char *outcome, char **err)
 {
-	sqlite3_stmt *stmt = store_stmt(r->st,
-		"INSERT INTO audit(time, channel, origin, identity, operation, class, pkey, outcome, serial)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
 	struct strbuf who;
 	int rc;
 
@@ -1364,53 +1375,32 @@ static int audit(struct run *r, const struct item *it, const char *outcome, char
 	}
 	if (who.len == 0)
 		strbuf_append_str(&who, r->password_count ? "password (not matched)" : "none");
-	sqlite3_bind_int64(stmt, 1, (int64_t)r->now);
-	sqlite3_bind_text(stmt, 2, r->req->channel, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 3, r->req->origin, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 4, who.data, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(stmt, 5, op_names[it->op], -1, SQLITE_STATIC);
-	if (it->obj->cls)
-		sqlite3_bind_text(stmt, 6, it->obj->cls->name, -1, SQLITE_STATIC);
-	if (it->obj->pkey)
-		sqlite3_bind_text(stmt, 7, it->obj->pkey, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 8, outcome, -1, SQLITE_STATIC);
-	if (it->serial > 0)
-		sqlite3_bind_int64(stmt, 9, it->serial);
-	rc = sqlite3_step(stmt);
-	sqlite3_reset(stmt);
+	rc = audit_record(r->st,
+			  &(struct audit_row){ .time = r->now, .channel = r->req->channel, .origin = r->req->origin,
+					       .identity = who.data, .operation = op_names[it->op],
+					       .cls = it->obj->cls ? it->obj->cls->name : NULL, .pkey = it->obj->pkey,
+					       .outcome = outcome, .serial = it->serial },
+			  err);
 	strbuf_release(&who);
-	if (rc != SQLITE_DONE) {
-		*err = store_error(r->st, "writing the audit record");
-		return -1;
-	}
-	return 0;
+	return rc;
 }
 
 /* The record of a submission refused before any object was looked at. 0, or -1 with *err. */
 static int audit_refusal(struct run *r, char **err)
 {
-	sqlite3_stmt *stmt = store_stmt(r->st,
-		"INSERT INTO audit(time, channel, origin, identity, operation, outcome) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
 	struct strbuf outcome;
 	int rc;
 
 	strbuf_init(&outcome);
 	strbuf_printf(&outcome, "refused: %s", r->refusal);
-	sqlite3_bind_int64(stmt, 1, (int64_t)r->now);
-	sqlite3_bind_text(stmt, 2, r->req->channel, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 3, r->req->origin, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 4, r->req->signer ? r->req->signer : r->req->refusal ? "signature" : "none", -1,
-			  SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 5, "Submission", -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 6, outcome.data, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(stmt);
-	sqlite3_reset(stmt);
+	rc = audit_record(r->st,
+			  &(struct audit_row){ .time = r->now, .channel = r->req->channel, .origin = r->req->origin,
+					       .identity = r->req->signer ? r->req->signer
+									 : r->req->refusal ? "signature" : "none",
+					       .operation = "Submission", .outcome = outcome.data },
+			  err);
 	strbuf_release(&outcome);
-	if (rc != SQLITE_DONE) {
-		*err = store_error(r->st, "writing the audit record");
-		return -1;
-	}
-	return 0;
+	return rc;
 }
 
 /* Writes the objects that passed, contacts and maintainers first, with their route marks. 0, or -1 with *err. */

@@ -30,3 +30,58 @@ for sig in TERM INT; do
 done
 "$BIN/irrd" -V >"$WORK/out" 2>&1
 check "irrd -V prints the version" grep -q '^irrd (routereg) [0-9]' "$WORK/out"
+
+# ---- SIGHUP re-reads the configuration (issue 13, "daemon skeleton") ----
+write_config "$WORK/hup.conf" "$WORK/irr.db" JPIRR "whois.listen = 127.0.0.1:0" "whois.idle_timeout = 30"
+check "irrd starts for the SIGHUP test" start_irrd "$WORK/hup.conf" "$WORK/hup.log"
+write_config "$WORK/hup.conf" "$WORK/irr.db" RADB "whois.listen = 127.0.0.1:0" "whois.idle_timeout = 1" "log.level = debug"
+kill -HUP "$IRRD_PID"
+i=0
+while ! contains "$WORK/hup.log" "configuration re-read" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+check "SIGHUP: the configuration is re-read" contains "$WORK/hup.log" "SIGHUP: configuration re-read from $WORK/hup.conf"
+check "SIGHUP: what needs a restart is named (source)" contains "$WORK/hup.log" "SIGHUP: source changed in $WORK/hup.conf; it takes effect at the next restart"
+check "SIGHUP: irrd keeps running" kill -0 "$IRRD_PID"
+# the new idle timeout (1 s) applies to new connections
+bash -c 'exec 3<>/dev/tcp/127.0.0.1/'"$PORT"'; sleep 2.5; printf "!v\n" >&3 2>/dev/null; timeout 2 cat <&3' >"$WORK/out" 2>/dev/null
+check "SIGHUP: a changed whois.idle_timeout applies (an idle connection is closed after 1 s)" sh -c "! grep -q '^A' $WORK/out"
+check "SIGHUP: the source stays until a restart (answers still come from JPIRR)" \
+	sh -c "bash -c 'exec 3<>/dev/tcp/127.0.0.1/$PORT; printf \"!j-*\n\" >&3; timeout 2 cat <&3' | grep -q JPIRR"
+printf 'database = \nsource = JPIRR\n' >"$WORK/hup.conf"
+kill -HUP "$IRRD_PID"
+i=0
+while ! contains "$WORK/hup.log" "the running configuration stays" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+check "SIGHUP with a broken configuration: refused, the running one stays" contains "$WORK/hup.log" "the running configuration stays"
+stop_irrd "after SIGHUP" "$WORK/hup.log"
+
+# ---- SIGTERM drains: answers asked for before the signal still arrive ----
+write_config "$WORK/drain.conf" "$WORK/irr.db" JPIRR "whois.listen = 127.0.0.1:0"
+check "irrd starts for the drain test" start_irrd "$WORK/drain.conf" "$WORK/drain.log"
+bash -c 'exec 3<>/dev/tcp/127.0.0.1/'"$PORT"'; printf "!!\n" >&3; sleep 0.5; printf "!v\n" >&3; timeout 5 cat <&3' >"$WORK/drained" 2>/dev/null &
+client=$!
+sleep 0.2
+kill -TERM "$IRRD_PID"
+wait "$client"
+wait "$IRRD_PID"
+check "SIGTERM: irrd exits 0 after draining" test $? -eq 0
+PIDS=$(echo "$PIDS" | sed "s/\b$IRRD_PID\b//")
+check "SIGTERM: the listener closed first" contains "$WORK/drain.log" "whois: no longer listening on"
+
+# ---- dropping root after binding (user =) ----
+if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
+	mkdir -p "$WORK/priv"
+	cp "$WORK/irr.db" "$WORK/priv/irr.db"
+	chown -R nobody "$WORK/priv"
+	chmod 711 "$WORK"
+	write_config "$WORK/priv.conf" "$WORK/priv/irr.db" JPIRR "whois.listen = 127.0.0.1:0" "user = nobody"
+	check "irrd started as root with user = nobody" start_irrd "$WORK/priv.conf" "$WORK/priv.log"
+	check "user: irrd says whom it runs as" contains "$WORK/priv.log" "running as nobody"
+	check "user: the process runs as nobody after binding" \
+		test "$(awk '/^Uid:/ { print $2 $3 $4 $5 }' /proc/$IRRD_PID/status)" = "$(id -u nobody)$(id -u nobody)$(id -u nobody)$(id -u nobody)"
+	check "user: and it answers" sh -c "bash -c 'exec 3<>/dev/tcp/127.0.0.1/$PORT; printf \"!gAS64496\n\" >&3; timeout 2 cat <&3' | grep -q '^A'"
+	stop_irrd "running as nobody" "$WORK/priv.log"
+	write_config "$WORK/root.conf" "$WORK/priv/irr.db" JPIRR "whois.listen = 127.0.0.1:0" "user = root"
+	"$BIN/irrd" -c "$WORK/root.conf" >"$WORK/out" 2>&1
+	check "user = root is refused" contains "$WORK/out" "user = root is root: name an unprivileged user"
+else
+	echo "ok - # skipped: dropping privileges needs root and a nobody user"
+fi
