@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -55,6 +56,31 @@ static int feed(int fd, const char *data, size_t len, long long deadline)
 	return 0;
 }
 
+/*
+ * Sleeps until the child exits or the deadline passes, without polling: a pidfd
+ * (Linux 5.3) becomes readable when the process ends. Where there is none, returns at
+ * once and the caller's short polling loop does the waiting.
+ */
+static void wait_for_exit(pid_t pid, long long deadline)
+{
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	if (fd < 0)
+		return;
+	for (;;) {
+		long long left = deadline - now_ms();
+		int n;
+
+		if (left <= 0)
+			break;
+		n = poll(&pfd, 1, (int)(left > 1000 ? 1000 : left));
+		if (n > 0 || (n < 0 && errno != EINTR))
+			break;
+	}
+	close(fd);
+}
+
 int subprocess_feed(const char *command, const char *data, size_t len, unsigned timeout_seconds, char **err)
 {
 	long long deadline = now_ms() + (long long)timeout_seconds * 1000;
@@ -91,6 +117,7 @@ int subprocess_feed(const char *command, const char *data, size_t len, unsigned 
 	fed = feed(fds[1], data, len, deadline) == 0;
 	sigaction(SIGPIPE, &saved, NULL);
 	close(fds[1]);
+	wait_for_exit(pid, deadline);
 	for (;;) {
 		pid_t w = waitpid(pid, &status, WNOHANG);
 
@@ -111,7 +138,7 @@ int subprocess_feed(const char *command, const char *data, size_t len, unsigned 
 			*err = xasprintf("\"%s\" did not finish within %u seconds and was stopped", command, timeout_seconds);
 			return -1;
 		}
-		usleep(10000);
+		usleep(1000);
 	}
 	if (WIFSIGNALED(status)) {
 		*err = xasprintf("\"%s\" was killed by signal %d", command, WTERMSIG(status));

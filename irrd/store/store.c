@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "store.h"
@@ -114,6 +115,23 @@ char *store_error(struct store *st, const char *what)
 	return xasprintf("%s: %s", what, st->db ? sqlite3_errmsg(st->db) : "no database");
 }
 
+/*
+ * Waiting for another process's write lock: SQLite's own busy timeout sleeps in
+ * growing steps (up to 100 ms), so two mail gateways taking turns lose most of their
+ * time asleep after the lock is free. Short, even sleeps for STORE_BUSY_TIMEOUT_MS.
+ */
+#define STORE_BUSY_TIMEOUT_MS 10000
+#define STORE_BUSY_STEP_US 500
+
+static int wait_for_lock(void *arg, int attempts)
+{
+	(void)arg;
+	if ((long long)attempts * STORE_BUSY_STEP_US >= (long long)STORE_BUSY_TIMEOUT_MS * 1000)
+		return 0;
+	usleep(STORE_BUSY_STEP_US);
+	return 1;
+}
+
 int store_open(const char *path, enum store_mode mode, struct store **out, char **err)
 {
 	struct store *st = xcalloc(1, sizeof(*st));
@@ -131,7 +149,7 @@ int store_open(const char *path, enum store_mode mode, struct store **out, char 
 		return -1;
 	}
 	/* Another process (the loader, the update engine) may hold the write lock briefly. */
-	sqlite3_busy_timeout(st->db, 10000);
+	sqlite3_busy_handler(st->db, wait_for_lock, NULL);
 	if (mode == STORE_READ_WRITE) {
 		/* Only takes effect when the file is new: 16 KiB pages suit 200-byte objects and bulk loads. */
 		if (sqlite3_exec(st->db, "PRAGMA page_size = 16384", NULL, NULL, NULL) != SQLITE_OK ||
