@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -19,6 +20,7 @@ struct store {
 		sqlite3_stmt *stmt;
 	} cache[STMT_CACHE_SIZE];
 	size_t cache_count;
+	long long busy_since_ms;     /* when the current wait for another process's lock began */
 	enum store_fault fault;      /* tests: the operation to fail, and after how many calls */
 	unsigned fault_countdown;
 };
@@ -123,10 +125,22 @@ char *store_error(struct store *st, const char *what)
 #define STORE_BUSY_TIMEOUT_MS 10000
 #define STORE_BUSY_STEP_US 500
 
+static long long monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static int wait_for_lock(void *arg, int attempts)
 {
-	(void)arg;
-	if ((long long)attempts * STORE_BUSY_STEP_US >= (long long)STORE_BUSY_TIMEOUT_MS * 1000)
+	struct store *st = arg;
+
+	/* the clock, not the count of short sleeps, decides: each sleep lasts longer than asked */
+	if (attempts == 0)
+		st->busy_since_ms = monotonic_ms();
+	if (monotonic_ms() - st->busy_since_ms >= STORE_BUSY_TIMEOUT_MS)
 		return 0;
 	usleep(STORE_BUSY_STEP_US);
 	return 1;
@@ -149,7 +163,7 @@ int store_open(const char *path, enum store_mode mode, struct store **out, char 
 		return -1;
 	}
 	/* Another process (the loader, the update engine) may hold the write lock briefly. */
-	sqlite3_busy_handler(st->db, wait_for_lock, NULL);
+	sqlite3_busy_handler(st->db, wait_for_lock, st);
 	if (mode == STORE_READ_WRITE) {
 		/* Only takes effect when the file is new: 16 KiB pages suit 200-byte objects and bulk loads. */
 		if (sqlite3_exec(st->db, "PRAGMA page_size = 16384", NULL, NULL, NULL) != SQLITE_OK ||
