@@ -16,6 +16,7 @@
 #include "store.h"
 #include "store_write.h"
 #include "rpsl_render.h"
+#include "testdb.h"
 #include "testlib.h"
 
 static struct store *st;
@@ -31,22 +32,8 @@ static void load_maintainers(void)
 		"mntner: MNT1\nadmin-c: P1-JP\nupd-to: a@example.jp\nauth: MD5-PW $1$x$y\nmnt-by: MNT1\nsource: JPIRR\n",
 		"mntner: MNT2\nadmin-c: P1-JP\nupd-to: a@example.jp\nauth: MD5-PW $1$x$y\nmnt-by: MNT2\nsource: JPIRR\n",
 	};
-	struct store_bulk *bulk = store_bulk_new(st, "JPIRR");
-	uint64_t stored = 0;
-	char *err = NULL;
 
-	for (size_t i = 0; i < 2; i++) {
-		struct rpsl_object *o = rpsl_parse_object(texts[i], strlen(texts[i]), 1, RPSL_TOLERANT);
-		struct strbuf sb;
-
-		strbuf_init(&sb);
-		rpsl_render(o, &sb);
-		store_bulk_add(bulk, o, sb.data, sb.len, "test", (uint32_t)i);
-		strbuf_release(&sb);
-		rpsl_object_free(o);
-	}
-	CHECK(store_bulk_commit(bulk, 0, NULL, NULL, &stored, &err) == 0, "maintainers loaded");
-	free(err);
+	CHECK(testdb_load(st, "JPIRR", texts, 2) == 2, "maintainers loaded");
 }
 
 static struct prefix pfx(const char *text)

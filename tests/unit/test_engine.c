@@ -14,6 +14,7 @@
 #include "rpsl_render.h"
 #include "store.h"
 #include "store_write.h"
+#include "testdb.h"
 #include "testlib.h"
 #include "update.h"
 
@@ -111,22 +112,9 @@ static long long count(const char *sql)
 
 static void load_base(void)
 {
-	struct store_bulk *bulk = store_bulk_new(st, "JPIRR");
-	uint64_t stored = 0;
-	char *err = NULL;
+	size_t n = sizeof(base_objects) / sizeof(base_objects[0]);
 
-	for (size_t i = 0; i < sizeof(base_objects) / sizeof(base_objects[0]); i++) {
-		struct rpsl_object *o = rpsl_parse_object(base_objects[i], strlen(base_objects[i]), 1, RPSL_TOLERANT);
-		struct strbuf text;
-
-		strbuf_init(&text);
-		rpsl_render(o, &text);
-		store_bulk_add(bulk, o, text.data, text.len, "base", (uint32_t)i);
-		strbuf_release(&text);
-		rpsl_object_free(o);
-	}
-	CHECK(store_bulk_commit(bulk, 0, NULL, NULL, &stored, &err) == 0 && stored == 9, "base registry loaded");
-	free(err);
+	CHECK(testdb_load(st, "JPIRR", base_objects, n) == (long)n, "base registry loaded");
 }
 
 #define ROUTE(prefix, origin, mnt) "route: " prefix "\norigin: " origin "\nmnt-by: " mnt "\nsource: JPIRR\n"

@@ -15,6 +15,7 @@
 #include "set_expand.h"
 #include "store.h"
 #include "store_write.h"
+#include "testdb.h"
 #include "testlib.h"
 
 static struct store *st;
@@ -22,23 +23,7 @@ static struct query_context ctx;
 
 static void load(const char *source, const char *const *texts, size_t n)
 {
-	struct store_bulk *bulk = store_bulk_new(st, source);
-	uint64_t stored = 0;
-	char *err = NULL;
-
-	for (size_t i = 0; i < n; i++) {
-		struct rpsl_object *o = rpsl_parse_object(texts[i], strlen(texts[i]), 1, RPSL_TOLERANT);
-		struct strbuf sb;
-
-		strbuf_init(&sb);
-		rpsl_render(o, &sb);
-		store_bulk_add(bulk, o, sb.data, sb.len, "test", (uint32_t)i);
-		strbuf_release(&sb);
-		rpsl_object_free(o);
-	}
-	CHECK(store_bulk_commit(bulk, 0, NULL, NULL, &stored, &err) == 0 && stored == n, "source %s loaded (%zu objects)",
-	      source, n);
-	free(err);
+	CHECK(testdb_load(st, source, texts, n) == (long)n, "source %s loaded (%zu objects)", source, n);
 }
 
 static const char *const first[] = {
