@@ -3,7 +3,7 @@
 # As root it runs apt-get; otherwise it prints the exact command to run.
 set -eu
 
-PACKAGES="make gcc libc6-dev pkg-config libsqlite3-dev zlib1g-dev libcrypt-dev libgpgme-dev libssl-dev libjansson-dev gpg gpg-agent openssl sqlite3 gzip time bash bgpq4 bgpq3 whois"
+PACKAGES="make gcc binutils procps libc6-dev pkg-config libsqlite3-dev zlib1g-dev libcrypt-dev libgpgme-dev libssl-dev libjansson-dev gpg gpg-agent openssl sqlite3 gzip time bash bgpq4 bgpq3 whois"
 # The mail gateway: GMime for MIME; the tests sign with gpgsm, move mail through
 # Postfix (swaks sends, msmtp submits the replies), and make old signatures with faketime.
 PACKAGES="$PACKAGES libgmime-3.0-dev gpgsm postfix swaks msmtp faketime"
