@@ -34,6 +34,9 @@ struct event_loop {
 	struct event_watch *dead;  /* unwatched during a round */
 	struct event_timer *timers;
 	size_t watch_count;
+	event_round_fn round_fn;
+	void *round_arg;
+	bool has_pending_work;     /* the round hook left work: poll, do not sleep */
 };
 
 struct event_loop *event_loop_new(char **err)
@@ -183,13 +186,20 @@ static void run_timers(struct event_loop *loop, time_t now)
 	}
 }
 
+void event_loop_on_round(struct event_loop *loop, event_round_fn fn, void *arg)
+{
+	loop->round_fn = fn;
+	loop->round_arg = arg;
+}
+
 int event_loop_run(struct event_loop *loop)
 {
 	struct epoll_event events[256];
 
 	loop->is_stopping = false;
 	while (!loop->is_stopping) {
-		int n = epoll_wait(loop->epoll_fd, events, 256, next_timeout(loop, time(NULL)));
+		int n = epoll_wait(loop->epoll_fd, events, 256,
+				   loop->has_pending_work ? 0 : next_timeout(loop, time(NULL)));
 
 		if (n < 0) {
 			if (errno == EINTR)
@@ -213,6 +223,7 @@ int event_loop_run(struct event_loop *loop)
 			w->fn(w->arg, told);
 		}
 		run_timers(loop, time(NULL));
+		loop->has_pending_work = loop->round_fn != NULL && !loop->is_stopping && loop->round_fn(loop->round_arg);
 		reap_dead(loop);
 	}
 	return 0;

@@ -49,6 +49,15 @@ void event_timer_set_period(struct event_timer *t, unsigned seconds);
 /* Stops and frees a timer; safe from any callback. */
 void event_timer_cancel(struct event_loop *loop, struct event_timer *t);
 
+/*
+ * Calls fn after every round of fd callbacks and timers. fn returns true while it
+ * still has work it left for later (a time-sliced scheduler): the loop then polls
+ * without sleeping and calls it again after the next round. One hook per loop;
+ * NULL removes it.
+ */
+typedef bool (*event_round_fn)(void *arg);
+void event_loop_on_round(struct event_loop *loop, event_round_fn fn, void *arg);
+
 /* Runs until event_loop_stop. Returns 0, or -1 when the loop itself failed (logged). */
 int event_loop_run(struct event_loop *loop);
 /* Makes event_loop_run return after the current round of callbacks. */
