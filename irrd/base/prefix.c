@@ -126,6 +126,17 @@ void prefix_format(const struct prefix *p, char out[PREFIX_STRLEN])
 	snprintf(out + n, PREFIX_STRLEN - n, "/%u", p->length);
 }
 
+int prefix_compare(const struct prefix *a, const struct prefix *b)
+{
+	int c = (int)a->family - (int)b->family;
+
+	if (c == 0)
+		c = memcmp(a->addr, b->addr, 16);
+	if (c == 0)
+		c = (int)a->length - (int)b->length;
+	return c;
+}
+
 void prefix_to_range(const struct prefix *p, struct addr_range *out)
 {
 	size_t bytes = prefix_addr_bytes(p->family);

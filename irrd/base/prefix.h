@@ -49,6 +49,9 @@ int prefix_parse_address(const char *text, size_t len, uint8_t family_wanted, st
 void prefix_format(const struct prefix *p, char out[PREFIX_STRLEN]);
 void prefix_format_address(uint8_t family, const uint8_t addr[16], char out[PREFIX_STRLEN]);
 
+/* Orders by family, then address, then length: the order answers list prefixes in. */
+int prefix_compare(const struct prefix *a, const struct prefix *b);
+
 void prefix_to_range(const struct prefix *p, struct addr_range *out);
 /* True when `outer` contains `inner` (equal counts as contained). */
 bool prefix_contains(const struct prefix *outer, const struct prefix *inner);

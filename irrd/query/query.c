@@ -39,12 +39,60 @@ static int read_failed(char *err)
 	return -1;
 }
 
+static int add_source_state(void *arg, const struct store_source_row *row)
+{
+	struct query_source_snapshot *snap = arg;
+	struct query_source_state *s;
+
+	if (snap->count == MAX_QUERY_SOURCES)
+		return 1;
+	s = &snap->items[snap->count++];
+	s->source.id = row->id;
+	snprintf(s->source.name, sizeof(s->source.name), "%s", row->name);
+	s->generation = row->generation;
+	s->serial_oldest = row->serial_oldest;
+	s->serial_newest = row->serial_newest;
+	return 0;
+}
+
+int query_source_snapshot_read(struct store *st, const struct config *cfg, struct query_source_snapshot *out,
+			       char **err)
+{
+	out->count = 0;
+	return store_read_sources(st, cfg ? cfg->source : NULL, add_source_state, out, err);
+}
+
+int query_source_state(const struct query_context *ctx, const char *name, struct query_source_state *out)
+{
+	struct query_source_snapshot fresh;
+	const struct query_source_snapshot *snap = ctx->sources;
+	char *err = NULL;
+
+	if (snap == NULL) {
+		if (query_source_snapshot_read(ctx->st, ctx->cfg, &fresh, &err) < 0)
+			return read_failed(err);
+		snap = &fresh;
+	}
+	for (size_t i = 0; i < snap->count; i++) {
+		if (strcmp(snap->items[i].source.name, name) == 0) {
+			*out = snap->items[i];
+			return 1;
+		}
+	}
+	return 0;
+}
+
 int query_sources_all(const struct query_context *ctx, struct query_sources *out)
 {
 	struct sources_reader r = { .out = out };
 	char *err = NULL;
 
 	out->count = 0;
+	if (ctx->sources != NULL) {
+		for (size_t i = 0; i < ctx->sources->count; i++)
+			out->items[out->count++] = ctx->sources->items[i].source;
+		return 0;
+	}
 	if (store_read_sources(ctx->st, ctx->cfg ? ctx->cfg->source : NULL, add_source, &r, &err) < 0)
 		return read_failed(err);
 	return 0;
@@ -55,6 +103,15 @@ int query_source(const struct query_context *ctx, const char *name, struct query
 	int64_t id;
 	char *err = NULL;
 
+	if (ctx->sources != NULL) {
+		for (size_t i = 0; i < ctx->sources->count; i++) {
+			if (strcmp(ctx->sources->items[i].source.name, name) == 0) {
+				*out = ctx->sources->items[i].source;
+				return 1;
+			}
+		}
+		return 0;
+	}
 	id = store_source_id(ctx->st, name, &err);
 	if (id < 0)
 		return read_failed(err);
@@ -271,21 +328,17 @@ void prefix_vec_push(struct prefix_vec *v, const struct prefix *p)
 
 static int compare_prefixes(const void *a, const void *b)
 {
-	const struct prefix *x = a, *y = b;
-	int c = (int)x->family - (int)y->family;
-
-	if (c == 0)
-		c = memcmp(x->addr, y->addr, 16);
-	if (c == 0)
-		c = (int)x->length - (int)y->length;
-	return c;
+	return prefix_compare(a, b);
 }
 
 void prefix_vec_sort_unique(struct prefix_vec *v)
 {
-	size_t w = 0;
+	size_t w = 0, i;
 
-	if (v->count == 0)
+	/* One source's lookup comes sorted already (origin_index.h): then only check. */
+	for (i = 1; i < v->count && prefix_compare(&v->items[i - 1], &v->items[i]) < 0; i++)
+		;
+	if (i >= v->count)
 		return;
 	qsort(v->items, v->count, sizeof(*v->items), compare_prefixes);
 	for (size_t r = 1; r < v->count; r++) {
