@@ -247,6 +247,18 @@ static int set_max_per_address(struct config *cfg, const char *value, const char
 			  "must be 1 to 1000000");
 }
 
+static int set_whois_workers(struct config *cfg, const char *value, const char **err)
+{
+	return parse_uint(value, 0, 256, &cfg->whois_workers, err, "must be 0 (one per CPU) to 256");
+}
+
+static int set_whois_max_output_memory(struct config *cfg, const char *value, const char **err)
+{
+	return parse_uint(value, 1, 1048576, &cfg->whois_max_output_memory, err, "must be 1 to 1048576 (MiB)");
+}
+
+static int set_whois_spool_directory(struct config *cfg, const char *value, const char **err);
+
 static int set_sendmail(struct config *cfg, const char *value, const char **err)
 {
 	if (*value == '\0') {
@@ -476,6 +488,11 @@ static int set_path(char **slot, const char *value, bool may_be_empty, const cha
 	return 0;
 }
 
+static int set_whois_spool_directory(struct config *cfg, const char *value, const char **err)
+{
+	return set_path(&cfg->whois_spool_directory, value, false, err);
+}
+
 static int set_mail_spool_dir(struct config *cfg, const char *value, const char **err)
 {
 	return set_path(&cfg->mail_spool_dir, value, false, err);
@@ -532,6 +549,9 @@ static const struct config_key {
 	{ "whois.idle_timeout", set_idle_timeout, "30" },
 	{ "whois.max_connections", set_max_connections, "4096" },
 	{ "whois.max_connections_per_address", set_max_per_address, "64" },
+	{ "whois.workers", set_whois_workers, "0" },
+	{ "whois.max_output_memory", set_whois_max_output_memory, "256" },
+	{ "whois.spool_directory", set_whois_spool_directory, "/var/tmp" },
 	{ "auth.override_hash", set_override_hash, "" },
 	{ "mail.sendmail", set_sendmail, "/usr/sbin/sendmail -t -i" },
 	{ "mail.sendmail_timeout", set_sendmail_timeout, "60" },
@@ -603,6 +623,7 @@ int config_load(const char *path, struct config **out, char **err)
 	FILE *f;
 	int rc = -1;
 
+	cfg->refs = 1;
 	cfg->path = xstrdup(path);
 	f = fopen(path, "r");
 	if (f == NULL) {
@@ -681,6 +702,7 @@ int config_load(const char *path, struct config **out, char **err)
 	relative_to_config(path, &cfg->database);
 	relative_to_config(path, &cfg->ca_dir);
 	relative_to_config(path, &cfg->mail_spool_dir);
+	relative_to_config(path, &cfg->whois_spool_directory);
 	relative_to_config(path, &cfg->mail_gateway_certificate);
 	relative_to_config(path, &cfg->mail_gateway_key);
 	*out = cfg;
@@ -693,9 +715,15 @@ out:
 	return rc;
 }
 
+struct config *config_ref(struct config *cfg)
+{
+	cfg->refs++;
+	return cfg;
+}
+
 void config_free(struct config *cfg)
 {
-	if (cfg == NULL)
+	if (cfg == NULL || --cfg->refs > 0)
 		return;
 	free(cfg->path);
 	free(cfg->database);
@@ -711,6 +739,7 @@ void config_free(struct config *cfg)
 	free(cfg->ca_crl_url);
 	free(cfg->ca_organization);
 	free(cfg->mail_spool_dir);
+	free(cfg->whois_spool_directory);
 	free(cfg->mail_gateway_certificate);
 	free(cfg->mail_gateway_key);
 	free(cfg->alloc_rpsl_attribute);
@@ -738,6 +767,11 @@ size_t config_keep_restart_only(const struct config *running, struct config *fre
 		changed[n++] = "source";
 	if (keep_string(running->user, &fresh->user) && n < max)
 		changed[n++] = "user";
+	if (running->whois_workers != fresh->whois_workers) {
+		if (n < max)
+			changed[n++] = "whois.workers";
+		fresh->whois_workers = running->whois_workers;
+	}
 	if (running->whois_listen_count != fresh->whois_listen_count ||
 	    memcmp(running->whois_listen, fresh->whois_listen, sizeof(running->whois_listen)) != 0) {
 		if (n < max)

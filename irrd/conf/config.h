@@ -24,6 +24,7 @@ struct listen_address {
 enum password_policy { PASSWORD_ENABLE, PASSWORD_LEGACY, PASSWORD_DISABLE };
 
 struct config {
+	unsigned refs;        /* config_ref / config_free; only the loop thread counts (see config_ref) */
 	char *path;
 	char *database;       /* SQLite file */
 	char *user;           /* irrd: the user to run as after binding its ports (started as root); NULL: stay */
@@ -37,6 +38,9 @@ struct config {
 	unsigned whois_idle_timeout;          /* seconds */
 	unsigned whois_max_connections;
 	unsigned whois_max_connections_per_address;
+	unsigned whois_workers;               /* query worker threads; 0: one per CPU, at least 2 */
+	unsigned whois_max_output_memory;     /* MiB of unsent answers held in memory, all connections */
+	char *whois_spool_directory;          /* temporary files for large answers */
 	char *sendmail;                       /* command reading an RFC 5322 message on stdin (-t -i) */
 	unsigned mail_sendmail_timeout;       /* seconds sendmail may take before it is stopped */
 	char *mail_from;                      /* From: of notifications and replies */
@@ -72,6 +76,12 @@ struct config {
 
 /* Loads and validates a file. Returns 0, or -1 with *err (caller frees). Free with config_free. */
 int config_load(const char *path, struct config **out, char **err);
+/*
+ * Another holder of cfg (a whois query running on a worker while SIGHUP replaces
+ * the configuration): config_free then frees it only when the last holder lets go.
+ * Not atomic: take and drop references on one thread (irrd's loop thread).
+ */
+struct config *config_ref(struct config *cfg);
 void config_free(struct config *cfg);
 
 /*

@@ -23,18 +23,45 @@
 #include "strbuf.h"
 
 struct origin_index;
+struct query_source_snapshot;
 
-/* What every read needs: the store, the configuration, the origin index (NULL: SQL). */
+/*
+ * What every read needs: the store, the configuration, the origin index (NULL: SQL)
+ * and a snapshot of the sources table (NULL: read it when asked). A reader that
+ * answers many queries between changes of the database (the whois server's I/O
+ * thread) keeps a snapshot, so that naming sources costs no SQL.
+ */
 struct query_context {
 	struct store *st;
 	const struct config *cfg;
 	struct origin_index *origins;
+	const struct query_source_snapshot *sources;
 };
 
 struct query_source {
 	int64_t id;
 	char name[MAX_SOURCE_NAME_LENGTH + 1];
 };
+
+/* A source and its journal state, as the sources table had it. */
+struct query_source_state {
+	struct query_source source;
+	int64_t generation;
+	int64_t serial_oldest;   /* 0: the journal holds nothing */
+	int64_t serial_newest;
+};
+
+/* Every source, our source (cfg->source) first, the rest by name. */
+struct query_source_snapshot {
+	struct query_source_state items[MAX_QUERY_SOURCES];
+	size_t count;
+};
+
+/* Reads the sources table into a snapshot. 0, or -1 with *err (caller frees). */
+int query_source_snapshot_read(struct store *st, const struct config *cfg, struct query_source_snapshot *out,
+			       char **err);
+/* One source's state by name (upper case): 1 found, 0 unknown, -1 error (logged). */
+int query_source_state(const struct query_context *ctx, const char *name, struct query_source_state *out);
 
 /* A list of sources in query order. */
 struct query_sources {

@@ -193,6 +193,26 @@ void store_close(struct store *st)
 	free(st);
 }
 
+int store_data_version(struct store *st, int64_t *out, char **err)
+{
+	sqlite3_stmt *stmt = store_stmt(st, "PRAGMA data_version");
+	int rc = sqlite3_step(stmt);
+
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(stmt, 0);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_ROW) {
+		*err = store_error(st, "reading the database's change counter");
+		return -1;
+	}
+	return 0;
+}
+
+void store_interrupt(struct store *st)
+{
+	sqlite3_interrupt(st->db);
+}
+
 sqlite3 *store_db(struct store *st)
 {
 	return st->db;

@@ -30,6 +30,15 @@ sqlite3 *store_db(struct store *st);
 int64_t store_last_insert_id(struct store *st);
 int store_changes(struct store *st);
 
+/*
+ * A number that changes when another connection (any process) commits to the
+ * database (PRAGMA data_version): a reader that caches what it read asks this
+ * before trusting its cache. 0, or -1 with *err.
+ */
+int store_data_version(struct store *st, int64_t *out, char **err);
+/* From any thread: makes the statement running on st fail soon (shutdown). */
+void store_interrupt(struct store *st);
+
 /* Prepares (once, cached for the store's life) a statement; fatal on a bug in the SQL. */
 sqlite3_stmt *store_stmt(struct store *st, const char *sql);
 
