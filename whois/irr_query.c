@@ -2,7 +2,8 @@
  * IRRd-style '!' commands with the exact framing bgpq4 and bgpq3 depend on
  * (../shared/docs/PROTOCOLS.md): data as "A<n>\n<data>\nC\n" with n = bytes of data
  * + 1, "C\n" for success without data, "D\n" for nothing found, "F <message>\n" for
- * errors. Each answer is appended whole to the connection's output.
+ * errors. Answers are built in a spool (spool.h): a large one goes to a temporary
+ * file as it grows, and its "A<n>" header is put in front once n is known.
  */
 #include <ctype.h>
 #include <stdarg.h>
@@ -13,53 +14,91 @@
 
 #include "asn.h"
 #include "set_expand.h"
+#include "spool.h"
 #include "version.h"
 #include "whois_query.h"
 #include "xalloc.h"
 
-static void answer_data(struct strbuf *out, const char *data, size_t len)
+static void answer_data(struct spool *out, const char *data, size_t len)
 {
 	if (len == 0) {
-		strbuf_append_str(out, "D\n");
+		strbuf_append_str(&out->text, "D\n");
 		return;
 	}
-	strbuf_printf(out, "A%zu\n", len + 1);
-	strbuf_append(out, data, len);
-	strbuf_append_str(out, "\nC\n");
+	strbuf_printf(&out->text, "A%zu\n", len + 1);
+	strbuf_append(&out->text, data, len);
+	strbuf_append_str(&out->text, "\nC\n");
 }
 
-static void answer_ok(struct strbuf *out)
+static void answer_ok(struct spool *out)
 {
-	strbuf_append_str(out, "C\n");
+	strbuf_append_str(&out->text, "C\n");
 }
 
-static void answer_none(struct strbuf *out)
+static void answer_none(struct spool *out)
 {
-	strbuf_append_str(out, "D\n");
+	strbuf_append_str(&out->text, "D\n");
 }
 
 /* "F <message>\n"; the message is cleaned of control characters (it may quote the client). */
-static void answer_error(struct strbuf *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void answer_error(struct spool *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-static void answer_error(struct strbuf *out, const char *fmt, ...)
+static void answer_error(struct spool *out, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	whois_append_error(out, "F ", "\n", fmt, ap);
+	whois_append_error(&out->text, "F ", "\n", fmt, ap);
 	va_end(ap);
 }
 
-/* Drops the trailing newline of a data buffer before framing. */
-static void answer_buffer(struct strbuf *out, struct strbuf *data)
+/* A data spool for an answer being built: spills like the answer it goes into. */
+static void data_init(struct spool *data, const struct spool *out)
 {
-	while (data->len > 0 && (data->data[data->len - 1] == '\n' || data->data[data->len - 1] == ' '))
-		data->len--;
-	answer_data(out, data->data, data->len);
+	spool_init(data, out->spill_at, out->directory);
+}
+
+/*
+ * Frames a data spool as "A<n>\n<data>\nC\n" (trailing newlines and blanks of the
+ * data dropped) and appends it to out; empty data answers if_empty ("D\n" or "C\n").
+ * Releases data.
+ */
+static void answer_spool(struct spool *out, struct spool *data, const char *if_empty)
+{
+	char header[32];
+	size_t len;
+	int n;
+
+	spool_trim_end(data);
+	len = spool_length(data);
+	if (len == 0) {
+		spool_release(data);
+		strbuf_append_str(&out->text, if_empty);
+		return;
+	}
+	n = snprintf(header, sizeof(header), "A%zu\n", len + 1);
+	spool_prepend(data, header, (size_t)n);
+	strbuf_append_str(&data->text, "\nC\n");
+	spool_append_spool(out, data);
+}
+
+/* Appends prefixes separated by blanks to a data spool. */
+static void append_prefixes(struct spool *data, const struct prefix_vec *v)
+{
+	for (size_t i = 0; i < v->count; i++) {
+		char buf[PREFIX_STRLEN];
+
+		prefix_format(&v->items[i], buf);
+		if (i > 0)
+			strbuf_append_char(&data->text, ' ');
+		strbuf_append_str(&data->text, buf);
+		if ((i & 1023) == 1023)
+			spool_checkpoint(data);
+	}
 }
 
 static bool sources_or_fail(const struct query_context *ctx, const struct whois_session *s,
-			    struct query_sources *srcs, struct strbuf *out)
+			    struct query_sources *srcs, struct spool *out)
 {
 	if (whois_session_sources(ctx, s, srcs) < 0) {
 		answer_error(out, "internal error reading sources");
@@ -69,7 +108,7 @@ static bool sources_or_fail(const struct query_context *ctx, const struct whois_
 }
 
 static void cmd_sources(const struct query_context *ctx, struct whois_session *s, const char *arg,
-			struct strbuf *out)
+			struct spool *out)
 {
 	struct query_sources srcs;
 	struct strbuf data;
@@ -117,11 +156,11 @@ static void cmd_sources(const struct query_context *ctx, struct whois_session *s
 
 /* !g / !6: distinct prefixes of route / route6 objects with this origin. */
 static void cmd_origin(const struct query_context *ctx, struct whois_session *s, const char *arg, uint8_t family,
-		       struct strbuf *out)
+		       struct spool *out)
 {
 	struct query_sources srcs;
 	struct prefix_vec v = { 0 };
-	struct strbuf data;
+	struct spool data;
 	uint32_t asn;
 	const char *err;
 
@@ -139,24 +178,18 @@ static void cmd_origin(const struct query_context *ctx, struct whois_session *s,
 		}
 	}
 	prefix_vec_sort_unique(&v);
-	strbuf_init(&data);
-	for (size_t i = 0; i < v.count; i++) {
-		char buf[PREFIX_STRLEN];
-
-		prefix_format(&v.items[i], buf);
-		strbuf_printf(&data, "%s%s", i ? " " : "", buf);
-	}
-	answer_data(out, data.data, data.len);
-	strbuf_release(&data);
+	data_init(&data, out);
+	append_prefixes(&data, &v);
+	answer_spool(out, &data, "D\n");
 	prefix_vec_release(&v);
 }
 
 /* !i<set>[,1] */
-static void cmd_set(const struct query_context *ctx, struct whois_session *s, const char *arg, struct strbuf *out)
+static void cmd_set(const struct query_context *ctx, struct whois_session *s, const char *arg, struct spool *out)
 {
 	struct query_sources srcs;
 	struct set_result r;
-	struct strbuf data;
+	struct spool data;
 	char name[MAX_PRIMARY_KEY_LENGTH];
 	const char *comma = strchr(arg, ',');
 	size_t n = comma ? (size_t)(comma - arg) : strlen(arg);
@@ -185,38 +218,44 @@ static void cmd_set(const struct query_context *ctx, struct whois_session *s, co
 		set_result_release(&r);
 		return;
 	}
-	strbuf_init(&data);
+	data_init(&data, out);
 	if (!recursive) {
-		for (size_t i = 0; i < r.member_count; i++)
-			strbuf_printf(&data, "%s%s", i ? " " : "", r.members[i]);
+		for (size_t i = 0; i < r.member_count; i++) {
+			if (i)
+				strbuf_append_char(&data.text, ' ');
+			strbuf_append_str(&data.text, r.members[i]);
+			if ((i & 1023) == 1023)
+				spool_checkpoint(&data);
+		}
 	} else if (r.is_route_set) {
 		for (size_t i = 0; i < r.prefix_count; i++) {
 			if (i)
-				strbuf_append_char(&data, ' ');
-			set_prefix_format(&r.prefixes[i], &data);
+				strbuf_append_char(&data.text, ' ');
+			set_prefix_format(&r.prefixes[i], &data.text);
+			if ((i & 1023) == 1023)
+				spool_checkpoint(&data);
 		}
 	} else {
-		for (size_t i = 0; i < r.asn_count; i++)
-			strbuf_printf(&data, "%sAS%u", i ? " " : "", r.asns[i]);
+		for (size_t i = 0; i < r.asn_count; i++) {
+			strbuf_printf(&data.text, "%sAS%u", i ? " " : "", r.asns[i]);
+			if ((i & 1023) == 1023)
+				spool_checkpoint(&data);
+		}
 	}
 	/* A set that exists but is empty answers C: the key was found. */
-	if (data.len == 0)
-		answer_ok(out);
-	else
-		answer_data(out, data.data, data.len);
-	strbuf_release(&data);
+	answer_spool(out, &data, "C\n");
 	set_result_release(&r);
 }
 
 /* !a[4|6]<as-set>: prefixes of the routes originated by the set's ASNs. */
 static void cmd_as_set_prefixes(const struct query_context *ctx, struct whois_session *s, const char *arg,
-				struct strbuf *out)
+				struct spool *out)
 {
 	uint8_t family = 0;
 	struct query_sources srcs;
 	struct set_result r;
 	struct prefix_vec v = { 0 };
-	struct strbuf data;
+	struct spool data;
 	char *err = NULL;
 
 	if (arg[0] == '4' || arg[0] == '6') {
@@ -252,50 +291,43 @@ static void cmd_as_set_prefixes(const struct query_context *ctx, struct whois_se
 		}
 	}
 	prefix_vec_sort_unique(&v);
-	strbuf_init(&data);
-	for (size_t i = 0; i < v.count; i++) {
-		char buf[PREFIX_STRLEN];
-
-		prefix_format(&v.items[i], buf);
-		strbuf_printf(&data, "%s%s", i ? " " : "", buf);
-	}
-	if (data.len == 0)
-		answer_ok(out);
-	else
-		answer_data(out, data.data, data.len);
-	strbuf_release(&data);
+	data_init(&data, out);
+	append_prefixes(&data, &v);
+	answer_spool(out, &data, "C\n");
 out:
 	prefix_vec_release(&v);
 	set_result_release(&r);
 }
 
-static void append_objects(struct strbuf *data, const struct query_objects *objs)
+/* Appends the objects' text, separated by blank lines, to a data spool. */
+static void append_objects(struct spool *data, const struct query_objects *objs)
 {
 	for (size_t i = 0; i < objs->count; i++) {
-		if (data->len > 0)
-			strbuf_append_char(data, '\n');
-		whois_append_filtered(data, objs->items[i].text);
+		/* spill before each object, so the last one (whose end is trimmed) is in memory */
+		spool_checkpoint(data);
+		if (i > 0)
+			strbuf_append_char(&data->text, '\n');
+		whois_append_filtered(&data->text, objs->items[i].text);
 	}
 }
 
 /* Answers with the objects (separated by blank lines), or the too-many error; frees them. */
-static void answer_objects(struct strbuf *out, struct query_objects *objs)
+static void answer_objects(struct spool *out, struct query_objects *objs)
 {
-	struct strbuf data;
+	struct spool data;
 
 	if (objs->truncated) {
 		answer_error(out, "Too many objects (more than 100,000)");
 	} else {
-		strbuf_init(&data);
+		data_init(&data, out);
 		append_objects(&data, objs);
-		answer_buffer(out, &data);
-		strbuf_release(&data);
+		answer_spool(out, &data, "D\n");
 	}
 	query_objects_release(objs);
 }
 
 /* !m<class>,<key>: the object from the first source that has it. */
-static void cmd_match(const struct query_context *ctx, struct whois_session *s, const char *arg, struct strbuf *out)
+static void cmd_match(const struct query_context *ctx, struct whois_session *s, const char *arg, struct spool *out)
 {
 	const char *comma = strchr(arg, ',');
 	char cls[32];
@@ -324,7 +356,7 @@ static void cmd_match(const struct query_context *ctx, struct whois_session *s, 
 
 /* !o<mntner>: every object maintained by it. */
 static void cmd_maintained(const struct query_context *ctx, struct whois_session *s, const char *arg,
-			   struct strbuf *out)
+			   struct spool *out)
 {
 	struct query_sources srcs;
 	struct query_objects objs;
@@ -342,8 +374,30 @@ static void cmd_maintained(const struct query_context *ctx, struct whois_session
 }
 
 /* !r<prefix>[,o|l|L|M] over route and route6 objects. */
+/* An origin found by a route search and where it was first found. */
+struct found_origin {
+	uint32_t asn;
+	size_t order;
+};
+
+static int compare_by_asn(const void *a, const void *b)
+{
+	const struct found_origin *x = a, *y = b;
+
+	if (x->asn != y->asn)
+		return x->asn < y->asn ? -1 : 1;
+	return (x->order > y->order) - (x->order < y->order);
+}
+
+static int compare_by_order(const void *a, const void *b)
+{
+	const struct found_origin *x = a, *y = b;
+
+	return (x->order > y->order) - (x->order < y->order);
+}
+
 static void cmd_route_search(const struct query_context *ctx, struct whois_session *s, const char *arg,
-			     struct strbuf *out)
+			     struct spool *out)
 {
 	const char *comma = strchr(arg, ',');
 	size_t n = comma ? (size_t)(comma - arg) : strlen(arg);
@@ -352,7 +406,7 @@ static void cmd_route_search(const struct query_context *ctx, struct whois_sessi
 	bool origins_only = false;
 	struct query_sources srcs;
 	struct query_objects objs;
-	struct strbuf data;
+	struct spool data;
 	struct prefix p;
 	const char *err;
 
@@ -388,39 +442,44 @@ static void cmd_route_search(const struct query_context *ctx, struct whois_sessi
 	query_objects_init(&objs);
 	for (size_t i = 0; i < srcs.count; i++)
 		query_by_prefix(ctx, &srcs.items[i], &p, match, p.family == 4 ? "route" : "route6", &objs);
-	strbuf_init(&data);
 	if (objs.truncated) {
 		answer_error(out, "Too many objects (more than 100,000)");
 	} else if (origins_only) {
-		uint32_t *asns = calloc(objs.count + 1, sizeof(*asns));
-		size_t count = 0;
+		/* distinct origins, in the order their routes were found */
+		struct found_origin *found = xcalloc(objs.count + 1, sizeof(*found));
+		size_t count = 0, distinct = 0;
 
 		for (size_t i = 0; i < objs.count; i++) {
 			const char *as = strrchr(objs.items[i].pkey, 'A');
 			uint32_t asn;
 
 			if (as != NULL && asn_parse(as, strlen(as), true, &asn, &err) == 0) {
-				bool dup = false;
-				for (size_t k = 0; k < count && !dup; k++)
-					dup = asns[k] == asn;
-				if (!dup)
-					asns[count++] = asn;
+				found[count].asn = asn;
+				found[count].order = count;
+				count++;
 			}
 		}
-		for (size_t i = 0; i < count; i++)
-			strbuf_printf(&data, "%sAS%u", i ? " " : "", asns[i]);
-		free(asns);
-		answer_buffer(out, &data);
+		qsort(found, count, sizeof(*found), compare_by_asn);
+		for (size_t i = 0; i < count; i++) {
+			if (distinct == 0 || found[distinct - 1].asn != found[i].asn)
+				found[distinct++] = found[i];
+		}
+		qsort(found, distinct, sizeof(*found), compare_by_order);
+		data_init(&data, out);
+		for (size_t i = 0; i < distinct; i++)
+			strbuf_printf(&data.text, "%sAS%u", i ? " " : "", found[i].asn);
+		free(found);
+		answer_spool(out, &data, "D\n");
 	} else {
+		data_init(&data, out);
 		append_objects(&data, &objs);
-		answer_buffer(out, &data);
+		answer_spool(out, &data, "D\n");
 	}
-	strbuf_release(&data);
 	query_objects_release(&objs);
 }
 
 /* !j<source> / !j-*: serial status "SOURCE:Y|N:first-last". */
-static void cmd_serials(const struct query_context *ctx, const char *arg, struct strbuf *out)
+static void cmd_serials(const struct query_context *ctx, const char *arg, struct spool *out)
 {
 	struct query_sources srcs;
 	struct strbuf data;
@@ -444,28 +503,26 @@ static void cmd_serials(const struct query_context *ctx, const char *arg, struct
 	}
 	strbuf_init(&data);
 	for (size_t i = 0; i < srcs.count; i++) {
-		struct store_source_info info;
-		char *err = NULL;
+		struct query_source_state st;
 
-		if (store_source_get(ctx->st, srcs.items[i].name, &info, &err) != 1) {
-			free(err);
+		if (query_source_state(ctx, srcs.items[i].name, &st) != 1)
 			continue;
-		}
-		if (info.serial_oldest > 0)
-			strbuf_printf(&data, "%s%s:Y:%lld-%lld", i ? "\n" : "", info.name, (long long)info.serial_oldest,
-				      (long long)info.serial_newest);
+		if (st.serial_oldest > 0)
+			strbuf_printf(&data, "%s%s:Y:%lld-%lld", i ? "\n" : "", st.source.name,
+				      (long long)st.serial_oldest, (long long)st.serial_newest);
 		else
-			strbuf_printf(&data, "%s%s:N:0-%lld", i ? "\n" : "", info.name, (long long)info.serial_newest);
+			strbuf_printf(&data, "%s%s:N:0-%lld", i ? "\n" : "", st.source.name,
+				      (long long)st.serial_newest);
 	}
 	answer_data(out, data.data, data.len);
 	strbuf_release(&data);
 }
 
 static void dispatch(const struct query_context *ctx, struct whois_session *s, char cmd, const char *arg,
-		     struct strbuf *out);
+		     struct spool *out);
 
 void irr_query(const struct query_context *ctx, struct whois_session *s, const char *line, size_t len,
-	       struct strbuf *out)
+	       struct spool *out)
 {
 	char *arg;
 
@@ -483,7 +540,7 @@ void irr_query(const struct query_context *ctx, struct whois_session *s, const c
 }
 
 static void dispatch(const struct query_context *ctx, struct whois_session *s, char cmd, const char *arg,
-		     struct strbuf *out)
+		     struct spool *out)
 {
 	switch (cmd) {
 	case '!':

@@ -17,6 +17,7 @@
 #include "rpsl_parse.h"
 #include "rpsl_schema.h"
 #include "set_expand.h"
+#include "spool.h"
 #include "version.h"
 #include "whois_query.h"
 #include "xalloc.h"
@@ -287,12 +288,15 @@ static void print_route_mark(const struct query_context *ctx, const struct query
 }
 
 static void print_objects(const struct query_context *ctx, const struct ripe_request *req, const struct query_objects *objs,
-			  struct strbuf *out)
+			  struct spool *answer)
 {
+	struct strbuf *out = &answer->text;
 	size_t printed = 0;
 
 	for (size_t i = 0; i < objs->count; i++) {
 		const struct query_object *o = &objs->items[i];
+
+		spool_checkpoint(answer);
 
 		if (!class_wanted(req, o->cls) && strcmp(o->cls, "person") != 0 && strcmp(o->cls, "role") != 0)
 			continue;
@@ -324,8 +328,9 @@ static void print_objects(const struct query_context *ctx, const struct ripe_req
 }
 
 void ripe_query(const struct query_context *ctx, struct whois_session *s, const char *line, size_t len,
-		struct strbuf *out)
+		struct spool *answer)
 {
+	struct strbuf *out = &answer->text;
 	struct ripe_request req = { .match = MATCH_EXACT };
 	char *copy, *words[64], *key_parts[64];
 	size_t n, key_words = 0;
@@ -436,14 +441,11 @@ void ripe_query(const struct query_context *ctx, struct whois_session *s, const 
 				} else if (strcmp(what, "sources") == 0) {
 					if (whois_session_sources(ctx, s, &srcs) == 0) {
 						for (size_t k = 0; k < srcs.count; k++) {
-							struct store_source_info info;
-							char *e = NULL;
+							struct query_source_state info;
 
-							if (store_source_get(ctx->st, srcs.items[k].name, &info, &e) != 1) {
-								free(e);
+							if (query_source_state(ctx, srcs.items[k].name, &info) != 1)
 								continue;
-							}
-							strbuf_printf(out, "%s:3:%c:%lld-%lld\n", info.name,
+							strbuf_printf(out, "%s:3:%c:%lld-%lld\n", info.source.name,
 								      info.serial_oldest > 0 ? 'Y' : 'N',
 								      (long long)info.serial_oldest,
 								      (long long)info.serial_newest);
@@ -494,7 +496,7 @@ void ripe_query(const struct query_context *ctx, struct whois_session *s, const 
 	} else {
 		if (!req.no_recursion && !req.primary_keys)
 			add_contacts(ctx, &srcs, &objs);
-		print_objects(ctx, &req, &objs, out);
+		print_objects(ctx, &req, &objs, answer);
 	}
 	query_objects_release(&objs);
 out:

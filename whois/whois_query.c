@@ -3,7 +3,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "asn.h"
 #include "log.h"
+#include "origin_index.h"
 #include "rpsl_filter.h"
 #include "whois_query.h"
 
@@ -31,16 +33,70 @@ int whois_session_sources(const struct query_context *ctx, const struct whois_se
 	return 0;
 }
 
-void whois_query(const struct query_context *ctx, struct whois_session *s, const char *line, size_t len,
-		 struct strbuf *out)
+/* Drops the blanks (and a CR) around a query line. */
+static void trim_line(const char **line, size_t *len)
 {
-	/* Follow loads and updates by other processes before answering. */
-	if (query_refresh(ctx) < 0)
-		log_warn("origin index: cannot read the database; answering from what is indexed");
-	while (len > 0 && (line[len - 1] == '\r' || line[len - 1] == ' ' || line[len - 1] == '\t'))
-		len--;
-	while (len > 0 && (*line == ' ' || *line == '\t'))
-		line++, len--;
+	while (*len > 0 && ((*line)[*len - 1] == '\r' || (*line)[*len - 1] == ' ' || (*line)[*len - 1] == '\t'))
+		(*len)--;
+	while (*len > 0 && (**line == ' ' || **line == '\t'))
+		(*line)++, (*len)--;
+}
+
+/* !g / !6 of an origin with few prefixes in the session's sources: cheap enough for the I/O thread. */
+static bool is_small_origin(const struct query_context *ctx, const struct whois_session *s, const char *arg,
+			    size_t len)
+{
+	struct query_sources srcs;
+	size_t total = 0;
+	uint32_t asn;
+	const char *err;
+
+	if (ctx->origins == NULL || asn_parse(arg, len, false, &asn, &err) < 0)
+		return true; /* answered with an error, or by SQL the same way */
+	if (whois_session_sources(ctx, s, &srcs) < 0)
+		return false;
+	for (size_t i = 0; i < srcs.count; i++)
+		total += origin_index_count(ctx->origins, srcs.items[i].id, asn);
+	return total <= WHOIS_INLINE_ORIGIN_PREFIXES;
+}
+
+enum whois_query_place whois_query_place(const struct query_context *ctx, const struct whois_session *s,
+					 const char *line, size_t len, bool *needs_index)
+{
+	trim_line(&line, &len);
+	*needs_index = false;
+	if (len < 2 || line[0] != '!')
+		return len == 0 ? WHOIS_ON_IO_THREAD : WHOIS_ON_WORKER; /* RIPE-style queries read the database */
+	switch (line[1]) {
+	case '!':
+	case 'q':
+	case 't':
+	case 'v':
+	case 'n':
+	case 's':
+	case 'j':
+		return WHOIS_ON_IO_THREAD;
+	case 'g':
+	case '6':
+		*needs_index = true;
+		return is_small_origin(ctx, s, line + 2, len - 2) ? WHOIS_ON_IO_THREAD : WHOIS_ON_WORKER;
+	case 'a':
+	case 'i':
+		*needs_index = true; /* set expansion reads routes by origin */
+		return WHOIS_ON_WORKER;
+	case 'm':
+	case 'o':
+	case 'r':
+		return WHOIS_ON_WORKER;
+	default:
+		return WHOIS_ON_IO_THREAD; /* an error answer */
+	}
+}
+
+void whois_query(const struct query_context *ctx, struct whois_session *s, const char *line, size_t len,
+		 struct spool *out)
+{
+	trim_line(&line, &len);
 	if (len > 0 && line[0] == '!') {
 		irr_query(ctx, s, line, len, out);
 		if (!s->multi)

@@ -15,6 +15,7 @@
 #include "store.h"
 #include "strbuf.h"
 #include "query.h"
+#include "spool.h"
 
 struct whois_session {
 	bool multi;            /* "!!": keep the connection open between ! commands */
@@ -31,10 +32,29 @@ void whois_session_init(struct whois_session *s, const struct query_context *ctx
 
 /*
  * Answers one query line (without its line end) by appending to out. Decides
- * s->close for one-shot connections.
+ * s->close for one-shot connections. The caller brings the origin index up to date
+ * first (query_refresh) when the query needs it (whois_query_place).
  */
 void whois_query(const struct query_context *ctx, struct whois_session *s, const char *line, size_t len,
-		 struct strbuf *out);
+		 struct spool *out);
+
+/* Origins with at most this many prefixes are answered by !g / !6 on the I/O thread. */
+#define WHOIS_INLINE_ORIGIN_PREFIXES 4096
+
+/* Where a query runs (see whois_server.h). */
+enum whois_query_place {
+	WHOIS_ON_IO_THREAD,    /* bounded work from memory: !v !! !n !t !q !s !j, !g/!6 of a small origin */
+	WHOIS_ON_WORKER,       /* reads the database or may take long */
+};
+
+/*
+ * Decides where a query line runs, from the session's sources and the origin
+ * index's counts (ctx->sources must be a snapshot: this runs on the I/O thread and
+ * reads no SQL). *needs_index: the answer reads the origin index, which must be
+ * current first.
+ */
+enum whois_query_place whois_query_place(const struct query_context *ctx, const struct whois_session *s,
+					 const char *line, size_t len, bool *needs_index);
 
 /* The sources a query runs against: the session's choice or the default order. */
 int whois_session_sources(const struct query_context *ctx, const struct whois_session *s,
@@ -42,10 +62,10 @@ int whois_session_sources(const struct query_context *ctx, const struct whois_se
 
 /* IRRd-style command (line starts with '!'). */
 void irr_query(const struct query_context *ctx, struct whois_session *s, const char *line, size_t len,
-	       struct strbuf *out);
+	       struct spool *out);
 /* RIPE-style query. */
 void ripe_query(const struct query_context *ctx, struct whois_session *s, const char *line, size_t len,
-		struct strbuf *out);
+		struct spool *out);
 
 /*
  * Appends prefix, the formatted message (at most 255 bytes) with control characters

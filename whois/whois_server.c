@@ -1,8 +1,9 @@
-/* The whois event loop; see whois_server.h. */
+/* The whois server; see whois_server.h. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,11 +14,23 @@
 
 #include "event_loop.h"
 #include "log.h"
+#include "origin_index.h"
+#include "whois_output.h"
 #include "whois_server.h"
+#include "worker_pool.h"
 #include "xalloc.h"
 
-#define READ_CHUNK (64 * 1024)
+/* Seconds a connection that was answered and shut down may keep sending before it is closed. */
 #define DRAIN_SECONDS 2
+/* A turn of the whole server runs queries for at most this long before the loop polls again. */
+#define TURN_BUDGET_NS (2 * 1000 * 1000)
+/* A runnable connection's answers are sent once this much is waiting (else at the end of the turn). */
+#define FLUSH_BYTES (64 * 1024)
+/* Answers are spooled past this once answers in memory reach half of whois.max_output_memory. */
+#define SPILL_BYTES_UNDER_PRESSURE (64 * 1024)
+/* Priority of the query workers below the I/O thread's (nice increment). */
+#define WORKER_NICE 5
+#define MAX_DEFAULT_WORKERS 16
 
 struct conn {
 	struct whois_server *srv;
@@ -25,14 +38,24 @@ struct conn {
 	struct event_watch *watch;
 	struct sockaddr_storage peer;
 	char peer_text[INET6_ADDRSTRLEN + 8];
-	struct strbuf in, out;
-	size_t out_offset;
-	time_t last_active;
-	unsigned events;           /* what the loop watches for */
-	bool closing;              /* close once out is written */
-	bool draining;             /* answered and shut down for writing: discard input until EOF */
+	/* Input: lines in [in_start, tail_start) are complete, [tail_start, in.len) is the line being received. */
+	struct strbuf in;
+	size_t in_start, tail_start;
+	char overlong_first;       /* first byte of a line that was too long (its dialect) */
+	struct output_queue out;
+	time_t last_progress;      /* monotonic: last complete query received, answer finished or bytes sent */
+	bool is_eof;               /* the client finished sending: answer what it sent, then close */
+	bool is_overlong;          /* a line passed MAX_QUERY_LENGTH: answer what came before, then refuse it */
+	bool is_closing;           /* close once the answers are sent */
+	bool is_draining;          /* answered and shut down for writing: discard input until EOF */
+	bool is_busy;              /* a query of it runs on a worker, or waits for the origin index */
+	bool is_queued;            /* in the run queue */
+	bool is_dead;              /* closed; freed once no queue or task refers to it */
+	uint64_t index_wanted;     /* waiting: the refresh (by number) that must finish first */
 	struct whois_session session;
-	struct conn *prev, *next;
+	struct conn *prev, *next;  /* every open connection */
+	struct conn *run_next;     /* run queue */
+	struct conn *wait_next;    /* waiting for the origin index */
 };
 
 struct listener {
@@ -43,93 +66,154 @@ struct listener {
 };
 
 struct whois_server {
-	const struct query_context *ctx;
+	const struct query_context *ctx;   /* the daemon's: store, configuration (swapped by SIGHUP), origin index */
+	struct query_context io_ctx;       /* for queries answered on the I/O thread: ctx plus the sources snapshot */
+	struct query_source_snapshot sources;
 	struct event_loop *loop;
 	struct event_timer *sweep;
 	struct listener listeners[MAX_LISTEN_ADDRESSES];
 	size_t listener_count;
-	struct conn *conns;        /* doubly linked list, for timeouts and per-address counts */
+	struct conn *conns;                /* doubly linked, for timeouts and per-address counts */
 	size_t conn_count;
+	struct conn *run_head, *run_tail;  /* connections with a query to run, one query per turn each */
+	struct conn *waiters;              /* connections whose next query waits for the origin index */
+	struct worker_pool *queries;
+	struct worker_pool *maintenance;   /* one thread: origin index refreshes, never behind queries */
+	int64_t data_version;
+	bool is_index_dirty;               /* the database changed since the last refresh started */
+	bool is_index_refreshing;
+	uint64_t refreshes_started, refreshes_finished;
+	size_t output_memory;              /* unsent answer bytes in memory, every connection */
+	bool is_memory_blocked;            /* a connection waits for output_memory to fall */
+	bool is_shutting_down;
+	struct spool scratch;              /* answers built on the I/O thread */
+};
+
+/* A query on a worker. */
+struct query_task {
+	struct worker_task base;
+	struct whois_server *srv;
+	struct conn *conn;
+	struct config *cfg;                /* a reference: SIGHUP may replace the daemon's meanwhile */
+	struct origin_index *origins;
+	struct whois_session session;      /* the connection's, copied back when done */
+	char *line;
+	size_t len;
+	struct spool answer;
+};
+
+/* Bringing the origin index up to date. */
+struct refresh_task {
+	struct worker_task base;
+	struct whois_server *srv;
+	uint64_t number;
+	int rc;
+};
+
+/* A worker thread's own read connection. */
+struct worker_state {
+	struct store *st;
 };
 
 static void conn_event(void *arg, unsigned events);
 static void listener_event(void *arg, unsigned events);
 static void expire_idle(void *arg, time_t now);
+static bool run_turn(void *arg);
+static void conn_schedule(struct conn *c);
+static bool conn_flush(struct conn *c);
 
-static void raise_fd_limit(unsigned want)
+static time_t monotonic_seconds(void)
 {
-	struct rlimit rl;
+	struct timespec ts;
 
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < want + 64) {
-		rl.rlim_cur = want + 64 < rl.rlim_max ? want + 64 : rl.rlim_max;
-		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
-			log_warn("cannot raise the open file limit to %u: %s", want + 64, strerror(errno));
-	}
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
 }
 
-struct whois_server *whois_server_new(const struct query_context *ctx, struct event_loop *loop, char **err)
+static uint64_t monotonic_ns(void)
 {
-	struct whois_server *srv = xcalloc(1, sizeof(*srv));
-	const struct config *cfg = ctx->cfg;
+	struct timespec ts;
 
-	srv->ctx = ctx;
-	srv->loop = loop;
-	raise_fd_limit(cfg->whois_max_connections);
-	for (size_t i = 0; i < cfg->whois_listen_count; i++) {
-		const struct listen_address *la = &cfg->whois_listen[i];
-		struct listener *l = &srv->listeners[i];
-		int one = 1;
-		int fd = socket(la->addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-
-		if (fd < 0)
-			goto fail_errno;
-		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-		if (la->addr.ss_family == AF_INET6)
-			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
-		if (bind(fd, (const struct sockaddr *)&la->addr, la->addr_len) < 0 || listen(fd, 1024) < 0) {
-			*err = xasprintf("whois.listen %s: %s", la->text, strerror(errno));
-			close(fd);
-			whois_server_free(srv);
-			return NULL;
-		}
-		l->srv = srv;
-		l->fd = fd;
-		srv->listener_count++;
-		{
-			/* Port 0 picks a free port: log the real one (tests read it from here). */
-			struct sockaddr_storage bound;
-			socklen_t blen = sizeof(bound);
-			char host[INET6_ADDRSTRLEN] = "?";
-			unsigned port = 0;
-
-			if (getsockname(fd, (struct sockaddr *)&bound, &blen) == 0) {
-				if (bound.ss_family == AF_INET) {
-					inet_ntop(AF_INET, &((struct sockaddr_in *)&bound)->sin_addr, host, sizeof(host));
-					port = ntohs(((struct sockaddr_in *)&bound)->sin_port);
-				} else {
-					inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&bound)->sin6_addr, host, sizeof(host));
-					port = ntohs(((struct sockaddr_in6 *)&bound)->sin6_port);
-				}
-			}
-			snprintf(l->text, sizeof(l->text), bound.ss_family == AF_INET6 ? "[%s]:%u" : "%s:%u", host, port);
-		}
-		l->watch = event_watch_fd(loop, fd, EVENT_READ, listener_event, l, err);
-		if (l->watch == NULL) {
-			whois_server_free(srv);
-			return NULL;
-		}
-		log_info("whois: listening on %s", l->text);
-	}
-	srv->sweep = event_timer_every(loop, 1, expire_idle, srv);
-	return srv;
-fail_errno:
-	*err = xasprintf("whois listener: %s", strerror(errno));
-	whois_server_free(srv);
-	return NULL;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-static void conn_close(struct whois_server *srv, struct conn *c)
+static const struct config *current_config(const struct whois_server *srv)
 {
+	return srv->ctx->cfg;
+}
+
+static size_t memory_cap(const struct whois_server *srv)
+{
+	return (size_t)current_config(srv)->whois_max_output_memory * 1024 * 1024;
+}
+
+/* ---- connections ---- */
+
+static size_t unsent(const struct conn *c)
+{
+	return c->out.memory_bytes + c->out.file_bytes;
+}
+
+/* Call after anything changed c->out.memory_bytes, with its value before. */
+static void account_output(struct conn *c, size_t before)
+{
+	c->srv->output_memory = c->srv->output_memory - before + c->out.memory_bytes;
+}
+
+static bool has_line(const struct conn *c)
+{
+	return c->in_start < c->tail_start || (c->is_eof && c->tail_start < c->in.len) || c->is_overlong;
+}
+
+static bool conn_can_run(struct conn *c)
+{
+	struct whois_server *srv = c->srv;
+
+	if (c->is_dead || c->is_busy || c->is_closing || c->is_draining || srv->is_shutting_down || !has_line(c))
+		return false;
+	if (unsent(c) >= WHOIS_OUTPUT_HIGH_WATER)
+		return false; /* its client reads slower than it asks: wait for it */
+	if (srv->output_memory >= memory_cap(srv) && !output_queue_is_empty(&c->out)) {
+		srv->is_memory_blocked = true;
+		return false;
+	}
+	return true;
+}
+
+static void conn_update_events(struct conn *c)
+{
+	bool want_read, want_write;
+
+	if (c->is_dead)
+		return;
+	want_read = c->is_draining || (!c->is_eof && !c->is_overlong && !c->is_closing && !c->srv->is_shutting_down &&
+					c->in.len - c->in_start < WHOIS_INPUT_LIMIT);
+	want_write = !output_queue_is_empty(&c->out);
+	event_watch_set(c->srv->loop, c->watch, (want_read ? EVENT_READ : 0) | (want_write ? EVENT_WRITE : 0));
+}
+
+static void conn_free(struct conn *c)
+{
+	strbuf_release(&c->in);
+	output_queue_release(&c->out);
+	free(c);
+}
+
+/* Frees a closed connection once neither the run queue nor a task refers to it. */
+static void conn_release_if_dead(struct conn *c)
+{
+	if (c->is_dead && !c->is_busy && !c->is_queued)
+		conn_free(c);
+}
+
+static void conn_close(struct conn *c)
+{
+	struct whois_server *srv = c->srv;
+	size_t before = c->out.memory_bytes;
+
+	if (c->is_dead)
+		return;
 	event_unwatch(srv->loop, c->watch);
 	close(c->fd);
 	if (c->prev)
@@ -139,104 +223,380 @@ static void conn_close(struct whois_server *srv, struct conn *c)
 	if (c->next)
 		c->next->prev = c->prev;
 	srv->conn_count--;
-	strbuf_release(&c->in);
-	strbuf_release(&c->out);
-	free(c);
+	output_queue_release(&c->out);
+	account_output(c, before);
+	c->is_dead = true;
+	conn_release_if_dead(c);
 }
 
-static void conn_update_events(struct whois_server *srv, struct conn *c)
+static void conn_schedule(struct conn *c)
 {
-	bool want_read = c->draining || (!c->closing && c->out.len - c->out_offset < MAX_PENDING_OUTPUT);
-	bool want_write = c->out.len > c->out_offset;
+	struct whois_server *srv = c->srv;
 
-	event_watch_set(srv->loop, c->watch, (want_read ? EVENT_READ : 0) | (want_write ? EVENT_WRITE : 0));
+	if (c->is_queued || !conn_can_run(c))
+		return;
+	c->is_queued = true;
+	c->run_next = NULL;
+	if (srv->run_tail != NULL)
+		srv->run_tail->run_next = c;
+	else
+		srv->run_head = c;
+	srv->run_tail = c;
 }
 
-/* Writes what it can; returns false when the connection was closed. */
-static bool conn_flush(struct whois_server *srv, struct conn *c)
+static struct conn *run_queue_pop(struct whois_server *srv)
 {
-	while (c->out.len > c->out_offset) {
-		ssize_t n = send(c->fd, c->out.data + c->out_offset, c->out.len - c->out_offset, MSG_NOSIGNAL);
+	struct conn *c = srv->run_head;
 
+	if (c == NULL)
+		return NULL;
+	srv->run_head = c->run_next;
+	if (srv->run_head == NULL)
+		srv->run_tail = NULL;
+	c->is_queued = false;
+	return c;
+}
+
+/* Sends what the socket takes; returns false when the connection was closed. */
+static bool conn_flush(struct conn *c)
+{
+	if (c->is_dead)
+		return false;
+	if (!output_queue_is_empty(&c->out)) {
+		size_t before = c->out.memory_bytes;
+		ssize_t n = output_queue_send(&c->out, c->fd);
+
+		account_output(c, before);
 		if (n < 0) {
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				break;
-			if (errno == EINTR)
-				continue;
-			conn_close(srv, c);
+			log_debug("whois: %s: sending failed: %s", c->peer_text, strerror(errno));
+			conn_close(c);
 			return false;
 		}
-		c->out_offset += (size_t)n;
+		if (n > 0)
+			c->last_progress = monotonic_seconds();
 	}
-	if (c->out_offset == c->out.len) {
-		strbuf_reset(&c->out);
-		c->out_offset = 0;
-		if (c->closing && !c->draining) {
+	if (output_queue_is_empty(&c->out) && !c->is_busy) {
+		if (c->is_closing && !c->is_draining) {
 			/*
 			 * Close gracefully: closing with unread input makes the kernel send a
 			 * reset that can destroy the answer in flight. Shut down our side and
 			 * discard what the client still sends, for DRAIN_SECONDS at most.
 			 */
 			if (shutdown(c->fd, SHUT_WR) < 0) {
-				conn_close(srv, c);
+				conn_close(c);
 				return false;
 			}
-			c->draining = true;
-			c->session.timeout = DRAIN_SECONDS;
-			c->last_active = time(NULL);
+			c->is_draining = true;
+			c->last_progress = monotonic_seconds();
+		} else if (c->is_eof && !has_line(c) && !c->is_draining) {
+			conn_close(c); /* everything the client sent is answered */
+			return false;
 		}
-	} else if (c->out_offset > 1024 * 1024) {
-		/* Drop what was sent so the buffer does not grow without bound. */
-		memmove(c->out.data, c->out.data + c->out_offset, c->out.len - c->out_offset);
-		c->out.len -= c->out_offset;
-		c->out.data[c->out.len] = '\0';
-		c->out_offset = 0;
 	}
-	conn_update_events(srv, c);
+	conn_schedule(c);
+	conn_update_events(c);
 	return true;
 }
 
-/* Answers every complete line in the input buffer, in order. */
-static void conn_process(struct whois_server *srv, struct conn *c)
+/* ---- queries ---- */
+
+static size_t spill_threshold(const struct whois_server *srv)
 {
-	size_t consumed = 0;
+	return srv->output_memory >= memory_cap(srv) / 2 ? SPILL_BYTES_UNDER_PRESSURE : WHOIS_SPILL_BYTES;
+}
 
-	while (!c->closing && c->out.len - c->out_offset < MAX_PENDING_OUTPUT) {
-		char *start = c->in.data + consumed;
-		char *nl = memchr(start, '\n', c->in.len - consumed);
-		size_t len;
+static void run_query_task(void *thread_state, struct worker_task *base)
+{
+	struct query_task *t = (struct query_task *)base;
+	struct worker_state *ws = thread_state;
+	struct query_context ctx = { .st = ws->st, .cfg = t->cfg, .origins = t->origins, .sources = NULL };
 
-		if (nl == NULL)
-			break;
-		len = (size_t)(nl - start);
-		if (len > 0 && start[len - 1] == '\r')
-			len--;
-		whois_query(srv->ctx, &c->session, start, len, &c->out);
-		consumed = (size_t)(nl - c->in.data) + 1;
-		if (c->session.close)
-			c->closing = true;
-	}
-	if (consumed > 0) {
-		memmove(c->in.data, c->in.data + consumed, c->in.len - consumed);
-		c->in.len -= consumed;
-		c->in.data[c->in.len] = '\0';
-	}
-	if (!c->closing && c->in.len > MAX_QUERY_LENGTH) {
-		/* A line longer than any query: answer in the client's dialect and drop it. */
-		if (c->in.data[0] == '!')
-			strbuf_append_str(&c->out, "F Query too long (more than 16384 bytes)\n");
-		else
-			strbuf_append_str(&c->out, "%% ERROR: query too long (more than 16384 bytes)\n\n");
-		log_warn("whois: %s: query longer than %d bytes, closing", c->peer_text, MAX_QUERY_LENGTH);
-		c->closing = true;
-		strbuf_reset(&c->in);
+	whois_query(&ctx, &t->session, t->line, t->len, &t->answer);
+	if (t->answer.is_broken) {
+		/* the spool file failed under the answer: say so instead of sending a torn answer */
+		spool_release(&t->answer);
+		spool_init(&t->answer, 0, NULL);
+		strbuf_append_str(&t->answer.text, t->len > 0 && t->line[0] == '!'
+							   ? "F internal error: cannot spool the answer\n"
+							   : "%% ERROR: internal error: cannot spool the answer\n\n");
 	}
 }
 
-/* Discards input of a connection that was answered and shut down; closes at EOF. */
-static void conn_drain(struct whois_server *srv, struct conn *c)
+static void query_task_free(struct query_task *t)
 {
-	char scratch[READ_CHUNK];
+	spool_release(&t->answer);
+	config_free(t->cfg);
+	free(t->line);
+	free(t);
+}
+
+static void query_task_done(struct worker_task *base, bool was_run)
+{
+	struct query_task *t = (struct query_task *)base;
+	struct conn *c = t->conn;
+
+	c->is_busy = false;
+	if (c->is_dead) {
+		query_task_free(t);
+		conn_release_if_dead(c);
+		return;
+	}
+	if (was_run) {
+		size_t before = c->out.memory_bytes;
+
+		c->session = t->session;
+		output_queue_take(&c->out, &t->answer);
+		account_output(c, before);
+		if (c->session.close)
+			c->is_closing = true;
+	} else {
+		c->is_closing = true; /* shutting down: the query was not run */
+	}
+	c->last_progress = monotonic_seconds();
+	query_task_free(t);
+	conn_flush(c);
+}
+
+/* Parks a connection until the origin index reflects the database as it is now. */
+static void wait_for_index(struct conn *c)
+{
+	struct whois_server *srv = c->srv;
+
+	c->is_busy = true;
+	/* a refresh already running covers every change seen before it started, unless one came since */
+	c->index_wanted = srv->is_index_dirty ? srv->refreshes_started + 1 : srv->refreshes_started;
+	c->wait_next = srv->waiters;
+	srv->waiters = c;
+}
+
+/* The next line: a complete one, or the last one at EOF. Points into c->in; *consumed is where the next starts. */
+static bool peek_line(const struct conn *c, const char **line, size_t *len, size_t *consumed)
+{
+	if (c->in_start < c->tail_start) {
+		const char *start = c->in.data + c->in_start;
+		const char *nl = memchr(start, '\n', c->tail_start - c->in_start);
+
+		*line = start;
+		*len = (size_t)(nl - start);
+		*consumed = (size_t)(nl - c->in.data) + 1;
+		return true;
+	}
+	if (c->is_eof && c->tail_start < c->in.len) {
+		*line = c->in.data + c->tail_start;
+		*len = c->in.len - c->tail_start;
+		*consumed = c->in.len;
+		return true;
+	}
+	return false;
+}
+
+/* Runs c's next query: answers it here, or hands it to a worker. */
+static void run_one(struct conn *c)
+{
+	struct whois_server *srv = c->srv;
+	const char *line;
+	size_t len, consumed;
+	bool needs_index;
+	enum whois_query_place place;
+
+	if (!peek_line(c, &line, &len, &consumed)) {
+		/* only the line that was too long is left: refuse it in its dialect */
+		size_t before = c->out.memory_bytes;
+		static const char irr_error[] = "F Query too long (more than 16384 bytes)\n";
+		static const char ripe_error[] = "%% ERROR: query too long (more than 16384 bytes)\n\n";
+
+		if (c->overlong_first == '!')
+			output_queue_append(&c->out, irr_error, sizeof(irr_error) - 1);
+		else
+			output_queue_append(&c->out, ripe_error, sizeof(ripe_error) - 1);
+		account_output(c, before);
+		log_warn("whois: %s: query longer than %d bytes, closing", c->peer_text, MAX_QUERY_LENGTH);
+		c->is_overlong = false;
+		c->is_closing = true;
+		return;
+	}
+	place = whois_query_place(&srv->io_ctx, &c->session, line, len, &needs_index);
+	if (needs_index && (srv->is_index_dirty || srv->is_index_refreshing)) {
+		wait_for_index(c);
+		return;
+	}
+	if (place == WHOIS_ON_IO_THREAD) {
+		size_t before = c->out.memory_bytes;
+
+		strbuf_reset(&srv->scratch.text);
+		whois_query(&srv->io_ctx, &c->session, line, len, &srv->scratch);
+		output_queue_append(&c->out, srv->scratch.text.data, srv->scratch.text.len);
+		account_output(c, before);
+		if (srv->scratch.text.capacity > FLUSH_BYTES) {
+			strbuf_release(&srv->scratch.text); /* do not keep the biggest answer's buffer */
+			strbuf_init(&srv->scratch.text);
+		}
+		if (c->session.close)
+			c->is_closing = true;
+	} else {
+		struct query_task *t = xcalloc(1, sizeof(*t));
+		struct config *cfg = config_ref((struct config *)current_config(srv));
+
+		t->srv = srv;
+		t->conn = c;
+		t->cfg = cfg;
+		t->origins = srv->ctx->origins;
+		t->session = c->session;
+		t->line = xstrndup(line, len);
+		t->len = len;
+		spool_init(&t->answer, spill_threshold(srv), cfg->whois_spool_directory);
+		c->is_busy = true;
+		worker_pool_submit(srv->queries, &t->base, run_query_task, query_task_done);
+	}
+	c->in_start = consumed;
+	if (c->tail_start < c->in_start)
+		c->tail_start = c->in_start; /* the last line at EOF */
+}
+
+/* ---- the origin index and the sources snapshot ---- */
+
+static void refresh_run(void *thread_state, struct worker_task *base)
+{
+	struct refresh_task *t = (struct refresh_task *)base;
+	struct worker_state *ws = thread_state;
+
+	t->rc = origin_index_refresh(t->srv->ctx->origins, ws->st);
+}
+
+static void start_refresh(struct whois_server *srv);
+
+static void refresh_done(struct worker_task *base, bool was_run)
+{
+	struct refresh_task *t = (struct refresh_task *)base;
+	struct whois_server *srv = t->srv;
+	struct conn **link = &srv->waiters;
+
+	srv->is_index_refreshing = false;
+	if (was_run && t->rc < 0)
+		log_warn("origin index: cannot read the database; answering from what is indexed");
+	srv->refreshes_finished = t->number;
+	free(t);
+	/* resume those whose changes this refresh covered */
+	while (*link != NULL) {
+		struct conn *c = *link;
+
+		if (c->index_wanted > srv->refreshes_finished) {
+			link = &c->wait_next;
+			continue;
+		}
+		*link = c->wait_next;
+		c->is_busy = false;
+		if (c->is_dead) {
+			conn_release_if_dead(c);
+			continue;
+		}
+		conn_schedule(c);
+		conn_update_events(c);
+	}
+	start_refresh(srv);
+}
+
+static void start_refresh(struct whois_server *srv)
+{
+	struct refresh_task *t;
+
+	if (srv->is_index_refreshing || !srv->is_index_dirty || srv->maintenance == NULL || srv->is_shutting_down)
+		return;
+	t = xcalloc(1, sizeof(*t));
+	t->srv = srv;
+	t->number = ++srv->refreshes_started;
+	srv->is_index_dirty = false;
+	srv->is_index_refreshing = true;
+	worker_pool_submit(srv->maintenance, &t->base, refresh_run, refresh_done);
+}
+
+/*
+ * Once per turn: has another process committed since we looked? Then read the
+ * sources again and refresh the origin index (queries that read it wait for that).
+ */
+static void follow_database(struct whois_server *srv)
+{
+	int64_t version;
+	char *err = NULL;
+
+	if (store_data_version(srv->ctx->st, &version, &err) < 0) {
+		log_error("whois: %s", err);
+		free(err);
+		return;
+	}
+	if (version == srv->data_version)
+		return;
+	srv->data_version = version;
+	if (query_source_snapshot_read(srv->ctx->st, current_config(srv), &srv->sources, &err) < 0) {
+		log_error("whois: %s", err);
+		free(err);
+	}
+	if (srv->ctx->origins != NULL) {
+		srv->is_index_dirty = true;
+		start_refresh(srv);
+	}
+}
+
+/* ---- the turn ---- */
+
+/* The event loop's round hook: runs queries, one per connection per pass, for at most TURN_BUDGET_NS. */
+static bool run_turn(void *arg)
+{
+	struct whois_server *srv = arg;
+	uint64_t start;
+
+	if (srv->is_memory_blocked && srv->output_memory < memory_cap(srv)) {
+		/* memory was freed: those that waited for it may run again */
+		srv->is_memory_blocked = false;
+		for (struct conn *c = srv->conns; c != NULL; c = c->next)
+			conn_schedule(c);
+	}
+	if (srv->run_head == NULL)
+		return false;
+	srv->io_ctx.cfg = current_config(srv);
+	follow_database(srv);
+	start = monotonic_ns();
+	while (srv->run_head != NULL && monotonic_ns() - start < TURN_BUDGET_NS) {
+		struct conn *c = run_queue_pop(srv);
+
+		if (!conn_can_run(c)) {
+			if (c->is_dead)
+				conn_release_if_dead(c);
+			else
+				conn_flush(c);
+			continue;
+		}
+		run_one(c);
+		if (conn_can_run(c) && unsent(c) < FLUSH_BYTES)
+			conn_schedule(c); /* another query next pass: answers go out together */
+		else
+			conn_flush(c);
+	}
+	/* what the connections still queued have answered so far goes out now */
+	for (struct conn *c = srv->run_head; c != NULL; c = c->run_next) {
+		if (!c->is_dead && !output_queue_is_empty(&c->out)) {
+			size_t before = c->out.memory_bytes;
+			ssize_t n = output_queue_send(&c->out, c->fd);
+
+			account_output(c, before);
+			if (n < 0) {
+				conn_close(c); /* stays queued (and allocated) until the next turn pops it */
+				continue;
+			}
+			if (n > 0)
+				c->last_progress = monotonic_seconds();
+			conn_update_events(c);
+		}
+	}
+	return srv->run_head != NULL;
+}
+
+/* ---- input ---- */
+
+/* Discards input of a connection that was answered and shut down; closes at EOF. */
+static void conn_drain(struct conn *c)
+{
+	char scratch[16 * 1024];
 
 	for (int rounds = 0; rounds < 16; rounds++) {
 		ssize_t n = recv(c->fd, scratch, sizeof(scratch), 0);
@@ -247,50 +607,93 @@ static void conn_drain(struct whois_server *srv, struct conn *c)
 			return;
 		if (n < 0 && errno == EINTR)
 			continue;
-		conn_close(srv, c);
+		conn_close(c);
 		return;
 	}
 }
 
-static void conn_read(struct whois_server *srv, struct conn *c)
+static void conn_read(struct conn *c)
 {
-	if (c->draining) {
-		conn_drain(srv, c);
+	size_t waiting = c->in.len - c->in_start, room;
+	ssize_t n;
+
+	if (c->is_draining) {
+		conn_drain(c);
 		return;
 	}
-	for (int rounds = 0; rounds < 4; rounds++) {
-		ssize_t n;
+	if (c->in_start > 0 && (waiting == 0 || c->in_start >= c->in.capacity / 2)) {
+		/* drop what was answered */
+		memmove(c->in.data, c->in.data + c->in_start, waiting);
+		c->in.len = waiting;
+		c->tail_start -= c->in_start;
+		c->in_start = 0;
+		c->in.data[c->in.len] = '\0';
+	}
+	if (waiting >= WHOIS_INPUT_LIMIT) {
+		conn_update_events(c);
+		return;
+	}
+	room = WHOIS_INPUT_LIMIT - waiting;
+	strbuf_reserve(&c->in, room);
+	n = recv(c->fd, c->in.data + c->in.len, room, 0);
+	if (n < 0) {
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+			conn_close(c);
+		return;
+	}
+	if (n == 0) {
+		c->is_eof = true; /* answer everything it sent, the last line even without a newline */
+	} else {
+		const char *fresh = c->in.data + c->in.len;
+		const char *nl = memrchr(fresh, '\n', (size_t)n);
 
-		strbuf_reserve(&c->in, READ_CHUNK);
-		n = recv(c->fd, c->in.data + c->in.len, READ_CHUNK, 0);
-		if (n < 0) {
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				break;
-			if (errno == EINTR)
-				continue;
-			conn_close(srv, c);
-			return;
-		}
-		if (n == 0) {
-			/* Client finished sending: answer what is complete, then close. */
-			c->in.data[c->in.len] = '\0';
-			conn_process(srv, c);
-			if (!c->closing && c->in.len > 0) {
-				/* a last query without a newline */
-				strbuf_append_char(&c->in, '\n');
-				conn_process(srv, c);
-			}
-			c->closing = true;
-			break;
-		}
 		c->in.len += (size_t)n;
 		c->in.data[c->in.len] = '\0';
-		c->last_active = time(NULL);
-		conn_process(srv, c);
-		if (c->closing || c->in.len > MAX_QUERY_LENGTH)
-			break;
+		if (nl != NULL) {
+			c->tail_start = (size_t)(nl - c->in.data) + 1;
+			c->last_progress = monotonic_seconds(); /* a complete query: a trickle of bytes is not */
+		}
+		if (c->in.len - c->tail_start > MAX_QUERY_LENGTH) {
+			c->is_overlong = true;
+			c->overlong_first = c->in.data[c->tail_start];
+			c->in.len = c->tail_start; /* the lines before it are still answered */
+			c->in.data[c->in.len] = '\0';
+		}
 	}
-	conn_flush(srv, c);
+	conn_schedule(c);
+	if (c->is_eof && !c->is_queued)
+		conn_flush(c); /* nothing left to run: close once the answers are out */
+	else
+		conn_update_events(c);
+}
+
+static void conn_event(void *arg, unsigned events)
+{
+	struct conn *c = arg;
+
+	if (c->is_dead)
+		return;
+	if (events & EVENT_ERROR) {
+		conn_close(c);
+		return;
+	}
+	if ((events & EVENT_WRITE) && !conn_flush(c))
+		return;
+	if (events & EVENT_READ)
+		conn_read(c);
+}
+
+/* ---- connections arriving and leaving ---- */
+
+static void raise_fd_limit(unsigned want)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < want + 64) {
+		rl.rlim_cur = want + 64 < rl.rlim_max ? want + 64 : rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			log_warn("cannot raise the open file limit to %u: %s", want + 64, strerror(errno));
+	}
 }
 
 static size_t count_from_address(const struct whois_server *srv, const struct sockaddr_storage *peer)
@@ -321,7 +724,7 @@ static void refuse(int fd, const char *message)
 
 static void accept_all(struct whois_server *srv, int lfd)
 {
-	const struct config *cfg = srv->ctx->cfg;
+	const struct config *cfg = current_config(srv);
 
 	for (;;) {
 		struct sockaddr_storage peer;
@@ -358,17 +761,15 @@ static void accept_all(struct whois_server *srv, int lfd)
 		c->peer = peer;
 		snprintf(c->peer_text, sizeof(c->peer_text), "%s", host);
 		strbuf_init(&c->in);
-		strbuf_init(&c->out);
-		c->last_active = time(NULL);
+		output_queue_init(&c->out);
+		c->last_progress = monotonic_seconds();
 		whois_session_init(&c->session, srv->ctx);
 		c->watch = event_watch_fd(srv->loop, fd, EVENT_READ, conn_event, c, &err);
 		if (c->watch == NULL) {
 			log_warn("whois: %s: %s", host, err);
 			free(err);
 			close(fd);
-			strbuf_release(&c->in);
-			strbuf_release(&c->out);
-			free(c);
+			conn_free(c);
 			continue;
 		}
 		c->next = srv->conns;
@@ -387,40 +788,152 @@ static void listener_event(void *arg, unsigned events)
 	accept_all(l->srv, l->fd);
 }
 
-static void conn_event(void *arg, unsigned events)
-{
-	struct conn *c = arg;
-	struct whois_server *srv = c->srv;
-
-	if (events & EVENT_ERROR) {
-		conn_close(srv, c);
-		return;
-	}
-	if (events & EVENT_READ) {
-		conn_read(srv, c);
-		return; /* c may be gone */
-	}
-	if ((events & EVENT_WRITE) && conn_flush(srv, c) && c->in.len > 0 && !c->closing) {
-		/* output drained below the limit: answer queued queries */
-		conn_process(srv, c);
-		conn_flush(srv, c);
-	}
-}
-
-static void expire_idle(void *arg, time_t now)
+static void expire_idle(void *arg, time_t wall_now)
 {
 	struct whois_server *srv = arg;
+	time_t now = monotonic_seconds();
 
+	(void)wall_now;
 	for (struct conn *c = srv->conns, *next; c != NULL; c = next) {
+		unsigned limit = c->is_draining ? DRAIN_SECONDS : c->session.timeout;
+
 		next = c->next;
-		if (now - c->last_active >= (time_t)c->session.timeout) {
-			log_debug("whois: %s idle for %u s, closing", c->peer_text, c->session.timeout);
-			conn_close(srv, c);
+		if (c->is_busy)
+			continue; /* the server, not the client, is the one taking time */
+		if (now - c->last_progress >= (time_t)limit) {
+			log_debug("whois: %s: %s for %u s, closing", c->peer_text,
+				  !output_queue_is_empty(&c->out) ? "not reading its answers" : "no complete query", limit);
+			conn_close(c);
 		}
 	}
 }
 
-void whois_server_stop_listening(struct whois_server *srv)
+/* ---- the server ---- */
+
+static void *worker_init(void *arg, unsigned index, char **err)
+{
+	const struct whois_server *srv = arg;
+	struct worker_state *ws = xcalloc(1, sizeof(*ws));
+
+	(void)index;
+	if (store_open(current_config(srv)->database, STORE_READ_ONLY, &ws->st, err) < 0) {
+		free(ws);
+		return NULL;
+	}
+	return ws;
+}
+
+static void worker_fini(void *thread_state)
+{
+	struct worker_state *ws = thread_state;
+
+	if (ws == NULL)
+		return;
+	store_close(ws->st);
+	free(ws);
+}
+
+static void worker_interrupt(void *thread_state)
+{
+	struct worker_state *ws = thread_state;
+
+	store_interrupt(ws->st);
+}
+
+static int bind_listener(struct whois_server *srv, const struct listen_address *la, char **err)
+{
+	struct listener *l = &srv->listeners[srv->listener_count];
+	struct sockaddr_storage bound;
+	socklen_t blen = sizeof(bound);
+	char host[INET6_ADDRSTRLEN] = "?";
+	unsigned port = 0;
+	int one = 1;
+	int fd = socket(la->addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+
+	if (fd < 0) {
+		*err = xasprintf("whois listener: %s", strerror(errno));
+		return -1;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (la->addr.ss_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	if (bind(fd, (const struct sockaddr *)&la->addr, la->addr_len) < 0 || listen(fd, 1024) < 0) {
+		*err = xasprintf("whois.listen %s: %s", la->text, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	l->srv = srv;
+	l->fd = fd;
+	srv->listener_count++;
+	/* Port 0 picks a free port: log the real one (tests read it from here). */
+	if (getsockname(fd, (struct sockaddr *)&bound, &blen) == 0) {
+		if (bound.ss_family == AF_INET) {
+			inet_ntop(AF_INET, &((struct sockaddr_in *)&bound)->sin_addr, host, sizeof(host));
+			port = ntohs(((struct sockaddr_in *)&bound)->sin_port);
+		} else {
+			inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&bound)->sin6_addr, host, sizeof(host));
+			port = ntohs(((struct sockaddr_in6 *)&bound)->sin6_port);
+		}
+	}
+	snprintf(l->text, sizeof(l->text), bound.ss_family == AF_INET6 ? "[%s]:%u" : "%s:%u", host, port);
+	l->watch = event_watch_fd(srv->loop, fd, EVENT_READ, listener_event, l, err);
+	if (l->watch == NULL)
+		return -1;
+	log_info("whois: listening on %s", l->text);
+	return 0;
+}
+
+struct whois_server *whois_server_new(const struct query_context *ctx, struct event_loop *loop, char **err)
+{
+	struct whois_server *srv = xcalloc(1, sizeof(*srv));
+	const struct config *cfg = ctx->cfg;
+
+	srv->ctx = ctx;
+	srv->loop = loop;
+	srv->io_ctx = *ctx;
+	srv->io_ctx.sources = &srv->sources;
+	spool_init(&srv->scratch, 0, NULL);
+	raise_fd_limit(cfg->whois_max_connections);
+	for (size_t i = 0; i < cfg->whois_listen_count; i++) {
+		if (bind_listener(srv, &cfg->whois_listen[i], err) < 0) {
+			whois_server_free(srv);
+			return NULL;
+		}
+	}
+	return srv;
+}
+
+int whois_server_start(struct whois_server *srv, char **err)
+{
+	const struct config *cfg = current_config(srv);
+	struct worker_thread_hooks hooks = {
+		.init = worker_init, .fini = worker_fini, .interrupt = worker_interrupt, .arg = srv,
+	};
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned workers = cfg->whois_workers;
+
+	if (workers == 0)
+		workers = cpus < 2 ? 2 : cpus > MAX_DEFAULT_WORKERS ? MAX_DEFAULT_WORKERS : (unsigned)cpus;
+	srv->io_ctx = *srv->ctx;
+	srv->io_ctx.sources = &srv->sources;
+	if (store_data_version(srv->ctx->st, &srv->data_version, err) < 0 ||
+	    query_source_snapshot_read(srv->ctx->st, cfg, &srv->sources, err) < 0)
+		return -1;
+	hooks.nice = WORKER_NICE;
+	srv->queries = worker_pool_new(srv->loop, workers, &hooks, err);
+	if (srv->queries == NULL)
+		return -1;
+	hooks.nice = 0;
+	srv->maintenance = worker_pool_new(srv->loop, 1, &hooks, err);
+	if (srv->maintenance == NULL)
+		return -1;
+	srv->sweep = event_timer_every(srv->loop, 1, expire_idle, srv);
+	event_loop_on_round(srv->loop, run_turn, srv);
+	log_info("whois: %u query workers", workers);
+	return 0;
+}
+
+static void close_listeners(struct whois_server *srv)
 {
 	for (size_t i = 0; i < srv->listener_count; i++) {
 		event_unwatch(srv->loop, srv->listeners[i].watch);
@@ -430,12 +943,32 @@ void whois_server_stop_listening(struct whois_server *srv)
 	srv->listener_count = 0;
 }
 
+void whois_server_shutdown(struct whois_server *srv)
+{
+	close_listeners(srv);
+	srv->is_shutting_down = true;
+	/* queries waiting for the index were not started: they are dropped like the rest */
+	while (srv->waiters != NULL) {
+		struct conn *c = srv->waiters;
+
+		srv->waiters = c->wait_next;
+		c->is_busy = false;
+		if (c->is_dead)
+			conn_release_if_dead(c);
+	}
+	for (struct conn *c = srv->conns, *next; c != NULL; c = next) {
+		next = c->next;
+		c->is_closing = true;
+		conn_flush(c);
+	}
+}
+
 size_t whois_server_pending(const struct whois_server *srv)
 {
 	size_t n = 0;
 
 	for (const struct conn *c = srv->conns; c != NULL; c = c->next)
-		n += c->out.len > c->out_offset;
+		n += c->is_busy || !output_queue_is_empty(&c->out);
 	return n;
 }
 
@@ -443,9 +976,24 @@ void whois_server_free(struct whois_server *srv)
 {
 	if (srv == NULL)
 		return;
+	srv->is_shutting_down = true;
+	event_loop_on_round(srv->loop, NULL, NULL);
 	while (srv->conns != NULL)
-		conn_close(srv, srv->conns);
-	whois_server_stop_listening(srv);
+		conn_close(srv->conns);
+	/* tasks still out come back (not run, or finished) and free their closed connections */
+	worker_pool_free(srv->queries);
+	worker_pool_free(srv->maintenance);
+	while (srv->waiters != NULL) {
+		struct conn *c = srv->waiters;
+
+		srv->waiters = c->wait_next;
+		c->is_busy = false;
+		conn_release_if_dead(c);
+	}
+	while (srv->run_head != NULL)
+		conn_release_if_dead(run_queue_pop(srv));
+	close_listeners(srv);
 	event_timer_cancel(srv->loop, srv->sweep);
+	spool_release(&srv->scratch);
 	free(srv);
 }

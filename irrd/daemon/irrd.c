@@ -88,7 +88,7 @@ static void start_drain(struct daemon *d, const char *why)
 		return;
 	log_info("received %s, shutting down", why);
 	d->draining_since = time(NULL);
-	whois_server_stop_listening(d->whois);
+	whois_server_shutdown(d->whois);
 	if (whois_server_pending(d->whois) == 0)
 		event_loop_stop(d->loop);
 	else
@@ -199,7 +199,8 @@ int main(int argc, char **argv)
 		goto fail;
 	/* bind first (port 43 needs root), then drop root before touching data or clients */
 	d.whois = whois_server_new(&d.ctx, d.loop, &err);
-	if (d.whois == NULL || privileges_drop(d.cfg->user, &err) < 0 || open_registry(&d, &err) < 0)
+	if (d.whois == NULL || privileges_drop(d.cfg->user, &err) < 0 || open_registry(&d, &err) < 0 ||
+	    whois_server_start(d.whois, &err) < 0)
 		goto fail;
 	d.jobs = jobs_new(d.loop);
 	jobs_add(d.jobs, "authorisation list check", d.cfg->authlist_check_interval, d.cfg->authlist_check_interval,

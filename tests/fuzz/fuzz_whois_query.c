@@ -1,7 +1,10 @@
 /*
  * Fuzz target for the whois query front end (both dialects, sessions, set
- * expansion) over the demo registry: each input is a stream of query lines run
- * through one session, as a connection would. Run from the repository root.
+ * expansion, where a query runs) over the demo registry: each input is a stream of
+ * query lines run through one session, as a connection would, each on the context
+ * the server would use (the I/O thread's snapshot, or a worker's SQL). Answers spill
+ * to a temporary file past 512 bytes so the spool's paths are fuzzed too. Run from
+ * the repository root.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -17,7 +20,8 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static struct query_context ctx;
+static struct query_context ctx, io_ctx;
+static struct query_source_snapshot snapshot;
 static struct config cfg;
 static struct store *st;
 
@@ -62,27 +66,35 @@ static void setup(void)
 	ctx.st = st;
 	ctx.cfg = &cfg;
 	ctx.origins = origin_index_new();
+	if (query_refresh(&ctx) < 0 || query_source_snapshot_read(st, &cfg, &snapshot, &err) < 0)
+		abort();
+	io_ctx = ctx;
+	io_ctx.sources = &snapshot;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct whois_session s;
-	struct strbuf out;
 	const char *p = (const char *)data, *end = p + size;
 
 	if (st == NULL)
 		setup();
 	whois_session_init(&s, &ctx);
-	strbuf_init(&out);
 	while (p < end && !s.close) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		bool needs_index;
+		struct spool out;
 
-		whois_query(&ctx, &s, p, len, &out);
-		if (out.len > 1 << 20)
-			strbuf_reset(&out);
+		spool_init(&out, 512, "/tmp");
+		if (whois_query_place(&io_ctx, &s, p, len, &needs_index) == WHOIS_ON_IO_THREAD)
+			whois_query(&io_ctx, &s, p, len, &out);
+		else
+			whois_query(&ctx, &s, p, len, &out);
+		if (spool_length(&out) > 0 && out.is_broken)
+			abort();
+		spool_release(&out);
 		p += len + (nl != NULL);
 	}
-	strbuf_release(&out);
 	return 0;
 }
