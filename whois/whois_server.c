@@ -172,7 +172,7 @@ static bool conn_can_run(struct conn *c)
 
 	if (c->is_dead || c->is_busy || c->is_closing || c->is_draining || srv->is_shutting_down || !has_line(c))
 		return false;
-	if (unsent(c) >= WHOIS_OUTPUT_HIGH_WATER)
+	if (unsent(c) >= MAX_UNSENT_PER_CLIENT)
 		return false; /* its client reads slower than it asks: wait for it */
 	if (srv->output_memory >= memory_cap(srv) && !output_queue_is_empty(&c->out)) {
 		srv->is_memory_blocked = true;
@@ -188,7 +188,7 @@ static void conn_update_events(struct conn *c)
 	if (c->is_dead)
 		return;
 	want_read = c->is_draining || (!c->is_eof && !c->is_overlong && !c->is_closing && !c->srv->is_shutting_down &&
-					c->in.len - c->in_start < WHOIS_INPUT_LIMIT);
+					c->in.len - c->in_start < MAX_UNANSWERED_INPUT);
 	want_write = !output_queue_is_empty(&c->out);
 	event_watch_set(c->srv->loop, c->watch, (want_read ? EVENT_READ : 0) | (want_write ? EVENT_WRITE : 0));
 }
@@ -302,7 +302,7 @@ static bool conn_flush(struct conn *c)
 
 static size_t spill_threshold(const struct whois_server *srv)
 {
-	return srv->output_memory >= memory_cap(srv) / 2 ? SPILL_BYTES_UNDER_PRESSURE : WHOIS_SPILL_BYTES;
+	return srv->output_memory >= memory_cap(srv) / 2 ? SPILL_BYTES_UNDER_PRESSURE : MAX_ANSWER_IN_MEMORY;
 }
 
 static void run_query_task(void *thread_state, struct worker_task *base)
@@ -629,11 +629,11 @@ static void conn_read(struct conn *c)
 		c->in_start = 0;
 		c->in.data[c->in.len] = '\0';
 	}
-	if (waiting >= WHOIS_INPUT_LIMIT) {
+	if (waiting >= MAX_UNANSWERED_INPUT) {
 		conn_update_events(c);
 		return;
 	}
-	room = WHOIS_INPUT_LIMIT - waiting;
+	room = MAX_UNANSWERED_INPUT - waiting;
 	strbuf_reserve(&c->in, room);
 	n = recv(c->fd, c->in.data + c->in.len, room, 0);
 	if (n < 0) {

@@ -8,11 +8,12 @@
  * the rest go to the workers, one query per connection at a time, in arrival order.
  * Answers to a connection keep the order of its queries.
  *
- * Memory: a connection's input is read only while less than WHOIS_INPUT_LIMIT of it
- * waits to be answered (TCP holds the rest); no new query of a connection starts
- * while WHOIS_OUTPUT_HIGH_WATER of its answers are unsent, nor, past
- * whois.max_output_memory for all connections together, while any of its answers
- * are unsent; answers past WHOIS_SPILL_BYTES go to temporary files (spool.h). A
+ * Memory (limits in irr_limits.h): a connection's input is read only while less than
+ * MAX_UNANSWERED_INPUT of it waits to be answered (TCP holds the rest); no new query
+ * of a connection starts while MAX_UNSENT_PER_CLIENT of its answers are unsent, nor,
+ * past whois.max_output_memory for all connections together, while any of its
+ * answers are unsent; answers past MAX_ANSWER_IN_MEMORY (64 KiB under memory
+ * pressure) go to temporary files (spool.h). A
  * client that neither sends a complete query nor reads for whois.idle_timeout
  * seconds (or !t) is disconnected.
  */
@@ -22,13 +23,6 @@
 #include <time.h>
 
 #include "whois_query.h"
-
-/* Unanswered input of one connection read at most (a query line is at most MAX_QUERY_LENGTH). */
-#define WHOIS_INPUT_LIMIT (2 * MAX_QUERY_LENGTH + 2)
-/* A connection's unsent answers past which its next query waits. */
-#define WHOIS_OUTPUT_HIGH_WATER (256 * 1024)
-/* Answers larger than this are spooled to a file (a quarter of it once memory is half used). */
-#define WHOIS_SPILL_BYTES (1024 * 1024)
 
 struct whois_server;
 struct event_loop;

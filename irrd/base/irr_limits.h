@@ -35,8 +35,12 @@
 #define MAX_QUERY_LENGTH       (16 * 1024)
 /* whois: sources named in one !s / -s list. */
 #define MAX_QUERY_SOURCES      32
-/* whois: output queued for one client before we stop reading its further queries. */
-#define MAX_PENDING_OUTPUT     (8 * 1024 * 1024)
+/* whois: unanswered input read from one client; TCP holds the rest (room for a longest line and more). */
+#define MAX_UNANSWERED_INPUT   (2 * MAX_QUERY_LENGTH + 2)
+/* whois: unsent answers of one client past which its next query waits for it to read. */
+#define MAX_UNSENT_PER_CLIENT  (256 * 1024)
+/* whois: bytes of one answer held in memory; the rest goes to a temporary file (whois.spool_directory). */
+#define MAX_ANSWER_IN_MEMORY   (1024 * 1024)
 /* whois: objects in one answer (a more-specific search of 0.0.0.0/0 would be the whole registry). */
 #define MAX_QUERY_OBJECTS      (100 * 1000)
 /*

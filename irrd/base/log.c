@@ -1,5 +1,6 @@
 /* stderr logger shared by every program; see log.h. */
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +10,8 @@
 #include "log.h"
 #include "timefmt.h"
 
-static enum log_level current_level = LOG_LEVEL_INFO;
+/* Read by worker threads while SIGHUP may change it. */
+static _Atomic enum log_level current_level = LOG_LEVEL_INFO;
 static const char *program_name = "routereg";
 
 void log_set_level(enum log_level level)
@@ -42,14 +44,17 @@ int log_parse_level(const char *name, enum log_level *out)
 
 static void log_emit(enum log_level level, const char *tag, const char *fmt, va_list ap)
 {
-	char stamp[TIMEFMT_UTC_SIZE];
+	char stamp[TIMEFMT_UTC_SIZE], line[4096];
+	int n;
 
 	if (level < current_level)
 		return;
 	timefmt_utc(time(NULL), stamp);
-	fprintf(stderr, "%s %s[%s] ", stamp, program_name, tag);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	/* one line, one write: threads (whois workers) must not interleave their messages */
+	n = snprintf(line, sizeof(line), "%s %s[%s] ", stamp, program_name, tag);
+	if (n > 0 && (size_t)n < sizeof(line))
+		vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+	fprintf(stderr, "%s\n", line);
 }
 
 #define LOG_FUNCTION(fn, level, tag)            \

@@ -111,19 +111,54 @@ int prefix_parse_address(const char *text, size_t len, uint8_t family_wanted, st
 	return 0;
 }
 
+/* Writes 0..255 in decimal at out; returns the end. */
+static char *put_decimal(char *out, unsigned v)
+{
+	if (v >= 100)
+		*out++ = (char)('0' + v / 100);
+	if (v >= 10)
+		*out++ = (char)('0' + v / 10 % 10);
+	*out++ = (char)('0' + v % 10);
+	return out;
+}
+
+/*
+ * Dotted quad by hand: whois answers format every prefix of a set (millions for the
+ * largest), and inet_ntop plus snprintf cost more than the rest of an answer.
+ */
+static char *put_ipv4(char *out, const uint8_t addr[4])
+{
+	for (int i = 0; i < 4; i++) {
+		if (i > 0)
+			*out++ = '.';
+		out = put_decimal(out, addr[i]);
+	}
+	return out;
+}
+
 void prefix_format_address(uint8_t family, const uint8_t addr[16], char out[PREFIX_STRLEN])
 {
-	if (inet_ntop(family == 4 ? AF_INET : AF_INET6, addr, out, PREFIX_STRLEN) == NULL)
+	if (family == 4) {
+		*put_ipv4(out, addr) = '\0';
+		return;
+	}
+	if (inet_ntop(AF_INET6, addr, out, PREFIX_STRLEN) == NULL)
 		snprintf(out, PREFIX_STRLEN, "?");
 }
 
 void prefix_format(const struct prefix *p, char out[PREFIX_STRLEN])
 {
-	size_t n;
+	char *end;
 
-	prefix_format_address(p->family, p->addr, out);
-	n = strlen(out);
-	snprintf(out + n, PREFIX_STRLEN - n, "/%u", p->length);
+	if (p->family == 4) {
+		end = put_ipv4(out, p->addr);
+	} else {
+		prefix_format_address(p->family, p->addr, out);
+		end = out + strlen(out);
+	}
+	*end++ = '/';
+	end = put_decimal(end, p->length);
+	*end = '\0';
 }
 
 int prefix_compare(const struct prefix *a, const struct prefix *b)
