@@ -113,6 +113,19 @@ void spool_checkpoint(struct spool *sp)
 	}
 }
 
+void spool_finish(struct spool *sp)
+{
+	if (sp->fd < 0 || sp->text.len == 0 || sp->spill_at == 0)
+		return;
+	if (!write_all(sp->fd, sp->text.data, sp->text.len, sp->file_end)) {
+		spill_failed(sp->directory, "writing");
+		return; /* the text stays in memory: nothing lost */
+	}
+	sp->file_end += (off_t)sp->text.len;
+	strbuf_release(&sp->text);
+	strbuf_init(&sp->text);
+}
+
 void spool_prepend(struct spool *sp, const char *bytes, size_t len)
 {
 	if (sp->fd >= 0 && len <= (size_t)sp->file_start && sp->file_end > sp->file_start) {

@@ -43,6 +43,11 @@ static inline size_t spool_memory(const struct spool *sp)
  * answer stays in memory (no answer is lost to a full disk).
  */
 void spool_checkpoint(struct spool *sp);
+/*
+ * The answer is complete: when part of it went to a file, the rest follows it there,
+ * so a large answer waiting for its client holds no memory at all.
+ */
+void spool_finish(struct spool *sp);
 /* Puts bytes (at most 64) before the answer's first byte (sets is_broken when the file fails). */
 void spool_prepend(struct spool *sp, const char *bytes, size_t len);
 /*

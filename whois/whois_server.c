@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +53,7 @@ struct conn {
 	bool is_queued;            /* in the run queue */
 	bool is_dead;              /* closed; freed once no queue or task refers to it */
 	uint64_t index_wanted;     /* waiting: the refresh (by number) that must finish first */
+	struct query_task *task;   /* its query on a worker, if any */
 	struct whois_session session;
 	struct conn *prev, *next;  /* every open connection */
 	struct conn *run_next;     /* run queue */
@@ -94,6 +96,7 @@ struct query_task {
 	struct worker_task base;
 	struct whois_server *srv;
 	struct conn *conn;
+	atomic_bool is_cancelled;          /* the connection closed: a worker that has not started it skips it */
 	struct config *cfg;                /* a reference: SIGHUP may replace the daemon's meanwhile */
 	struct origin_index *origins;
 	struct whois_session session;      /* the connection's, copied back when done */
@@ -226,6 +229,8 @@ static void conn_close(struct conn *c)
 	output_queue_release(&c->out);
 	account_output(c, before);
 	c->is_dead = true;
+	if (c->task != NULL)
+		atomic_store(&c->task->is_cancelled, true);
 	conn_release_if_dead(c);
 }
 
@@ -311,7 +316,10 @@ static void run_query_task(void *thread_state, struct worker_task *base)
 	struct worker_state *ws = thread_state;
 	struct query_context ctx = { .st = ws->st, .cfg = t->cfg, .origins = t->origins, .sources = NULL };
 
+	if (atomic_load(&t->is_cancelled))
+		return; /* nobody to answer */
 	whois_query(&ctx, &t->session, t->line, t->len, &t->answer);
+	spool_finish(&t->answer);
 	if (t->answer.is_broken) {
 		/* the spool file failed under the answer: say so instead of sending a torn answer */
 		spool_release(&t->answer);
@@ -336,6 +344,7 @@ static void query_task_done(struct worker_task *base, bool was_run)
 	struct conn *c = t->conn;
 
 	c->is_busy = false;
+	c->task = NULL;
 	if (c->is_dead) {
 		query_task_free(t);
 		conn_release_if_dead(c);
@@ -446,6 +455,7 @@ static void run_one(struct conn *c)
 		t->len = len;
 		spool_init(&t->answer, spill_threshold(srv), cfg->whois_spool_directory);
 		c->is_busy = true;
+		c->task = t;
 		worker_pool_submit(srv->queries, &t->base, run_query_task, query_task_done);
 	}
 	c->in_start = consumed;

@@ -80,6 +80,18 @@ static void test_spool(const char *dir)
 		strbuf_release(&want);
 	}
 
+	/* finishing moves the rest after the file: nothing left in memory */
+	{
+		size_t len = spool_length(&sp);
+
+		spool_finish(&sp);
+		got = spool_contents(&sp);
+		CHECK(sp.text.len == 0 && spool_length(&sp) == len && got != NULL && strncmp(got, "HDR\nline 0", 10) == 0 &&
+			      strcmp(got + len - 5, "\ntail") == 0,
+		      "finish: a spooled answer's tail joins the file");
+		free(got);
+	}
+
 	/* appending a spooled answer to an empty one takes its file over */
 	spool_init(&data, 16, dir);
 	spool_append_spool(&data, &sp);
