@@ -16,6 +16,8 @@
 #include "event_loop.h"
 #include "log.h"
 #include "origin_index.h"
+#include "store.h"
+#include "store_watch.h"
 #include "whois_output.h"
 #include "whois_server.h"
 #include "worker_pool.h"
@@ -81,6 +83,7 @@ struct whois_server {
 	struct conn *waiters;              /* connections whose next query waits for the origin index */
 	struct worker_pool *queries;
 	struct worker_pool *maintenance;   /* one thread: origin index refreshes, never behind queries */
+	struct store_watch *db_watch;      /* says when data_version is worth asking */
 	int64_t data_version;
 	bool is_index_dirty;               /* the database changed since the last refresh started */
 	bool is_index_refreshing;
@@ -523,12 +526,16 @@ static void start_refresh(struct whois_server *srv)
 /*
  * Once per turn: has another process committed since we looked? Then read the
  * sources again and refresh the origin index (queries that read it wait for that).
+ * The file watch answers most turns with one read(2); SQLite's change counter is
+ * asked only after a write to the database's files.
  */
 static void follow_database(struct whois_server *srv)
 {
 	int64_t version;
 	char *err = NULL;
 
+	if (!store_watch_may_have_changed(srv->db_watch))
+		return;
 	if (store_data_version(srv->ctx->st, &version, &err) < 0) {
 		log_error("whois: %s", err);
 		free(err);
@@ -926,6 +933,7 @@ int whois_server_start(struct whois_server *srv, char **err)
 		workers = cpus < 2 ? 2 : cpus > MAX_DEFAULT_WORKERS ? MAX_DEFAULT_WORKERS : (unsigned)cpus;
 	srv->io_ctx = *srv->ctx;
 	srv->io_ctx.sources = &srv->sources;
+	srv->db_watch = store_watch_new(srv->ctx->st); /* before the first look: no change slips between */
 	if (store_data_version(srv->ctx->st, &srv->data_version, err) < 0 ||
 	    query_source_snapshot_read(srv->ctx->st, cfg, &srv->sources, err) < 0)
 		return -1;
@@ -993,6 +1001,7 @@ void whois_server_free(struct whois_server *srv)
 	/* tasks still out come back (not run, or finished) and free their closed connections */
 	worker_pool_free(srv->queries);
 	worker_pool_free(srv->maintenance);
+	store_watch_free(srv->db_watch);
 	while (srv->waiters != NULL) {
 		struct conn *c = srv->waiters;
 

@@ -9,6 +9,7 @@
 #include "rpsl_parse.h"
 #include "rpsl_render.h"
 #include "store.h"
+#include "store_watch.h"
 #include "store_write.h"
 #include "testlib.h"
 
@@ -114,6 +115,43 @@ static void test_failed_commit_truncates_wal(struct store *st, const char *path)
 	free(err);
 }
 
+/*
+ * The file watch whois uses instead of asking the change counter before every
+ * query: quiet while nobody writes, "maybe" after another connection commits (and
+ * for a while after), never fooled by other files in the same directory.
+ */
+static void test_watch(const char *dir, const char *path)
+{
+	struct store *reader = NULL, *writer = NULL;
+	struct store_watch *w;
+	char *err = NULL, other[300];
+	int64_t before = 0, after = 0;
+	FILE *f;
+
+	CHECK(store_open(path, STORE_READ_ONLY, &reader, &err) == 0 && store_open(path, STORE_READ_WRITE, &writer, &err) == 0,
+	      "watch: open a reader and a writer");
+	w = store_watch_new(reader);
+	CHECK(!store_watch_may_have_changed(w), "watch: quiet while nobody writes");
+	snprintf(other, sizeof(other), "%s/unrelated.txt", dir);
+	f = fopen(other, "w");
+	fputs("x", f);
+	fclose(f);
+	CHECK(!store_watch_may_have_changed(w), "watch: another file in the directory is not a change");
+	store_data_version(reader, &before, &err);
+	CHECK(store_exec(writer, "UPDATE sources SET generation = generation WHERE 0; "
+				 "CREATE TABLE watch_probe (x); DROP TABLE watch_probe;", &err) == 0,
+	      "watch: another connection commits");
+	CHECK(store_watch_may_have_changed(w), "watch: the commit is noticed");
+	store_data_version(reader, &after, &err);
+	CHECK(after != before, "watch: and the change counter confirms it");
+	CHECK(store_watch_may_have_changed(w), "watch: still maybe just after a write (the WAL index lags the frames)");
+	store_watch_free(w);
+	store_close(writer);
+	store_close(reader);
+	unlink(other);
+	free(err);
+}
+
 static int duplicates_seen;
 
 static void on_dup(void *ctx, const char *origin, uint32_t line, const char *cls, const char *pkey)
@@ -138,6 +176,7 @@ int main(void)
 		return 1;
 	snprintf(path, sizeof(path), "%s/test.db", dir);
 	CHECK(store_open(path, STORE_READ_WRITE, &st, &err) == 0, "create database");
+	test_watch(dir, path);
 	CHECK(query_int(st, "PRAGMA user_version") == STORE_SCHEMA_VERSION, "schema version recorded");
 	CHECK(query_int(st, "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'") == 1,
 	      "WAL mode");
