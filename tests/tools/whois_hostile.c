@@ -15,7 +15,7 @@
  *   outcap    many clients ask for large answers and never read: irrd's RSS (PID)
  *             stays bounded; then one of them reads and gets every answer whole
  *   slowsend  a byte at a time without a newline: closed at the idle timeout
- *   slowread  reads its answer slowly: not cut while it keeps reading
+ *   slowread  reads 1 KiB per 100 ms for a while, then the rest: not cut meanwhile
  * Answers are parsed by IRRd framing (A<n> data C, C, D, F); a large answer is
  * compared with the same query's answer on a fresh connection by length and hash.
  */
