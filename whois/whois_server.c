@@ -5,9 +5,12 @@
 #include <netinet/tcp.h>
 #include <stdatomic.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -30,7 +33,6 @@
 /* A runnable connection's answers are sent once this much is waiting (else at the end of the turn). */
 #define FLUSH_BYTES (64 * 1024)
 /* Answers are spooled past this once answers in memory reach half of whois.max_output_memory. */
-#define SPILL_BYTES_UNDER_PRESSURE (64 * 1024)
 /* Priority of the query workers below the I/O thread's (nice increment). */
 #define WORKER_NICE 5
 #define MAX_DEFAULT_WORKERS 16
@@ -47,6 +49,7 @@ struct conn {
 	char overlong_first;       /* first byte of a line that was too long (its dialect) */
 	struct output_queue out;
 	time_t last_progress;      /* monotonic: last complete query received, answer finished or bytes sent */
+	int kernel_queued;         /* bytes in the kernel's send queue when the idle sweep last looked */
 	bool is_eof;               /* the client finished sending: answer what it sent, then close */
 	bool is_overlong;          /* a line passed MAX_QUERY_LENGTH: answer what came before, then refuse it */
 	bool is_closing;           /* close once the answers are sent */
@@ -306,12 +309,8 @@ static bool conn_flush(struct conn *c)
 	return true;
 }
 
-/* ---- queries ---- */
 
-static size_t spill_threshold(const struct whois_server *srv)
-{
-	return srv->output_memory >= memory_cap(srv) / 2 ? SPILL_BYTES_UNDER_PRESSURE : MAX_ANSWER_IN_MEMORY;
-}
+/* ---- queries ---- */
 
 static void run_query_task(void *thread_state, struct worker_task *base)
 {
@@ -456,7 +455,7 @@ static void run_one(struct conn *c)
 		t->session = c->session;
 		t->line = xstrndup(line, len);
 		t->len = len;
-		spool_init(&t->answer, spill_threshold(srv), cfg->whois_spool_directory);
+		spool_init(&t->answer, MAX_ANSWER_IN_MEMORY, cfg->whois_spool_directory);
 		c->is_busy = true;
 		c->task = t;
 		worker_pool_submit(srv->queries, &t->base, run_query_task, query_task_done);
@@ -629,6 +628,27 @@ static void conn_drain(struct conn *c)
 	}
 }
 
+/*
+ * The start of the first line in buf[from, to) (complete lines, to just after a
+ * newline) longer than MAX_QUERY_LENGTH without its line end, or SIZE_MAX. A line
+ * whose newline arrives in the same read as its start is measured here; a line
+ * still unfinished is measured by conn_read as it grows.
+ */
+static size_t first_overlong_line(const char *buf, size_t from, size_t to)
+{
+	while (from < to) {
+		const char *nl = memchr(buf + from, '\n', to - from);
+		size_t len = (size_t)(nl - (buf + from));
+
+		if (len > 0 && buf[from + len - 1] == '\r')
+			len--;
+		if (len > MAX_QUERY_LENGTH)
+			return from;
+		from += (size_t)(nl - (buf + from)) + 1;
+	}
+	return SIZE_MAX;
+}
+
 static void conn_read(struct conn *c)
 {
 	size_t waiting = c->in.len - c->in_start, room;
@@ -667,8 +687,20 @@ static void conn_read(struct conn *c)
 		c->in.len += (size_t)n;
 		c->in.data[c->in.len] = '\0';
 		if (nl != NULL) {
-			c->tail_start = (size_t)(nl - c->in.data) + 1;
+			size_t over = first_overlong_line(c->in.data, c->tail_start, (size_t)(nl - c->in.data) + 1);
+
 			c->last_progress = monotonic_seconds(); /* a complete query: a trickle of bytes is not */
+			if (over != SIZE_MAX) {
+				/* a complete line too long: the lines before it are answered, then the refusal */
+				c->is_overlong = true;
+				c->overlong_first = c->in.data[over];
+				c->in.len = c->tail_start = over;
+				c->in.data[c->in.len] = '\0';
+				conn_schedule(c);
+				conn_update_events(c);
+				return;
+			}
+			c->tail_start = (size_t)(nl - c->in.data) + 1;
 		}
 		if (c->in.len - c->tail_start > MAX_QUERY_LENGTH) {
 			c->is_overlong = true;
@@ -805,6 +837,23 @@ static void listener_event(void *arg, unsigned events)
 	accept_all(l->srv, l->fd);
 }
 
+/*
+ * Has the client taken bytes from the kernel's send queue since we last looked?
+ * Our own sends count as progress when they succeed, but with a send buffer of
+ * megabytes the socket becomes writable again only after a third of it drained, so
+ * a client reading slowly but steadily would look idle without this. One ioctl, and
+ * only for a connection about to be closed.
+ */
+static bool kernel_queue_moved(struct conn *c)
+{
+	int queued = 0;
+
+	if (ioctl(c->fd, SIOCOUTQ, &queued) < 0 || queued == c->kernel_queued)
+		return false;
+	c->kernel_queued = queued;
+	return queued > 0 || !output_queue_is_empty(&c->out);
+}
+
 static void expire_idle(void *arg, time_t wall_now)
 {
 	struct whois_server *srv = arg;
@@ -817,6 +866,8 @@ static void expire_idle(void *arg, time_t wall_now)
 		next = c->next;
 		if (c->is_busy)
 			continue; /* the server, not the client, is the one taking time */
+		if (now - c->last_progress >= (time_t)limit && kernel_queue_moved(c))
+			c->last_progress = now;
 		if (now - c->last_progress >= (time_t)limit) {
 			log_debug("whois: %s: %s for %u s, closing", c->peer_text,
 				  !output_queue_is_empty(&c->out) ? "not reading its answers" : "no complete query", limit);

@@ -39,8 +39,15 @@
 #define MAX_UNANSWERED_INPUT   (2 * MAX_QUERY_LENGTH + 2)
 /* whois: unsent answers of one client past which its next query waits for it to read. */
 #define MAX_UNSENT_PER_CLIENT  (256 * 1024)
-/* whois: bytes of one answer held in memory; the rest goes to a temporary file (whois.spool_directory). */
-#define MAX_ANSWER_IN_MEMORY   (1024 * 1024)
+/*
+ * whois: bytes of one answer built on a worker held in memory; past them the whole
+ * answer goes to a temporary file (whois.spool_directory), as IRRd legacy spooled
+ * answers. Small, because every connection may have one answer in memory: with
+ * 1 MiB, sixty clients that never read held 40-90 MiB whatever
+ * whois.max_output_memory said; with 64 KiB a page-cache write and a sendfile
+ * replace a copy for the few answers this large.
+ */
+#define MAX_ANSWER_IN_MEMORY   (64 * 1024)
 /* whois: objects in one answer (a more-specific search of 0.0.0.0/0 would be the whole registry). */
 #define MAX_QUERY_OBJECTS      (100 * 1000)
 /*

@@ -44,7 +44,7 @@ struct store_watch *store_watch_new(struct store *st)
 	w->base_len = strlen(w->base);
 	w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	/* The directory, not the files: SQLite deletes and creates -wal and -journal. */
-	if (w->fd < 0 || inotify_add_watch(w->fd, dir, IN_MODIFY | IN_CLOSE_WRITE | IN_CREATE | IN_DELETE |
+	if (w->fd < 0 || inotify_add_watch(w->fd, dir, IN_MODIFY | IN_CREATE | IN_DELETE |
 							   IN_MOVED_TO | IN_MOVED_FROM) < 0) {
 		log_warn("store: cannot watch %s for changes (%s); checking the change counter before every query",
 			 dir, strerror(errno));
