@@ -59,9 +59,11 @@ while ! grep -q ready "$dir/whois.log" && [ $i -lt 100 ]; do sleep 0.1; i=$((i +
 port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$dir/whois.log" | head -n 1)
 asn=$(grep -m1 '^origin:' "$dump" | awk '{print $2}')
 echo "!g$asn, one client, one query at a time:"
-"$BUILD/tests/whois_load" -p "$port" -n 1 -c 20000 -q "!g$asn" bench
-echo "!g$asn, 50 clients pipelining 16 queries each:"
-"$BUILD/tests/whois_load" -p "$port" -n 50 -c 2000 -q "!g$asn" bench
+"$BUILD/tests/whois_load" -p "$port" -n 1 -d 1 -c 20000 -q "!g$asn" bench
+echo "!g$asn, one client, 16 queries in flight:"
+"$BUILD/tests/whois_load" -p "$port" -n 1 -d 16 -c 50000 -q "!g$asn" bench
+echo "!g$asn, 50 clients, 16 queries in flight each:"
+"$BUILD/tests/whois_load" -p "$port" -n 50 -d 16 -c 2000 -q "!g$asn" bench
 for q in '!iAS-BIG,1' '!a4AS-ROUTES' '!iAS-BENCH-0,1' '!a4AS-BENCH-0' '!iRS-BENCH-1,1'; do
 	start=$(date +%s%N)
 	bytes=$(bash -c 'exec 3<>/dev/tcp/127.0.0.1/'"$port"'; printf "%s\n" "$1" >&3; cat <&3' _ "$q" | wc -c)
@@ -69,6 +71,8 @@ for q in '!iAS-BIG,1' '!a4AS-ROUTES' '!iAS-BENCH-0,1' '!a4AS-BENCH-0' '!iRS-BENC
 	echo "$q: $bytes bytes in $(((end - start) / 1000000)) ms (wall, one client, including transfer)"
 done
 echo "irrd RSS after the queries: $(($(ps -o rss= -p $irrd_pid) / 1024)) MiB"
+echo "== whois side by side with IRRd legacy, same dump (tests/bench/whois-vs-legacy.sh)"
+BUILD=$BUILD sh tests/bench/whois-vs-legacy.sh "$dump" "$dir/bench.sqlite" | tee "$dir/vs-legacy.out"
 
 echo "== update engine on the loaded registry (single-object submissions, irrd answering)"
 printf 'database = bench.sqlite\nsource = BENCH\nauth.md5_pw = enable\nmail.sendmail = /bin/true\nauthlist.unallocated = allow\n' >"$dir/update.conf"
@@ -95,3 +99,5 @@ echo "mail:           $(grep -m1 '^signed messages through' "$dir/mail.out" | se
 echo "route check:    $(grep -m1 '^per-route check' "$dir/authlist.out" | sed 's/.*: //') (target p99 < 1 ms)"
 echo "consistency:    $(grep -m1 '^consistency check' "$dir/authlist.out" | sed 's/.*in //; s/ (.*//') for all routes (target < 30 s)"
 echo "mail visible:   $(grep -m1 '^mail-to-visible' "$dir/mail.out" | sed 's/.*; p50/p50/; s/;.*//') (target p99 < 1 s)"
+grep ' in flight: routereg' "$dir/vs-legacy.out" | sed 's/ (runs: [^)]*)//g; s/^/whois !g:       /' || true
+echo "(whois targets: >= 1.5x IRRd legacy in each row; probe p99 < 10 ms under the flood, in vs-legacy.out)"
