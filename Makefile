@@ -82,7 +82,7 @@ CERT_KEY_OBJS := $(CERT_KEY_SRCS:%.c=$(BUILD)/obj/%.o)
 CORE_LIB  := $(BUILD)/libroutereg.a
 BINS      := $(PROGRAMS:%=$(BUILD)/bin/%)
 TEST_BINS := $(UNIT_TESTS:%=$(BUILD)/tests/%) $(FUZZ_TARGETS:%=$(BUILD)/tests/%_replay) \
-             $(BUILD)/tests/gen_registry $(BUILD)/tests/bench_parse $(BUILD)/tests/whois_load \
+             $(BUILD)/tests/gen_registry $(BUILD)/tests/bench_parse $(BUILD)/tests/whois_load $(BUILD)/tests/whois_echo \
              $(BUILD)/tests/bench_update $(BUILD)/tests/bench_mail $(BUILD)/tests/bench_authlist \
              $(TEST_TOOLS:%=$(BUILD)/tests/%)
 
@@ -142,6 +142,10 @@ $(BUILD)/tests/whois_load: $(BUILD)/obj/tests/bench/whois_load.o
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(BUILD)/tests/whois_echo: $(BUILD)/obj/tests/bench/whois_echo.o
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^
+
 $(BUILD)/tests/gen_registry: $(BUILD)/obj/tests/bench/gen_registry.o
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -169,7 +173,7 @@ check: deps
 	$(MAKE) BUILD=build/san SANITIZE=1 tests
 	BUILD=build/san sh tests/run
 
-bench: deps all $(BUILD)/tests/gen_registry $(BUILD)/tests/bench_parse $(BUILD)/tests/whois_load $(BUILD)/tests/bench_update \
+bench: deps all $(BUILD)/tests/gen_registry $(BUILD)/tests/bench_parse $(BUILD)/tests/whois_load $(BUILD)/tests/whois_echo $(BUILD)/tests/bench_update \
        $(BUILD)/tests/bench_mail $(BUILD)/tests/bench_authlist
 	BUILD=$(BUILD) sh tests/bench/run-bench.sh
 

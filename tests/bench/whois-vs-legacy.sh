@@ -2,7 +2,9 @@
 # whois side by side with IRRd legacy (the C IRRd) on the same dump, in one run:
 # answers compared, !g throughput with 1 and 16 queries in flight and 20 clients x 16
 # (rounds alternating between the two servers, medians and their ratio), and fairness
-# (20 clients flooding expensive queries while a probe measures !v and !g).
+# (20 clients flooding expensive queries while a probe measures !v and !g). Beside
+# them, the same rounds against tests/bench/whois_echo, which answers with the same
+# bytes and does no work: the ceiling set by loopback TCP and wake-ups.
 #   tests/bench/whois-vs-legacy.sh DUMP DATABASE
 # DATABASE holds DUMP loaded as source BENCH (run-bench.sh does that).
 # Environment: BUILD (build tree, default build), WHOIS_ROUNDS (alternating rounds,
@@ -111,6 +113,14 @@ if [ -n "$legacy" ]; then
 	echo "answers compared: $same identical, $differ different (!g and !6 of 40 origins and one unknown, !i of as-sets)"
 fi
 
+# The floor: a server that answers every query with the same bytes and does no work.
+ask "$ours" "!g$asn\n" >"$dir/answer"
+"$BUILD/tests/whois_echo" "$dir/answer" >"$dir/echo.out" &
+pids="$pids $!"
+i=0
+while ! grep -q port "$dir/echo.out" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+echo_port=$(sed -n 's/^port //p' "$dir/echo.out")
+
 # median of the numbers on stdin
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
@@ -124,15 +134,21 @@ for shape in "1 1 20000" "1 16 50000" "20 16 5000"; do
 	set -- $shape
 	: >"$dir/ours.rates"
 	: >"$dir/legacy.rates"
+	: >"$dir/echo.rates"
 	for r in $(seq 1 "$ROUNDS"); do
 		rate "$ours" "$1" "$2" "$3" >>"$dir/ours.rates"
 		[ -z "$legacy" ] || rate "$legacy" "$1" "$2" "$3" >>"$dir/legacy.rates"
+		rate "$echo_port" "$1" "$2" "$3" >>"$dir/echo.rates"
 	done
 	o=$(median <"$dir/ours.rates")
+	e=$(median <"$dir/echo.rates")
 	line="$1 client(s) x $2 in flight: routereg $o (runs: $(tr '\n' ' ' <"$dir/ours.rates"))"
 	if [ -n "$legacy" ]; then
 		l=$(median <"$dir/legacy.rates")
 		line="$line; IRRd legacy $l (runs: $(tr '\n' ' ' <"$dir/legacy.rates")); ratio $(awk -v a="$o" -v b="$l" 'BEGIN { printf "%.2f", a / b }')x"
+		line="$line; an echo of the same answer (no work) $e = $(awk -v a="$e" -v b="$l" 'BEGIN { printf "%.2f", a / b }')x legacy"
+	else
+		line="$line; an echo of the same answer (no work) $e"
 	fi
 	echo "$line"
 done
