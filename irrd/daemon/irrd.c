@@ -109,20 +109,6 @@ static void signal_event(void *arg, unsigned events)
 	}
 }
 
-/*
- * Once a second, read the signalfd even if epoll said nothing. A SIGTERM sent just
- * as irrd started was once seen to stay unanswered (once in some hundreds of
- * runs, under load): the signal had left the pending set, yet no readiness reached
- * the loop. The cause was not found; the likeliest suspect is the job child forked
- * at that moment, which shares the epoll instance. A read that finds nothing costs
- * one system call a second; a lost SIGTERM costs an operator a kill -9.
- */
-static void signal_tick(void *arg, time_t now)
-{
-	(void)now;
-	signal_event(arg, EVENT_READ);
-}
-
 /* SIGTERM, SIGINT and SIGHUP arrive through a signalfd the loop watches. */
 static int watch_signals(struct daemon *d, char **err)
 {
@@ -140,8 +126,6 @@ static int watch_signals(struct daemon *d, char **err)
 		return -1;
 	}
 	d->signals = event_watch_fd(d->loop, d->signal_fd, EVENT_READ, signal_event, d, err);
-	if (d->signals != NULL)
-		event_timer_every(d->loop, 1, signal_tick, d);
 	return d->signals == NULL ? -1 : 0;
 }
 
