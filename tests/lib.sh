@@ -63,7 +63,7 @@ start_irrd() {
 	IRRD_PID=$!
 	PIDS="$PIDS $IRRD_PID"
 	i=0
-	while ! grep -q "ready" "$2" 2>/dev/null && [ $i -lt 200 ]; do
+	while ! grep -q "ready" "$2" 2>/dev/null && [ $i -lt 600 ]; do
 		kill -0 $IRRD_PID 2>/dev/null || break
 		sleep 0.05
 		i=$((i + 1))
