@@ -74,7 +74,7 @@ start_irrd() {
 
 # whois_raw 'BYTES' : sends BYTES (printf format) to the server and prints the raw answer.
 whois_raw() {
-	bash -c 'exec 3<>/dev/tcp/127.0.0.1/'"$PORT"' || exit 1; printf -- "$1" >&3; timeout 10 cat <&3' _ "$1"
+	bash -c 'exec 3<>/dev/tcp/127.0.0.1/'"$PORT"' || exit 1; printf -- "$1" >&3; timeout "$2" cat <&3' _ "$1" "${WHOIS_TIMEOUT:-10}"
 }
 
 # stop_irrd NAME: SIGTERM, then checks the exit status (0; under the sanitizer build
