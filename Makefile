@@ -33,7 +33,7 @@ LDLIBS   += $(PKG_LIBS) -lcrypt -lpthread
 # the wrong way (the store including the update engine, irrd including the CA's key
 # half) stops the build. `make layers` proves the rule by trying every forbidden pair.
 LIB_LAYERS := irrd/base irrd/rpsl irrd/conf irrd/store irrd/sig irrd/query irrd/update irrd/authlist \
-              irrd/event cert/verify
+              irrd/event irrd/rpki cert/verify
 USES_irrd/base     :=
 USES_irrd/rpsl     := irrd/base
 USES_irrd/conf     := irrd/base irrd/rpsl
@@ -43,6 +43,7 @@ USES_irrd/query    := $(USES_irrd/store) irrd/store
 USES_irrd/update   := $(USES_irrd/sig) irrd/sig
 USES_irrd/authlist := $(USES_irrd/update) irrd/update
 USES_irrd/event    := irrd/base
+USES_irrd/rpki     := irrd/base
 USES_cert/verify   := $(USES_irrd/sig) irrd/sig
 # Apart from the libraries: the CA's key half, linked by irrctl alone.
 USES_cert/key      := cert/verify $(USES_cert/verify)
