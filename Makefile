@@ -85,7 +85,7 @@ BINS      := $(PROGRAMS:%=$(BUILD)/bin/%)
 TEST_BINS := $(UNIT_TESTS:%=$(BUILD)/tests/%) $(FUZZ_TARGETS:%=$(BUILD)/tests/%_replay) \
              $(BUILD)/tests/gen_registry $(BUILD)/tests/bench_parse $(BUILD)/tests/whois_load $(BUILD)/tests/whois_echo \
              $(BUILD)/tests/bench_update $(BUILD)/tests/bench_mail $(BUILD)/tests/bench_authlist \
-             $(TEST_TOOLS:%=$(BUILD)/tests/%)
+             $(BUILD)/tests/bench_rov $(TEST_TOOLS:%=$(BUILD)/tests/%)
 
 .PHONY: all check tests bench run fuzz install deps clean layers
 all: $(BINS)
@@ -132,6 +132,10 @@ $(BUILD)/tests/bench_update: $(BUILD)/obj/tests/bench/bench_update.o $(BUILD)/ob
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/bench_authlist: $(BUILD)/obj/tests/bench/bench_authlist.o $(BUILD)/obj/tests/bench/bench_util.o $(CORE_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/bench_rov: $(BUILD)/obj/tests/bench/bench_rov.o $(BUILD)/obj/tests/bench/bench_util.o $(CORE_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 

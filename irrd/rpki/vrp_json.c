@@ -85,14 +85,28 @@ static size_t string_end(const struct scan *s)
 	return 0;
 }
 
-/* Reports a jansson error of a value that started at byte `start`. */
-static int fail_json(struct scan *s, size_t start, const json_error_t *je, const char *what)
+/* "roas entry 7", or `what` alone when entry is 0. */
+static void value_name(char out[64], const char *what, size_t entry)
+{
+	if (entry > 0)
+		snprintf(out, 64, "%s %zu", what, entry);
+	else
+		snprintf(out, 64, "%s", what);
+}
+
+/*
+ * Reports a jansson error of a value that started at byte `start`; `what` names the
+ * value, followed by `entry` when that is not 0 ("roas entry 7").
+ */
+static int fail_json(struct scan *s, size_t start, const json_error_t *je, const char *what, size_t entry)
 {
 	size_t line = line_of(s, start) + (je->line > 1 ? (size_t)je->line - 1 : 0);
+	char name[64];
 
+	value_name(name, what, entry);
 	if (json_error_code(je) == json_error_premature_end_of_input)
-		return fail_at(s, s->len, "unexpected end of file in %s (truncated or half-written file?)", what);
-	s->err = xasprintf("%s: line %zu: %s: %s", s->name, line, what, je->text);
+		return fail_at(s, s->len, "unexpected end of file in %s (truncated or half-written file?)", name);
+	s->err = xasprintf("%s: line %zu: %s: %s", s->name, line, name, je->text);
 	return -1;
 }
 
@@ -101,7 +115,7 @@ static int fail_json(struct scan *s, size_t start, const json_error_t *je, const
  * its closing bracket (jansson says where that was), a string or bare literal as the
  * slice found here. Returns the value (caller decrefs) or NULL with s->err set.
  */
-static json_t *decode_value(struct scan *s, const char *what, size_t flags)
+static json_t *decode_value(struct scan *s, const char *what, size_t entry, size_t flags)
 {
 	size_t start = s->pos, stop;
 	json_error_t je;
@@ -111,12 +125,15 @@ static json_t *decode_value(struct scan *s, const char *what, size_t flags)
 	if (c == '{' || c == '[') {
 		v = json_loadb(s->data + start, s->len - start, flags | JSON_DISABLE_EOF_CHECK, &je);
 		if (v == NULL) {
-			fail_json(s, start, &je, what);
+			fail_json(s, start, &je, what, entry);
 			return NULL;
 		}
 		if (je.position <= 0 || (size_t)je.position > s->len - start) {
+			char name[64];
+
+			value_name(name, what, entry);
 			json_decref(v);
-			fail_at(s, start, "%s: cannot find its end", what);
+			fail_at(s, start, "%s: cannot find its end", name);
 			return NULL;
 		}
 		s->pos = start + (size_t)je.position;
@@ -139,7 +156,7 @@ static json_t *decode_value(struct scan *s, const char *what, size_t flags)
 	}
 	v = json_loadb(s->data + start, stop - start, flags | JSON_DECODE_ANY, &je);
 	if (v == NULL) {
-		fail_json(s, start, &je, what);
+		fail_json(s, start, &je, what, entry);
 		return NULL;
 	}
 	s->pos = stop;
@@ -293,7 +310,6 @@ static int roas_array(struct scan *s, struct vrp_set *set)
 	for (;;) {
 		size_t at;
 		json_t *obj;
-		char what[64];
 		int rc;
 
 		skip_ws(s);
@@ -305,8 +321,7 @@ static int roas_array(struct scan *s, struct vrp_set *set)
 			return fail_at(s, at, "more than %d VRPs", MAX_VRPS);
 		if (s->data[at] != '{')
 			return fail_at(s, at, "roas entry %zu is not an object", entry);
-		snprintf(what, sizeof(what), "roas entry %zu", entry);
-		obj = decode_value(s, what, JSON_REJECT_DUPLICATES);
+		obj = decode_value(s, "roas entry", entry, JSON_REJECT_DUPLICATES);
 		if (obj == NULL)
 			return -1;
 		rc = roa_entry(s, set, obj, entry, at);
@@ -362,7 +377,7 @@ int vrp_json_parse(const char *data, size_t len, const char *name, struct vrp_se
 				fail_at(&s, s.pos, "expected a member name in double quotes");
 				goto fail;
 			}
-			key = decode_value(&s, "member name", 0);
+			key = decode_value(&s, "member name", 0, 0);
 			if (key == NULL)
 				goto fail;
 			is_roas = json_string_length(key) == 4 && memcmp(json_string_value(key), "roas", 4) == 0;
@@ -392,7 +407,7 @@ int vrp_json_parse(const char *data, size_t len, const char *name, struct vrp_se
 					goto fail;
 			} else {
 				/* metadata, bgpsec_keys, aspas, provider_authorizations ...: checked as JSON, not used */
-				json_t *skipped = decode_value(&s, "top-level member", 0);
+				json_t *skipped = decode_value(&s, "top-level member", 0, 0);
 
 				if (skipped == NULL)
 					goto fail;
