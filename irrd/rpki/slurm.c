@@ -538,7 +538,8 @@ static char *check_overlaps(struct slurm *s)
 	free(all);
 	if (err != NULL)
 		return err;
-	qsort(s->bgpsec, s->n_bgpsec, sizeof(*s->bgpsec), compare_bgpsec);
+	if (s->n_bgpsec > 0)
+		qsort(s->bgpsec, s->n_bgpsec, sizeof(*s->bgpsec), compare_bgpsec);
 	for (size_t i = 1; i < s->n_bgpsec; i++) {
 		if (s->bgpsec[i].asn == s->bgpsec[i - 1].asn && s->bgpsec[i].from.file != s->bgpsec[i - 1].from.file) {
 			describe(s, s->bgpsec[i - 1].from, a, sizeof(a));
@@ -558,7 +559,8 @@ static void finish(struct slurm *s)
 			s->as_only[s->n_as_only++] = s->filters[i].asn;
 		}
 	}
-	qsort(s->as_only, s->n_as_only, sizeof(*s->as_only), compare_u32);
+	if (s->n_as_only > 0)
+		qsort(s->as_only, s->n_as_only, sizeof(*s->as_only), compare_u32);
 	s->counts.files = s->n_names;
 }
 
