@@ -179,7 +179,7 @@ check: deps
 	BUILD=build/san sh tests/run
 
 bench: deps all $(BUILD)/tests/gen_registry $(BUILD)/tests/bench_parse $(BUILD)/tests/whois_load $(BUILD)/tests/whois_echo $(BUILD)/tests/bench_update \
-       $(BUILD)/tests/bench_mail $(BUILD)/tests/bench_authlist
+       $(BUILD)/tests/bench_mail $(BUILD)/tests/bench_authlist $(BUILD)/tests/bench_rov
 	BUILD=$(BUILD) sh tests/bench/run-bench.sh
 
 run: deps all
