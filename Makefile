@@ -33,7 +33,7 @@ LDLIBS   += $(PKG_LIBS) -lcrypt -lpthread
 # the wrong way (the store including the update engine, irrd including the CA's key
 # half) stops the build. `make layers` proves the rule by trying every forbidden pair.
 LIB_LAYERS := irrd/base irrd/rpsl irrd/conf irrd/store irrd/sig irrd/query irrd/update irrd/authlist \
-              irrd/event cert/verify
+              irrd/event irrd/rpki cert/verify
 USES_irrd/base     :=
 USES_irrd/rpsl     := irrd/base
 USES_irrd/conf     := irrd/base irrd/rpsl
@@ -43,6 +43,7 @@ USES_irrd/query    := $(USES_irrd/store) irrd/store
 USES_irrd/update   := $(USES_irrd/sig) irrd/sig
 USES_irrd/authlist := $(USES_irrd/update) irrd/update
 USES_irrd/event    := irrd/base
+USES_irrd/rpki     := irrd/base
 USES_cert/verify   := $(USES_irrd/sig) irrd/sig
 # Apart from the libraries: the CA's key half, linked by irrctl alone.
 USES_cert/key      := cert/verify $(USES_cert/verify)
@@ -73,8 +74,8 @@ irr-mailgate_LIBS := $(GMIME_LIBS)
 
 # Helpers the integration tests run (tests/tools/*.c): each one file, libc or OpenSSL only.
 TEST_TOOLS := cms_reencode whois_hostile
-UNIT_TESTS := test_prefix test_asn test_rpsl test_config test_store test_origin_index test_update_hook test_engine test_authlist test_set_expand test_whois_output test_worker_pool
-FUZZ_TARGETS := fuzz_rpsl_parse fuzz_config fuzz_whois_query fuzz_cms fuzz_csr fuzz_mail fuzz_alloc_import
+UNIT_TESTS := test_prefix test_asn test_rpsl test_config test_store test_origin_index test_update_hook test_engine test_authlist test_set_expand test_whois_output test_worker_pool test_vrp test_rov test_slurm
+FUZZ_TARGETS := fuzz_rpsl_parse fuzz_config fuzz_whois_query fuzz_cms fuzz_csr fuzz_mail fuzz_alloc_import fuzz_vrp_json fuzz_vrp_csv fuzz_slurm
 
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 WHOIS_OBJS := $(WHOIS_SRCS:%.c=$(BUILD)/obj/%.o)
@@ -84,7 +85,7 @@ BINS      := $(PROGRAMS:%=$(BUILD)/bin/%)
 TEST_BINS := $(UNIT_TESTS:%=$(BUILD)/tests/%) $(FUZZ_TARGETS:%=$(BUILD)/tests/%_replay) \
              $(BUILD)/tests/gen_registry $(BUILD)/tests/bench_parse $(BUILD)/tests/whois_load $(BUILD)/tests/whois_echo \
              $(BUILD)/tests/bench_update $(BUILD)/tests/bench_mail $(BUILD)/tests/bench_authlist \
-             $(TEST_TOOLS:%=$(BUILD)/tests/%)
+             $(BUILD)/tests/bench_rov $(TEST_TOOLS:%=$(BUILD)/tests/%)
 
 .PHONY: all check tests bench run fuzz install deps clean layers
 all: $(BINS)
@@ -134,6 +135,10 @@ $(BUILD)/tests/bench_authlist: $(BUILD)/obj/tests/bench/bench_authlist.o $(BUILD
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(BUILD)/tests/bench_rov: $(BUILD)/obj/tests/bench/bench_rov.o $(BUILD)/obj/tests/bench/bench_util.o $(CORE_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 $(BUILD)/tests/bench_mail: $(BUILD)/obj/tests/bench/bench_mail.o $(BUILD)/obj/tests/bench/bench_util.o
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^
@@ -174,7 +179,7 @@ check: deps
 	BUILD=build/san sh tests/run
 
 bench: deps all $(BUILD)/tests/gen_registry $(BUILD)/tests/bench_parse $(BUILD)/tests/whois_load $(BUILD)/tests/whois_echo $(BUILD)/tests/bench_update \
-       $(BUILD)/tests/bench_mail $(BUILD)/tests/bench_authlist
+       $(BUILD)/tests/bench_mail $(BUILD)/tests/bench_authlist $(BUILD)/tests/bench_rov
 	BUILD=$(BUILD) sh tests/bench/run-bench.sh
 
 run: deps all

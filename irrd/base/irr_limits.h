@@ -68,4 +68,19 @@
 /* Mail: bytes of a too-large message kept to read its headers for the reply. */
 #define MAX_MAIL_HEADER_PEEK   (256 * 1024)
 
+/* RPKI: one VRP file (rpki-client -j or -c, Routinator json), read whole (the global RPKI is under 100 MB of JSON). */
+#define MAX_VRP_FILE_SIZE      (256 * 1024 * 1024)
+/* RPKI: VRPs in one file (the global RPKI holds under a million). */
+#define MAX_VRPS               (10 * 1000 * 1000)
+/* RPKI: distinct trust anchor names in one VRP set (five RIRs and a few local TALs). */
+#define MAX_TRUST_ANCHORS      64
+/* RPKI: length of one trust anchor name ("ripe", "apnic", "N/A"). */
+#define MAX_TRUST_ANCHOR_NAME_LENGTH 64
+/* RPKI: one SLURM file (RFC 8416), read whole. */
+#define MAX_SLURM_FILE_SIZE    (16 * 1024 * 1024)
+/* RPKI: filters and assertions of all SLURM files together. */
+#define MAX_SLURM_ENTRIES      (100 * 1000)
+/* RPKI: SLURM files used together (RFC 8416 section 4.2). */
+#define MAX_SLURM_FILES        16
+
 #endif

@@ -87,6 +87,9 @@ echo "== authorisation list on the loaded registry (100,000 entries)"
 printf 'database = bench.sqlite\nsource = BENCH\n' >"$dir/authlist.conf"
 "$BUILD/tests/bench_authlist" -c "$dir/authlist.conf" -n "${BENCH_ENTRIES:-100000}" | tee "$dir/authlist.out"
 
+echo "== RPKI origin validation (800,000 synthetic VRPs, the registry's routes topped up to 1,000,000)"
+"$BUILD/tests/bench_rov" -f "$dump" -j "$dir/vrps.json" | tee "$dir/rov.out"
+
 echo "== summary"
 echo "objects:        $N"
 echo "dump size:      $((dump_bytes / 1048576)) MiB"
@@ -98,6 +101,7 @@ echo "visible:        $(grep -m1 '^submit-to-visible' "$dir/update.out" | sed 's
 echo "mail:           $(grep -m1 '^signed messages through' "$dir/mail.out" | sed 's/.*= //; s/;.*//') (target >= 50 messages/s)"
 echo "route check:    $(grep -m1 '^per-route check' "$dir/authlist.out" | sed 's/.*: //') (target p99 < 1 ms)"
 echo "consistency:    $(grep -m1 '^consistency check' "$dir/authlist.out" | sed 's/.*in //; s/ (.*//') for all routes (target < 30 s)"
+echo "rpki:           $(grep -m1 '^first full validation' "$dir/rov.out" | sed 's/^first full validation: //')"
 echo "mail visible:   $(grep -m1 '^mail-to-visible' "$dir/mail.out" | sed 's/.*; p50/p50/; s/;.*//') (target p99 < 1 s)"
 grep ' in flight: routereg' "$dir/vs-legacy.out" | sed 's/ (runs: [^)]*)//g; s/^/whois !g:       /' || true
 echo "(whois targets: >= 1.5x IRRd legacy in each row; probe p99 < 10 ms under the flood, in vs-legacy.out)"
