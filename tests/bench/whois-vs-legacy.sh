@@ -118,7 +118,7 @@ ask "$ours" "!g$asn\n" >"$dir/answer"
 "$BUILD/tests/whois_echo" "$dir/answer" >"$dir/echo.out" &
 pids="$pids $!"
 i=0
-while ! grep -q port "$dir/echo.out" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+while ! grep -qs port "$dir/echo.out" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 echo_port=$(sed -n 's/^port //p' "$dir/echo.out")
 
 # median of the numbers on stdin
