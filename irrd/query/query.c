@@ -139,6 +139,14 @@ int query_sources_default(const struct query_context *ctx, struct query_sources 
 	return 0;
 }
 
+static bool is_listed(const struct query_sources *list, int64_t id)
+{
+	for (size_t i = 0; i < list->count; i++)
+		if (list->items[i].id == id)
+			return true;
+	return false;
+}
+
 int query_parse_sources(const struct query_context *ctx, const char *list, struct query_sources *out,
 			char unknown[MAX_SOURCE_NAME_LENGTH + 1])
 {
@@ -158,7 +166,8 @@ int query_parse_sources(const struct query_context *ctx, const char *list, struc
 			memcpy(unknown, name, n + 1);
 			return -2;
 		}
-		out->count++;
+		if (!is_listed(out, out->items[out->count].id))
+			out->count++; /* a source named twice is asked once, at its first place */
 		p += n + (p[n] == ',');
 	}
 	return out->count > 0 ? 0 : -1;
@@ -186,10 +195,15 @@ void query_objects_release(struct query_objects *v)
 	memset(v, 0, sizeof(*v));
 }
 
-/* Records (source, id) in the seen-set; returns false when it was already there. */
-static bool objects_mark_seen(struct query_objects *v, const char *source, int64_t id)
+/*
+ * Records an object in the seen-set; returns false when it was already there. The
+ * object's row id names it in every source (one objects table), so the id alone is
+ * the key: mixing the source in (it once was, by the name's address) let objects of
+ * two sources collide and the second one vanish from !o and !r answers.
+ */
+static bool objects_mark_seen(struct query_objects *v, int64_t id)
 {
-	uint64_t key = (uint64_t)id ^ ((uint64_t)(uintptr_t)source << 1);
+	uint64_t key = (uint64_t)id;
 	size_t i;
 
 	if ((v->seen_count + 1) * 2 > v->seen_slots) {
@@ -232,7 +246,7 @@ static int collect_object(void *arg, const struct store_object_row *row)
 	struct query_object *o;
 
 	/* A lookup may reach one object through several index rows. */
-	if (!objects_mark_seen(out, c->src->name, row->id))
+	if (!objects_mark_seen(out, row->id))
 		return 0;
 	if (out->count >= MAX_QUERY_OBJECTS) {
 		out->truncated = true;
