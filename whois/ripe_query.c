@@ -222,16 +222,23 @@ static void lookup(const struct query_context *ctx, const struct query_sources *
 	}
 }
 
-/* Appends the person/role objects the results name as contacts, once each. */
-static void add_contacts(const struct query_context *ctx, const struct query_sources *srcs,
-			 struct query_objects *objs)
+/*
+ * Appends the person/role objects the results name as contacts, once each: only
+ * of results that will be printed (a -T filter drops the others, and their
+ * contacts with them).
+ */
+static void add_contacts(const struct query_context *ctx, const struct ripe_request *req,
+			 const struct query_sources *srcs, struct query_objects *objs)
 {
 	static const char *const contact_attrs[] = { "admin-c", "tech-c", "zone-c" };
 	size_t original = objs->count;
 
 	for (size_t i = 0; i < original; i++) {
-		struct rpsl_object *o = rpsl_parse_object(objs->items[i].text, strlen(objs->items[i].text), 1,
-							  RPSL_TOLERANT);
+		struct rpsl_object *o;
+
+		if (!class_wanted(req, objs->items[i].cls))
+			continue;
+		o = rpsl_parse_object(objs->items[i].text, strlen(objs->items[i].text), 1, RPSL_TOLERANT);
 
 		for (size_t a = 0; a < o->attr_count; a++) {
 			bool is_contact = false;
@@ -287,8 +294,9 @@ static void print_route_mark(const struct query_context *ctx, const struct query
 	}
 }
 
+/* objs[0, direct) matched the query; the rest are their contacts, printed whatever -T says. */
 static void print_objects(const struct query_context *ctx, const struct ripe_request *req, const struct query_objects *objs,
-			  struct spool *answer)
+			  size_t direct, struct spool *answer)
 {
 	struct strbuf *out = &answer->text;
 	size_t printed = 0;
@@ -298,7 +306,7 @@ static void print_objects(const struct query_context *ctx, const struct ripe_req
 
 		spool_checkpoint(answer);
 
-		if (!class_wanted(req, o->cls) && strcmp(o->cls, "person") != 0 && strcmp(o->cls, "role") != 0)
+		if (i < direct && !class_wanted(req, o->cls))
 			continue;
 		if (req->primary_keys) {
 			/* -K: only the primary key attributes */
@@ -494,9 +502,11 @@ void ripe_query(const struct query_context *ctx, struct whois_session *s, const 
 	if (objs.truncated) {
 		ripe_error(out, "too many objects match (more than 100,000): narrow the query");
 	} else {
+		size_t direct = objs.count;
+
 		if (!req.no_recursion && !req.primary_keys)
-			add_contacts(ctx, &srcs, &objs);
-		print_objects(ctx, &req, &objs, answer);
+			add_contacts(ctx, &req, &srcs, &objs);
+		print_objects(ctx, &req, &objs, direct, answer);
 	}
 	query_objects_release(&objs);
 out:

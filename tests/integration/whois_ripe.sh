@@ -48,6 +48,15 @@ check "-r: no contacts" test "$(grep -c '^person:' "$WORK/got")" -eq 0
 $W -- '-r -T as-block AS64500' >"$WORK/got"
 check "-T as-block ASN: the as-block holding it" grep -qx 'as-block:       AS64496 - AS64511' "$WORK/got"
 check "-T as-block ASN: no aut-num" test "$(grep -c '^aut-num:' "$WORK/got")" -eq 0
+# -T filters what matched and their contacts with them (issue 14 review: the
+# contacts of filtered-out objects, and persons matched directly, came through).
+$W -- '-T mntner TY1-JP' >"$WORK/got"
+check "-T mntner on a person's handle: no entries" grep -q '^%  No entries found' "$WORK/got"
+check "-T mntner on a person's handle: the person is not printed" test "$(grep -c '^person:' "$WORK/got")" -eq 0
+$W -- '-T route AS64496' >"$WORK/got"
+check "-T route AS64496: no contacts of the filtered aut-num" test "$(grep -c '^person:\|^role:' "$WORK/got")" -eq 0
+$W -- '-T aut-num AS64496' >"$WORK/got"
+check "-T aut-num AS64496: the aut-num and its contacts" sh -c "grep -q '^aut-num:        AS64496' '$WORK/got' && grep -q '^person:' '$WORK/got'"
 $W -- '-r AS64496-AS64511' >"$WORK/got"
 check "as-block by its range, written without spaces" grep -qx 'as-block:       AS64496 - AS64511' "$WORK/got"
 
