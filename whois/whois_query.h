@@ -38,8 +38,9 @@ void whois_session_init(struct whois_session *s, const struct query_context *ctx
 void whois_query(const struct query_context *ctx, struct whois_session *s, const char *line, size_t len,
 		 struct spool *out);
 
-/* Origins with at most this many prefixes are answered by !g / !6 on the I/O thread. */
-#define WHOIS_INLINE_ORIGIN_PREFIXES 4096
+/* Origins with at most this many prefixes are answered by !g / !6 on the I/O thread: an answer
+ * of at most about 45 KB (IPv6), under the 64 KiB an answer may hold in memory. */
+#define WHOIS_INLINE_ORIGIN_PREFIXES 1024
 
 /* Where a query runs (see whois_server.h). */
 enum whois_query_place {

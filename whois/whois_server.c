@@ -32,7 +32,6 @@
 #define TURN_BUDGET_NS (2 * 1000 * 1000)
 /* A runnable connection's answers are sent once this much is waiting (else at the end of the turn). */
 #define FLUSH_BYTES (64 * 1024)
-/* Answers are spooled past this once answers in memory reach half of whois.max_output_memory. */
 /* Priority of the query workers below the I/O thread's (nice increment). */
 #define WORKER_NICE 5
 #define MAX_DEFAULT_WORKERS 16
@@ -94,6 +93,7 @@ struct whois_server {
 	size_t output_memory;              /* unsent answer bytes in memory, every connection */
 	bool is_memory_blocked;            /* a connection waits for output_memory to fall */
 	bool is_shutting_down;
+	bool is_accept_paused;             /* out of file descriptors: listeners unwatched until the next sweep */
 	struct spool scratch;              /* answers built on the I/O thread */
 };
 
@@ -649,6 +649,23 @@ static size_t first_overlong_line(const char *buf, size_t from, size_t to)
 	return SIZE_MAX;
 }
 
+/* True when the bytes hold something other than blanks and line ends. */
+static bool has_query_text(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r' && p[i] != '\n')
+			return true;
+	return false;
+}
+
+/* The unfinished line's length as first_overlong_line counts it: a CR waiting for its LF is not the query's. */
+static size_t tail_length(const struct conn *c)
+{
+	size_t n = c->in.len - c->tail_start;
+
+	return n > 0 && c->in.data[c->in.len - 1] == '\r' ? n - 1 : n;
+}
+
 static void conn_read(struct conn *c)
 {
 	size_t waiting = c->in.len - c->in_start, room;
@@ -687,9 +704,12 @@ static void conn_read(struct conn *c)
 		c->in.len += (size_t)n;
 		c->in.data[c->in.len] = '\0';
 		if (nl != NULL) {
-			size_t over = first_overlong_line(c->in.data, c->tail_start, (size_t)(nl - c->in.data) + 1);
+			size_t end = (size_t)(nl - c->in.data) + 1;
+			size_t over = first_overlong_line(c->in.data, c->tail_start, end);
 
-			c->last_progress = monotonic_seconds(); /* a complete query: a trickle of bytes is not */
+			/* a complete query is progress; a trickle of bytes or of empty lines is not */
+			if (has_query_text(c->in.data + c->tail_start, end - c->tail_start))
+				c->last_progress = monotonic_seconds();
 			if (over != SIZE_MAX) {
 				/* a complete line too long: the lines before it are answered, then the refusal */
 				c->is_overlong = true;
@@ -702,7 +722,7 @@ static void conn_read(struct conn *c)
 			}
 			c->tail_start = (size_t)(nl - c->in.data) + 1;
 		}
-		if (c->in.len - c->tail_start > MAX_QUERY_LENGTH) {
+		if (tail_length(c) > MAX_QUERY_LENGTH) {
 			c->is_overlong = true;
 			c->overlong_first = c->in.data[c->tail_start];
 			c->in.len = c->tail_start; /* the lines before it are still answered */
@@ -771,6 +791,31 @@ static void refuse(int fd, const char *message)
 	close(fd);
 }
 
+/*
+ * Out of file descriptors: the pending connection stays in the kernel's backlog and
+ * the listener would be ready again at once, so stop watching the listeners (the
+ * loop would spin, logging each time) until the next idle sweep, a second later,
+ * when connections may have closed.
+ */
+static void pause_accepting(struct whois_server *srv)
+{
+	if (srv->is_accept_paused)
+		return;
+	srv->is_accept_paused = true;
+	for (size_t i = 0; i < srv->listener_count; i++)
+		event_watch_set(srv->loop, srv->listeners[i].watch, 0);
+	log_warn("whois: out of file descriptors (%zu connections open): not accepting for a second", srv->conn_count);
+}
+
+static void resume_accepting(struct whois_server *srv)
+{
+	if (!srv->is_accept_paused)
+		return;
+	srv->is_accept_paused = false;
+	for (size_t i = 0; i < srv->listener_count; i++)
+		event_watch_set(srv->loop, srv->listeners[i].watch, EVENT_READ);
+}
+
 static void accept_all(struct whois_server *srv, int lfd)
 {
 	const struct config *cfg = current_config(srv);
@@ -785,7 +830,7 @@ static void accept_all(struct whois_server *srv, int lfd)
 
 		if (fd < 0) {
 			if (errno == EMFILE || errno == ENFILE)
-				log_warn("whois: out of file descriptors, not accepting for now");
+				pause_accepting(srv);
 			return;
 		}
 		inet_ntop(peer.ss_family,
@@ -860,6 +905,8 @@ static void expire_idle(void *arg, time_t wall_now)
 	time_t now = monotonic_seconds();
 
 	(void)wall_now;
+	if (!srv->is_shutting_down)
+		resume_accepting(srv);
 	for (struct conn *c = srv->conns, *next; c != NULL; c = next) {
 		unsigned limit = c->is_draining ? DRAIN_SECONDS : c->session.timeout;
 
@@ -961,7 +1008,8 @@ struct whois_server *whois_server_new(const struct query_context *ctx, struct ev
 	srv->io_ctx = *ctx;
 	srv->io_ctx.sources = &srv->sources;
 	spool_init(&srv->scratch, 0, NULL);
-	raise_fd_limit(cfg->whois_max_connections);
+	/* each connection: its socket, and the spool file of an answer it has not read */
+	raise_fd_limit(2 * cfg->whois_max_connections);
 	for (size_t i = 0; i < cfg->whois_listen_count; i++) {
 		if (bind_listener(srv, &cfg->whois_listen[i], err) < 0) {
 			whois_server_free(srv);

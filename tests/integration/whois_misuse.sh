@@ -28,6 +28,18 @@ check "others are answered while a client stalls without a newline" still_answer
 wait $stalled
 check "the stalled client is closed by the idle timeout" test $(($(date +%s) - start)) -le 6
 
+# Issue 14 review: a 16,384-byte line is accepted however TCP splits it, also when
+# its CR and LF come in separate reads (the CR was counted as a 16,385th byte).
+long=$(printf '!iAS-%016379d' 0 | tr 0 X)
+bash -c 'exec 3<>/dev/tcp/127.0.0.1/'"$PORT"'; printf "!!\n%s\r" "$1" >&3; sleep 0.3; printf "\n!q\n" >&3; timeout 5 cat <&3' _ "$long" >"$WORK/got" 2>/dev/null
+check "16,384-byte line, CR and LF in separate reads: run, not refused" grep -q '^F Invalid set query' "$WORK/got"
+# Empty lines are not activity: a client sending one every half second is still
+# closed at the idle timeout (2 s here).
+start=$(date +%s)
+bash -c 'exec 3<>/dev/tcp/127.0.0.1/'"$PORT"'; printf "!!\n" >&3; for i in $(seq 16); do printf "\n" >&3 2>/dev/null || exit 0; sleep 0.5; done' 2>/dev/null
+check "empty lines do not keep a connection past the idle timeout (closed after $(($(date +%s) - start)) s)" \
+	test $(($(date +%s) - start)) -le 6
+
 # A 1 MB line: answered with an error in the client's dialect, then closed.
 head -c 1048576 /dev/zero | tr '\0' 'A' >"$WORK/big"
 bash -c 'exec 3<>/dev/tcp/127.0.0.1/'"$PORT"'; cat "$1" >&3 2>/dev/null; printf "\n" >&3 2>/dev/null; timeout 10 cat <&3' _ "$WORK/big" >"$WORK/got" 2>/dev/null
