@@ -783,11 +783,20 @@ static size_t count_from_address(const struct whois_server *srv, const struct so
 }
 
 /* Refuses a connection with a one-line reason, without blocking. */
+/*
+ * Refuses a connection with a message. Closing a socket with unread input makes the
+ * kernel send a reset, which can destroy the message in flight: what the client
+ * already sent is read and dropped first (without waiting for more).
+ */
 static void refuse(int fd, const char *message)
 {
+	char scratch[4096];
 	ssize_t ignored = send(fd, message, strlen(message), MSG_NOSIGNAL | MSG_DONTWAIT);
 
 	(void)ignored;
+	shutdown(fd, SHUT_WR);
+	for (int i = 0; i < 16 && recv(fd, scratch, sizeof(scratch), MSG_DONTWAIT) > 0; i++)
+		;
 	close(fd);
 }
 
