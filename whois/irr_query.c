@@ -17,6 +17,7 @@
 #include "spool.h"
 #include "version.h"
 #include "whois_query.h"
+#include "whois_rpki.h"
 #include "xalloc.h"
 
 static void answer_data(struct spool *out, const char *data, size_t len)
@@ -171,11 +172,15 @@ static void cmd_origin(const struct query_context *ctx, struct whois_session *s,
 	if (!sources_or_fail(ctx, s, &srcs, out))
 		return;
 	for (size_t i = 0; i < srcs.count; i++) {
+		size_t first = v.count;
+
 		if (query_origin_prefixes(ctx, &srcs.items[i], asn, family, &v) < 0) {
 			answer_error(out, "internal error reading routes");
 			prefix_vec_release(&v);
 			return;
 		}
+		if (whois_rpki_filters(ctx, s, srcs.items[i].name))
+			whois_rpki_drop_invalid(ctx, &v, first, asn);
 	}
 	prefix_vec_sort_unique(&v);
 	data_init(&data, out);
@@ -351,6 +356,7 @@ static void cmd_match(const struct query_context *ctx, struct whois_session *s, 
 	query_objects_init(&objs);
 	for (size_t i = 0; i < srcs.count && objs.count == 0; i++)
 		query_by_key(ctx, &srcs.items[i], cls, comma + 1, &objs);
+	whois_rpki_drop_hidden(ctx, s, &objs);
 	answer_objects(out, &objs);
 }
 
@@ -370,6 +376,7 @@ static void cmd_maintained(const struct query_context *ctx, struct whois_session
 	query_objects_init(&objs);
 	for (size_t i = 0; i < srcs.count; i++)
 		query_by_attr(ctx, &srcs.items[i], "mnt-by", arg, NULL, &objs);
+	whois_rpki_drop_hidden(ctx, s, &objs);
 	answer_objects(out, &objs);
 }
 
@@ -442,6 +449,7 @@ static void cmd_route_search(const struct query_context *ctx, struct whois_sessi
 	query_objects_init(&objs);
 	for (size_t i = 0; i < srcs.count; i++)
 		query_by_prefix(ctx, &srcs.items[i], &p, match, p.family == 4 ? "route" : "route6", &objs);
+	whois_rpki_drop_hidden(ctx, s, &objs);
 	if (objs.truncated) {
 		answer_error(out, "Too many objects (more than 100,000)");
 	} else if (origins_only) {
@@ -602,6 +610,14 @@ static void dispatch(const struct query_context *ctx, struct whois_session *s, c
 		return;
 	case 'j':
 		cmd_serials(ctx, arg, out);
+		return;
+	case 'f':
+		if (strcmp(arg, "no-rpki-filter") != 0) {
+			answer_error(out, "Unrecognized command: !f%s (the only one is !fno-rpki-filter)", arg);
+			return;
+		}
+		s->no_rpki_filter = true;
+		answer_ok(out);
 		return;
 	default:
 		answer_error(out, "Unrecognized command: !%c", cmd);

@@ -20,6 +20,7 @@
 #include "spool.h"
 #include "version.h"
 #include "whois_query.h"
+#include "whois_rpki.h"
 #include "xalloc.h"
 
 #define NO_ENTRIES "%  No entries found for the selected source(s).\n\n"
@@ -325,8 +326,13 @@ static void print_objects(const struct query_context *ctx, const struct ripe_req
 			}
 			rpsl_object_free(obj);
 		} else {
+			enum rov_state state;
+
 			print_route_mark(ctx, o, out);
 			whois_append_filtered(out, o->text);
+			/* as IRRd prints it: an attribute after the object, not stored in it */
+			if (whois_route_state(ctx, o, &state))
+				strbuf_printf(out, "rpki-ov-state:  %s\n", rov_state_name(state));
 		}
 		strbuf_append_char(out, '\n');
 		printed++;
@@ -499,6 +505,7 @@ void ripe_query(const struct query_context *ctx, struct whois_session *s, const 
 	}
 	query_objects_init(&objs);
 	lookup(ctx, &srcs, &req, &objs);
+	whois_rpki_drop_hidden(ctx, s, &objs);
 	if (objs.truncated) {
 		ripe_error(out, "too many objects match (more than 100,000): narrow the query");
 	} else {

@@ -26,6 +26,7 @@ struct whois_session {
 	char sources[MAX_QUERY_SOURCES][MAX_SOURCE_NAME_LENGTH + 1];
 	size_t source_count;
 	char agent[64];        /* from !n / -V, for logs */
+	bool no_rpki_filter;   /* "!fno-rpki-filter": RPKI-invalid routes are answered too */
 };
 
 void whois_session_init(struct whois_session *s, const struct query_context *ctx);

@@ -19,6 +19,7 @@
 #include "event_loop.h"
 #include "log.h"
 #include "origin_index.h"
+#include "rpki_view.h"
 #include "store.h"
 #include "store_watch.h"
 #include "whois_output.h"
@@ -105,6 +106,7 @@ struct query_task {
 	atomic_bool is_cancelled;          /* the connection closed: a worker that has not started it skips it */
 	struct config *cfg;                /* a reference: SIGHUP may replace the daemon's meanwhile */
 	struct origin_index *origins;
+	struct rpki_view *rpki;            /* a reference: a new VRP set may replace the daemon's meanwhile */
 	struct whois_session session;      /* the connection's, copied back when done */
 	char *line;
 	size_t len;
@@ -316,7 +318,7 @@ static void run_query_task(void *thread_state, struct worker_task *base)
 {
 	struct query_task *t = (struct query_task *)base;
 	struct worker_state *ws = thread_state;
-	struct query_context ctx = { .st = ws->st, .cfg = t->cfg, .origins = t->origins, .sources = NULL };
+	struct query_context ctx = { .st = ws->st, .cfg = t->cfg, .origins = t->origins, .sources = NULL, .rpki = t->rpki };
 
 	if (atomic_load(&t->is_cancelled))
 		return; /* nobody to answer */
@@ -336,6 +338,7 @@ static void query_task_free(struct query_task *t)
 {
 	spool_release(&t->answer);
 	config_free(t->cfg);
+	rpki_view_unref(t->rpki);
 	free(t->line);
 	free(t);
 }
@@ -452,6 +455,7 @@ static void run_one(struct conn *c)
 		t->conn = c;
 		t->cfg = cfg;
 		t->origins = srv->ctx->origins;
+		t->rpki = srv->ctx->rpki != NULL ? rpki_view_ref((struct rpki_view *)srv->ctx->rpki) : NULL;
 		t->session = c->session;
 		t->line = xstrndup(line, len);
 		t->len = len;
@@ -570,6 +574,7 @@ static bool run_turn(void *arg)
 	if (srv->run_head == NULL)
 		return false;
 	srv->io_ctx.cfg = current_config(srv);
+	srv->io_ctx.rpki = srv->ctx->rpki; /* the daemon swaps it when the VRPs change */
 	follow_database(srv);
 	start = monotonic_ns();
 	while (srv->run_head != NULL && monotonic_ns() - start < TURN_BUDGET_NS) {

@@ -191,11 +191,21 @@ static int parse_uint(const char *value, unsigned min, unsigned max, unsigned *o
 	return 0;
 }
 
+static int parse_source_list(const char *value, char names[][MAX_SOURCE_NAME_LENGTH + 1], size_t *count,
+			     const char **err);
+
 static int set_sources_default(struct config *cfg, const char *value, const char **err)
+{
+	return parse_source_list(value, cfg->sources_default, &cfg->sources_default_count, err);
+}
+
+/* A comma-separated list of source names into names[], upper case. */
+static int parse_source_list(const char *value, char names[][MAX_SOURCE_NAME_LENGTH + 1], size_t *count,
+			     const char **err)
 {
 	const char *p = value;
 
-	cfg->sources_default_count = 0;
+	*count = 0;
 	while (*p) {
 		size_t n = strcspn(p, ",");
 		const char *item = p;
@@ -211,7 +221,7 @@ static int set_sources_default(struct config *cfg, const char *value, const char
 			*err = "must be a comma-separated list of source names";
 			return -1;
 		}
-		if (cfg->sources_default_count == MAX_QUERY_SOURCES) {
+		if (*count == MAX_QUERY_SOURCES) {
 			*err = "too many sources (at most 32)";
 			return -1;
 		}
@@ -221,9 +231,9 @@ static int set_sources_default(struct config *cfg, const char *value, const char
 		if (rc < 0)
 			return -1;
 		for (size_t i = 0; i < len; i++)
-			cfg->sources_default[cfg->sources_default_count][i] = (char)toupper((unsigned char)item[i]);
-		cfg->sources_default[cfg->sources_default_count][len] = '\0';
-		cfg->sources_default_count++;
+			names[*count][i] = (char)toupper((unsigned char)item[i]);
+		names[*count][len] = '\0';
+		(*count)++;
 		p += n;
 		if (*p == ',')
 			p++;
@@ -488,6 +498,36 @@ static int set_path(char **slot, const char *value, bool may_be_empty, const cha
 	return 0;
 }
 
+static int set_rpki_vrp_file(struct config *cfg, const char *value, const char **err)
+{
+	return set_path(&cfg->rpki_vrp_file, value, true, err);
+}
+
+static int set_rpki_slurm_file(struct config *cfg, const char *value, const char **err)
+{
+	return set_path(&cfg->rpki_slurm_file, value, true, err);
+}
+
+static int set_rpki_refresh_interval(struct config *cfg, const char *value, const char **err)
+{
+	return parse_uint(value, 1, 86400, &cfg->rpki_refresh_interval, err, "must be 1 to 86400 (seconds)");
+}
+
+static int set_rpki_stale_after(struct config *cfg, const char *value, const char **err)
+{
+	return parse_uint(value, 1, 30 * 86400, &cfg->rpki_stale_after, err, "must be 1 to 2592000 (seconds)");
+}
+
+static int set_rpki_filter_invalid(struct config *cfg, const char *value, const char **err)
+{
+	return parse_yes_no(value, &cfg->rpki_filter_invalid, err);
+}
+
+static int set_rpki_excluded_sources(struct config *cfg, const char *value, const char **err)
+{
+	return parse_source_list(value, cfg->rpki_excluded_sources, &cfg->rpki_excluded_source_count, err);
+}
+
 static int set_whois_spool_directory(struct config *cfg, const char *value, const char **err)
 {
 	return set_path(&cfg->whois_spool_directory, value, false, err);
@@ -578,6 +618,12 @@ static const struct config_key {
 	{ "authlist.unallocated", set_authlist_unallocated, "reject" },
 	{ "authlist.check_interval", set_authlist_check_interval, "86400" },
 	{ "alloc.rpsl_attribute", set_alloc_rpsl_attribute, "org" },
+	{ "rpki.vrp_file", set_rpki_vrp_file, "" },
+	{ "rpki.slurm_file", set_rpki_slurm_file, "" },
+	{ "rpki.refresh_interval", set_rpki_refresh_interval, "300" },
+	{ "rpki.stale_after", set_rpki_stale_after, "3600" },
+	{ "rpki.filter_invalid", set_rpki_filter_invalid, "yes" },
+	{ "rpki.excluded_sources", set_rpki_excluded_sources, "" },
 };
 
 #define CONFIG_KEY_COUNT (sizeof(config_keys) / sizeof(config_keys[0]))
@@ -705,6 +751,8 @@ int config_load(const char *path, struct config **out, char **err)
 	relative_to_config(path, &cfg->whois_spool_directory);
 	relative_to_config(path, &cfg->mail_gateway_certificate);
 	relative_to_config(path, &cfg->mail_gateway_key);
+	relative_to_config(path, &cfg->rpki_vrp_file);
+	relative_to_config(path, &cfg->rpki_slurm_file);
 	*out = cfg;
 	cfg = NULL;
 	rc = 0;
@@ -743,6 +791,8 @@ void config_free(struct config *cfg)
 	free(cfg->mail_gateway_certificate);
 	free(cfg->mail_gateway_key);
 	free(cfg->alloc_rpsl_attribute);
+	free(cfg->rpki_vrp_file);
+	free(cfg->rpki_slurm_file);
 	free(cfg);
 }
 

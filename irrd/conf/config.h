@@ -72,6 +72,14 @@ struct config {
 	bool authlist_allow_unallocated;      /* routes for space no LIR holds and no entry covers */
 	unsigned authlist_check_interval;     /* seconds between irrd's consistency checks; 0: never */
 	char *alloc_rpsl_attribute;           /* "org" or "mnt-by": what maps inetnum objects to LIRs */
+	/* RPKI (issue 15): ROAs in, a state for every route. */
+	char *rpki_vrp_file;                  /* rpki-client/Routinator JSON or CSV; NULL: RPKI off */
+	char *rpki_slurm_file;                /* RFC 8416 local exceptions; NULL: none */
+	unsigned rpki_refresh_interval;       /* seconds between looks at the VRP file */
+	unsigned rpki_stale_after;            /* seconds without a good load before the set is reported stale */
+	bool rpki_filter_invalid;             /* leave RPKI-invalid routes out of answers (!f per connection) */
+	char rpki_excluded_sources[MAX_QUERY_SOURCES][MAX_SOURCE_NAME_LENGTH + 1]; /* never filtered */
+	size_t rpki_excluded_source_count;
 };
 
 /* Loads and validates a file. Returns 0, or -1 with *err (caller frees). Free with config_free. */

@@ -18,6 +18,7 @@
 
 #include "config.h"
 #include "daemon_jobs.h"
+#include "daemon_rpki.h"
 #include "event_loop.h"
 #include "jobs.h"
 #include "log.h"
@@ -38,6 +39,7 @@ struct daemon {
 	struct event_loop *loop;
 	struct whois_server *whois;
 	struct jobs *jobs;
+	struct daemon_rpki *rpki;    /* the VRPs in force (rpki.vrp_file) */
 	struct event_watch *signals;
 	int signal_fd;
 	time_t draining_since;       /* 0: serving */
@@ -200,7 +202,7 @@ int main(int argc, char **argv)
 	/* bind first (port 43 needs root), then drop root before touching data or clients */
 	d.whois = whois_server_new(&d.ctx, d.loop, &err);
 	if (d.whois == NULL || privileges_drop(d.cfg->user, &err) < 0 || open_registry(&d, &err) < 0 ||
-	    whois_server_start(d.whois, &err) < 0)
+	    (d.rpki = daemon_rpki_start(d.loop, &d.ctx, &d.cfg, &err)) == NULL || whois_server_start(d.whois, &err) < 0)
 		goto fail;
 	d.jobs = jobs_new(d.loop);
 	jobs_add(d.jobs, "authorisation list check", d.cfg->authlist_check_interval, d.cfg->authlist_check_interval,
@@ -215,6 +217,7 @@ fail:
 out:
 	jobs_free(d.jobs);
 	whois_server_free(d.whois);
+	daemon_rpki_free(d.rpki);
 	event_timer_cancel(d.loop, d.drain_timer);
 	event_unwatch(d.loop, d.signals);
 	event_loop_free(d.loop);

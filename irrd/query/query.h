@@ -23,6 +23,7 @@
 #include "strbuf.h"
 
 struct origin_index;
+struct rpki_view;
 struct query_source_snapshot;
 
 /*
@@ -36,6 +37,7 @@ struct query_context {
 	const struct config *cfg;
 	struct origin_index *origins;
 	const struct query_source_snapshot *sources;
+	const struct rpki_view *rpki;   /* the VRPs in force; NULL: RPKI off or nothing loaded */
 };
 
 struct query_source {

@@ -1,0 +1,212 @@
+/* irrd's VRPs: load, reload, swap; see daemon_rpki.h. */
+#include "daemon_rpki.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "log.h"
+#include "rpki_view.h"
+#include "worker_pool.h"
+#include "xalloc.h"
+
+/* What a file looked like when it was last read: a change of any of these means read it again. */
+struct file_mark {
+	bool exists;
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+};
+
+struct load_task {
+	struct worker_task base;
+	struct daemon_rpki *owner;
+	char *vrp_path, *slurm_path;
+	struct file_mark vrp_mark, slurm_mark;
+	struct rpki_view *view;  /* result */
+	char *err;               /* or this */
+};
+
+struct daemon_rpki {
+	struct event_loop *loop;
+	struct query_context *ctx;
+	struct config *const *cfg;
+	struct worker_pool *pool;
+	struct event_timer *tick;
+	struct rpki_view *view;          /* the set in force (ctx->rpki points to it) */
+	struct file_mark vrp_mark, slurm_mark;
+	time_t last_look, last_success;
+	bool is_loading, is_stale, last_failed;
+	char *last_error;
+};
+
+static void mark_file(const char *path, struct file_mark *m)
+{
+	struct stat st;
+
+	memset(m, 0, sizeof(*m));
+	if (path == NULL || stat(path, &st) < 0)
+		return;
+	m->exists = true;
+	m->dev = st.st_dev;
+	m->ino = st.st_ino;
+	m->size = st.st_size;
+	m->mtime = st.st_mtim;
+}
+
+static bool same_mark(const struct file_mark *a, const struct file_mark *b)
+{
+	return a->exists == b->exists && a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+	       a->mtime.tv_sec == b->mtime.tv_sec && a->mtime.tv_nsec == b->mtime.tv_nsec;
+}
+
+static void load_run(void *thread_state, struct worker_task *base)
+{
+	struct load_task *t = (struct load_task *)base;
+
+	(void)thread_state;
+	rpki_view_load(t->vrp_path, t->slurm_path, &t->view, &t->err);
+}
+
+static void load_task_free(struct load_task *t)
+{
+	rpki_view_unref(t->view);
+	free(t->vrp_path);
+	free(t->slurm_path);
+	free(t->err);
+	free(t);
+}
+
+/* On the loop thread: put a good set in force, or keep the old one and say why. */
+static void finish_load(struct daemon_rpki *r, struct load_task *t)
+{
+	if (t->view == NULL) {
+		log_error("RPKI: %s; the %zu VRPs loaded before stay in force", t->err ? t->err : "load failed",
+			  r->view != NULL ? vrp_set_count(r->view->vrps) : 0);
+		free(r->last_error);
+		r->last_error = t->err;
+		t->err = NULL;
+		r->last_failed = true;
+		return;
+	}
+	log_info("RPKI: %zu VRPs in force from %s%s%s", vrp_set_count(t->view->vrps), t->vrp_path,
+		 t->slurm_path ? " with SLURM " : "", t->slurm_path ? t->slurm_path : "");
+	rpki_view_unref(r->view);
+	r->view = t->view;
+	t->view = NULL;
+	r->ctx->rpki = r->view;
+	r->vrp_mark = t->vrp_mark;
+	r->slurm_mark = t->slurm_mark;
+	r->last_success = r->view->loaded_at;
+	r->last_failed = false;
+	r->is_stale = false;
+	free(r->last_error);
+	r->last_error = NULL;
+}
+
+static void load_done(struct worker_task *base, bool was_run)
+{
+	struct load_task *t = (struct load_task *)base;
+	struct daemon_rpki *r = t->owner;
+
+	r->is_loading = false;
+	if (was_run)
+		finish_load(r, t);
+	load_task_free(t);
+}
+
+static struct load_task *new_task(struct daemon_rpki *r, const struct config *cfg)
+{
+	struct load_task *t = xcalloc(1, sizeof(*t));
+
+	t->owner = r;
+	t->vrp_path = xstrdup(cfg->rpki_vrp_file);
+	t->slurm_path = cfg->rpki_slurm_file ? xstrdup(cfg->rpki_slurm_file) : NULL;
+	/* marked before reading: a change during the read is seen at the next look */
+	mark_file(t->vrp_path, &t->vrp_mark);
+	mark_file(t->slurm_path, &t->slurm_mark);
+	return t;
+}
+
+static void tick(void *arg, time_t now)
+{
+	struct daemon_rpki *r = arg;
+	const struct config *cfg = *r->cfg;
+	struct file_mark vrp, slurm;
+
+	if (cfg->rpki_vrp_file == NULL)
+		return;
+	if (r->view != NULL && !r->is_stale && now - r->last_success > (time_t)cfg->rpki_stale_after) {
+		r->is_stale = true;
+		log_warn("RPKI: the VRP set in force is stale: last good load %lld s ago (rpki.stale_after %u s); it "
+			 "stays in force", (long long)(now - r->last_success), cfg->rpki_stale_after);
+	}
+	if (r->is_loading || now - r->last_look < (time_t)cfg->rpki_refresh_interval)
+		return;
+	r->last_look = now;
+	mark_file(cfg->rpki_vrp_file, &vrp);
+	mark_file(cfg->rpki_slurm_file, &slurm);
+	if (!r->last_failed && r->view != NULL && same_mark(&vrp, &r->vrp_mark) && same_mark(&slurm, &r->slurm_mark)) {
+		r->last_success = now; /* the file we loaded is still the file: the set is current */
+		return;
+	}
+	if (r->last_failed && same_mark(&vrp, &r->vrp_mark) && same_mark(&slurm, &r->slurm_mark) && r->view != NULL)
+		return; /* the same broken file again: said once */
+	r->is_loading = true;
+	worker_pool_submit(r->pool, &new_task(r, cfg)->base, load_run, load_done);
+}
+
+static void *no_state(void *arg, unsigned index, char **err)
+{
+	(void)index, (void)err;
+	return arg;
+}
+
+struct daemon_rpki *daemon_rpki_start(struct event_loop *loop, struct query_context *ctx, struct config *const *cfg,
+				      char **err)
+{
+	struct daemon_rpki *r = xcalloc(1, sizeof(*r));
+	struct worker_thread_hooks hooks = { .init = no_state, .arg = r };
+
+	r->loop = loop;
+	r->ctx = ctx;
+	r->cfg = cfg;
+	if ((*cfg)->rpki_vrp_file != NULL) {
+		struct load_task *t = new_task(r, *cfg);
+
+		load_run(NULL, &t->base);
+		finish_load(r, t);
+		load_task_free(t);
+		r->last_look = time(NULL);
+	}
+	r->pool = worker_pool_new(loop, 1, &hooks, err);
+	if (r->pool == NULL) {
+		daemon_rpki_free(r);
+		return NULL;
+	}
+	r->tick = event_timer_every(loop, 1, tick, r);
+	return r;
+}
+
+void daemon_rpki_free(struct daemon_rpki *r)
+{
+	if (r == NULL)
+		return;
+	worker_pool_free(r->pool);
+	if (r->tick != NULL)
+		event_timer_cancel(r->loop, r->tick);
+	if (r->ctx->rpki == r->view)
+		r->ctx->rpki = NULL;
+	rpki_view_unref(r->view);
+	free(r->last_error);
+	free(r);
+}
+
+void daemon_rpki_status(const struct daemon_rpki *r, struct daemon_rpki_status *out)
+{
+	out->vrps = r->view != NULL ? vrp_set_count(r->view->vrps) : 0;
+	out->loaded_at = r->view != NULL ? r->view->loaded_at : 0;
+	out->is_stale = r->is_stale;
+	out->last_error = r->last_error;
+}

@@ -1,0 +1,42 @@
+/*
+ * The VRPs in force, as readers see them: a set, its validation index and when it
+ * was loaded, shared by reference. A new set (a changed file, an RTR delta) makes
+ * a new view; readers that took the old one (a whois query on a worker) keep it
+ * until they let go, so a swap never changes a state under a query.
+ */
+#ifndef IRRD_RPKI_VIEW_H
+#define IRRD_RPKI_VIEW_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "prefix.h"
+#include "rov.h"
+#include "vrp.h"
+
+struct rpki_view {
+	struct vrp_set *vrps;       /* sorted; SLURM applied */
+	struct rov_index *index;
+	time_t loaded_at;           /* when the data was read */
+	atomic_uint refs;           /* rpki_view_ref / rpki_view_unref, from any thread */
+};
+
+/* A view of vrps (taken over; sorted by the caller). One reference; NULL-safe unref frees. */
+struct rpki_view *rpki_view_new(struct vrp_set *vrps, time_t loaded_at);
+/* Another holder (any thread). Returns v. */
+struct rpki_view *rpki_view_ref(struct rpki_view *v);
+/* Lets go (any thread); the last one frees the view, its set and index. NULL-safe. */
+void rpki_view_unref(struct rpki_view *v);
+
+/*
+ * Reads a VRP file (vrp_file_load) and applies a SLURM file when slurm_path is not
+ * NULL. Returns 0 with a new view in *out, or -1 with *err (caller frees) naming
+ * the file and what was wrong; nothing changes for a caller that keeps its view.
+ */
+int rpki_view_load(const char *vrp_path, const char *slurm_path, struct rpki_view **out, char **err);
+
+/* RFC 6811 state of a route under the view; not_found when v is NULL (no VRPs). */
+enum rov_state rpki_view_state(const struct rpki_view *v, const struct prefix *route, uint32_t origin);
+
+#endif

@@ -1,0 +1,75 @@
+# RPKI in whois (issue 15): VRPs from a file (rpki.vrp_file), states of route objects
+# in RIPE-style output, RPKI-invalid routes left out of !g/!6/!r and RIPE answers,
+# !fno-rpki-filter, per-source exclusion, a changed file taken over while running,
+# a broken file refused with the previous set kept, and a stale set reported.
+. tests/lib.sh
+
+vrps() { # vrps "PREFIX MAXLEN ASN" ...: an rpki-client JSON file on stdout
+	printf '{\n  "metadata": { "buildtime": "2026-12-02T00:00:00Z" },\n  "roas": ['
+	sep=""
+	for v in "$@"; do
+		set -- $v
+		printf '%s\n    { "asn": %s, "prefix": "%s", "maxLength": %s, "ta": "test", "expires": 1893456000 }' \
+			"$sep" "$3" "$1" "$2"
+		sep=","
+	done
+	printf '\n  ]\n}\n'
+}
+vrps "192.0.2.0/24 24 64496" "198.51.100.0/24 24 64497" >"$WORK/vrps.json"
+write_config "$WORK/irr.conf" "$WORK/irr.db" JPIRR "whois.listen = 127.0.0.1:0" \
+	"rpki.vrp_file = $WORK/vrps.json" "rpki.refresh_interval = 1" "rpki.stale_after = 2"
+"$BIN/irrctl" -c "$WORK/irr.conf" load --source JPIRR demo/jpirr.db >/dev/null 2>&1
+check "irrd starts with a VRP file" start_irrd "$WORK/irr.conf" "$WORK/irrd.log"
+check "the VRPs in force are logged" contains "$WORK/irrd.log" "RPKI: 2 VRPs in force from $WORK/vrps.json"
+
+check "!g leaves out the RPKI-invalid route (198.51.100.0/25 AS64496: covered by AS64497's VRP)" \
+	test "$(whois_raw '!gAS64496\n')" = "$(printf 'A13\n192.0.2.0/24\nC')"
+check "!g of an origin whose only route is invalid: D" test "$(whois_raw '!gAS65536\n')" = "D"
+check "!fno-rpki-filter: the invalid route is answered too" \
+	test "$(whois_raw '!!\n!fno-rpki-filter\n!gAS64496\n!q\n')" = "$(printf 'C\nA29\n192.0.2.0/24 198.51.100.0/25\nC')"
+got=$(whois_raw '!fsomething\n')
+check "!f with another word: F naming the one there is" sh -c "printf '%s' '$got' | grep -q '^F .*no-rpki-filter'"
+check "!6: a route6 no VRP covers (not_found) stays" test "$(whois_raw '!6AS64496\n')" = "$(printf 'A19\n2001:db8:1000::/36\nC')"
+whois_raw '!r192.0.2.0/24,M\n' >"$WORK/got"
+check "!r,M: the invalid more-specific is left out" sh -c "! grep -q '^route: *192.0.2.128/25' '$WORK/got'"
+
+whois_raw '-r 192.0.2.0/24\n' >"$WORK/got"
+check "RIPE-style: rpki-ov-state: valid after the route object" grep -qx 'rpki-ov-state:  valid' "$WORK/got"
+whois_raw '-r -x 2001:db8:1000::/36\n' >"$WORK/got"
+check "RIPE-style: rpki-ov-state: not_found" grep -qx 'rpki-ov-state:  not_found' "$WORK/got"
+whois_raw '-r -x 192.0.2.128/25\n' >"$WORK/got"
+check "RIPE-style: the invalid route is not found" grep -q '^%  No entries found' "$WORK/got"
+check "!r with !fno-rpki-filter: the invalid route is answered" \
+	sh -c "bash -c 'exec 3<>/dev/tcp/127.0.0.1/$PORT; printf \"!!\n!fno-rpki-filter\n!r192.0.2.128/25\n!q\n\" >&3; timeout 5 cat <&3' | grep -q '^route: *192.0.2.128/25'"
+whois_raw '-r AS64496\n' >"$WORK/got"
+check "RIPE-style: no rpki-ov-state on other classes" sh -c "! grep -q rpki-ov-state '$WORK/got'"
+
+# A changed file is taken over within rpki.refresh_interval (1 s here).
+vrps "192.0.2.0/24 25 64496" "192.0.2.128/25 25 65536" "198.51.100.0/24 24 64497" >"$WORK/vrps.new"
+mv "$WORK/vrps.new" "$WORK/vrps.json"
+i=0
+while [ "$(whois_raw '!gAS65536\n')" = "D" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+check "a changed VRP file is in force within seconds ($((i / 10)).$((i % 10)) s): 192.0.2.128/25 AS65536 now valid" \
+	test "$(whois_raw '!gAS65536\n')" = "$(printf 'A15\n192.0.2.128/25\nC')"
+
+# A broken file: refused with a message naming it, the set in force stays, and it
+# is reported stale after rpki.stale_after (2 s).
+head -c 120 "$WORK/vrps.json" >"$WORK/vrps.cut"
+mv "$WORK/vrps.cut" "$WORK/vrps.json"
+i=0
+while ! grep -q 'VRPs loaded before stay in force' "$WORK/irrd.log" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+check "a half-written VRP file is refused, naming the file" grep -q "RPKI: .*vrps.json.*; the 3 VRPs loaded before stay in force" "$WORK/irrd.log"
+check "the previous set stays in force" test "$(whois_raw '!gAS65536\n')" = "$(printf 'A15\n192.0.2.128/25\nC')"
+sleep 3
+check "a set not renewed for rpki.stale_after is reported stale" grep -q "RPKI: the VRP set in force is stale" "$WORK/irrd.log"
+check "and stays in force" test "$(whois_raw '!gAS65536\n')" = "$(printf 'A15\n192.0.2.128/25\nC')"
+stop_irrd "after the RPKI whois tests" "$WORK/irrd.log"
+
+# Per-source exclusion: the routes of an excluded source are never filtered.
+vrps "192.0.2.0/24 24 64496" "198.51.100.0/24 24 64497" >"$WORK/vrps.json"
+write_config "$WORK/excl.conf" "$WORK/irr.db" JPIRR "whois.listen = 127.0.0.1:0" \
+	"rpki.vrp_file = $WORK/vrps.json" "rpki.excluded_sources = JPIRR"
+check "irrd starts with JPIRR excluded from filtering" start_irrd "$WORK/excl.conf" "$WORK/excl.log"
+check "an excluded source's invalid route is answered" \
+	test "$(whois_raw '!gAS64496\n')" = "$(printf 'A29\n192.0.2.0/24 198.51.100.0/25\nC')"
+stop_irrd "after the exclusion test" "$WORK/excl.log"

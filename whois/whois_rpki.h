@@ -1,0 +1,38 @@
+/*
+ * RPKI in whois answers (issue 15): the state of a route object under the VRPs in
+ * force, and whether an answer leaves it out (rpki.filter_invalid, per source
+ * exclusions, a connection's !fno-rpki-filter), as IRRd 4 does.
+ */
+#ifndef WHOIS_RPKI_H
+#define WHOIS_RPKI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "prefix.h"
+#include "query.h"
+#include "rov.h"
+#include "whois_query.h"
+
+/* True when invalid routes of this source are left out of this session's answers. */
+bool whois_rpki_filters(const struct query_context *ctx, const struct whois_session *s, const char *source);
+
+/* The route's prefix and origin from a route/route6 object's key; false for other classes. */
+bool whois_route_key(const struct query_object *o, struct prefix *prefix, uint32_t *origin);
+
+/*
+ * For a route/route6 object when RPKI is on: its state (and true); false when the
+ * object is no route or no VRPs are loaded (no state to print).
+ */
+bool whois_route_state(const struct query_context *ctx, const struct query_object *o, enum rov_state *state);
+
+/* True when the answer leaves this object out: a route, RPKI-invalid, filtered for its source. */
+bool whois_rpki_hides(const struct query_context *ctx, const struct whois_session *s, const struct query_object *o);
+
+/* Drops (and frees) the objects whois_rpki_hides says an answer leaves out. */
+void whois_rpki_drop_hidden(const struct query_context *ctx, const struct whois_session *s, struct query_objects *objs);
+
+/* Drops from v[first, count) the prefixes whose route with this origin is RPKI-invalid. */
+void whois_rpki_drop_invalid(const struct query_context *ctx, struct prefix_vec *v, size_t first, uint32_t origin);
+
+#endif
