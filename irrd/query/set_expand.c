@@ -306,8 +306,9 @@ static void collect_items(const struct rpsl_object *obj, const char *attr, struc
 
 /*
  * Queues a set for expansion, unless it was queued before in the same context (a
- * cycle or a diamond): each set is expanded once per operator, which is what bounds
- * the work now that nesting depth is not limited.
+ * cycle or a diamond): each set is expanded once per composed range, and every
+ * (set, range) queued counts against MAX_SETS_VISITED, which is what bounds the work
+ * now that nesting depth is not limited.
  */
 static bool push_set(struct expander *e, enum pending_kind kind, const char *name, size_t len,
 		     const struct set_range *range)
