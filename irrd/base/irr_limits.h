@@ -53,7 +53,8 @@
 /*
  * Set expansion: members in one answer (ASNs or prefixes). Nesting depth is not
  * limited: real registries nest as-sets deeper than 32 levels, and each set is
- * expanded once, so MAX_SETS_VISITED bounds the work of any nesting.
+ * expanded once (in route-sets once per composed range operator, each counted), so
+ * MAX_SETS_VISITED bounds the work of any nesting.
  */
 #define MAX_SET_MEMBERS        (2 * 1000 * 1000)
 /* Sets visited in one expansion (bounds the work of a pathological nesting). */

@@ -24,8 +24,8 @@ enum pending_kind {
 
 struct pending {
 	enum pending_kind kind;
-	struct rpsl_range_op op; /* outer operator (route-set context) */
-	char *name;              /* upper case */
+	struct set_range range; /* the operators above this set, composed (route-set context) */
+	char *name;             /* upper case */
 };
 
 struct expander {
@@ -41,7 +41,7 @@ struct expander {
 	struct pending *pending;     /* the work list (a stack) */
 	size_t pending_count, pending_capacity;
 	char *error;
-	const struct rpsl_range_op *outer; /* operator applied to mbrs-by-ref routes */
+	const struct set_range *outer; /* range applied to mbrs-by-ref routes */
 };
 
 void set_result_release(struct set_result *r)
@@ -306,19 +306,25 @@ static void collect_items(const struct rpsl_object *obj, const char *attr, struc
 
 /*
  * Queues a set for expansion, unless it was queued before in the same context (a
- * cycle or a diamond): each set is expanded once per operator, which is what bounds
- * the work now that nesting depth is not limited.
+ * cycle or a diamond): each set is expanded once per composed range, and every
+ * (set, range) queued counts against MAX_SETS_VISITED, which is what bounds the work
+ * now that nesting depth is not limited.
  */
 static bool push_set(struct expander *e, enum pending_kind kind, const char *name, size_t len,
-		     const struct rpsl_range_op *op)
+		     const struct set_range *range)
 {
 	char upper[MAX_PRIMARY_KEY_LENGTH], key[MAX_PRIMARY_KEY_LENGTH + 32];
 	struct pending *p;
 
 	upper_copy(upper, sizeof(upper), name, len);
-	/* The same route-set (or as-set of routes) under different operators yields different prefixes. */
-	if (op->kind != RANGE_OP_NONE)
-		snprintf(key, sizeof(key), "%d:%s^%d:%u-%u", (int)kind, upper, (int)op->kind, op->min, op->max);
+	/*
+	 * The same route-set (or as-set of routes) under different composed ranges yields
+	 * different prefixes, so the key is the pair: a set reached by two paths with
+	 * different operators is expanded under each (their union is the answer), and a
+	 * cycle ends because composing only narrows and the ranges are finitely many.
+	 */
+	if (range->is_set)
+		snprintf(key, sizeof(key), "%d:%s^%u:%u-%u", (int)kind, upper, range->rel, range->lo, range->hi);
 	else
 		snprintf(key, sizeof(key), "%d:%s", (int)kind, upper);
 	if (!visit(e, key))
@@ -328,12 +334,12 @@ static bool push_set(struct expander *e, enum pending_kind kind, const char *nam
 	e->pending = xgrow(e->pending, &e->pending_capacity, e->pending_count + 1, sizeof(*e->pending));
 	p = &e->pending[e->pending_count++];
 	p->kind = kind;
-	p->op = *op;
+	p->range = *range;
 	p->name = xstrdup(upper);
 	return true;
 }
 
-static bool route_prefixes_of_asn(struct expander *e, uint32_t asn, const struct rpsl_range_op *op);
+static bool route_prefixes_of_asn(struct expander *e, uint32_t asn, const struct set_range *range);
 
 static bool member_aut_num(struct expander *e, const struct rpsl_object *aut_num)
 {
@@ -384,48 +390,69 @@ static bool open_set(struct expander *e, const char *upper, enum rpsl_class_id w
 	return true;
 }
 
-/* The prefix lengths an operator selects for prefix p, as [lo, hi]. */
-static void op_bounds(const struct rpsl_range_op *op, const struct prefix *p, unsigned *lo, unsigned *hi)
+/*
+ * Range operators as length ranges, and how they compose.
+ *
+ * RFC 2622 section 2 defines ^-, ^+, ^n and ^n-m on a prefix and says that an
+ * operator applied to a set of prefixes distributes over its members; section 5.2
+ * lets a route-set member be a set name with an operator (rs-foo^+), and section
+ * 5.3 an AS number or as-set standing for the routes it originates. So an operator
+ * reaches every prefix below it, however deep: RS-A = RS-B^32, RS-B = RS-C^+,
+ * RS-C = 192.0.2.0/24 make RS-A hold 192.0.2.0/24^32, not ^+.
+ *
+ * The RFC does not say what an operator does to a member that already carries one
+ * (rs-foo^32 where rs-foo holds 192.0.2.0/24^+). We take the lengths both operators
+ * let through (the intersection), so an outer operator only narrows what a member
+ * selects and a set's owner can never widen what the owner of a nested set or
+ * route wrote; lengths that are not more specifics of the prefix (shorter than it,
+ * or past the family's longest) are never selected. A member without an operator
+ * takes the outer one unchanged. Intersection is associative and commutative, so
+ * the order in which levels are composed does not matter, and every chain of
+ * operators is one set_range. (IRRToolSet instead re-applies the outer operator to
+ * each more specific, which can widen: ^26 then ^32 gives every /32; IRRd 4 drops
+ * set and AS members written with an operator.)
+ */
+struct set_range set_range_of_op(const struct rpsl_range_op *op)
 {
-	unsigned max = prefix_max_length(p->family);
-
 	switch (op->kind) {
 	case RANGE_OP_NONE:
-		*lo = *hi = p->length;
 		break;
 	case RANGE_OP_PLUS:
-		*lo = p->length, *hi = max;
-		break;
+		return (struct set_range){ true, 0, 0, 128 };
 	case RANGE_OP_MINUS:
-		*lo = p->length + 1u, *hi = max;
-		break;
-	default:
-		*lo = op->min, *hi = op->max;
-		break;
+		return (struct set_range){ true, 1, 0, 128 };
+	case RANGE_OP_LENGTH:
+	case RANGE_OP_RANGE:
+		return (struct set_range){ true, 0, op->min, op->max };
 	}
+	return (struct set_range){ false, 0, 0, 0 };
 }
 
-/*
- * The operator of a prefix reached through a set or AS member written with an
- * operator (RS-FOO^-, AS1^+), following RFC 2622 section 5.2: a prefix without an
- * operator of its own takes the outer one; a prefix with one keeps the intersection
- * of both length ranges, and is dropped (returns false) when they do not overlap.
- */
-static bool effective_op(const struct rpsl_range_op *own, const struct rpsl_range_op *outer, const struct prefix *p,
-			 struct rpsl_range_op *out)
+struct set_range set_range_compose(struct set_range outer, struct set_range inner)
 {
-	unsigned max = prefix_max_length(p->family), lo, hi, olo, ohi;
+	if (!outer.is_set)
+		return inner;
+	if (!inner.is_set)
+		return outer;
+	return (struct set_range){
+		true,
+		outer.rel > inner.rel ? outer.rel : inner.rel,
+		outer.lo > inner.lo ? outer.lo : inner.lo,
+		outer.hi < inner.hi ? outer.hi : inner.hi,
+	};
+}
 
-	if (outer->kind == RANGE_OP_NONE || own->kind == RANGE_OP_NONE) {
-		*out = own->kind != RANGE_OP_NONE ? *own : *outer;
-		op_bounds(out, p, &lo, &hi);
-	} else {
-		op_bounds(own, p, &lo, &hi);
-		op_bounds(outer, p, &olo, &ohi);
-		lo = lo > olo ? lo : olo;
-		hi = hi < ohi ? hi : ohi;
+bool set_range_apply(struct set_range range, const struct prefix *p, struct rpsl_range_op *out)
+{
+	unsigned max = prefix_max_length(p->family), lo = p->length, hi = p->length;
+
+	if (range.is_set) {
+		lo = p->length + range.rel;
+		if (range.lo > lo)
+			lo = range.lo;
+		hi = range.hi < max ? range.hi : max;
 	}
-	if (lo > hi || lo < p->length || hi > max)
+	if (lo > hi)
 		return false;
 	/* Canonical form of [lo, hi] relative to this prefix. */
 	if (lo == p->length && hi == p->length)
@@ -441,14 +468,17 @@ static bool effective_op(const struct rpsl_range_op *own, const struct rpsl_rang
 	return true;
 }
 
-static bool route_prefixes_of_asn(struct expander *e, uint32_t asn, const struct rpsl_range_op *op)
+static bool route_prefixes_of_asn(struct expander *e, uint32_t asn, const struct set_range *range)
 {
 	struct prefix_vec v = { 0 };
 	char key[64];
 	bool ok = true;
 
-	/* An AS reached again under the same operator adds nothing new: look it up once. */
-	snprintf(key, sizeof(key), "AS%u^%d:%u-%u", asn, (int)op->kind, op->min, op->max);
+	/* An AS reached again under the same composed range adds nothing new: look it up once. */
+	if (range->is_set)
+		snprintf(key, sizeof(key), "AS%u^%u:%u-%u", asn, range->rel, range->lo, range->hi);
+	else
+		snprintf(key, sizeof(key), "AS%u", asn);
 	if (!visit(e, key))
 		return true;
 	for (size_t s = 0; s < e->sources->count && ok; s++) {
@@ -456,12 +486,11 @@ static bool route_prefixes_of_asn(struct expander *e, uint32_t asn, const struct
 			ok = fail(e, "store error while reading routes");
 	}
 	for (size_t i = 0; i < v.count && ok; i++) {
-		static const struct rpsl_range_op none = { RANGE_OP_NONE, 0, 0 };
-		struct rpsl_range_op eop;
+		struct rpsl_range_op op;
 
 		ok = consider_prefix(e);
-		if (ok && effective_op(&none, op, &v.items[i], &eop))
-			ok = add_prefix(e, &v.items[i], &eop);
+		if (ok && set_range_apply(*range, &v.items[i], &op))
+			ok = add_prefix(e, &v.items[i], &op);
 	}
 	prefix_vec_release(&v);
 	return ok;
@@ -469,22 +498,27 @@ static bool route_prefixes_of_asn(struct expander *e, uint32_t asn, const struct
 
 static bool member_route(struct expander *e, const struct rpsl_object *route)
 {
-	static const struct rpsl_range_op none = { RANGE_OP_NONE, 0, 0 };
 	struct rpsl_range_op op;
 
 	if (!consider_prefix(e))
 		return false;
-	if (!route->has_prefix || !effective_op(&none, e->outer, &route->prefix, &op))
+	if (!route->has_prefix || !set_range_apply(*e->outer, &route->prefix, &op))
 		return true;
 	return add_prefix(e, &route->prefix, &op);
 }
 
-/* One member of a route-set under the outer operator: a prefix, an AS, a route-set or an as-set. */
-static bool route_set_member(struct expander *e, const char *it, size_t len, const struct rpsl_range_op *outer)
+/*
+ * One member of a route-set reached under `outer` (the operators above it, composed):
+ * a prefix, an AS, a route-set or an as-set. The member's own operator composes with
+ * `outer`, and what it names is expanded under the result, so the operators of
+ * every level reach every prefix below them.
+ */
+static bool route_set_member(struct expander *e, const char *it, size_t len, const struct set_range *outer)
 {
 	const char *caret = memchr(it, '^', len), *ignored;
 	size_t base_len = caret ? (size_t)(caret - it) : len;
 	struct rpsl_range_op op = { RANGE_OP_NONE, 0, 0 };
+	struct set_range range;
 	struct prefix p;
 	uint32_t asn;
 	char member[MAX_PRIMARY_KEY_LENGTH];
@@ -499,22 +533,25 @@ static bool route_set_member(struct expander *e, const char *it, size_t len, con
 		if (caret != NULL && rpsl_range_op_parse(caret + 1, len - base_len - 1, p.length,
 							 prefix_max_length(p.family), &op, &ignored) < 0)
 			return true;
-		return effective_op(&op, outer, &p, &eop) ? add_prefix(e, &p, &eop) : true;
+		range = set_range_compose(*outer, set_range_of_op(&op));
+		return set_range_apply(range, &p, &eop) ? add_prefix(e, &p, &eop) : true;
 	}
-	/* A set or AS member's own operator combines with the outer one at each prefix. */
-	if (caret != NULL)
-		rpsl_range_op_parse(caret + 1, len - base_len - 1, 0, 128, &op, &ignored);
-	if (op.kind == RANGE_OP_NONE)
-		op = *outer;
+	/*
+	 * An operator on a set or AS member that does not parse drops the member: expanding
+	 * it without the operator would answer more than its owner wrote.
+	 */
+	if (caret != NULL && rpsl_range_op_parse(caret + 1, len - base_len - 1, 0, 128, &op, &ignored) < 0)
+		return true;
+	range = set_range_compose(*outer, set_range_of_op(&op));
 	upper_copy(member, sizeof(member), it, base_len);
 	if (asn_parse(it, base_len, true, &asn, &ignored) == 0)
-		return route_prefixes_of_asn(e, asn, &op);
+		return route_prefixes_of_asn(e, asn, &range);
 	if (strcmp(member, "RS-ANY") == 0 || strcmp(member, "AS-ANY") == 0)
 		return true;
 	if (rpsl_set_name_check(SET_KIND_ROUTE, member, strlen(member), &ignored) == 0)
-		return push_set(e, PENDING_ROUTE_SET, member, strlen(member), &op);
+		return push_set(e, PENDING_ROUTE_SET, member, strlen(member), &range);
 	/* an as-set inside a route-set: the routes of its ASNs */
-	return push_set(e, PENDING_AS_SET_ROUTES, member, strlen(member), &op);
+	return push_set(e, PENDING_AS_SET_ROUTES, member, strlen(member), &range);
 }
 
 /* Expands one set taken from the work list; nested sets go back on the list. */
@@ -540,15 +577,15 @@ static bool expand_pending(struct expander *e, const struct pending *p)
 		uint32_t asn;
 
 		if (is_route_set)
-			ok = route_set_member(e, it, len, &p->op);
+			ok = route_set_member(e, it, len, &p->range);
 		else if (asn_parse(it, len, true, &asn, &ignored) == 0)
-			ok = p->kind == PENDING_AS_SET ? add_asn(e, asn) : route_prefixes_of_asn(e, asn, &p->op);
+			ok = p->kind == PENDING_AS_SET ? add_asn(e, asn) : route_prefixes_of_asn(e, asn, &p->range);
 		else
-			ok = push_set(e, p->kind, it, len, &p->op);
+			ok = push_set(e, p->kind, it, len, &p->range);
 	}
 	if (!ok)
 		goto out;
-	e->outer = &p->op;
+	e->outer = &p->range;
 	if (is_route_set)
 		rc = for_each_member_by_ref(e, set, p->name, route_classes, 2, member_route);
 	else
@@ -685,7 +722,7 @@ int set_expand(const struct query_context *ctx, const struct query_sources *sour
 	const struct query_source *src = NULL;
 	struct rpsl_object *set;
 	char upper[MAX_PRIMARY_KEY_LENGTH], *find_err = NULL;
-	static const struct rpsl_range_op no_op = { RANGE_OP_NONE, 0, 0 };
+	static const struct set_range no_range = { false, 0, 0, 0 };
 
 	memset(r, 0, sizeof(*r));
 	if (!recursive) {
@@ -698,7 +735,7 @@ int set_expand(const struct query_context *ctx, const struct query_sources *sour
 			r->is_route_set = set->cls->id == RPSL_CLASS_ROUTE_SET;
 			rpsl_object_free(set);
 			if (push_set(&e, r->is_route_set ? PENDING_ROUTE_SET : PENDING_AS_SET, upper, strlen(upper),
-				     &no_op))
+				     &no_range))
 				expand_all(&e);
 		} else if (find_err != NULL) {
 			fail(&e, find_err);

@@ -1,8 +1,9 @@
 /*
  * Set expansion shared by !i, !i,1 and !a: as-sets to AS numbers, route-sets to
  * prefixes with range operators. Nesting is followed to any depth with an explicit
- * work list (no recursion on the C stack); every set is expanded once, which breaks
- * cycles and bounds the work. It honours mbrs-by-ref/member-of (a member-of claim
+ * work list (no recursion on the C stack); every set is expanded once per range the
+ * operators above it compose to, which breaks cycles and bounds the work, and the
+ * operators of every level apply to every prefix below them. It honours mbrs-by-ref/member-of (a member-of claim
  * counts only when the set's mbrs-by-ref lists ANY or one of the claiming object's
  * mnt-by), drops names that do not resolve, and stops with an error past
  * MAX_SETS_VISITED or MAX_SET_MEMBERS instead of exhausting memory, never with a
@@ -36,6 +37,37 @@ struct set_result {
 };
 
 void set_result_release(struct set_result *r);
+
+/*
+ * The prefix lengths that the range operators met on the way down to a prefix let
+ * through (RFC 2622 section 2: an operator applied to a set applies to every member,
+ * at every level of nesting). For a prefix of length p in a family whose longest
+ * prefix is max, the lengths are max(p + rel, lo) to min(hi, max): "^-" is
+ * {rel 1, 0, 128}, "^+" {0, 0, 128}, "^n" {0, n, n}, "^n-m" {0, n, m}.
+ * is_set false means no operator was met: a prefix keeps its own (or has none).
+ */
+struct set_range {
+	bool is_set;
+	uint8_t rel;    /* 0, or 1 when a "^-" excludes the prefix itself */
+	uint8_t lo, hi; /* absolute lengths */
+};
+
+/* The range of one operator; RANGE_OP_NONE gives the unset range. */
+struct set_range set_range_of_op(const struct rpsl_range_op *op);
+
+/*
+ * An operator `inner` inside an operator `outer` (a member `RS-B^32` of a set
+ * reached as `RS-A^+`): the lengths both let through, so an outer operator only
+ * narrows. Unset is the identity. Pure; see set_expand.c for the RFC reasoning.
+ */
+struct set_range set_range_compose(struct set_range outer, struct set_range inner);
+
+/*
+ * The operator a prefix is answered with when `range` applies to it, in canonical
+ * form (none, ^+, ^-, ^n, ^n-m, relative to the prefix's own length). Returns false
+ * when the range selects no length of the prefix (the prefix is dropped).
+ */
+bool set_range_apply(struct set_range range, const struct prefix *p, struct rpsl_range_op *out);
 
 /*
  * Expands `name` in `sources` (the first source holding the set wins).

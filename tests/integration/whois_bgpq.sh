@@ -72,6 +72,22 @@ ip prefix-list NN permit 198.51.100.0/24 le 25
 X
 check "bgpq4 route-set with ^+ and ^24-25 range operators" cmp -s "$WORK/want" "$WORK/got"
 
+# An outer operator reaches the prefixes two levels down (the attack range_ops.sh):
+# RS-N1 = RS-N2^24-26 over RS-N2 = RS-N3^+ over 192.0.2.0/24 is 192.0.2.0/24^24-26.
+# Before the fix irrd answered ^+ and bgpq4 built "le 32". (A lone ^n such as ^32 is
+# not usable here: bgpq4 1.9 reads it as n-0 and drops it, bgp/bgpq4 issue 135.)
+while read -r name members; do
+	printf 'route-set:      %s\nmembers:        %s\nmnt-by:         MAINT-OPS\nsource:         OPS\n\n' "$name" "$members"
+done >"$WORK/ops.db" <<'X'
+RS-N1 RS-N2^24-26
+RS-N2 RS-N3^+
+RS-N3 192.0.2.0/24
+X
+"$BIN/irrctl" -c "$WORK/irr.conf" load --source OPS "$WORK/ops.db" >"$WORK/load.out" 2>&1
+timeout 20 bgpq4 -h $H -p -S OPS -4 -A RS-N1 >"$WORK/got" 2>/dev/null
+printf 'no ip prefix-list NN\nip prefix-list NN permit 192.0.2.0/24 le 26\n' >"$WORK/want"
+check "bgpq4: an outer ^24-26 two levels above ^+ gives le 26, not le 32" cmp -s "$WORK/want" "$WORK/got"
+
 timeout 20 bgpq3 -h $H -p -3 -f 64496 AS-EXAMPLE >"$WORK/got" 2>&1
 check "bgpq3 -3 -f: AS-path list with 4-byte ASNs" grep -q '_(65536|65537)\$' "$WORK/got"
 

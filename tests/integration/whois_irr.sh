@@ -199,4 +199,64 @@ expect "set expansion under thousands of range operators is bounded (F, not minu
 	'F set expansion looks at more than 4,000,000 prefixes\n'
 WHOIS_TIMEOUT=10
 
+# Outer range operators reach every level of nesting (the attack range_ops.sh of branch
+# attack-whois: an operator written on a nested set replaced the ones above it, so
+# RS-A2 answered 192.0.2.0/24^+ and bgpq4 built a filter wider than RS-A2's ^32).
+# Operators compose by intersecting their length ranges (docs/whois.md, "Set expansion
+# rules"). Expected answers by hand:
+#   RS-A1 = RS-B1^32, RS-B1 = 192.0.2.0/24^+: 24-32 and 32 -> ^32
+#   RS-A2 = RS-B2^32, RS-B2 = RS-C2^+, RS-C2 = 192.0.2.0/24: 32 and 24-32 -> ^32
+#   RS-A3 = RS-B3^32, RS-B3 = AS64497^26 (198.51.100.0/24): 32 and 26 -> nothing (C)
+#   RS-A4 = RS-B4^32, RS-C4^+; RS-B4 = RS-C4^-; RS-C4 = 192.0.2.0/24:
+#     via RS-B4: 32 and 25-32 -> ^32; direct: ^+; the union -> ^+ and ^32
+#   RS-A5: RS-A4's members in the other order -> the same
+#   RS-A6 = 192.0.2.0/24^+, RS-B6^32; RS-B6 = RS-A6^- (a cycle): ^+ directly, and
+#     through RS-B6 32, 25-32 and 24-32 -> ^32; the cycle ends (RS-B6 under 25-32 and 32
+#     reaches RS-A6 under the same range again)
+#   RS-A7 = RS-B7^-, RS-B7 = AS-R7^24-25, AS-R7 = AS-R7B, AS-R7B = AS64497:
+#     25-32 and 24-25 -> ^25 on 198.51.100.0/24
+mnt='mnt-by:         MNT-SETS
+changed:        noc@example.net 20240101
+source:         OPS'
+{
+	printf 'route:          198.51.100.0/24\ndescr:          r\norigin:         AS64497\n%s\n\n' "$mnt"
+	while read -r kind name members; do
+		printf '%s:%*s%s\ndescr:          x\nmembers:        %s\n%s\n\n' \
+			"$kind" $((15 - ${#kind})) '' "$name" "$members" "$mnt"
+	done <<'SETS'
+route-set RS-A1 RS-B1^32
+route-set RS-B1 192.0.2.0/24^+
+route-set RS-A2 RS-B2^32
+route-set RS-B2 RS-C2^+
+route-set RS-C2 192.0.2.0/24
+route-set RS-A3 RS-B3^32
+route-set RS-B3 AS64497^26
+route-set RS-A4 RS-B4^32, RS-C4^+
+route-set RS-B4 RS-C4^-
+route-set RS-C4 192.0.2.0/24
+route-set RS-A5 RS-C4^+, RS-B4^32
+route-set RS-A6 192.0.2.0/24^+, RS-B6^32
+route-set RS-B6 RS-A6^-
+route-set RS-A7 RS-B7^-
+route-set RS-B7 AS-R7^24-25
+as-set AS-R7 AS-R7B
+as-set AS-R7B AS64497
+SETS
+} >"$WORK/ops.db"
+"$BIN/irrctl" -c "$WORK/irr.conf" load --source OPS "$WORK/ops.db" >"$WORK/load.out" 2>&1
+check "range operators: the nested sets load" contains "$WORK/load.out" "skipped 0"
+expect "range operators: ^32 over a member's ^+ gives ^32" '!!\n!sOPS\n!iRS-A1,1\n!q\n' \
+	'C\nA16\n192.0.2.0/24^32\nC\n'
+expect "range operators: ^32 two levels above ^+ still reaches the prefix (was ^+)" '!!\n!sOPS\n!iRS-A2,1\n!q\n' \
+	'C\nA16\n192.0.2.0/24^32\nC\n'
+expect "range operators: ^32 over AS64497^26 keeps nothing (was ^26)" '!!\n!sOPS\n!iRS-A3,1\n!q\n' 'C\nC\n'
+expect "range operators: one set by two paths answers the union (was ^+ ^-)" '!!\n!sOPS\n!iRS-A4,1\n!q\n' \
+	'C\nA31\n192.0.2.0/24^+ 192.0.2.0/24^32\nC\n'
+expect "range operators: ... whichever path comes first" '!!\n!sOPS\n!iRS-A5,1\n!q\n' \
+	'C\nA31\n192.0.2.0/24^+ 192.0.2.0/24^32\nC\n'
+expect "range operators: a cycle through ^32 and ^- ends, every path answered" '!!\n!sOPS\n!iRS-A6,1\n!q\n' \
+	'C\nA31\n192.0.2.0/24^+ 192.0.2.0/24^32\nC\n'
+expect "range operators: ^- over ^24-25 over nested as-sets gives ^25 on their routes" \
+	'!!\n!sOPS\n!iRS-A7,1\n!q\n' 'C\nA19\n198.51.100.0/24^25\nC\n'
+
 stop_irrd "after the ! command tests" "$WORK/irrd.log"
