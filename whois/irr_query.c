@@ -285,10 +285,14 @@ static void cmd_as_set_prefixes(const struct query_context *ctx, struct whois_se
 	}
 	for (size_t i = 0; i < r.asn_count; i++) {
 		for (size_t k = 0; k < srcs.count; k++) {
+			size_t first = v.count;
+
 			if (query_origin_prefixes(ctx, &srcs.items[k], r.asns[i], family, &v) < 0) {
 				answer_error(out, "internal error reading routes");
 				goto out;
 			}
+			if (whois_rpki_filters(ctx, s, srcs.items[k].name))
+				whois_rpki_drop_invalid(ctx, &v, first, r.asns[i]);
 		}
 		if (v.count > MAX_SET_MEMBERS) {
 			answer_error(out, "set has more than 2,000,000 route prefixes");

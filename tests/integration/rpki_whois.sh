@@ -30,6 +30,9 @@ check "!fno-rpki-filter: the invalid route is answered too" \
 got=$(whois_raw '!fsomething\n')
 check "!f with another word: F naming the one there is" sh -c "printf '%s' '$got' | grep -q '^F .*no-rpki-filter'"
 check "!6: a route6 no VRP covers (not_found) stays" test "$(whois_raw '!6AS64496\n')" = "$(printf 'A19\n2001:db8:1000::/36\nC')"
+whois_raw '!a4AS-EXAMPLE\n' >"$WORK/got"
+check "!a leaves out members' invalid routes (AS-EXAMPLE: 192.0.2.0/24 only)" \
+	test "$(cat "$WORK/got")" = "$(printf 'A13\n192.0.2.0/24\nC')"
 whois_raw '!r192.0.2.0/24,M\n' >"$WORK/got"
 check "!r,M: the invalid more-specific is left out" sh -c "! grep -q '^route: *192.0.2.128/25' '$WORK/got'"
 
