@@ -72,8 +72,15 @@ irrctl_SRCS := $(wildcard irrd/cli/*.c) $(CERT_KEY_SRCS)
 irr-mailgate_SRCS := mailgate/mailgate.c $(MAIL_SRCS)
 irr-mailgate_LIBS := $(GMIME_LIBS)
 
-# Helpers the integration tests run (tests/tools/*.c): each one file, libc or OpenSSL only.
-TEST_TOOLS := cms_reencode whois_hostile
+# RTRlib (RPKI to Router, RFC 8210) for irrd/rpki/rtr_client.c; only the programs that
+# start an RTR client link it (the library's face, rtr_client.h, does not show RTRlib).
+RTR_CFLAGS := $(shell pkg-config --cflags rtrlib 2>/dev/null)
+RTR_LIBS   := $(shell pkg-config --libs rtrlib 2>/dev/null || echo -lrtr)
+irrd_LIBS  := $(RTR_LIBS)
+
+# Helpers the integration tests run (tests/tools/*.c): each one file, libc or OpenSSL only,
+# except rtr_dump (the RTR client of irrd/rpki, with the core library and RTRlib).
+TEST_TOOLS := cms_reencode whois_hostile rtr_dump
 UNIT_TESTS := test_prefix test_asn test_rpsl test_config test_store test_origin_index test_update_hook test_engine test_authlist test_set_expand test_whois_output test_worker_pool test_vrp test_rov test_slurm
 FUZZ_TARGETS := fuzz_rpsl_parse fuzz_config fuzz_whois_query fuzz_cms fuzz_csr fuzz_mail fuzz_alloc_import fuzz_vrp_json fuzz_vrp_csv fuzz_slurm
 
@@ -94,8 +101,9 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LAYER_CFLAGS) -c $< -o $@
 
-# Only the mail gateway sees GLib's headers.
+# Only the mail gateway sees GLib's headers; only the rpki layer sees RTRlib's.
 $(BUILD)/obj/mailgate/%.o: CFLAGS += $(GMIME_CFLAGS)
+$(BUILD)/obj/irrd/rpki/%.o: CFLAGS += $(RTR_CFLAGS)
 $(BUILD)/obj/tests/fuzz/fuzz_mail.o: CFLAGS += $(GMIME_CFLAGS)
 
 $(CORE_LIB): $(LIB_OBJS)
@@ -155,6 +163,10 @@ $(BUILD)/tests/gen_registry: $(BUILD)/obj/tests/bench/gen_registry.o
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(BUILD)/tests/rtr_dump: $(BUILD)/obj/tests/tools/rtr_dump.o $(CORE_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(RTR_LIBS)
+
 $(BUILD)/tests/%: $(BUILD)/obj/tests/tools/%.o
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -189,9 +201,9 @@ run: deps all
 fuzz:
 	@mkdir -p build/fuzz
 	for t in $(FUZZ_TARGETS); do \
-	  clang -std=gnu11 -g -O1 -D_GNU_SOURCE $(addprefix -I,$(ALL_LAYERS)) $(GMIME_CFLAGS) -fsanitize=fuzzer,address,undefined \
+	  clang -std=gnu11 -g -O1 -D_GNU_SOURCE $(addprefix -I,$(ALL_LAYERS)) $(GMIME_CFLAGS) $(RTR_CFLAGS) -fsanitize=fuzzer,address,undefined \
 	    -o build/fuzz/$$t tests/fuzz/$$t.c $(LIB_SRCS) $(WHOIS_SRCS) $(MAIL_SRCS) $(CERT_KEY_SRCS) \
-	    $(PKG_LIBS) $(GMIME_LIBS) -lcrypt -lpthread || exit 1; \
+	    $(PKG_LIBS) $(GMIME_LIBS) $(RTR_LIBS) -lcrypt -lpthread || exit 1; \
 	done
 
 install: all

@@ -7,6 +7,9 @@ PACKAGES="make gcc binutils procps libc6-dev pkg-config libsqlite3-dev zlib1g-de
 # The mail gateway: GMime for MIME; the tests sign with gpgsm, move mail through
 # Postfix (swaks sends, msmtp submits the replies), and make old signatures with faketime.
 PACKAGES="$PACKAGES libgmime-3.0-dev gpgsm postfix swaks msmtp faketime"
+# RPKI over RTR: RTRlib for the client; the tests serve rpki-client's JSON with
+# stayrtr and cross-check the VRP set with RTRlib's own rtrclient (rtr-tools).
+PACKAGES="$PACKAGES librtr-dev rtr-tools stayrtr"
 
 missing=""
 for p in $PACKAGES; do
