@@ -79,8 +79,9 @@ RTR_LIBS   := $(shell pkg-config --libs rtrlib 2>/dev/null || echo -lrtr)
 irrd_LIBS  := $(RTR_LIBS)
 
 # Helpers the integration tests run (tests/tools/*.c): each one file, libc or OpenSSL only,
-# except rtr_dump (the RTR client of irrd/rpki, with the core library and RTRlib).
-TEST_TOOLS := cms_reencode whois_hostile rtr_dump
+# except rtr_dump (the RTR client of irrd/rpki, with the core library and RTRlib) and
+# rtr_cut_cache (a cache that breaks off syncs, reading VRP files with the core library).
+TEST_TOOLS := cms_reencode whois_hostile rtr_dump rtr_cut_cache
 UNIT_TESTS := test_prefix test_asn test_rpsl test_config test_store test_origin_index test_update_hook test_engine test_authlist test_set_expand test_whois_output test_worker_pool test_vrp test_rov test_slurm
 FUZZ_TARGETS := fuzz_rpsl_parse fuzz_config fuzz_whois_query fuzz_cms fuzz_csr fuzz_mail fuzz_alloc_import fuzz_vrp_json fuzz_vrp_csv fuzz_slurm
 
@@ -166,6 +167,10 @@ $(BUILD)/tests/gen_registry: $(BUILD)/obj/tests/bench/gen_registry.o
 $(BUILD)/tests/rtr_dump: $(BUILD)/obj/tests/tools/rtr_dump.o $(CORE_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(RTR_LIBS)
+
+$(BUILD)/tests/rtr_cut_cache: $(BUILD)/obj/tests/tools/rtr_cut_cache.o $(CORE_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/tools/%.o
 	@mkdir -p $(dir $@)

@@ -66,12 +66,12 @@ struct rtr_client {
 	struct rtr_socket *sockets[1];
 	struct tr_socket transport;
 	struct tr_tcp_config tcp;
-	struct rtr_mgr_group group;
 	struct rtr_mgr_config *mgr;
 	rtr_connection_state_fp mgr_state_fp; /* rtr_mgr's own state callback, called after ours */
 	char *host, *port, *name;             /* name: "host:port" for messages */
 	unsigned retry;
 	bool is_started, has_transport;
+	time_t lib_last_update; /* RTRlib's last_update (monotonic) at our last completed sync */
 	int efd;
 
 	pthread_mutex_t lock; /* guards the members below, written by RTRlib's thread */
@@ -256,6 +256,7 @@ static int commit_sync(struct rtr_client *c, const struct rtr_socket *sock, char
 	c->status.version = sock->version;
 	c->status.last_sync = time(NULL);
 	c->status.syncs++;
+	c->lib_last_update = sock->last_update;
 	if (n_added != 0 || n_removed != 0 || c->status.syncs == 1)
 		*log_msg = xasprintf("RTR cache %s: synced to serial %u (session %u, version %u): %zu added, "
 				     "%zu withdrawn, %zu VRPs",
@@ -311,7 +312,19 @@ static void on_state(const struct rtr_socket *sock, const enum rtr_socket_state 
 			c->socket.request_session_id = true;
 			c->socket.serial_number = 0;
 		}
-	} else if (state == RTR_ERROR_TRANSPORT && prev == RTR_CONNECTING) {
+		/*
+		 * RTRlib 0.8 zeroes last_update when a Cache Response starts a reset, and
+		 * applies a reset through a shadow table only when last_update is not zero.
+		 * A reset broken off after the Cache Response thus leaves the old records in
+		 * its table with last_update 0, and the next reset adds the whole set on top of
+		 * them: duplicates, a fatal error, and the same again at every retry, for good
+		 * (its expire purge skips a socket whose last_update is 0). Putting back the
+		 * time of the last completed sync makes the next reset go through the shadow
+		 * table again.
+		 */
+		if (c->socket.last_update == 0 && c->lib_last_update != 0)
+			c->socket.last_update = c->lib_last_update;
+	} else if ((state == RTR_ERROR_FATAL || state == RTR_ERROR_TRANSPORT) && !was_connected) {
 		set_error(c, "RTR cache %s: cannot connect (retrying every %u s); %s", c->name, c->retry, kept);
 		/* logged once per outage, not at every retry */
 		if (!c->is_failing_connect)
@@ -372,6 +385,7 @@ struct rtr_client *rtr_client_new(const char *host, const char *port, unsigned r
 				  unsigned expire, char **err)
 {
 	struct rtr_client *c = NULL;
+	struct rtr_mgr_group groups[1];
 
 	*err = NULL;
 	if (host == NULL || host[0] == '\0' || port == NULL || port[0] == '\0') {
@@ -420,11 +434,12 @@ struct rtr_client *rtr_client_new(const char *host, const char *port, unsigned r
 	c->has_transport = true;
 	c->socket.tr_socket = &c->transport;
 	c->sockets[0] = &c->socket;
-	c->group.sockets = c->sockets;
-	c->group.sockets_len = 1;
-	c->group.preference = 1;
-	if (rtr_mgr_init(&c->mgr, &c->group, 1, refresh, expire, retry, on_pfx_update, NULL, NULL, NULL) !=
-	    RTR_SUCCESS) {
+	/* rtr_mgr_init copies the group (not the sockets it points to). */
+	groups[0].sockets = c->sockets;
+	groups[0].sockets_len = 1;
+	groups[0].preference = 1;
+	groups[0].status = RTR_MGR_CLOSED;
+	if (rtr_mgr_init(&c->mgr, groups, 1, refresh, expire, retry, on_pfx_update, NULL, NULL, NULL) != RTR_SUCCESS) {
 		c->mgr = NULL;
 		*err = xasprintf("RTR cache %s: RTRlib refused the configuration", c->name);
 		goto fail;
