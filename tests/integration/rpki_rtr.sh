@@ -27,6 +27,26 @@ wait_for() {
 	return 1
 }
 
+# stop_wait PID SECONDS: SIGTERM, then waits at most SECONDS for the exit (then SIGKILL);
+# returns the exit status.
+alive() {
+	st=$(ps -o stat= -p "$1" 2>/dev/null)
+	[ -n "$st" ] && [ "${st#Z}" = "$st" ]
+}
+stop_wait() {
+	kill -TERM "$1" 2>/dev/null
+	i=0
+	while alive "$1" && [ $i -lt $(($2 * 10)) ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	alive "$1" && kill -KILL "$1" 2>/dev/null
+	wait "$1"
+	rc=$?
+	PIDS=$(echo "$PIDS" | sed "s/\b$1\b//")
+	return $rc
+}
+
 # start_stayrtr FILE [FLAGS...]: stayrtr on 127.0.0.1 on a free port (PORT, or the next
 # ones when taken), reloading FILE every second; sets STAYRTR_PID and PORT.
 : "${PORT:=$((20000 + $$ % 30000))}"
@@ -86,7 +106,7 @@ if ! start_stayrtr "$WORK/vrps.json"; then
 fi
 ok "stayrtr serves rpki-client's JSON on 127.0.0.1:$PORT"
 
-timeout 30 "$TESTBIN/rtr_dump" -w 15 127.0.0.1 "$PORT" >"$WORK/first.out" 2>"$WORK/first.err"
+timeout -k 5 30 "$TESTBIN/rtr_dump" -w 15 127.0.0.1 "$PORT" >"$WORK/first.out" 2>"$WORK/first.err"
 status=$?
 check "rtr_dump: first sync within 15 s, version 1, 11 VRPs" grep -q '^# synced serial=.* version=1 count=11$' "$WORK/first.out"
 check "rtr_dump: exit 0 (RTRlib's thread stopped, no leaks under ASan) (status $status)" test $status -eq 0
@@ -97,7 +117,7 @@ check "rtr_dump prints the set sorted in set order (IPv4, then IPv6)" \
 
 if command -v rtrclient >/dev/null 2>&1; then
 	# rtrclient -e prints "192.0.2.0/24-24 AS 64496", ASNs above 2^31 as negative numbers.
-	timeout 20 rtrclient -e tcp 127.0.0.1 "$PORT" >"$WORK/rtrclient.out" 2>"$WORK/rtrclient.err"
+	timeout -k 5 20 rtrclient -e tcp 127.0.0.1 "$PORT" >"$WORK/rtrclient.out" 2>"$WORK/rtrclient.err"
 	awk '$2 == "AS" && $1 ~ /\/[0-9]+-[0-9]+$/ { a = $3; if (a < 0) a += 4294967296; printf "%s AS%.0f\n", $1, a }' \
 		"$WORK/rtrclient.out" | sort >"$WORK/rtrclient.set"
 	check "RTR set equals what RTRlib's rtrclient prints for the same cache" cmp -s "$WORK/rtr.set" "$WORK/rtrclient.set"
@@ -106,14 +126,14 @@ else
 fi
 
 # No cache at all: no set, the status says why, the wait is bounded, the thread stops cleanly.
-timeout 30 "$TESTBIN/rtr_dump" -w 3 127.0.0.1 1 >"$WORK/none.out" 2>"$WORK/none.err"
+timeout -k 5 30 "$TESTBIN/rtr_dump" -w 3 127.0.0.1 1 >"$WORK/none.out" 2>"$WORK/none.err"
 status=$?
 check "no cache: rtr_dump gives up after its 3 s with status 2 (status $status)" test $status -eq 2
 check "no cache: the status says it cannot connect and holds no set" \
 	grep -q '^# status connected=0 synced=0 .* count=0 .*error="RTR cache 127.0.0.1:1: cannot connect (retrying every 1 s); there is no set from it yet"' "$WORK/none.out"
 
 # ---- (d) Version 0 (RFC 6810): forced in our client, and a cache that only speaks 0.
-timeout 30 "$TESTBIN/rtr_dump" -0 -w 15 127.0.0.1 "$PORT" >"$WORK/v0.out" 2>/dev/null
+timeout -k 5 30 "$TESTBIN/rtr_dump" -0 -w 15 127.0.0.1 "$PORT" >"$WORK/v0.out" 2>/dev/null
 status=$?
 check "version 0 forced: synced with version=0, exit 0 (status $status)" \
 	test $status -eq 0 -a -n "$(grep '^# synced .* version=0 count=11$' "$WORK/v0.out")"
@@ -121,7 +141,8 @@ set_of "$WORK/v0.out" >"$WORK/v0.set"
 check "version 0 forced: the same set" cmp -s "$WORK/v0.set" "$WORK/json.set"
 
 # ---- (b) A VRP added and another withdrawn while running: exactly that delta, in seconds.
-timeout 120 "$TESTBIN/rtr_dump" -f 90 -w 15 127.0.0.1 "$PORT" >"$WORK/follow.out" 2>"$WORK/follow.err" &
+# In the background without `timeout`: rtr_dump bounds its own time (-w, -f), and gets one SIGTERM.
+"$TESTBIN/rtr_dump" -f 90 -w 15 127.0.0.1 "$PORT" >"$WORK/follow.out" 2>"$WORK/follow.err" &
 FOLLOW_PID=$!
 PIDS="$PIDS $FOLLOW_PID"
 check "follow: first sync" wait_for "$WORK/follow.out" '^# synced ' 20
@@ -175,10 +196,8 @@ check "restarted cache: the delta is exactly the change of the files (withdrawn)
 wait_for "$WORK/follow.out" '^# status connected=1 .*state=RTR_ESTABLISHED' 5
 check "restarted cache: connected, last sync time moved on" \
 	test "$(field "$WORK/follow.out" connected)" = 1 -a "$(field "$WORK/follow.out" last_sync)" -gt "$last_sync"
-kill -TERM "$FOLLOW_PID"
-wait "$FOLLOW_PID"
+stop_wait "$FOLLOW_PID" 20
 status=$?
-PIDS=$(echo "$PIDS" | sed "s/\b$FOLLOW_PID\b//")
 check "follow: every delta fitted the set held, clean exit (no leaks under ASan) (status $status)" test "$status" -eq 0
 set_of "$WORK/follow.out" "= " >"$WORK/final.set"
 vrps "$WORK/vrps3.json" >"$WORK/v3.set"
@@ -187,7 +206,7 @@ stop_stayrtr
 
 # A cache that speaks only version 0: RTRlib falls back from version 1.
 if start_stayrtr "$FIXTURE" -protocol 0; then
-	timeout 30 "$TESTBIN/rtr_dump" -w 15 127.0.0.1 "$PORT" >"$WORK/v0b.out" 2>/dev/null
+	timeout -k 5 30 "$TESTBIN/rtr_dump" -w 15 127.0.0.1 "$PORT" >"$WORK/v0b.out" 2>/dev/null
 	check "version 0 cache: the client falls back to version 0" grep -q '^# synced .* version=0 count=11$' "$WORK/v0b.out"
 	set_of "$WORK/v0b.out" >"$WORK/v0b.set"
 	check "version 0 cache: the same set" cmp -s "$WORK/v0b.set" "$WORK/json.set"
@@ -201,13 +220,13 @@ fi
 for v in 1 0; do
 	flag=""
 	[ $v = 0 ] && flag=-0
-	timeout 60 "$TESTBIN/rtr_cut_cache" -c 2 -b -t 50 "$FIXTURE" "$WORK/vrps3.json" "$WORK/vrps3.json" \
+	"$TESTBIN/rtr_cut_cache" -c 2 -b -t 50 "$FIXTURE" "$WORK/vrps3.json" "$WORK/vrps3.json" \
 		>"$WORK/cut$v.log" 2>&1 &
 	CUT_PID=$!
 	PIDS="$PIDS $CUT_PID"
 	wait_for "$WORK/cut$v.log" '^port ' 5
 	CUT_PORT=$(sed -n 's/^port //p' "$WORK/cut$v.log")
-	timeout 60 "$TESTBIN/rtr_dump" $flag -f 40 -w 15 127.0.0.1 "$CUT_PORT" >"$WORK/cut$v.out" 2>"$WORK/cut$v.err" &
+	"$TESTBIN/rtr_dump" $flag -f 40 -w 15 127.0.0.1 "$CUT_PORT" >"$WORK/cut$v.out" 2>"$WORK/cut$v.err" &
 	DUMP_PID=$!
 	PIDS="$PIDS $DUMP_PID"
 	check "v$v cut cache: serial 3 arrives within 20 s" wait_for "$WORK/cut$v.out" '^# delta serial=3 ' 20
@@ -224,12 +243,9 @@ for v in 1 0; do
 	check "v$v cut cache: the delta is exactly serial 1 to serial 3 (withdrawn)" \
 		test "$(delta_of "$WORK/cut$v.out" 1 -)" = "$(expect_delta "$FIXTURE" "$WORK/vrps3.json" -)"
 	check "v$v cut cache: protocol version $v" grep -q "^# synced serial=1 session=4242 version=$v count=11$" "$WORK/cut$v.out"
-	kill -TERM "$DUMP_PID"
-	wait "$DUMP_PID"
+	stop_wait "$DUMP_PID" 20
 	status=$?
-	kill -TERM "$CUT_PID" 2>/dev/null
-	wait "$CUT_PID" 2>/dev/null
-	PIDS=$(echo "$PIDS" | sed "s/\b$DUMP_PID\b//; s/\b$CUT_PID\b//")
+	stop_wait "$CUT_PID" 20
 	check "v$v cut cache: rtr_dump exits 0 (every delta fitted, no leaks)" test "$status" -eq 0
 	set_of "$WORK/cut$v.out" "= " >"$WORK/cut$v.set"
 	check "v$v cut cache: the set held at the end is serial 3's" cmp -s "$WORK/cut$v.set" "$WORK/v3.set"

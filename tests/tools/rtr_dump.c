@@ -32,9 +32,20 @@
 
 static volatile sig_atomic_t is_interrupted;
 
+/*
+ * The first SIGTERM or SIGINT ends the run cleanly; later ones are ignored: `timeout`
+ * sends its signal twice (to the command and to its group), and a signal arriving while
+ * LeakSanitizer stops the process at exit to scan it can hang the scan for good.
+ */
 static void on_signal(int sig)
 {
+	struct sigaction ignore;
+
 	(void)sig;
+	memset(&ignore, 0, sizeof(ignore));
+	ignore.sa_handler = SIG_IGN;
+	sigaction(SIGTERM, &ignore, NULL);
+	sigaction(SIGINT, &ignore, NULL);
 	is_interrupted = 1;
 }
 
