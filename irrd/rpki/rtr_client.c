@@ -291,7 +291,8 @@ static void on_state(const struct rtr_socket *sock, const enum rtr_socket_state 
 		/* rtr_client_free: nothing to report */
 	} else if (state == RTR_ESTABLISHED && prev == RTR_SYNC) {
 		is_warning = !commit_sync(c, sock, &msg);
-	} else if ((state == RTR_ERROR_FATAL || state == RTR_ERROR_TRANSPORT) && (prev == RTR_SYNC || prev == RTR_RESET)) {
+	} else if ((state == RTR_ERROR_FATAL || state == RTR_ERROR_TRANSPORT) &&
+		   (prev == RTR_SYNC || prev == RTR_RESET)) {
 		set_error(c, "RTR cache %s: sync broken off before End of Data (%s); nothing of it is applied, %s; "
 			  "the whole set is asked for next",
 			  c->name,

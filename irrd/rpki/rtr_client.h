@@ -75,7 +75,12 @@ int rtr_client_set_version(struct rtr_client *client, unsigned version, char **e
  */
 int rtr_client_start(struct rtr_client *client, char **err);
 
-/* Stops RTRlib's thread (waits for it), closes the eventfd and frees. NULL-safe. */
+/*
+ * Stops RTRlib's thread and waits for it, closes the eventfd and frees. NULL-safe.
+ * RTRlib lets its thread be stopped while it waits for data or for the next retry; in a
+ * TCP connect it finishes that first (10 s at most), and after a cache said it has no
+ * data (No Data Available) it finishes its retry wait first.
+ */
 void rtr_client_free(struct rtr_client *client);
 
 /*
