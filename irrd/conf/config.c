@@ -503,6 +503,19 @@ static int set_rpki_vrp_file(struct config *cfg, const char *value, const char *
 	return set_path(&cfg->rpki_vrp_file, value, true, err);
 }
 
+static int set_rpki_rtr_cache(struct config *cfg, const char *value, const char **err)
+{
+	const char *colon = strrchr(value, ':');
+
+	if (*value != '\0' && (colon == NULL || colon == value || colon[1] == '\0')) {
+		*err = "must be host:port of an RPKI cache (RTR), e.g. 127.0.0.1:8282";
+		return -1;
+	}
+	free(cfg->rpki_rtr_cache);
+	cfg->rpki_rtr_cache = *value ? xstrdup(value) : NULL;
+	return 0;
+}
+
 static int set_rpki_slurm_file(struct config *cfg, const char *value, const char **err)
 {
 	return set_path(&cfg->rpki_slurm_file, value, true, err);
@@ -619,6 +632,7 @@ static const struct config_key {
 	{ "authlist.check_interval", set_authlist_check_interval, "86400" },
 	{ "alloc.rpsl_attribute", set_alloc_rpsl_attribute, "org" },
 	{ "rpki.vrp_file", set_rpki_vrp_file, "" },
+	{ "rpki.rtr_cache", set_rpki_rtr_cache, "" },
 	{ "rpki.slurm_file", set_rpki_slurm_file, "" },
 	{ "rpki.refresh_interval", set_rpki_refresh_interval, "300" },
 	{ "rpki.stale_after", set_rpki_stale_after, "3600" },
@@ -744,6 +758,10 @@ int config_load(const char *path, struct config **out, char **err)
 		if (config_keys[k].set(cfg, config_keys[k].default_value, &msg) < 0)
 			fatal("default for %s is invalid: %s", config_keys[k].name, msg);
 	}
+	if (cfg->rpki_vrp_file != NULL && cfg->rpki_rtr_cache != NULL) {
+		fail(err, path, 0, "rpki.rtr_cache", "rpki.vrp_file is set too: VRPs come from one of them");
+		goto out;
+	}
 	/* Relative paths are relative to the configuration file. */
 	relative_to_config(path, &cfg->database);
 	relative_to_config(path, &cfg->ca_dir);
@@ -793,6 +811,7 @@ void config_free(struct config *cfg)
 	free(cfg->alloc_rpsl_attribute);
 	free(cfg->rpki_vrp_file);
 	free(cfg->rpki_slurm_file);
+	free(cfg->rpki_rtr_cache);
 	free(cfg);
 }
 

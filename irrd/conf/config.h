@@ -74,6 +74,7 @@ struct config {
 	char *alloc_rpsl_attribute;           /* "org" or "mnt-by": what maps inetnum objects to LIRs */
 	/* RPKI (issue 15): ROAs in, a state for every route. */
 	char *rpki_vrp_file;                  /* rpki-client/Routinator JSON or CSV; NULL: RPKI off */
+	char *rpki_rtr_cache;                 /* "host:port" of an RPKI cache (RTR) instead of a file; NULL: none */
 	char *rpki_slurm_file;                /* RFC 8416 local exceptions; NULL: none */
 	unsigned rpki_refresh_interval;       /* seconds between looks at the VRP file */
 	unsigned rpki_stale_after;            /* seconds without a good load before the set is reported stale */

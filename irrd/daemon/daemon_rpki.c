@@ -7,6 +7,7 @@
 
 #include "log.h"
 #include "rpki_view.h"
+#include "rtr_client.h"
 #include "worker_pool.h"
 #include "xalloc.h"
 
@@ -23,6 +24,7 @@ struct load_task {
 	struct worker_task base;
 	struct daemon_rpki *owner;
 	char *vrp_path, *slurm_path;
+	struct vrp_set *added, *removed;  /* an RTR delta: applied to owner->rtr_base instead of reading vrp_path */
 	struct file_mark vrp_mark, slurm_mark;
 	struct rpki_view *view;  /* result */
 	char *err;               /* or this */
@@ -34,6 +36,10 @@ struct daemon_rpki {
 	struct config *const *cfg;
 	struct worker_pool *pool;
 	struct event_timer *tick;
+	struct rtr_client *rtr;          /* rpki.rtr_cache */
+	struct event_watch *rtr_watch;
+	struct vrp_set *rtr_base;        /* the cache's set as last applied (before SLURM); the worker's */
+	bool rtr_waiting;                /* a delta is waiting in the client while the worker applies one */
 	struct rpki_view *view;          /* the set in force (ctx->rpki points to it) */
 	struct file_mark vrp_mark, slurm_mark;
 	time_t last_look, last_success;
@@ -66,12 +72,17 @@ static void load_run(void *thread_state, struct worker_task *base)
 	struct load_task *t = (struct load_task *)base;
 
 	(void)thread_state;
-	rpki_view_load(t->vrp_path, t->slurm_path, &t->view, &t->err);
+	if (t->added != NULL)
+		rpki_view_apply(&t->owner->rtr_base, t->added, t->removed, t->slurm_path, &t->view, &t->err);
+	else
+		rpki_view_load(t->vrp_path, t->slurm_path, &t->view, &t->err);
 }
 
 static void load_task_free(struct load_task *t)
 {
 	rpki_view_unref(t->view);
+	vrp_set_free(t->added);
+	vrp_set_free(t->removed);
 	free(t->vrp_path);
 	free(t->slurm_path);
 	free(t->err);
@@ -90,8 +101,13 @@ static void finish_load(struct daemon_rpki *r, struct load_task *t)
 		r->last_failed = true;
 		return;
 	}
-	log_info("RPKI: %zu VRPs in force from %s%s%s", vrp_set_count(t->view->vrps), t->vrp_path,
-		 t->slurm_path ? " with SLURM " : "", t->slurm_path ? t->slurm_path : "");
+	if (t->added != NULL)
+		log_info("RPKI: %zu VRPs in force from the RPKI cache %s (%zu added, %zu withdrawn)%s%s",
+			 vrp_set_count(t->view->vrps), t->vrp_path, vrp_set_count(t->added), vrp_set_count(t->removed),
+			 t->slurm_path ? " with SLURM " : "", t->slurm_path ? t->slurm_path : "");
+	else
+		log_info("RPKI: %zu VRPs in force from %s%s%s", vrp_set_count(t->view->vrps), t->vrp_path,
+			 t->slurm_path ? " with SLURM " : "", t->slurm_path ? t->slurm_path : "");
 	rpki_view_unref(r->view);
 	r->view = t->view;
 	t->view = NULL;
@@ -105,6 +121,8 @@ static void finish_load(struct daemon_rpki *r, struct load_task *t)
 	r->last_error = NULL;
 }
 
+static void rtr_take(struct daemon_rpki *r);
+
 static void load_done(struct worker_task *base, bool was_run)
 {
 	struct load_task *t = (struct load_task *)base;
@@ -114,6 +132,48 @@ static void load_done(struct worker_task *base, bool was_run)
 	if (was_run)
 		finish_load(r, t);
 	load_task_free(t);
+	if (r->rtr_waiting && r->rtr != NULL) {
+		r->rtr_waiting = false;
+		event_watch_set(r->loop, r->rtr_watch, EVENT_READ);
+		rtr_take(r);
+	}
+}
+
+/* Takes what the cache's completed syncs changed and applies it on the worker. */
+static void rtr_take(struct daemon_rpki *r)
+{
+	const struct config *cfg = *r->cfg;
+	struct load_task *t;
+	struct vrp_set *added = vrp_set_new(), *removed = vrp_set_new();
+
+	if (rtr_client_take(r->rtr, added, removed) == 0) {
+		vrp_set_free(added);
+		vrp_set_free(removed);
+		return; /* a status change only */
+	}
+	t = xcalloc(1, sizeof(*t));
+	t->owner = r;
+	t->vrp_path = xstrdup(cfg->rpki_rtr_cache);
+	t->slurm_path = cfg->rpki_slurm_file ? xstrdup(cfg->rpki_slurm_file) : NULL;
+	t->added = added;
+	t->removed = removed;
+	r->is_loading = true;
+	worker_pool_submit(r->pool, &t->base, load_run, load_done);
+}
+
+/* The client's eventfd: a sync completed or its status changed. */
+static void rtr_event(void *arg, unsigned events)
+{
+	struct daemon_rpki *r = arg;
+
+	(void)events;
+	if (r->is_loading) {
+		/* one delta at a time: the client keeps gathering until the worker is done */
+		r->rtr_waiting = true;
+		event_watch_set(r->loop, r->rtr_watch, 0);
+		return;
+	}
+	rtr_take(r);
 }
 
 static struct load_task *new_task(struct daemon_rpki *r, const struct config *cfg)
@@ -135,14 +195,21 @@ static void tick(void *arg, time_t now)
 	const struct config *cfg = *r->cfg;
 	struct file_mark vrp, slurm;
 
-	if (cfg->rpki_vrp_file == NULL)
+	if (r->rtr != NULL) {
+		struct rtr_client_status st;
+
+		rtr_client_status(r->rtr, &st);
+		if (st.last_sync > r->last_success)
+			r->last_success = st.last_sync; /* a sync that changed nothing renews the set too */
+	} else if (cfg->rpki_vrp_file == NULL) {
 		return;
+	}
 	if (r->view != NULL && !r->is_stale && now - r->last_success > (time_t)cfg->rpki_stale_after) {
 		r->is_stale = true;
 		log_warn("RPKI: the VRP set in force is stale: last good load %lld s ago (rpki.stale_after %u s); it "
 			 "stays in force", (long long)(now - r->last_success), cfg->rpki_stale_after);
 	}
-	if (r->is_loading || now - r->last_look < (time_t)cfg->rpki_refresh_interval)
+	if (r->rtr != NULL || r->is_loading || now - r->last_look < (time_t)cfg->rpki_refresh_interval)
 		return;
 	r->last_look = now;
 	mark_file(cfg->rpki_vrp_file, &vrp);
@@ -155,6 +222,36 @@ static void tick(void *arg, time_t now)
 		return; /* the same broken file again: said once */
 	r->is_loading = true;
 	worker_pool_submit(r->pool, &new_task(r, cfg)->base, load_run, load_done);
+}
+
+/*
+ * Connects to rpki.rtr_cache: polls every rpki.refresh_interval, retries after
+ * the same (at most RTR_CLIENT_RETRY_MAX), and keeps our last complete set however
+ * long the cache is gone (RTRlib's own expiry is set past both, as RFC 8210 wants).
+ */
+static int start_rtr(struct daemon_rpki *r, const struct config *cfg, char **err)
+{
+	char *host = xstrdup(cfg->rpki_rtr_cache), *port = strrchr(host, ':');
+	unsigned refresh = cfg->rpki_refresh_interval;
+	unsigned retry = refresh < RTR_CLIENT_RETRY_MAX ? refresh : RTR_CLIENT_RETRY_MAX;
+	unsigned expire = refresh + retry + 1 < RTR_CLIENT_EXPIRE_MIN ? RTR_CLIENT_EXPIRE_MIN : refresh + retry + 1;
+	int rc = -1;
+
+	*port++ = '\0';
+	if (host[0] == '[' && port - host > 2 && port[-2] == ']') { /* [v6]:port */
+		memmove(host, host + 1, (size_t)(port - host) - 3);
+		port[-3] = '\0';
+	}
+	r->rtr = rtr_client_new(host, port, refresh, retry, expire, err);
+	if (r->rtr != NULL && rtr_client_start(r->rtr, err) == 0) {
+		r->rtr_watch = event_watch_fd(r->loop, rtr_client_fd(r->rtr), EVENT_READ, rtr_event, r, err);
+		rc = r->rtr_watch != NULL ? 0 : -1;
+		if (rc == 0)
+			log_info("RPKI: VRPs from the RPKI cache %s (RTR); none in force until its first sync",
+				 cfg->rpki_rtr_cache);
+	}
+	free(host);
+	return rc;
 }
 
 static void *no_state(void *arg, unsigned index, char **err)
@@ -181,7 +278,7 @@ struct daemon_rpki *daemon_rpki_start(struct event_loop *loop, struct query_cont
 		r->last_look = time(NULL);
 	}
 	r->pool = worker_pool_new(loop, 1, &hooks, err);
-	if (r->pool == NULL) {
+	if (r->pool == NULL || ((*cfg)->rpki_rtr_cache != NULL && start_rtr(r, *cfg, err) < 0)) {
 		daemon_rpki_free(r);
 		return NULL;
 	}
@@ -193,7 +290,11 @@ void daemon_rpki_free(struct daemon_rpki *r)
 {
 	if (r == NULL)
 		return;
+	if (r->rtr_watch != NULL)
+		event_unwatch(r->loop, r->rtr_watch);
+	rtr_client_free(r->rtr);
 	worker_pool_free(r->pool);
+	vrp_set_free(r->rtr_base);
 	if (r->tick != NULL)
 		event_timer_cancel(r->loop, r->tick);
 	if (r->ctx->rpki == r->view)

@@ -60,6 +60,50 @@ int rpki_view_load(const char *vrp_path, const char *slurm_path, struct rpki_vie
 	return 0;
 }
 
+/* Appends every VRP of `from` to `to` (both sets' VRPs are valid already). */
+static void add_all(struct vrp_set *to, const struct vrp_set *from, const struct vrp_set *skip)
+{
+	size_t n = vrp_set_count(from), k = 0, nskip = skip != NULL ? vrp_set_count(skip) : 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct vrp *v = vrp_set_get(from, i);
+		const char *err;
+		int c = 1;
+
+		/* both sorted: walk `skip` alongside */
+		while (k < nskip && (c = vrp_compare(vrp_set_get(skip, k), v)) < 0)
+			k++;
+		if (k < nskip && c == 0)
+			continue;
+		vrp_set_add(to, &v->prefix, v->max_length, v->asn, vrp_set_ta_name(from, v), v->expires, &err);
+	}
+}
+
+int rpki_view_apply(struct vrp_set **base, const struct vrp_set *added, const struct vrp_set *removed,
+		    const char *slurm_path, struct rpki_view **out, char **err)
+{
+	struct vrp_set *next = vrp_set_new(), *vrps = vrp_set_new();
+	struct slurm *slurm = NULL;
+
+	*out = NULL;
+	if (slurm_path != NULL && slurm_load(&slurm_path, 1, &slurm, err) < 0) {
+		vrp_set_free(next);
+		vrp_set_free(vrps);
+		return -1;
+	}
+	if (*base != NULL)
+		add_all(next, *base, removed);
+	add_all(next, added, NULL);
+	vrp_set_sort(next);
+	/* the view owns its set; the cache's set stays apart for the next delta */
+	slurm_apply(slurm, next, vrps);
+	slurm_free(slurm);
+	vrp_set_free(*base);
+	*base = next;
+	*out = rpki_view_new(vrps, time(NULL));
+	return 0;
+}
+
 enum rov_state rpki_view_state(const struct rpki_view *v, const struct prefix *route, uint32_t origin)
 {
 	return rov_validate(v != NULL ? v->index : NULL, route, origin, NULL);

@@ -36,6 +36,16 @@ void rpki_view_unref(struct rpki_view *v);
  */
 int rpki_view_load(const char *vrp_path, const char *slurm_path, struct rpki_view **out, char **err);
 
+/*
+ * A delta from an RPKI cache: *base (the cache's set as last applied; *base NULL:
+ * none yet) less `removed`, plus `added` (both sorted, as rtr_client_take hands
+ * them over) becomes the new *base, and the new view is that set with SLURM
+ * applied when slurm_path is not NULL. Returns 0 with *out, or -1 with *err
+ * (caller frees) when the SLURM file fails to load; *base is then unchanged.
+ */
+int rpki_view_apply(struct vrp_set **base, const struct vrp_set *added, const struct vrp_set *removed,
+		    const char *slurm_path, struct rpki_view **out, char **err);
+
 /* RFC 6811 state of a route under the view; not_found when v is NULL (no VRPs). */
 enum rov_state rpki_view_state(const struct rpki_view *v, const struct prefix *route, uint32_t origin);
 
