@@ -61,6 +61,17 @@ static void builder_flush(struct attr_builder *b, struct rpsl_object *obj)
 
 	if (!b->open)
 		return;
+	if (strcmp(b->name, "rpki-ov-state") == 0) {
+		/*
+		 * whois prints it after route objects (the state under the VRPs of the
+		 * moment, never stored); people resubmit whois output, so it is dropped
+		 * here, silently, in every mode, as IRRd does.
+		 */
+		b->open = false;
+		strbuf_reset(&b->text);
+		strbuf_reset(&b->value);
+		return;
+	}
 	obj->attrs = xgrow(obj->attrs, &obj->attr_capacity, obj->attr_count + 1, sizeof(*obj->attrs));
 	attr = &obj->attrs[obj->attr_count++];
 	attr->name = arena_strndup(&obj->arena, b->name, strlen(b->name));

@@ -98,6 +98,16 @@ static void test_basics(void)
 	free(r);
 	rpsl_object_free(o);
 
+	/* whois output resubmitted: its rpki-ov-state line is dropped silently (issue 15) */
+	o = parse("route: 192.0.2.0/24\norigin: AS64500\nmnt-by: MAINT-A\nsource: JPIRR\nRPKI-OV-State:  invalid\n",
+		  RPSL_STRICT);
+	CHECK(!rpsl_object_has_errors(o) && rpsl_object_get(o, "rpki-ov-state") == NULL,
+	      "rpki-ov-state dropped silently in strict mode");
+	r = render(o);
+	CHECK(strstr(r, "rpki") == NULL, "and absent from the rendered object");
+	free(r);
+	rpsl_object_free(o);
+
 	o = parse("route6: 2001:DB8::/32\norigin: AS1.10\nmnt-by: M\nsource: X\n", RPSL_STRICT);
 	CHECK_STR(o->pkey, "2001:DB8::/32AS65546", "route6 key canonical (asdot to asplain)");
 	CHECK_STR(rpsl_object_get(o, "route6")->text, "2001:db8::/32", "IPv6 prefix rendered canonical");
