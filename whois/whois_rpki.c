@@ -12,7 +12,8 @@ bool whois_rpki_filters(const struct query_context *ctx, const struct whois_sess
 {
 	const struct config *cfg = ctx->cfg;
 
-	if (ctx->rpki == NULL || !cfg->rpki_filter_invalid || s->no_rpki_filter)
+	if (ctx->rpki == NULL || !cfg->rpki_filter_invalid || s->no_rpki_filter ||
+	    strcmp(source, QUERY_SOURCE_RPKI_NAME) == 0)
 		return false;
 	for (size_t i = 0; i < cfg->rpki_excluded_source_count; i++)
 		if (strcasecmp(cfg->rpki_excluded_sources[i], source) == 0)

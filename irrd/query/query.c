@@ -8,6 +8,7 @@
 #include "asn.h"
 #include "log.h"
 #include "origin_index.h"
+#include "rpki_view.h"
 #include "query.h"
 #include "xalloc.h"
 
@@ -102,6 +103,13 @@ int query_source(const struct query_context *ctx, const char *name, struct query
 {
 	int64_t id;
 	char *err = NULL;
+
+	if (strcmp(name, QUERY_SOURCE_RPKI_NAME) == 0 &&
+	    (ctx->cfg->rpki_vrp_file != NULL || ctx->cfg->rpki_rtr_cache != NULL)) {
+		out->id = QUERY_SOURCE_RPKI_ID;
+		snprintf(out->name, sizeof(out->name), "%s", QUERY_SOURCE_RPKI_NAME);
+		return 1;
+	}
 
 	if (ctx->sources != NULL) {
 		for (size_t i = 0; i < ctx->sources->count; i++) {
@@ -383,12 +391,35 @@ static int collect_origin_prefix(void *arg, const struct store_object_row *row)
 	return 0;
 }
 
+/* The prefixes of the pseudo-source RPKI's route objects: one per VRP. */
+static void collect_vrp_prefix(void *ctx, const struct vrp *v)
+{
+	prefix_vec_push(ctx, &v->prefix);
+}
+
+static void collect_vrp_prefix4(void *ctx, const struct vrp *v)
+{
+	if (v->prefix.family == 4)
+		prefix_vec_push(ctx, &v->prefix);
+}
+
+static void collect_vrp_prefix6(void *ctx, const struct vrp *v)
+{
+	if (v->prefix.family == 6)
+		prefix_vec_push(ctx, &v->prefix);
+}
+
 int query_origin_prefixes(const struct query_context *ctx, const struct query_source *src, uint32_t asn,
 			  uint8_t family, struct prefix_vec *out)
 {
 	struct origin_collector c = { family, out };
 	char asn_text[ASN_STRLEN], *err = NULL;
 
+	if (src->id == QUERY_SOURCE_RPKI_ID) {
+		rpki_view_for_origin(ctx->rpki, asn, family == 4 ? collect_vrp_prefix4 : family == 6 ? collect_vrp_prefix6
+											     : collect_vrp_prefix, out);
+		return 0;
+	}
 	if (ctx->origins != NULL) {
 		origin_index_lookup(ctx->origins, src->id, asn, family, out);
 		return 0;

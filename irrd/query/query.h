@@ -45,6 +45,15 @@ struct query_source {
 	char name[MAX_SOURCE_NAME_LENGTH + 1];
 };
 
+/*
+ * The pseudo-source RPKI (as IRRd has it): one route object per VRP in force,
+ * asked by name (!sRPKI, -s RPKI, sources.default) when RPKI is configured; never
+ * part of "every source". Its id matches no row of the store. Origin lookups (!g,
+ * !6, !a, AS members of route-sets) answer its VRPs' prefixes.
+ */
+#define QUERY_SOURCE_RPKI_NAME "RPKI"
+#define QUERY_SOURCE_RPKI_ID   (-1)
+
 /* A source and its journal state, as the sources table had it. */
 struct query_source_state {
 	struct query_source source;

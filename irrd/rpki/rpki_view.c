@@ -8,12 +8,28 @@
 #include "vrp_file.h"
 #include "xalloc.h"
 
+/* qsort context: the set whose indices are ordered (qsort_r). */
+static int compare_by_origin(const void *a, const void *b, void *arg)
+{
+	const struct vrp *items = arg, *x = &items[*(const uint32_t *)a], *y = &items[*(const uint32_t *)b];
+
+	if (x->asn != y->asn)
+		return x->asn < y->asn ? -1 : 1;
+	return (*(const uint32_t *)a > *(const uint32_t *)b) - (*(const uint32_t *)a < *(const uint32_t *)b);
+}
+
 struct rpki_view *rpki_view_new(struct vrp_set *vrps, time_t loaded_at)
 {
 	struct rpki_view *v = xcalloc(1, sizeof(*v));
+	size_t n = vrp_set_count(vrps);
 
 	v->vrps = vrps;
 	v->index = rov_index_build(vrps);
+	v->by_origin = xcalloc(n + 1, sizeof(*v->by_origin));
+	for (size_t i = 0; i < n; i++)
+		v->by_origin[i] = (uint32_t)i;
+	if (n > 1)
+		qsort_r(v->by_origin, n, sizeof(*v->by_origin), compare_by_origin, (void *)vrp_set_items(vrps));
 	v->loaded_at = loaded_at;
 	atomic_init(&v->refs, 1);
 	return v;
@@ -30,6 +46,7 @@ void rpki_view_unref(struct rpki_view *v)
 	if (v == NULL || atomic_fetch_sub(&v->refs, 1) != 1)
 		return;
 	rov_index_free(v->index);
+	free(v->by_origin);
 	vrp_set_free(v->vrps);
 	free(v);
 }
@@ -102,6 +119,28 @@ int rpki_view_apply(struct vrp_set **base, const struct vrp_set *added, const st
 	*base = next;
 	*out = rpki_view_new(vrps, time(NULL));
 	return 0;
+}
+
+void rpki_view_for_origin(const struct rpki_view *v, uint32_t asn, void (*fn)(void *ctx, const struct vrp *vrp),
+			  void *ctx)
+{
+	const struct vrp *items;
+	size_t lo = 0, hi;
+
+	if (v == NULL)
+		return;
+	items = vrp_set_items(v->vrps);
+	hi = vrp_set_count(v->vrps);
+	while (lo < hi) { /* the first index of this AS */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (items[v->by_origin[mid]].asn < asn)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < vrp_set_count(v->vrps) && items[v->by_origin[lo]].asn == asn; lo++)
+		fn(ctx, &items[v->by_origin[lo]]);
 }
 
 enum rov_state rpki_view_state(const struct rpki_view *v, const struct prefix *route, uint32_t origin)

@@ -18,6 +18,7 @@
 struct rpki_view {
 	struct vrp_set *vrps;       /* sorted; SLURM applied */
 	struct rov_index *index;
+	uint32_t *by_origin;        /* indices of vrps ordered by AS, then as the set: the RPKI pseudo-source's !g */
 	time_t loaded_at;           /* when the data was read */
 	atomic_uint refs;           /* rpki_view_ref / rpki_view_unref, from any thread */
 };
@@ -45,6 +46,14 @@ int rpki_view_load(const char *vrp_path, const char *slurm_path, struct rpki_vie
  */
 int rpki_view_apply(struct vrp_set **base, const struct vrp_set *added, const struct vrp_set *removed,
 		    const char *slurm_path, struct rpki_view **out, char **err);
+
+/*
+ * Calls fn for every VRP of this AS (in prefix order); what whois answers as the
+ * route objects of the pseudo-source RPKI (one per VRP, as IRRd makes them).
+ * v may be NULL (none).
+ */
+void rpki_view_for_origin(const struct rpki_view *v, uint32_t asn, void (*fn)(void *ctx, const struct vrp *vrp),
+			  void *ctx);
 
 /* RFC 6811 state of a route under the view; not_found when v is NULL (no VRPs). */
 enum rov_state rpki_view_state(const struct rpki_view *v, const struct prefix *route, uint32_t origin);

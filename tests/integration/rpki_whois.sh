@@ -15,12 +15,13 @@ vrps() { # vrps "PREFIX MAXLEN ASN" ...: an rpki-client JSON file on stdout
 	done
 	printf '\n  ]\n}\n'
 }
-vrps "192.0.2.0/24 24 64496" "198.51.100.0/24 24 64497" >"$WORK/vrps.json"
+# 203.0.113.0/24: a VRP with no route object, for the pseudo-source RPKI
+vrps "192.0.2.0/24 24 64496" "198.51.100.0/24 24 64497" "203.0.113.0/24 24 64496" >"$WORK/vrps.json"
 write_config "$WORK/irr.conf" "$WORK/irr.db" JPIRR "whois.listen = 127.0.0.1:0" \
 	"rpki.vrp_file = $WORK/vrps.json" "rpki.refresh_interval = 1" "rpki.stale_after = 2"
 "$BIN/irrctl" -c "$WORK/irr.conf" load --source JPIRR demo/jpirr.db >/dev/null 2>&1
 check "irrd starts with a VRP file" start_irrd "$WORK/irr.conf" "$WORK/irrd.log"
-check "the VRPs in force are logged" contains "$WORK/irrd.log" "RPKI: 2 VRPs in force from $WORK/vrps.json"
+check "the VRPs in force are logged" contains "$WORK/irrd.log" "RPKI: 3 VRPs in force from $WORK/vrps.json"
 
 check "!g leaves out the RPKI-invalid route (198.51.100.0/25 AS64496: covered by AS64497's VRP)" \
 	test "$(whois_raw '!gAS64496\n')" = "$(printf 'A13\n192.0.2.0/24\nC')"
@@ -36,6 +37,22 @@ check "!a leaves out members' invalid routes (AS-EXAMPLE: 192.0.2.0/24 only)" \
 whois_raw '!r192.0.2.0/24,M\n' >"$WORK/got"
 check "!r,M: the invalid more-specific is left out" sh -c "! grep -q '^route: *192.0.2.128/25' '$WORK/got'"
 
+# The pseudo-source RPKI: one route per VRP, by name only.
+check "!sRPKI then !g: the prefixes of the AS's VRPs" \
+	test "$(whois_raw '!!\n!sRPKI\n!gAS64497\n!q\n')" = "$(printf 'C\nA16\n198.51.100.0/24\nC')"
+check "!sRPKI,JPIRR !g: both sources' prefixes, JPIRR's invalid one left out" \
+	test "$(whois_raw '!!\n!sRPKI,JPIRR\n!gAS64496\n!q\n')" = "$(printf 'C\nA28\n192.0.2.0/24 203.0.113.0/24\nC')"
+check "!s-lc lists RPKI when chosen" test "$(whois_raw '!!\n!sJPIRR,RPKI\n!s-lc\n!q\n')" = "$(printf 'C\nA11\nJPIRR,RPKI\nC')"
+check "RPKI is not one of every source (!s-*)" sh -c "! bash -c 'exec 3<>/dev/tcp/127.0.0.1/$PORT; printf \"!!\n!s-*\n!s-lc\n!q\n\" >&3; timeout 5 cat <&3' | grep -q RPKI"
+if command -v bgpq4 >/dev/null 2>&1; then
+	# (bgpq4 refuses documentation ASNs given on its command line; as-set members are fine)
+	bgpq4 -h "127.0.0.1:$PORT" -S RPKI,JPIRR -4 -l both AS-EXAMPLE >"$WORK/bgpq4.out" 2>&1
+	check "bgpq4 -S RPKI,JPIRR AS-EXAMPLE: the VRP-only prefix from RPKI, no RPKI-invalid prefix" \
+		sh -c "grep -q '203.0.113.0/24' '$WORK/bgpq4.out' && grep -q '192.0.2.0/24' '$WORK/bgpq4.out' && ! grep -q '198.51.100.0/25' '$WORK/bgpq4.out'"
+	bgpq4 -h "127.0.0.1:$PORT" -S JPIRR -4 -l irr AS-EXAMPLE >"$WORK/bgpq4.out" 2>&1
+	check "bgpq4 -S JPIRR AS-EXAMPLE: not the VRP-only prefix" sh -c "! grep -q '203.0.113.0/24' '$WORK/bgpq4.out'"
+fi
+
 whois_raw '-r 192.0.2.0/24\n' >"$WORK/got"
 check "RIPE-style: rpki-ov-state: valid after the route object" grep -qx 'rpki-ov-state:  valid' "$WORK/got"
 whois_raw '-r -x 2001:db8:1000::/36\n' >"$WORK/got"
@@ -48,7 +65,7 @@ whois_raw '-r AS64496\n' >"$WORK/got"
 check "RIPE-style: no rpki-ov-state on other classes" sh -c "! grep -q rpki-ov-state '$WORK/got'"
 
 # A changed file is taken over within rpki.refresh_interval (1 s here).
-vrps "192.0.2.0/24 25 64496" "192.0.2.128/25 25 65536" "198.51.100.0/24 24 64497" >"$WORK/vrps.new"
+vrps "192.0.2.0/24 25 64496" "192.0.2.128/25 25 65536" "198.51.100.0/24 24 64497" "203.0.113.0/24 24 64496" >"$WORK/vrps.new"
 mv "$WORK/vrps.new" "$WORK/vrps.json"
 i=0
 while [ "$(whois_raw '!gAS65536\n')" = "D" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
@@ -61,7 +78,7 @@ head -c 120 "$WORK/vrps.json" >"$WORK/vrps.cut"
 mv "$WORK/vrps.cut" "$WORK/vrps.json"
 i=0
 while ! grep -q 'VRPs loaded before stay in force' "$WORK/irrd.log" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-check "a half-written VRP file is refused, naming the file" grep -q "RPKI: .*vrps.json.*; the 3 VRPs loaded before stay in force" "$WORK/irrd.log"
+check "a half-written VRP file is refused, naming the file" grep -q "RPKI: .*vrps.json.*; the 4 VRPs loaded before stay in force" "$WORK/irrd.log"
 check "the previous set stays in force" test "$(whois_raw '!gAS65536\n')" = "$(printf 'A15\n192.0.2.128/25\nC')"
 sleep 3
 check "a set not renewed for rpki.stale_after is reported stale" grep -q "RPKI: the VRP set in force is stale" "$WORK/irrd.log"
