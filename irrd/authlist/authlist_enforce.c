@@ -1,5 +1,6 @@
 /* The authorisation-list route check, its marks, and the decision shared with the consistency check. */
 #include "authlist_enforce.h"
+#include "rpki_check.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -163,6 +164,14 @@ static int hook_governs(void *arg, const struct rpsl_object *route, char **err)
 	return held;
 }
 
+static int hook_check_origin(void *arg, const struct rpsl_object *route, bool is_override, struct strbuf *why,
+			     struct strbuf *note)
+{
+	struct authlist_hook_state *s = arg;
+
+	return rpki_check_route(s->st, s->cfg, route, is_override, why, note);
+}
+
 void authlist_hook_init(struct update_route_check *hook, struct authlist_hook_state *state, struct store *st,
 			const struct config *cfg)
 {
@@ -172,5 +181,6 @@ void authlist_hook_init(struct update_route_check *hook, struct authlist_hook_st
 	hook->check = hook_check;
 	hook->written = hook_written;
 	hook->governs = hook_governs;
+	hook->check_origin = hook_check_origin;
 	hook->arg = state;
 }

@@ -536,6 +536,11 @@ static int set_rpki_filter_invalid(struct config *cfg, const char *value, const 
 	return parse_yes_no(value, &cfg->rpki_filter_invalid, err);
 }
 
+static int set_rpki_reject_invalid_updates(struct config *cfg, const char *value, const char **err)
+{
+	return parse_yes_no(value, &cfg->rpki_reject_invalid_updates, err);
+}
+
 static int set_rpki_excluded_sources(struct config *cfg, const char *value, const char **err)
 {
 	return parse_source_list(value, cfg->rpki_excluded_sources, &cfg->rpki_excluded_source_count, err);
@@ -638,6 +643,7 @@ static const struct config_key {
 	{ "rpki.stale_after", set_rpki_stale_after, "3600" },
 	{ "rpki.filter_invalid", set_rpki_filter_invalid, "yes" },
 	{ "rpki.excluded_sources", set_rpki_excluded_sources, "" },
+	{ "rpki.reject_invalid_updates", set_rpki_reject_invalid_updates, "yes" },
 };
 
 #define CONFIG_KEY_COUNT (sizeof(config_keys) / sizeof(config_keys[0]))

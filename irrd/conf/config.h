@@ -79,6 +79,7 @@ struct config {
 	unsigned rpki_refresh_interval;       /* seconds between looks at the VRP file */
 	unsigned rpki_stale_after;            /* seconds without a good load before the set is reported stale */
 	bool rpki_filter_invalid;             /* leave RPKI-invalid routes out of answers (!f per connection) */
+	bool rpki_reject_invalid_updates;     /* refuse creating or modifying RPKI-invalid routes */
 	char rpki_excluded_sources[MAX_QUERY_SOURCES][MAX_SOURCE_NAME_LENGTH + 1]; /* never filtered */
 	size_t rpki_excluded_source_count;
 };

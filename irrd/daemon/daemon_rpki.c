@@ -6,8 +6,10 @@
 #include <sys/stat.h>
 
 #include "log.h"
+#include "rpki_table.h"
 #include "rpki_view.h"
 #include "rtr_client.h"
+#include "store.h"
 #include "worker_pool.h"
 #include "xalloc.h"
 
@@ -28,6 +30,7 @@ struct load_task {
 	struct file_mark vrp_mark, slurm_mark;
 	struct rpki_view *view;  /* result */
 	char *err;               /* or this */
+	char *table_err;         /* the view is good but the database's copy could not be written */
 };
 
 struct daemon_rpki {
@@ -70,17 +73,22 @@ static bool same_mark(const struct file_mark *a, const struct file_mark *b)
 static void load_run(void *thread_state, struct worker_task *base)
 {
 	struct load_task *t = (struct load_task *)base;
+	struct store *st = thread_state;
+	int rc;
 
-	(void)thread_state;
 	if (t->added != NULL)
-		rpki_view_apply(&t->owner->rtr_base, t->added, t->removed, t->slurm_path, &t->view, &t->err);
+		rc = rpki_view_apply(&t->owner->rtr_base, t->added, t->removed, t->slurm_path, &t->view, &t->err);
 	else
-		rpki_view_load(t->vrp_path, t->slurm_path, &t->view, &t->err);
+		rc = rpki_view_load(t->vrp_path, t->slurm_path, &t->view, &t->err);
+	/* the processes that check updates read the set from the database */
+	if (rc == 0 && st != NULL)
+		rpki_table_replace(st, t->view->vrps, t->vrp_path, &t->table_err);
 }
 
 static void load_task_free(struct load_task *t)
 {
 	rpki_view_unref(t->view);
+	free(t->table_err);
 	vrp_set_free(t->added);
 	vrp_set_free(t->removed);
 	free(t->vrp_path);
@@ -108,6 +116,8 @@ static void finish_load(struct daemon_rpki *r, struct load_task *t)
 	else
 		log_info("RPKI: %zu VRPs in force from %s%s%s", vrp_set_count(t->view->vrps), t->vrp_path,
 			 t->slurm_path ? " with SLURM " : "", t->slurm_path ? t->slurm_path : "");
+	if (t->table_err != NULL)
+		log_error("RPKI: %s; updates are checked against the VRPs written before", t->table_err);
 	rpki_view_unref(r->view);
 	r->view = t->view;
 	t->view = NULL;
@@ -254,17 +264,26 @@ static int start_rtr(struct daemon_rpki *r, const struct config *cfg, char **err
 	return rc;
 }
 
-static void *no_state(void *arg, unsigned index, char **err)
+/* The worker's own connection, to write the VRP table. */
+static void *open_writer(void *arg, unsigned index, char **err)
 {
-	(void)index, (void)err;
-	return arg;
+	const struct config *cfg = arg;
+	struct store *st = NULL;
+
+	(void)index;
+	return store_open(cfg->database, STORE_READ_WRITE, &st, err) < 0 ? NULL : st;
+}
+
+static void close_writer(void *state)
+{
+	store_close(state);
 }
 
 struct daemon_rpki *daemon_rpki_start(struct event_loop *loop, struct query_context *ctx, struct config *const *cfg,
 				      char **err)
 {
 	struct daemon_rpki *r = xcalloc(1, sizeof(*r));
-	struct worker_thread_hooks hooks = { .init = no_state, .arg = r };
+	struct worker_thread_hooks hooks = { .init = open_writer, .fini = close_writer, .arg = *cfg };
 
 	r->loop = loop;
 	r->ctx = ctx;
@@ -272,7 +291,16 @@ struct daemon_rpki *daemon_rpki_start(struct event_loop *loop, struct query_cont
 	if ((*cfg)->rpki_vrp_file != NULL) {
 		struct load_task *t = new_task(r, *cfg);
 
-		load_run(NULL, &t->base);
+		struct store *st = NULL;
+
+		/* the first load before whois answers, with a connection of its own for the table */
+		if (store_open((*cfg)->database, STORE_READ_WRITE, &st, err) < 0) {
+			load_task_free(t);
+			daemon_rpki_free(r);
+			return NULL;
+		}
+		load_run(st, &t->base);
+		store_close(st);
 		finish_load(r, t);
 		load_task_free(t);
 		r->last_look = time(NULL);

@@ -16,7 +16,8 @@
  * signing-time window). Version 5: the authorisation list (AUTHLIST.md): lir,
  * allocation, authlist, authlist_origin, route_verification. Version 6: auth_failures
  * (failed password verifications per maintainer and hour), notify_queue (notification
- * mails queued in the submission's transaction until sendmail took them).
+ * mails queued in the submission's transaction until sendmail took them). Version 7:
+ * rpki_vrp and rpki_status (the VRPs irrd has in force, for update checks).
  * Every index leads with source_id so a source can be replaced by range deletes.
  */
 #include <stdio.h>
@@ -208,6 +209,22 @@ static const char *const migrations[] = {
 	"  last_error TEXT"
 	");"
 	"CREATE INDEX notify_queue_due ON notify_queue(next_attempt);",
+	/* version 7: the VRPs irrd has in force, for the processes that check updates (issue 15) */
+	"CREATE TABLE rpki_vrp ("
+	"  family INTEGER NOT NULL,"
+	"  first BLOB NOT NULL,"               /* the prefix's address, as prefix_index stores it */
+	"  length INTEGER NOT NULL,"
+	"  max_length INTEGER NOT NULL,"
+	"  asn INTEGER NOT NULL,"
+	"  ta TEXT NOT NULL"
+	");"
+	"CREATE INDEX rpki_vrp_by_prefix ON rpki_vrp(family, first, length);"
+	"CREATE TABLE rpki_status ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  written_at INTEGER NOT NULL,"       /* when irrd wrote the table */
+	"  vrp_count INTEGER NOT NULL,"
+	"  origin TEXT NOT NULL"               /* the VRP file or the RPKI cache */
+	");",
 };
 
 #define MIGRATION_COUNT (sizeof(migrations) / sizeof(migrations[0]))

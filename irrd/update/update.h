@@ -45,6 +45,11 @@
  * address hierarchy (maintainers of less-specific routes and inetnums) is then not
  * consulted, because the address holder's list is that authority (JPIRR); 0 when
  * not; -1 with *err when it cannot tell (the object is refused with that text).
+ *
+ * check_origin (may be NULL): on every create and modify of a route (RPKI: the
+ * state follows the prefix and origin, which a modify keeps, but the VRPs may have
+ * changed since the route was made): 1 accept (with a note, e.g. a warning), 0
+ * refuse with why, -1 cannot decide (refused, why says why). Never on a delete.
  */
 struct update_route_check {
 	int (*check)(void *arg, const struct rpsl_object *route, bool is_override,
@@ -52,6 +57,8 @@ struct update_route_check {
 		     struct strbuf *note, int64_t *mark);
 	int (*written)(void *arg, const struct rpsl_object *route, bool is_delete, int64_t mark, char **err);
 	int (*governs)(void *arg, const struct rpsl_object *route, char **err);
+	int (*check_origin)(void *arg, const struct rpsl_object *route, bool is_override, struct strbuf *why,
+			    struct strbuf *note);
 	void *arg;
 };
 

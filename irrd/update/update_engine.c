@@ -1182,6 +1182,30 @@ static void check_route_hook(struct run *r, struct item *it)
 	strbuf_release(&note);
 }
 
+/* The channel's origin check (RPKI) on a created or modified route that passed everything else. */
+static void check_route_origin(struct run *r, struct item *it)
+{
+	const struct update_route_check *rc = r->route_check;
+	struct strbuf why, note;
+	int decision;
+
+	if (it->failed || (it->op != OP_CREATE && it->op != OP_MODIFY) || rc == NULL || rc->check_origin == NULL ||
+	    (it->obj->cls->id != RPSL_CLASS_ROUTE && it->obj->cls->id != RPSL_CLASS_ROUTE6))
+		return;
+	strbuf_init(&why);
+	strbuf_init(&note);
+	decision = rc->check_origin(rc->arg, it->obj, r->override_ok, &why, &note);
+	if (decision < 0)
+		item_error(it, "The RPKI check could not decide, so the object is refused: %s",
+			   why.len ? why.data : "unknown error");
+	else if (decision == 0)
+		item_error(it, "%s", why.len ? why.data : "Refused by the RPKI check");
+	else if (note.len > 0)
+		item_message(it, "Warning", "%s", note.data);
+	strbuf_release(&why);
+	strbuf_release(&note);
+}
+
 static void check_item(struct run *r, struct item *it)
 {
 	struct rpsl_object *o = it->obj;
@@ -1240,6 +1264,7 @@ static void check_item(struct run *r, struct item *it)
 	check_references(r, it);
 	check_not_referenced(r, it);
 	check_route_hook(r, it);
+	check_route_origin(r, it);
 }
 
 /* ---- 3. failures propagate to objects that depend on them ---- */

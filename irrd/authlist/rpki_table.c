@@ -1,0 +1,85 @@
+/* The VRPs in force, in the database; see rpki_table.h. */
+#include "rpki_table.h"
+
+#include <stdlib.h>
+#include <time.h>
+
+int rpki_table_replace(struct store *st, const struct vrp_set *set, const char *origin, char **err)
+{
+	sqlite3_stmt *ins, *status;
+	size_t n = vrp_set_count(set);
+
+	if (store_tx_begin(st, err) < 0)
+		return -1;
+	if (store_exec(st, "DELETE FROM rpki_vrp", err) < 0)
+		goto fail;
+	ins = store_stmt(st, "INSERT INTO rpki_vrp(family, first, length, max_length, asn, ta) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+	for (size_t i = 0; i < n; i++) {
+		const struct vrp *v = vrp_set_get(set, i);
+		int rc;
+
+		store_bind_prefix(ins, 1, &v->prefix);
+		sqlite3_bind_int(ins, 4, v->max_length);
+		sqlite3_bind_int64(ins, 5, v->asn);
+		sqlite3_bind_text(ins, 6, vrp_set_ta_name(set, v), -1, SQLITE_STATIC);
+		rc = sqlite3_step(ins);
+		sqlite3_reset(ins);
+		if (rc != SQLITE_DONE) {
+			*err = store_error(st, "writing the VRP table");
+			goto fail;
+		}
+	}
+	status = store_stmt(st, "INSERT OR REPLACE INTO rpki_status(id, written_at, vrp_count, origin) VALUES (1, ?1, ?2, ?3)");
+	sqlite3_bind_int64(status, 1, (sqlite3_int64)time(NULL));
+	sqlite3_bind_int64(status, 2, (sqlite3_int64)n);
+	sqlite3_bind_text(status, 3, origin, -1, SQLITE_STATIC);
+	if (sqlite3_step(status) != SQLITE_DONE) {
+		sqlite3_reset(status);
+		*err = store_error(st, "writing the VRP table's status");
+		goto fail;
+	}
+	sqlite3_reset(status);
+	return store_tx_commit(st, err);
+fail:
+	store_tx_rollback(st);
+	return -1;
+}
+
+int rpki_table_covering(struct store *st, const struct prefix *route, struct vrp_set **out, bool *is_loaded,
+			char **err)
+{
+	sqlite3_stmt *loaded = store_stmt(st, "SELECT count(*) FROM rpki_status");
+	sqlite3_stmt *find = store_stmt(st, "SELECT max_length, asn, ta FROM rpki_vrp WHERE family = ?1 AND first = ?2 AND length = ?3");
+	struct vrp_set *set = vrp_set_new();
+	int rc = sqlite3_step(loaded);
+
+	*out = NULL;
+	*is_loaded = rc == SQLITE_ROW && sqlite3_column_int(loaded, 0) > 0;
+	sqlite3_reset(loaded);
+	if (rc != SQLITE_ROW) {
+		vrp_set_free(set);
+		*err = store_error(st, "reading the VRP table's status");
+		return -1;
+	}
+	/* every prefix containing the route: the route cut to each length up to its own */
+	for (unsigned len = 0; *is_loaded && len <= route->length; len++) {
+		struct prefix covering = prefix_truncate(route, len);
+
+		store_bind_prefix(find, 1, &covering);
+		while ((rc = sqlite3_step(find)) == SQLITE_ROW) {
+			const char *why;
+
+			vrp_set_add(set, &covering, (unsigned)sqlite3_column_int(find, 0), (uint32_t)sqlite3_column_int64(find, 1),
+				    store_column_text(find, 2), 0, &why);
+		}
+		sqlite3_reset(find);
+		if (rc != SQLITE_DONE) {
+			vrp_set_free(set);
+			*err = store_error(st, "reading the VRP table");
+			return -1;
+		}
+	}
+	vrp_set_sort(set);
+	*out = set;
+	return 0;
+}

@@ -1,0 +1,28 @@
+/*
+ * The VRPs irrd has in force, kept in the database for the other processes: the
+ * update engine's channels (irrctl submit, the mail gateway, the web portal) check
+ * new routes against them without reading an 80 MB VRP file per submission. irrd
+ * writes the table whenever its set changes; readers look up the VRPs covering one
+ * route (at most 33 or 129 index lookups).
+ */
+#ifndef IRRD_RPKI_TABLE_H
+#define IRRD_RPKI_TABLE_H
+
+#include <stdbool.h>
+
+#include "prefix.h"
+#include "store.h"
+#include "vrp.h"
+
+/* Replaces the table's VRPs with set's, in one transaction; origin names where they came from. 0 or -1 with *err. */
+int rpki_table_replace(struct store *st, const struct vrp_set *set, const char *origin, char **err);
+
+/*
+ * The VRPs covering a route's prefix, as a new sorted set in *out (caller frees);
+ * *is_loaded false when irrd never wrote the table (RPKI off, or not loaded yet):
+ * then no VRP is known and nothing can be decided. 0, or -1 with *err.
+ */
+int rpki_table_covering(struct store *st, const struct prefix *route, struct vrp_set **out, bool *is_loaded,
+			char **err);
+
+#endif
