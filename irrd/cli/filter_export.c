@@ -175,7 +175,7 @@ int filter_export_collect(struct store *st, const struct config *cfg, struct fil
 		r.asns[0] = single;
 		r.asn_count = r.asn_capacity = 1;
 	} else if (set_expand(&ctx, &srcs, ex->target, true, &r, err) < 0) {
-		return -1;
+		goto out;
 	}
 	if (!r.found || r.is_route_set) {
 		rc = 0;
