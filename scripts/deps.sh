@@ -10,6 +10,9 @@ PACKAGES="$PACKAGES libgmime-3.0-dev gpgsm postfix swaks msmtp faketime"
 # RPKI over RTR: RTRlib for the client; the tests serve rpki-client's JSON with
 # stayrtr and cross-check the VRP set with RTRlib's own rtrclient (rtr-tools).
 PACKAGES="$PACKAGES librtr-dev rtr-tools stayrtr"
+# Filter export: the generated prefix sets are checked by the daemons that read them
+# (bird -p, bgpd -n); the JSON output is read back with jq.
+PACKAGES="$PACKAGES bird2 openbgpd jq"
 
 missing=""
 for p in $PACKAGES; do

@@ -13,6 +13,7 @@
 
 #include "authlist_cli.h"
 #include "ca_cli.h"
+#include "filter_export.h"
 #include "config.h"
 #include "loader.h"
 #include "notify.h"
@@ -50,6 +51,10 @@ static void usage(FILE *out)
 	      "                        the authorisation list (docs/authlist.md)\n"
 	      "  ca init|issue|renew|revoke|list|show|crl|verify ...\n"
 	      "                        the registry's certificate authority (docs/ca.md)\n"
+	      "  export filter AS-SET|ASN --policy irr|rpki|verified|strict [--format plain|json|bird|openbgpd]\n"
+	      "       [--name NAME] [-4|-6]\n"
+	      "                        the prefixes the AS or as-set may announce, as a router filter\n"
+	      "                        (docs/rpki.md, \"Filter export\")\n"
 	      "  notify list|send [--all]\n"
 	      "                        the notification queue: list what waits; send what is due\n"
 	      "                        (--all: everything now); exit 1 while messages stay queued\n"
@@ -404,6 +409,8 @@ int main(int argc, char **argv)
 		rc = authlist_cli(cfg, st, argv[0], argc, argv);
 	} else if (strcmp(argv[0], "ca") == 0) {
 		rc = ca_cli(cfg, st, argc, argv);
+	} else if (strcmp(argv[0], "export") == 0) {
+		rc = filter_export_cli(cfg, st, argc, argv);
 	} else if (strcmp(argv[0], "submit") == 0) {
 		rc = cmd_submit(st, cfg, argc, argv);
 	} else if (strcmp(argv[0], "show") == 0) {
