@@ -189,19 +189,33 @@ static char *self_exe(char **err)
 	}
 }
 
-/* Adds the job ID, which runs as `EXE --run-job ID -c CONFIG`. */
+/*
+ * Adds the job ID, which runs as `EXE --run-job ID -c CONFIG --database DB --source
+ * SOURCE`: the job reads the file as it is then, but with the database and source
+ * this irrd runs with (changing them needs a restart; SIGHUP keeps them).
+ */
 static void add_job(struct daemon *d, const char *id, unsigned interval, unsigned first_delay)
 {
-	const char *argv[] = { d->exe, "--run-job", id, "-c", d->config_path, NULL };
+	const char *argv[] = {
+		d->exe, "--run-job", id, "-c", d->config_path, "--database", d->cfg->database, "--source", d->cfg->source,
+		NULL,
+	};
 
 	jobs_add(d->jobs, daemon_job_find(id)->name, interval, first_delay, argv);
 }
 
+/* The running daemon's settings a job takes over from it instead of the file (NULL: the file's). */
+struct job_pins {
+	const char *database;
+	const char *source;
+};
+
 /*
  * irrd --run-job ID: one job in this process, with the configuration as the file
- * says now, as the configured user; returns the exit status (2: no such job).
+ * says now (but for `pins`); started as root, as the configured user. Returns the
+ * exit status (2: no such job).
  */
-static int run_job(const char *id, const char *config_path)
+static int run_job(const char *id, const char *config_path, const struct job_pins *pins)
 {
 	const struct daemon_job *job = daemon_job_find(id);
 	struct config *cfg = NULL;
@@ -221,8 +235,19 @@ static int run_job(const char *id, const char *config_path)
 		goto out;
 	}
 	log_set_level(cfg->log_level);
-	/* by hand as root: files the job creates (SQLite's -wal, -shm) must belong to irrd's user */
-	if (privileges_drop(cfg->user, &err) < 0) {
+	if (pins->database != NULL) {
+		free(cfg->database);
+		cfg->database = xstrdup(pins->database);
+	}
+	if (pins->source != NULL) {
+		free(cfg->source);
+		cfg->source = xstrdup(pins->source);
+	}
+	/*
+	 * Run by hand as root: files the job creates (SQLite's -wal, -shm) must belong to
+	 * irrd's user. Started by irrd, it already runs as whoever irrd became.
+	 */
+	if (geteuid() == 0 && privileges_drop(cfg->user, &err) < 0) {
 		log_error("%s: %s", job->name, err);
 		goto out;
 	}
@@ -237,7 +262,7 @@ out:
 static void usage(FILE *out)
 {
 	fputs("usage: irrd -c CONFIG [-V]\n"
-	      "       irrd --run-job JOB -c CONFIG   (one periodic job now, in the foreground)\n",
+	      "       irrd --run-job JOB -c CONFIG [--database FILE] [--source NAME]   (one periodic job now)\n",
 	      out);
 }
 
@@ -245,10 +270,13 @@ int main(int argc, char **argv)
 {
 	static const struct option long_options[] = {
 		{ "run-job", required_argument, NULL, 'J' },
+		{ "database", required_argument, NULL, 'D' },
+		{ "source", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct daemon d = { .signal_fd = -1 };
 	const char *job_id = NULL;
+	struct job_pins pins = { NULL, NULL };
 	char *err = NULL;
 	int c, rc = EXIT_FAILURE;
 
@@ -261,6 +289,12 @@ int main(int argc, char **argv)
 		case 'J':
 			job_id = optarg;
 			break;
+		case 'D':
+			pins.database = optarg;
+			break;
+		case 'S':
+			pins.source = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return EXIT_SUCCESS;
@@ -272,12 +306,12 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (d.config_path == NULL || optind != argc) {
+	if (d.config_path == NULL || optind != argc || (job_id == NULL && (pins.database || pins.source))) {
 		usage(stderr);
 		return 2;
 	}
 	if (job_id != NULL)
-		return run_job(job_id, d.config_path);
+		return run_job(job_id, d.config_path, &pins);
 	if (config_load(d.config_path, &d.cfg, &err) < 0) {
 		log_error("bad configuration: %s", err);
 		goto out;

@@ -34,10 +34,10 @@ flood=$!
 # idle clients, one a second: irrd closes each after 2 s; a job process that kept
 # its socket would keep the connection open
 idle_client() {
-	t0=$(date +%s%N)
+	started=$(date +%s%N)
 	bash -c 'exec 3<>/dev/tcp/127.0.0.1/'"$PORT"' || exit 1; printf "!!\n" >&3; exec timeout 12 cat <&3 >/dev/null' 2>/dev/null
 	rc=$?
-	echo "$1 $rc $((($(date +%s%N) - t0) / 1000000))" >>"$WORK/idle"
+	echo "$1 $rc $((($(date +%s%N) - started) / 1000000))" >>"$WORK/idle"
 }
 : >"$WORK/idle"
 : >"$WORK/children"
@@ -87,23 +87,32 @@ if [ "$stuck" -ne 0 ] || [ "$late" -ne 0 ]; then
 	grep -v 'debug\]' "$WORK/irrd.log" | tail -n 20 | sed 's/^/#   /'
 fi
 
-# ---- SIGHUP changes the interval; the job reads the configuration file itself ----
+# ---- SIGHUP changes the interval; the job reads the configuration file itself,
+# but keeps the database irrd runs with (a change of database needs a restart) ----
 conf "mail.notify_retry_interval = 0"
 check "irrd starts with the retry job off" start_irrd "$WORK/irr.conf" "$WORK/hup.log"
 sleep 2
 check "interval 0: the job does not run" sh -c "! grep -q 'notification queue: done' '$WORK/hup.log'"
 conf "mail.notify_retry_interval = 1"
+sed -i "s|^database = .*|database = $WORK/no-such-dir/irr.db|" "$WORK/irr.conf"
 kill -HUP "$IRRD_PID"
 i=0
 while [ "$(grep -c 'notification queue: done' "$WORK/hup.log")" -lt 2 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 check "after SIGHUP with interval 1: the job runs every second" \
 	test "$(grep -c 'notification queue: done' "$WORK/hup.log")" -ge 2
+check "after SIGHUP with another database: irrd says it needs a restart" \
+	contains "$WORK/hup.log" "SIGHUP: database changed in $WORK/irr.conf; it takes effect at the next restart"
+check "... and the job keeps the database irrd runs with" sh -c "! grep -q \"the job's process failed\" '$WORK/hup.log'"
 stop_irrd "interval changed by SIGHUP" "$WORK/hup.log"
+conf "mail.notify_retry_interval = 1"
 
 # ---- a job that cannot be executed: the child logs why and exits 127 ----
 mkdir "$WORK/bin"
 cp "$BIN/irrd" "$WORK/bin/irrd"
-BIN="$WORK/bin" start_irrd "$WORK/irr.conf" "$WORK/gone.log"
+saved_bin=$BIN
+BIN="$WORK/bin"
+start_irrd "$WORK/irr.conf" "$WORK/gone.log"
+BIN=$saved_bin
 check "a copy of irrd starts" grep -q ready "$WORK/gone.log"
 rm "$WORK/bin/irrd"
 i=0
