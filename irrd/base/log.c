@@ -42,19 +42,42 @@ int log_parse_level(const char *name, enum log_level *out)
 	return -1;
 }
 
+/* One line without its newline: "<stamp> <program>[<tag>] <message>", cut to fit. */
+static size_t format_line(const char *tag, char *line, size_t size, const char *fmt, va_list ap)
+{
+	char stamp[TIMEFMT_UTC_SIZE];
+	int n;
+
+	if (size == 0)
+		return 0;
+	line[0] = '\0';
+	timefmt_utc(time(NULL), stamp);
+	n = snprintf(line, size, "%s %s[%s] ", stamp, program_name, tag);
+	if (n > 0 && (size_t)n < size)
+		vsnprintf(line + n, size - (size_t)n, fmt, ap);
+	return strlen(line);
+}
+
 static void log_emit(enum log_level level, const char *tag, const char *fmt, va_list ap)
 {
-	char stamp[TIMEFMT_UTC_SIZE], line[4096];
-	int n;
+	char line[4096];
 
 	if (level < current_level)
 		return;
-	timefmt_utc(time(NULL), stamp);
 	/* one line, one write: threads (whois workers) must not interleave their messages */
-	n = snprintf(line, sizeof(line), "%s %s[%s] ", stamp, program_name, tag);
-	if (n > 0 && (size_t)n < sizeof(line))
-		vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+	format_line(tag, line, sizeof(line), fmt, ap);
 	fprintf(stderr, "%s\n", line);
+}
+
+size_t log_format_error(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	size_t n;
+
+	va_start(ap, fmt);
+	n = format_line("error", buf, size, fmt, ap);
+	va_end(ap);
+	return n;
 }
 
 #define LOG_FUNCTION(fn, level, tag)            \

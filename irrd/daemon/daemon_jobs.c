@@ -2,6 +2,7 @@
 #include "daemon_jobs.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "authlist_check.h"
@@ -23,9 +24,8 @@ static struct store *open_store(const struct config *cfg, const char *job)
 	return st;
 }
 
-int daemon_job_authlist_check(void *arg)
+static int authlist_check_job(const struct config *cfg)
 {
-	const struct config *cfg = *(struct config **)arg;
 	struct authlist_check_result res;
 	struct store *st = open_store(cfg, "authorisation list check");
 	char *err = NULL;
@@ -46,9 +46,8 @@ int daemon_job_authlist_check(void *arg)
 	return 0;
 }
 
-int daemon_job_notify_retry(void *arg)
+static int notify_retry_job(const struct config *cfg)
 {
-	const struct config *cfg = *(struct config **)arg;
 	struct store *st = open_store(cfg, "notification queue");
 	char *err = NULL;
 	int left;
@@ -62,4 +61,19 @@ int daemon_job_notify_retry(void *arg)
 	}
 	store_close(st);
 	return left < 0 ? 1 : 0;
+}
+
+const struct daemon_job daemon_jobs[] = {
+	{ DAEMON_JOB_AUTHLIST_CHECK, "authorisation list check", authlist_check_job },
+	{ DAEMON_JOB_NOTIFY_RETRY, "notification queue", notify_retry_job },
+	{ NULL, NULL, NULL },
+};
+
+const struct daemon_job *daemon_job_find(const char *id)
+{
+	for (const struct daemon_job *job = daemon_jobs; job->id != NULL; job++) {
+		if (strcmp(job->id, id) == 0)
+			return job;
+	}
+	return NULL;
 }

@@ -1,14 +1,29 @@
 /*
- * The bodies of irrd's periodic jobs (jobs.h runs them in child processes): each
- * opens its own database connection. arg is the daemon's configuration pointer
- * (struct config **), read at the fork, so a SIGHUP reload applies to the next run.
+ * The bodies of irrd's periodic jobs. jobs.h runs each in a fresh process, irrd
+ * started as `irrd --run-job ID -c CONFIG`, which reads the configuration file, finds
+ * the job here by its ID and runs it; each opens its own database connection.
  */
 #ifndef IRRD_DAEMON_JOBS_H
 #define IRRD_DAEMON_JOBS_H
 
+#include "config.h"
+
 /* The authorisation list's consistency check with notifications (authlist.check_interval). */
-int daemon_job_authlist_check(void *arg);
+#define DAEMON_JOB_AUTHLIST_CHECK "authlist-check"
 /* Notifications sendmail refused earlier (mail.notify_retry_interval). */
-int daemon_job_notify_retry(void *arg);
+#define DAEMON_JOB_NOTIFY_RETRY "notify-retry"
+
+struct daemon_job {
+	const char *id;       /* on the command line: irrd --run-job ID */
+	const char *name;     /* in the log */
+	/* the job's work; returns the process's exit status (0: fine) */
+	int (*run)(const struct config *cfg);
+};
+
+/* Every job, ended by an entry whose id is NULL. */
+extern const struct daemon_job daemon_jobs[];
+
+/* The job with this ID, or NULL. */
+const struct daemon_job *daemon_job_find(const char *id);
 
 #endif

@@ -6,8 +6,12 @@
  * (jobs.h). SIGHUP re-reads the configuration (what needs a restart is kept and
  * logged); SIGTERM and SIGINT stop accepting, let open connections receive what they
  * asked for (at most DRAIN_SECONDS), stop the jobs and exit 0.
+ *
+ * `irrd --run-job ID -c CONFIG` is how the jobs run: the daemon executes itself so
+ * each job starts in a fresh, single-threaded process (see jobs.h, daemon_jobs.h).
  */
 #include <errno.h>
+#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +38,7 @@
 
 struct daemon {
 	const char *config_path;
+	char *exe;                   /* our own executable (/proc/self/exe), which the jobs run */
 	struct config *cfg;          /* the running configuration; swapped by SIGHUP */
 	struct query_context ctx;
 	struct event_loop *loop;
@@ -65,8 +70,8 @@ static void reload(struct daemon *d)
 	log_set_level(fresh->log_level);
 	d->cfg = fresh;
 	d->ctx.cfg = fresh;
-	jobs_set_interval(d->jobs, "authorisation list check", fresh->authlist_check_interval);
-	jobs_set_interval(d->jobs, "notification queue", fresh->mail_notify_retry_interval);
+	jobs_set_interval(d->jobs, daemon_job_find(DAEMON_JOB_AUTHLIST_CHECK)->name, fresh->authlist_check_interval);
+	jobs_set_interval(d->jobs, daemon_job_find(DAEMON_JOB_NOTIFY_RETRY)->name, fresh->mail_notify_retry_interval);
 	config_free(old);
 	log_info("SIGHUP: configuration re-read from %s", d->config_path);
 }
@@ -158,22 +163,137 @@ static int open_registry(struct daemon *d, char **err)
 	return 0;
 }
 
+/*
+ * The path of our own executable, read while we may still read /proc/self as root.
+ * Returns it (caller frees) or NULL with *err.
+ */
+static char *self_exe(char **err)
+{
+	size_t size = 256;
+
+	for (;;) {
+		char *buf = xmalloc(size);
+		ssize_t n = readlink("/proc/self/exe", buf, size);
+
+		if (n < 0) {
+			*err = xasprintf("cannot find irrd's own executable (readlink /proc/self/exe): %s", strerror(errno));
+			free(buf);
+			return NULL;
+		}
+		if ((size_t)n < size) {
+			buf[n] = '\0';
+			return buf;
+		}
+		free(buf);
+		size *= 2;
+	}
+}
+
+/*
+ * Adds the job ID, which runs as `EXE --run-job ID -c CONFIG --database DB --source
+ * SOURCE`: the job reads the file as it is then, but with the database and source
+ * this irrd runs with (changing them needs a restart; SIGHUP keeps them).
+ */
+static void add_job(struct daemon *d, const char *id, unsigned interval, unsigned first_delay)
+{
+	const char *argv[] = {
+		d->exe, "--run-job", id, "-c", d->config_path, "--database", d->cfg->database, "--source", d->cfg->source,
+		NULL,
+	};
+
+	jobs_add(d->jobs, daemon_job_find(id)->name, interval, first_delay, argv);
+}
+
+/* The running daemon's settings a job takes over from it instead of the file (NULL: the file's). */
+struct job_pins {
+	const char *database;
+	const char *source;
+};
+
+/*
+ * irrd --run-job ID: one job in this process, with the configuration as the file
+ * says now (but for `pins`); started as root, as the configured user. Returns the
+ * exit status (2: no such job).
+ */
+static int run_job(const char *id, const char *config_path, const struct job_pins *pins)
+{
+	const struct daemon_job *job = daemon_job_find(id);
+	struct config *cfg = NULL;
+	char *err = NULL;
+	int rc = 1;
+
+	if (job == NULL) {
+		fprintf(stderr, "irrd: --run-job: no job named \"%s\"; the jobs are:", id);
+		for (job = daemon_jobs; job->id != NULL; job++)
+			fprintf(stderr, " %s", job->id);
+		fputc('\n', stderr);
+		return 2;
+	}
+	jobs_child_setup();
+	if (config_load(config_path, &cfg, &err) < 0) {
+		log_error("%s: bad configuration: %s", job->name, err);
+		goto out;
+	}
+	log_set_level(cfg->log_level);
+	if (pins->database != NULL) {
+		free(cfg->database);
+		cfg->database = xstrdup(pins->database);
+	}
+	if (pins->source != NULL) {
+		free(cfg->source);
+		cfg->source = xstrdup(pins->source);
+	}
+	/*
+	 * Run by hand as root: files the job creates (SQLite's -wal, -shm) must belong to
+	 * irrd's user. Started by irrd, it already runs as whoever irrd became.
+	 */
+	if (geteuid() == 0 && privileges_drop(cfg->user, &err) < 0) {
+		log_error("%s: %s", job->name, err);
+		goto out;
+	}
+	rc = job->run(cfg);
+	log_debug("%s: done in process %d (exit status %d)", job->name, (int)getpid(), rc);
+out:
+	free(err);
+	config_free(cfg);
+	return rc;
+}
+
 static void usage(FILE *out)
 {
-	fputs("usage: irrd -c CONFIG [-V]\n", out);
+	fputs("usage: irrd -c CONFIG [-V]\n"
+	      "       irrd --run-job JOB -c CONFIG [--database FILE] [--source NAME]   (one periodic job now)\n",
+	      out);
 }
 
 int main(int argc, char **argv)
 {
+	static const struct option long_options[] = {
+		{ "run-job", required_argument, NULL, 'J' },
+		{ "database", required_argument, NULL, 'D' },
+		{ "source", required_argument, NULL, 'S' },
+		{ NULL, 0, NULL, 0 },
+	};
 	struct daemon d = { .signal_fd = -1 };
+	const char *job_id = NULL;
+	struct job_pins pins = { NULL, NULL };
 	char *err = NULL;
 	int c, rc = EXIT_FAILURE;
 
 	log_set_program("irrd");
-	while ((c = getopt(argc, argv, "c:hV")) != -1) {
+	while ((c = getopt_long(argc, argv, "c:hV", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			d.config_path = optarg;
+			break;
+		case 'J':
+			job_id = optarg;
+			break;
+		case 'D':
+			pins.database = optarg;
+			break;
+		case 'S':
+			pins.source = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -186,10 +306,12 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (d.config_path == NULL || optind != argc) {
+	if (d.config_path == NULL || optind != argc || (job_id == NULL && (pins.database || pins.source))) {
 		usage(stderr);
 		return 2;
 	}
+	if (job_id != NULL)
+		return run_job(job_id, d.config_path, &pins);
 	if (config_load(d.config_path, &d.cfg, &err) < 0) {
 		log_error("bad configuration: %s", err);
 		goto out;
@@ -201,13 +323,13 @@ int main(int argc, char **argv)
 		goto fail;
 	/* bind first (port 43 needs root), then drop root before touching data or clients */
 	d.whois = whois_server_new(&d.ctx, d.loop, &err);
-	if (d.whois == NULL || privileges_drop(d.cfg->user, &err) < 0 || open_registry(&d, &err) < 0 ||
-	    (d.rpki = daemon_rpki_start(d.loop, &d.ctx, &d.cfg, &err)) == NULL || whois_server_start(d.whois, &err) < 0)
+	if (d.whois == NULL || (d.exe = self_exe(&err)) == NULL || privileges_drop(d.cfg->user, &err) < 0 ||
+	    open_registry(&d, &err) < 0 || (d.rpki = daemon_rpki_start(d.loop, &d.ctx, &d.cfg, &err)) == NULL ||
+	    whois_server_start(d.whois, &err) < 0)
 		goto fail;
 	d.jobs = jobs_new(d.loop);
-	jobs_add(d.jobs, "authorisation list check", d.cfg->authlist_check_interval, d.cfg->authlist_check_interval,
-		 daemon_job_authlist_check, &d.cfg);
-	jobs_add(d.jobs, "notification queue", d.cfg->mail_notify_retry_interval, 0, daemon_job_notify_retry, &d.cfg);
+	add_job(&d, DAEMON_JOB_AUTHLIST_CHECK, d.cfg->authlist_check_interval, d.cfg->authlist_check_interval);
+	add_job(&d, DAEMON_JOB_NOTIFY_RETRY, d.cfg->mail_notify_retry_interval, 0);
 	log_info("routereg %s ready (database %s, pid %d)", ROUTEREG_VERSION, d.cfg->database, (int)getpid());
 	if (event_loop_run(d.loop) == 0)
 		rc = EXIT_SUCCESS;
@@ -227,5 +349,6 @@ out:
 	store_close(d.ctx.st);
 	free(err);
 	config_free(d.cfg);
+	free(d.exe);
 	return rc;
 }
