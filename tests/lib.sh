@@ -88,3 +88,16 @@ stop_irrd() {
 		not_ok "$1: irrd exit status $status"; tail -n 30 "${2:-/dev/null}" | sed 's/^/#   /'
 	fi
 }
+
+# vrp_json "PREFIX MAXLEN ASN" ...: an rpki-client JSON VRP file (-j) on stdout.
+vrp_json() {
+	printf '{\n  "metadata": { "buildtime": "2026-12-02T00:00:00Z" },\n  "roas": ['
+	sep=""
+	for v in "$@"; do
+		set -- $v
+		printf '%s\n    { "asn": %s, "prefix": "%s", "maxLength": %s, "ta": "test", "expires": 1893456000 }' \
+			"$sep" "$3" "$1" "$2"
+		sep=","
+	done
+	printf '\n  ]\n}\n'
+}

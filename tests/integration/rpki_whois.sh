@@ -4,19 +4,8 @@
 # a broken file refused with the previous set kept, and a stale set reported.
 . tests/lib.sh
 
-vrps() { # vrps "PREFIX MAXLEN ASN" ...: an rpki-client JSON file on stdout
-	printf '{\n  "metadata": { "buildtime": "2026-12-02T00:00:00Z" },\n  "roas": ['
-	sep=""
-	for v in "$@"; do
-		set -- $v
-		printf '%s\n    { "asn": %s, "prefix": "%s", "maxLength": %s, "ta": "test", "expires": 1893456000 }' \
-			"$sep" "$3" "$1" "$2"
-		sep=","
-	done
-	printf '\n  ]\n}\n'
-}
 # 203.0.113.0/24: a VRP with no route object, for the pseudo-source RPKI
-vrps "192.0.2.0/24 24 64496" "198.51.100.0/24 24 64497" "203.0.113.0/24 24 64496" >"$WORK/vrps.json"
+vrp_json "192.0.2.0/24 24 64496" "198.51.100.0/24 24 64497" "203.0.113.0/24 24 64496" >"$WORK/vrps.json"
 write_config "$WORK/irr.conf" "$WORK/irr.db" JPIRR "whois.listen = 127.0.0.1:0" \
 	"rpki.vrp_file = $WORK/vrps.json" "rpki.refresh_interval = 1" "rpki.stale_after = 2"
 "$BIN/irrctl" -c "$WORK/irr.conf" load --source JPIRR demo/jpirr.db >/dev/null 2>&1
@@ -65,7 +54,7 @@ whois_raw '-r AS64496\n' >"$WORK/got"
 check "RIPE-style: no rpki-ov-state on other classes" sh -c "! grep -q rpki-ov-state '$WORK/got'"
 
 # A changed file is taken over within rpki.refresh_interval (1 s here).
-vrps "192.0.2.0/24 25 64496" "192.0.2.128/25 25 65536" "198.51.100.0/24 24 64497" "203.0.113.0/24 24 64496" >"$WORK/vrps.new"
+vrp_json "192.0.2.0/24 25 64496" "192.0.2.128/25 25 65536" "198.51.100.0/24 24 64497" "203.0.113.0/24 24 64496" >"$WORK/vrps.new"
 mv "$WORK/vrps.new" "$WORK/vrps.json"
 i=0
 while [ "$(whois_raw '!gAS65536\n')" = "D" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
@@ -86,7 +75,7 @@ check "and stays in force" test "$(whois_raw '!gAS65536\n')" = "$(printf 'A15\n1
 stop_irrd "after the RPKI whois tests" "$WORK/irrd.log"
 
 # Per-source exclusion: the routes of an excluded source are never filtered.
-vrps "192.0.2.0/24 24 64496" "198.51.100.0/24 24 64497" >"$WORK/vrps.json"
+vrp_json "192.0.2.0/24 24 64496" "198.51.100.0/24 24 64497" >"$WORK/vrps.json"
 write_config "$WORK/excl.conf" "$WORK/irr.db" JPIRR "whois.listen = 127.0.0.1:0" \
 	"rpki.vrp_file = $WORK/vrps.json" "rpki.excluded_sources = JPIRR"
 check "irrd starts with JPIRR excluded from filtering" start_irrd "$WORK/excl.conf" "$WORK/excl.log"

@@ -7,18 +7,7 @@
 skip() { echo "ok - # SKIP RTR whois test: $1"; exit 0; }
 command -v stayrtr >/dev/null 2>&1 || skip "stayrtr is not installed (sh scripts/deps.sh installs it)"
 
-vrps() { # vrps "PREFIX MAXLEN ASN" ...: an rpki-client JSON file on stdout
-	printf '{\n  "roas": ['
-	sep=""
-	for v in "$@"; do
-		set -- $v
-		printf '%s\n    { "asn": %s, "prefix": "%s", "maxLength": %s, "ta": "test", "expires": 1893456000 }' \
-			"$sep" "$3" "$1" "$2"
-		sep=","
-	done
-	printf '\n  ]\n}\n'
-}
-vrps "192.0.2.0/24 24 64496" "198.51.100.0/24 24 64497" >"$WORK/vrps.json"
+vrp_json "192.0.2.0/24 24 64496" "198.51.100.0/24 24 64497" >"$WORK/vrps.json"
 
 # stayrtr on a free port of 127.0.0.1
 RTR_PORT=$((20000 + $$ % 30000))
@@ -51,7 +40,7 @@ check "!g AS65536: its only route is invalid" test "$(whois_raw '!gAS65536\n')" 
 
 # A VRP added at the cache is in force in whois within seconds (stayrtr reloads its
 # file every second and notifies; irrd takes the delta).
-vrps "192.0.2.0/24 24 64496" "192.0.2.128/25 25 65536" "198.51.100.0/24 24 64497" >"$WORK/vrps.new"
+vrp_json "192.0.2.0/24 24 64496" "192.0.2.128/25 25 65536" "198.51.100.0/24 24 64497" >"$WORK/vrps.new"
 mv "$WORK/vrps.new" "$WORK/vrps.json"
 start=$(date +%s%N)
 i=0
