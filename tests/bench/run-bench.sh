@@ -90,7 +90,28 @@ printf 'database = bench.sqlite\nsource = BENCH\n' >"$dir/authlist.conf"
 echo "== RPKI origin validation (800,000 synthetic VRPs, the registry's routes topped up to 1,000,000)"
 "$BUILD/tests/bench_rov" -f "$dump" -j "$dir/vrps.json" | tee "$dir/rov.out"
 
+echo "== whois with RPKI filtering (those VRPs as rpki.vrp_file) beside the same without"
+for mode in rpki plain; do
+	printf 'database = bench.sqlite\nsource = BENCH\nwhois.listen = 127.0.0.1:0\n' >"$dir/$mode.conf"
+	[ "$mode" = plain ] || printf 'rpki.vrp_file = vrps.json\n' >>"$dir/$mode.conf"
+	start=$(date +%s%N)
+	"$BUILD/bin/irrd" -c "$dir/$mode.conf" >"$dir/$mode.log" 2>&1 &
+	pid=$!
+	i=0
+	while ! grep -q ready "$dir/$mode.log" && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+	echo "$mode: ready after $((($(date +%s%N) - start) / 1000000)) ms; $(grep -m1 'RPKI:' "$dir/$mode.log" | sed 's/.*RPKI: //')"
+	p=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$dir/$mode.log" | head -n 1)
+	echo "$mode !g$asn, 1 in flight: $("$BUILD/tests/whois_load" -p "$p" -n 1 -d 1 -c 20000 -q "!g$asn" bench)"
+	echo "$mode !g$asn, 16 in flight: $("$BUILD/tests/whois_load" -p "$p" -n 1 -d 16 -c 50000 -q "!g$asn" bench)"
+	start=$(date +%s%N)
+	bytes=$(bash -c 'exec 3<>/dev/tcp/127.0.0.1/'"$p"'; printf "!a4AS-ROUTES\n" >&3; cat <&3' | wc -c)
+	echo "$mode !a4AS-ROUTES: $bytes bytes in $((($(date +%s%N) - start) / 1000000)) ms; irrd RSS $(($(ps -o rss= -p $pid) / 1024)) MiB"
+	kill $pid
+	wait $pid 2>/dev/null
+done | tee "$dir/rpki-whois.out"
+
 echo "== summary"
+echo "rpki !g p99:    $(grep -m1 '^rpki !g.*1 in flight' "$dir/rpki-whois.out" | sed 's/.*p99 //; s/,.*//') with 766,761 VRPs filtering (target < 2 ms)"
 echo "objects:        $N"
 echo "dump size:      $((dump_bytes / 1048576)) MiB"
 echo "best load:      ${best} s = $(awk -v n="$N" -v s="$best" 'BEGIN { printf "%.0f", n / s }') objects/s (target >= 100000)"
