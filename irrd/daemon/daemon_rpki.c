@@ -30,14 +30,26 @@ struct load_task {
 	struct file_mark vrp_mark, slurm_mark;
 	struct rpki_view *view;  /* result */
 	char *err;               /* or this */
-	char *table_err;         /* the view is good but the database's copy could not be written */
+};
+
+/* Writing a view's VRPs to the database, for the processes that check updates. */
+struct table_task {
+	struct worker_task base;
+	struct daemon_rpki *owner;
+	struct rpki_view *view;  /* a reference */
+	char *origin;
+	char *err;
+	double seconds;
 };
 
 struct daemon_rpki {
 	struct event_loop *loop;
 	struct query_context *ctx;
 	struct config *const *cfg;
-	struct worker_pool *pool;
+	struct worker_pool *pool;        /* loads and deltas: a new view */
+	struct worker_pool *writer;      /* the VRP table, behind the views: whois never waits for it */
+	bool is_writing, is_table_dirty; /* a table write runs; a newer view waits for the next one */
+	bool is_closing;                 /* daemon_rpki_free: no new tasks from done callbacks */
 	struct event_timer *tick;
 	struct rtr_client *rtr;          /* rpki.rtr_cache */
 	struct event_watch *rtr_watch;
@@ -73,22 +85,70 @@ static bool same_mark(const struct file_mark *a, const struct file_mark *b)
 static void load_run(void *thread_state, struct worker_task *base)
 {
 	struct load_task *t = (struct load_task *)base;
-	struct store *st = thread_state;
-	int rc;
 
+	(void)thread_state;
 	if (t->added != NULL)
-		rc = rpki_view_apply(&t->owner->rtr_base, t->added, t->removed, t->slurm_path, &t->view, &t->err);
+		rpki_view_apply(&t->owner->rtr_base, t->added, t->removed, t->slurm_path, &t->view, &t->err);
 	else
-		rc = rpki_view_load(t->vrp_path, t->slurm_path, &t->view, &t->err);
-	/* the processes that check updates read the set from the database */
-	if (rc == 0 && st != NULL)
-		rpki_table_replace(st, t->view->vrps, t->vrp_path, &t->table_err);
+		rpki_view_load(t->vrp_path, t->slurm_path, &t->view, &t->err);
+}
+
+static void table_run(void *thread_state, struct worker_task *base)
+{
+	struct table_task *t = (struct table_task *)base;
+	struct timespec a, b;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	rpki_table_replace(thread_state, t->view->vrps, t->origin, &t->err);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	t->seconds = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+}
+
+static void write_table(struct daemon_rpki *r);
+
+static void table_done(struct worker_task *base, bool was_run)
+{
+	struct table_task *t = (struct table_task *)base;
+	struct daemon_rpki *r = t->owner;
+
+	r->is_writing = false;
+	if (was_run && t->err != NULL)
+		log_error("RPKI: %s; updates are checked against the VRPs written before", t->err);
+	else if (was_run)
+		log_debug("RPKI: %zu VRPs written to the database in %.2f s", vrp_set_count(t->view->vrps), t->seconds);
+	rpki_view_unref(t->view);
+	free(t->origin);
+	free(t->err);
+	free(t);
+	if (r->is_table_dirty && was_run) {
+		r->is_table_dirty = false;
+		write_table(r);
+	}
+}
+
+/* The processes that check updates read the set in force from the database: write the newest. */
+static void write_table(struct daemon_rpki *r)
+{
+	const struct config *cfg = *r->cfg;
+	struct table_task *t;
+
+	if (r->writer == NULL || r->view == NULL || r->is_closing)
+		return;
+	if (r->is_writing) {
+		r->is_table_dirty = true;
+		return;
+	}
+	t = xcalloc(1, sizeof(*t));
+	t->owner = r;
+	t->view = rpki_view_ref(r->view);
+	t->origin = xstrdup(cfg->rpki_vrp_file ? cfg->rpki_vrp_file : cfg->rpki_rtr_cache ? cfg->rpki_rtr_cache : "");
+	r->is_writing = true;
+	worker_pool_submit(r->writer, &t->base, table_run, table_done);
 }
 
 static void load_task_free(struct load_task *t)
 {
 	rpki_view_unref(t->view);
-	free(t->table_err);
 	vrp_set_free(t->added);
 	vrp_set_free(t->removed);
 	free(t->vrp_path);
@@ -116,8 +176,6 @@ static void finish_load(struct daemon_rpki *r, struct load_task *t)
 	else
 		log_info("RPKI: %zu VRPs in force from %s%s%s", vrp_set_count(t->view->vrps), t->vrp_path,
 			 t->slurm_path ? " with SLURM " : "", t->slurm_path ? t->slurm_path : "");
-	if (t->table_err != NULL)
-		log_error("RPKI: %s; updates are checked against the VRPs written before", t->table_err);
 	rpki_view_unref(r->view);
 	r->view = t->view;
 	t->view = NULL;
@@ -129,6 +187,7 @@ static void finish_load(struct daemon_rpki *r, struct load_task *t)
 	r->is_stale = false;
 	free(r->last_error);
 	r->last_error = NULL;
+	write_table(r);
 }
 
 static void rtr_take(struct daemon_rpki *r);
@@ -142,7 +201,7 @@ static void load_done(struct worker_task *base, bool was_run)
 	if (was_run)
 		finish_load(r, t);
 	load_task_free(t);
-	if (r->rtr_waiting && r->rtr != NULL) {
+	if (r->rtr_waiting && r->rtr != NULL && !r->is_closing) {
 		r->rtr_waiting = false;
 		event_watch_set(r->loop, r->rtr_watch, EVENT_READ);
 		rtr_take(r);
@@ -279,11 +338,18 @@ static void close_writer(void *state)
 	store_close(state);
 }
 
+static void *no_state(void *arg, unsigned index, char **err)
+{
+	(void)index, (void)err;
+	return arg;
+}
+
 struct daemon_rpki *daemon_rpki_start(struct event_loop *loop, struct query_context *ctx, struct config *const *cfg,
 				      char **err)
 {
 	struct daemon_rpki *r = xcalloc(1, sizeof(*r));
-	struct worker_thread_hooks hooks = { .init = open_writer, .fini = close_writer, .arg = *cfg };
+	struct worker_thread_hooks hooks = { .init = no_state, .arg = r };
+	struct worker_thread_hooks writer_hooks = { .init = open_writer, .fini = close_writer, .arg = *cfg };
 
 	r->loop = loop;
 	r->ctx = ctx;
@@ -291,21 +357,21 @@ struct daemon_rpki *daemon_rpki_start(struct event_loop *loop, struct query_cont
 	if ((*cfg)->rpki_vrp_file != NULL) {
 		struct load_task *t = new_task(r, *cfg);
 
-		struct store *st = NULL;
-
-		/* the first load before whois answers, with a connection of its own for the table */
-		if (store_open((*cfg)->database, STORE_READ_WRITE, &st, err) < 0) {
-			load_task_free(t);
-			daemon_rpki_free(r);
-			return NULL;
-		}
-		load_run(st, &t->base);
-		store_close(st);
+		/* the first load before whois answers (its table is written once the writer runs) */
+		load_run(NULL, &t->base);
 		finish_load(r, t);
 		load_task_free(t);
 		r->last_look = time(NULL);
 	}
 	r->pool = worker_pool_new(loop, 1, &hooks, err);
+	if (r->pool != NULL && ((*cfg)->rpki_vrp_file != NULL || (*cfg)->rpki_rtr_cache != NULL)) {
+		r->writer = worker_pool_new(loop, 1, &writer_hooks, err);
+		if (r->writer == NULL) {
+			daemon_rpki_free(r);
+			return NULL;
+		}
+		write_table(r);
+	}
 	if (r->pool == NULL || ((*cfg)->rpki_rtr_cache != NULL && start_rtr(r, *cfg, err) < 0)) {
 		daemon_rpki_free(r);
 		return NULL;
@@ -318,10 +384,13 @@ void daemon_rpki_free(struct daemon_rpki *r)
 {
 	if (r == NULL)
 		return;
+	r->is_closing = true;
 	if (r->rtr_watch != NULL)
 		event_unwatch(r->loop, r->rtr_watch);
 	rtr_client_free(r->rtr);
+	r->rtr = NULL;
 	worker_pool_free(r->pool);
+	worker_pool_free(r->writer);
 	vrp_set_free(r->rtr_base);
 	if (r->tick != NULL)
 		event_timer_cancel(r->loop, r->tick);
