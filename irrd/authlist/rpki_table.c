@@ -83,3 +83,59 @@ int rpki_table_covering(struct store *st, const struct prefix *route, struct vrp
 	*out = set;
 	return 0;
 }
+
+/* Has irrd written the table? 0 with *is_loaded, or -1 with *err. */
+static int table_loaded(struct store *st, bool *is_loaded, char **err)
+{
+	sqlite3_stmt *loaded = store_stmt(st, "SELECT count(*) FROM rpki_status");
+	int rc = sqlite3_step(loaded);
+
+	*is_loaded = rc == SQLITE_ROW && sqlite3_column_int(loaded, 0) > 0;
+	sqlite3_reset(loaded);
+	if (rc != SQLITE_ROW) {
+		*err = store_error(st, "reading the VRP table's status");
+		return -1;
+	}
+	return 0;
+}
+
+int rpki_table_within(struct store *st, const struct prefix *block, struct vrp_set **out, bool *is_loaded,
+		      char **err)
+{
+	/* the address blobs have one width per family and compare as big-endian numbers */
+	sqlite3_stmt *find = store_stmt(st, "SELECT family, first, length, max_length, asn, ta FROM rpki_vrp"
+					    " WHERE family = ?1 AND first >= ?2 AND first <= ?3 AND length >= ?4");
+	struct vrp_set *set;
+	struct addr_range r;
+	size_t n = prefix_addr_bytes(block->family);
+	int rc;
+
+	*out = NULL;
+	if (table_loaded(st, is_loaded, err) < 0)
+		return -1;
+	set = vrp_set_new();
+	if (*is_loaded) {
+		prefix_to_range(block, &r);
+		sqlite3_bind_int(find, 1, block->family);
+		sqlite3_bind_blob(find, 2, r.first, (int)n, SQLITE_TRANSIENT);
+		sqlite3_bind_blob(find, 3, r.last, (int)n, SQLITE_TRANSIENT);
+		sqlite3_bind_int(find, 4, block->length);
+		while ((rc = sqlite3_step(find)) == SQLITE_ROW) {
+			struct prefix p;
+			const char *why;
+
+			store_column_prefix(find, 0, &p);
+			vrp_set_add(set, &p, (unsigned)sqlite3_column_int(find, 3), (uint32_t)sqlite3_column_int64(find, 4),
+				    store_column_text(find, 5), 0, &why);
+		}
+		sqlite3_reset(find);
+		if (rc != SQLITE_DONE) {
+			vrp_set_free(set);
+			*err = store_error(st, "reading the VRP table");
+			return -1;
+		}
+	}
+	vrp_set_sort(set);
+	*out = set;
+	return 0;
+}

@@ -25,4 +25,11 @@ int rpki_table_replace(struct store *st, const struct vrp_set *set, const char *
 int rpki_table_covering(struct store *st, const struct prefix *route, struct vrp_set **out, bool *is_loaded,
 			char **err);
 
+/*
+ * The VRPs whose prefix lies inside block (equal or more specific), as a new sorted set
+ * in *out (caller frees); *is_loaded as above. 0, or -1 with *err.
+ */
+int rpki_table_within(struct store *st, const struct prefix *block, struct vrp_set **out, bool *is_loaded,
+		      char **err);
+
 #endif

@@ -101,9 +101,8 @@ static int64_t mark_of(const struct marks *m, const struct prefix *p, uint32_t o
 	return hit != NULL ? hit->entry : 0;
 }
 
-/* RFC 6811 state of (prefix, origin) from the VRPs irrd wrote. 0, or -1 with *err. */
-static int rpki_state(struct store *st, const struct prefix *p, uint32_t origin, enum rov_state *state,
-		      bool *is_loaded, char **err)
+int filter_export_rpki_state(struct store *st, const struct prefix *p, uint32_t origin, enum rov_state *state,
+			     bool *is_loaded, struct vrp_set **covering_out, char **err)
 {
 	struct vrp_set *covering = NULL;
 	size_t n;
@@ -117,6 +116,10 @@ static int rpki_state(struct store *st, const struct prefix *p, uint32_t origin,
 			*state = ROV_VALID;
 			break;
 		}
+	}
+	if (covering_out != NULL) {
+		*covering_out = covering;
+		covering = NULL;
 	}
 	vrp_set_free(covering);
 	return 0;
@@ -228,7 +231,7 @@ int filter_export_collect(struct store *st, const struct config *cfg, struct fil
 		if (is_policy_mark && fr->mark == 0)
 			continue;
 		/* the RPKI state is read for every exported route, so every format can show it */
-		if (rpki_state(st, &fr->prefix, fr->origin, &fr->rpki, &is_loaded, err) < 0)
+		if (filter_export_rpki_state(st, &fr->prefix, fr->origin, &fr->rpki, &is_loaded, NULL, err) < 0)
 			goto out;
 		is_probed = true;
 		if (!is_loaded && is_policy_rpki) {
@@ -246,7 +249,7 @@ int filter_export_collect(struct store *st, const struct config *cfg, struct fil
 		struct prefix none = { .family = 4 };
 		enum rov_state unused;
 
-		if (rpki_state(st, &none, 0, &unused, &is_loaded, err) < 0)
+		if (filter_export_rpki_state(st, &none, 0, &unused, &is_loaded, NULL, err) < 0)
 			goto out;
 		if (!is_loaded && is_policy_rpki) {
 			*err = xasprintf("policy %s: irrd has not written the VRPs in force to the database"

@@ -14,6 +14,7 @@
 #include "authlist_cli.h"
 #include "ca_cli.h"
 #include "filter_export.h"
+#include "rpki_report.h"
 #include "config.h"
 #include "loader.h"
 #include "notify.h"
@@ -55,6 +56,9 @@ static void usage(FILE *out)
 	      "       [--name NAME] [-4|-6]\n"
 	      "                        the prefixes the AS or as-set may announce, as a router filter\n"
 	      "                        (docs/rpki.md, \"Filter export\")\n"
+	      "  rpki report --lir ID | --mntner M [--json]\n"
+	      "                        routes RPKI-invalid or verified without a ROA, list entries and VRPs\n"
+	      "                        that disagree (docs/irrctl.md)\n"
 	      "  notify list|send [--all]\n"
 	      "                        the notification queue: list what waits; send what is due\n"
 	      "                        (--all: everything now); exit 1 while messages stay queued\n"
@@ -411,6 +415,8 @@ int main(int argc, char **argv)
 		rc = ca_cli(cfg, st, argc, argv);
 	} else if (strcmp(argv[0], "export") == 0) {
 		rc = filter_export_cli(cfg, st, argc, argv);
+	} else if (strcmp(argv[0], "rpki") == 0) {
+		rc = rpki_report_cli(cfg, st, argc, argv);
 	} else if (strcmp(argv[0], "submit") == 0) {
 		rc = cmd_submit(st, cfg, argc, argv);
 	} else if (strcmp(argv[0], "show") == 0) {
