@@ -67,14 +67,23 @@ issue gsm registrant MAINT-A rsa:2048
 # GnuPG 2.2 reads only the legacy PKCS#12 encryption
 openssl pkcs12 -export -inkey "$WORK/gsm.key" -in "$WORK/gsm.pem" -certfile "$CA/irr-ca.pem" -passout pass:test \
 	-keypbe PBE-SHA1-3DES -certpbe PBE-SHA1-3DES -macalg sha1 -out "$WORK/gsm.p12"
-gpgsm --batch --import "$CA/root.pem" "$CA/irr-ca.pem" >/dev/null 2>&1
-gpgsm --batch --import "$WORK/gsm.p12" >/dev/null 2>&1
+# The agent started and answering before the key goes to it: in two full runs of the
+# suite under load, every gpgsm check failed at once (the key never reached an agent
+# that was still starting); a second import after a pause is harmless.
+gpgconf --launch gpg-agent >>"$WORK/gpgsm.err" 2>&1
+gpg-connect-agent /bye >>"$WORK/gpgsm.err" 2>&1
+gpgsm --batch --import "$CA/root.pem" "$CA/irr-ca.pem" >>"$WORK/gpgsm.err" 2>&1
+gpgsm --batch --import "$WORK/gsm.p12" >>"$WORK/gpgsm.err" 2>&1
+if ! gpgsm --batch --list-secret-keys 2>>"$WORK/gpgsm.err" | grep -q .; then
+	sleep 1
+	gpgsm --batch --import "$WORK/gsm.p12" >>"$WORK/gpgsm.err" 2>&1
+fi
 GPGSM="gpgsm --batch --disable-crl-checks --disable-policy-checks --include-certs -1"
 # gpgsm_detached ID PREFIX MNTNER: multipart/signed around a gpgsm detached signature
 gpgsm_detached() {
 	b=gpgsmboundary42
 	entity "$2" "$3" | crlf >"$WORK/$1.body"
-	$GPGSM --detach-sign -o "$WORK/$1.sig" "$WORK/$1.body" 2>/dev/null
+	$GPGSM --detach-sign -o "$WORK/$1.sig" "$WORK/$1.body" 2>>"$WORK/gpgsm.err"
 	{ headers "$1" "route $2"
 	  printf 'MIME-Version: 1.0\nContent-Type: multipart/signed; protocol="application/pkcs7-signature"; micalg=sha-256; boundary="%s"\n\n' $b
 	  printf -- '--%s\r\n' $b; cat "$WORK/$1.body"
@@ -83,6 +92,7 @@ gpgsm_detached() {
 }
 gpgsm_detached gpgsm-ok 192.0.20.0/24 MAINT-A
 check "gpgsm made a signature" test -s "$WORK/gpgsm-ok.sig"
+[ -s "$WORK/gpgsm-ok.sig" ] || sed 's/^/# gpgsm: /' "$WORK/gpgsm.err"
 deliver "$WORK/gpgsm-ok.eml"
 check "gpgsm detached: route created" has_route 192.0.20.0/24AS64500
 check "gpgsm detached: SUCCESS, reply signed" sh -c "grep -qx 'Subject: SUCCESS: route 192.0.20.0/24' $WORK/reply && grep -q 'CMS Verification successful' $WORK/verify.log"
