@@ -30,6 +30,7 @@ struct load_task {
 	struct file_mark vrp_mark, slurm_mark;
 	struct rpki_view *view;  /* result */
 	char *err;               /* or this */
+	double seconds;          /* the load or delta took this long */
 };
 
 /* Writing a view's VRPs to the database, for the processes that check updates. */
@@ -85,12 +86,16 @@ static bool same_mark(const struct file_mark *a, const struct file_mark *b)
 static void load_run(void *thread_state, struct worker_task *base)
 {
 	struct load_task *t = (struct load_task *)base;
+	struct timespec a, b;
 
 	(void)thread_state;
+	clock_gettime(CLOCK_MONOTONIC, &a);
 	if (t->added != NULL)
 		rpki_view_apply(&t->owner->rtr_base, t->added, t->removed, t->slurm_path, &t->view, &t->err);
 	else
 		rpki_view_load(t->vrp_path, t->slurm_path, &t->view, &t->err);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	t->seconds = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
 }
 
 static void table_run(void *thread_state, struct worker_task *base)
@@ -170,12 +175,12 @@ static void finish_load(struct daemon_rpki *r, struct load_task *t)
 		return;
 	}
 	if (t->added != NULL)
-		log_info("RPKI: %zu VRPs in force from the RPKI cache %s (%zu added, %zu withdrawn)%s%s",
+		log_info("RPKI: %zu VRPs in force from the RPKI cache %s (%zu added, %zu withdrawn, applied in %.2f s)%s%s",
 			 vrp_set_count(t->view->vrps), t->vrp_path, vrp_set_count(t->added), vrp_set_count(t->removed),
-			 t->slurm_path ? " with SLURM " : "", t->slurm_path ? t->slurm_path : "");
+			 t->seconds, t->slurm_path ? " with SLURM " : "", t->slurm_path ? t->slurm_path : "");
 	else
-		log_info("RPKI: %zu VRPs in force from %s%s%s", vrp_set_count(t->view->vrps), t->vrp_path,
-			 t->slurm_path ? " with SLURM " : "", t->slurm_path ? t->slurm_path : "");
+		log_info("RPKI: %zu VRPs in force from %s%s%s (read in %.2f s)", vrp_set_count(t->view->vrps), t->vrp_path,
+			 t->slurm_path ? " with SLURM " : "", t->slurm_path ? t->slurm_path : "", t->seconds);
 	rpki_view_unref(r->view);
 	r->view = t->view;
 	t->view = NULL;

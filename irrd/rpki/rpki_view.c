@@ -21,15 +21,10 @@ static int compare_by_origin(const void *a, const void *b, void *arg)
 struct rpki_view *rpki_view_new(struct vrp_set *vrps, time_t loaded_at)
 {
 	struct rpki_view *v = xcalloc(1, sizeof(*v));
-	size_t n = vrp_set_count(vrps);
 
 	v->vrps = vrps;
 	v->index = rov_index_build(vrps);
-	v->by_origin = xcalloc(n + 1, sizeof(*v->by_origin));
-	for (size_t i = 0; i < n; i++)
-		v->by_origin[i] = (uint32_t)i;
-	if (n > 1)
-		qsort_r(v->by_origin, n, sizeof(*v->by_origin), compare_by_origin, (void *)vrp_set_items(vrps));
+	pthread_mutex_init(&v->by_origin_lock, NULL);
 	v->loaded_at = loaded_at;
 	atomic_init(&v->refs, 1);
 	return v;
@@ -46,7 +41,8 @@ void rpki_view_unref(struct rpki_view *v)
 	if (v == NULL || atomic_fetch_sub(&v->refs, 1) != 1)
 		return;
 	rov_index_free(v->index);
-	free(v->by_origin);
+	free(atomic_load(&v->by_origin));
+	pthread_mutex_destroy(&v->by_origin_lock);
 	vrp_set_free(v->vrps);
 	free(v);
 }
@@ -77,22 +73,33 @@ int rpki_view_load(const char *vrp_path, const char *slurm_path, struct rpki_vie
 	return 0;
 }
 
-/* Appends every VRP of `from` to `to` (both sets' VRPs are valid already). */
-static void add_all(struct vrp_set *to, const struct vrp_set *from, const struct vrp_set *skip)
+/* Appends (a less skip) and b to `to` in order (all three sorted): the new set needs no sort. */
+static void merge(struct vrp_set *to, const struct vrp_set *a, const struct vrp_set *skip, const struct vrp_set *b)
 {
-	size_t n = vrp_set_count(from), k = 0, nskip = skip != NULL ? vrp_set_count(skip) : 0;
+	size_t na = vrp_set_count(a), nb = vrp_set_count(b), ns = vrp_set_count(skip), i = 0, j = 0, k = 0;
+	const char *err;
 
-	for (size_t i = 0; i < n; i++) {
-		const struct vrp *v = vrp_set_get(from, i);
-		const char *err;
-		int c = 1;
+	while (i < na || j < nb) {
+		const struct vrp *va = i < na ? vrp_set_get(a, i) : NULL, *vb = j < nb ? vrp_set_get(b, j) : NULL;
+		int c;
 
-		/* both sorted: walk `skip` alongside */
-		while (k < nskip && (c = vrp_compare(vrp_set_get(skip, k), v)) < 0)
-			k++;
-		if (k < nskip && c == 0)
-			continue;
-		vrp_set_add(to, &v->prefix, v->max_length, v->asn, vrp_set_ta_name(from, v), v->expires, &err);
+		if (va != NULL) {
+			while (k < ns && vrp_compare(vrp_set_get(skip, k), va) < 0)
+				k++;
+			if (k < ns && vrp_compare(vrp_set_get(skip, k), va) == 0) {
+				i++;
+				continue;
+			}
+		}
+		c = va == NULL ? 1 : vb == NULL ? -1 : vrp_compare(va, vb);
+		if (c <= 0) {
+			vrp_set_add(to, &va->prefix, va->max_length, va->asn, vrp_set_ta_name(a, va), va->expires, &err);
+			i++;
+			j += c == 0; /* the same VRP announced again: once */
+		} else {
+			vrp_set_add(to, &vb->prefix, vb->max_length, vb->asn, vrp_set_ta_name(b, vb), vb->expires, &err);
+			j++;
+		}
 	}
 }
 
@@ -108,10 +115,8 @@ int rpki_view_apply(struct vrp_set **base, const struct vrp_set *added, const st
 		vrp_set_free(vrps);
 		return -1;
 	}
-	if (*base != NULL)
-		add_all(next, *base, removed);
-	add_all(next, added, NULL);
-	vrp_set_sort(next);
+	merge(next, *base, removed, added);
+	vrp_set_sort(next); /* in order already: a linear check */
 	/* the view owns its set; the cache's set stays apart for the next delta */
 	slurm_apply(slurm, next, vrps);
 	slurm_free(slurm);
@@ -121,26 +126,52 @@ int rpki_view_apply(struct vrp_set **base, const struct vrp_set *added, const st
 	return 0;
 }
 
+/* The set's indices ordered by AS, made once, by the first caller (any thread). */
+static uint32_t *origin_order(struct rpki_view *v)
+{
+	uint32_t *order = atomic_load(&v->by_origin);
+	size_t n;
+
+	if (order != NULL)
+		return order;
+	pthread_mutex_lock(&v->by_origin_lock);
+	order = atomic_load(&v->by_origin);
+	if (order == NULL) {
+		n = vrp_set_count(v->vrps);
+		order = xcalloc(n + 1, sizeof(*order));
+		for (size_t i = 0; i < n; i++)
+			order[i] = (uint32_t)i;
+		if (n > 1)
+			qsort_r(order, n, sizeof(*order), compare_by_origin, (void *)vrp_set_items(v->vrps));
+		atomic_store(&v->by_origin, order);
+	}
+	pthread_mutex_unlock(&v->by_origin_lock);
+	return order;
+}
+
 void rpki_view_for_origin(const struct rpki_view *v, uint32_t asn, void (*fn)(void *ctx, const struct vrp *vrp),
 			  void *ctx)
 {
 	const struct vrp *items;
 	size_t lo = 0, hi;
 
+	uint32_t *by_origin;
+
 	if (v == NULL)
 		return;
 	items = vrp_set_items(v->vrps);
+	by_origin = origin_order((struct rpki_view *)v);
 	hi = vrp_set_count(v->vrps);
 	while (lo < hi) { /* the first index of this AS */
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (items[v->by_origin[mid]].asn < asn)
+		if (items[by_origin[mid]].asn < asn)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	for (; lo < vrp_set_count(v->vrps) && items[v->by_origin[lo]].asn == asn; lo++)
-		fn(ctx, &items[v->by_origin[lo]]);
+	for (; lo < vrp_set_count(v->vrps) && items[by_origin[lo]].asn == asn; lo++)
+		fn(ctx, &items[by_origin[lo]]);
 }
 
 enum rov_state rpki_view_state(const struct rpki_view *v, const struct prefix *route, uint32_t origin)

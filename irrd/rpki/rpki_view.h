@@ -7,6 +7,7 @@
 #ifndef IRRD_RPKI_VIEW_H
 #define IRRD_RPKI_VIEW_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <time.h>
@@ -18,7 +19,10 @@
 struct rpki_view {
 	struct vrp_set *vrps;       /* sorted; SLURM applied */
 	struct rov_index *index;
-	uint32_t *by_origin;        /* indices of vrps ordered by AS, then as the set: the RPKI pseudo-source's !g */
+	/* indices of vrps ordered by AS, for the RPKI pseudo-source's !g: made on first use
+	 * (a sort of the whole set, which a new set should not wait for) under the lock */
+	uint32_t *_Atomic by_origin;
+	pthread_mutex_t by_origin_lock;
 	time_t loaded_at;           /* when the data was read */
 	atomic_uint refs;           /* rpki_view_ref / rpki_view_unref, from any thread */
 };

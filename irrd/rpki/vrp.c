@@ -179,6 +179,14 @@ void vrp_set_sort(struct vrp_set *set)
 
 	if (set->sorted)
 		return;
+	/* built in order already (a merge, a copy): a linear check instead of a sort */
+	for (kept = 1; kept < set->count && vrp_compare(&set->items[kept - 1], &set->items[kept]) < 0; kept++)
+		;
+	if (set->count < 2 || kept == set->count) {
+		set->sorted = true;
+		return;
+	}
+	kept = 0;
 	qsort(set->items, set->count, sizeof(*set->items), compare_for_sort);
 	for (size_t i = 0; i < set->count; i++) {
 		if (kept > 0 && vrp_compare(&set->items[kept - 1], &set->items[i]) == 0)

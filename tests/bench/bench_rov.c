@@ -1,13 +1,16 @@
 /*
  * RPKI origin validation benchmark (make bench, "RPKI origin validation"):
- *   bench_rov [-f DUMP] [-r ROUTES] [-v VRPS] [-j JSON]
+ *   bench_rov [-f DUMP] [-r ROUTES] [-v VRPS] [-j JSON [-J JSON2 -n CHANGES]]
  * Routes come from the registry dump's route/route6 and origin lines (topped up with
  * synthetic ones to ROUTES, default 1,000,000); VRPS synthetic VRPs (default 800,000:
  * about 85% IPv4, many covering the routes with their origin or another AS, some with
  * maxLength past the prefix length, some AS0, the rest elsewhere). Times the set
  * (add, sort), the index, and validating every route; reports the states and the RSS
  * the VRPs and the index add. With -j, also writes the set as rpki-client JSON to
- * that file and times loading it back.
+ * that file and times loading it back. With -J, also writes the same set with CHANGES
+ * VRPs (spread evenly) given new AS numbers 4200000000 and up, and prints the first
+ * such VRP ("changed: PREFIX AS4200000000"): what an RPKI cache's delta of CHANGES
+ * withdrawals and CHANGES announcements looks like, for the RTR benchmark.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -209,7 +212,8 @@ static struct vrp_set *make_vrps(const struct route *routes, size_t n_routes, si
 	return set;
 }
 
-static void write_json(const char *path, const struct vrp_set *set)
+/* Writes the set as rpki-client JSON; every `stride`-th VRP (0: none) gets AS 4200000000 + its rank. */
+static void write_json(const char *path, const struct vrp_set *set, size_t stride)
 {
 	FILE *f = fopen(path, "w");
 
@@ -223,10 +227,17 @@ static void write_json(const char *path, const struct vrp_set *set)
 		const struct vrp *v = vrp_set_get(set, i);
 		char p[PREFIX_STRLEN];
 
+		uint32_t asn = v->asn;
+
 		prefix_format(&v->prefix, p);
+		if (stride > 0 && i % stride == 0) {
+			asn = 4200000000u + (uint32_t)(i / stride);
+			if (i == 0)
+				printf("changed: %s AS%" PRIu32 "\n", p, asn);
+		}
 		fprintf(f, "\t\t{ \"asn\": %" PRIu32 ", \"prefix\": \"%s\", \"maxLength\": %u, \"ta\": \"%s\", \"expires\": %" PRId64
 			   " }%s\n",
-			v->asn, p, (unsigned)v->max_length, vrp_set_ta_name(set, v), v->expires,
+			asn, p, (unsigned)v->max_length, vrp_set_ta_name(set, v), v->expires,
 			i + 1 < vrp_set_count(set) ? "," : "");
 	}
 	fprintf(f, "\t],\n\n\t\"bgpsec_keys\": [\n\t]\n}\n");
@@ -235,7 +246,8 @@ static void write_json(const char *path, const struct vrp_set *set)
 
 int main(int argc, char **argv)
 {
-	const char *dump = NULL, *json = NULL;
+	const char *dump = NULL, *json = NULL, *json2 = NULL;
+	size_t changes = 1000;
 	size_t n_routes = 1000000, n_vrps = 800000, from_dump = 0, counts[3] = { 0, 0, 0 }, n4 = 0;
 	struct route *routes;
 	struct vrp_set *set;
@@ -245,14 +257,16 @@ int main(int argc, char **argv)
 	long rss_routes, rss_set, rss_index, rss_end;
 	int c;
 
-	while ((c = getopt(argc, argv, "f:r:v:j:")) != -1) {
+	while ((c = getopt(argc, argv, "f:r:v:j:J:n:")) != -1) {
 		switch (c) {
 		case 'f': dump = optarg; break;
 		case 'r': n_routes = strtoul(optarg, NULL, 10); break;
 		case 'v': n_vrps = strtoul(optarg, NULL, 10); break;
 		case 'j': json = optarg; break;
+		case 'J': json2 = optarg; break;
+		case 'n': changes = strtoul(optarg, NULL, 10); break;
 		default:
-			fprintf(stderr, "usage: bench_rov [-f DUMP] [-r ROUTES] [-v VRPS] [-j JSON]\n");
+			fprintf(stderr, "usage: bench_rov [-f DUMP] [-r ROUTES] [-v VRPS] [-j JSON [-J JSON2 -n CHANGES]]\n");
 			return 2;
 		}
 	}
@@ -311,7 +325,9 @@ int main(int argc, char **argv)
 		struct vrp_set *loaded = NULL;
 		char *err = NULL;
 
-		write_json(json, set);
+		write_json(json, set, 0);
+		if (json2 != NULL && changes > 0)
+			write_json(json2, set, vrp_set_count(set) / changes);
 		t0 = bench_now_ms();
 		if (vrp_file_load(json, &loaded, &err) < 0) {
 			fprintf(stderr, "bench_rov: %s\n", err);

@@ -88,7 +88,7 @@ printf 'database = bench.sqlite\nsource = BENCH\n' >"$dir/authlist.conf"
 "$BUILD/tests/bench_authlist" -c "$dir/authlist.conf" -n "${BENCH_ENTRIES:-100000}" | tee "$dir/authlist.out"
 
 echo "== RPKI origin validation (800,000 synthetic VRPs, the registry's routes topped up to 1,000,000)"
-"$BUILD/tests/bench_rov" -f "$dump" -j "$dir/vrps.json" | tee "$dir/rov.out"
+"$BUILD/tests/bench_rov" -f "$dump" -j "$dir/vrps.json" -J "$dir/vrps-changed.json" -n 1000 | tee "$dir/rov.out"
 
 echo "== whois with RPKI filtering (those VRPs as rpki.vrp_file) beside the same without"
 for mode in rpki plain; do
@@ -109,6 +109,9 @@ for mode in rpki plain; do
 	kill $pid
 	wait $pid 2>/dev/null
 done | tee "$dir/rpki-whois.out"
+
+echo "== RPKI over RTR: about 1,000 VRPs changed at the cache (stayrtr), until whois answers with them"
+BUILD=$BUILD sh tests/bench/rpki-rtr-bench.sh "$dir" | tee "$dir/rpki-rtr.out"
 
 echo "== summary"
 echo "rpki !g p99:    $(grep -m1 '^rpki !g.*1 in flight' "$dir/rpki-whois.out" | sed 's/.*p99 //; s/,.*//') with 766,761 VRPs filtering (target < 2 ms)"
