@@ -45,45 +45,6 @@ fail:
 	return -1;
 }
 
-int rpki_table_covering(struct store *st, const struct prefix *route, struct vrp_set **out, bool *is_loaded,
-			char **err)
-{
-	sqlite3_stmt *loaded = store_stmt(st, "SELECT count(*) FROM rpki_status");
-	sqlite3_stmt *find = store_stmt(st, "SELECT max_length, asn, ta FROM rpki_vrp WHERE family = ?1 AND first = ?2 AND length = ?3");
-	struct vrp_set *set = vrp_set_new();
-	int rc = sqlite3_step(loaded);
-
-	*out = NULL;
-	*is_loaded = rc == SQLITE_ROW && sqlite3_column_int(loaded, 0) > 0;
-	sqlite3_reset(loaded);
-	if (rc != SQLITE_ROW) {
-		vrp_set_free(set);
-		*err = store_error(st, "reading the VRP table's status");
-		return -1;
-	}
-	/* every prefix containing the route: the route cut to each length up to its own */
-	for (unsigned len = 0; *is_loaded && len <= route->length; len++) {
-		struct prefix covering = prefix_truncate(route, len);
-
-		store_bind_prefix(find, 1, &covering);
-		while ((rc = sqlite3_step(find)) == SQLITE_ROW) {
-			const char *why;
-
-			vrp_set_add(set, &covering, (unsigned)sqlite3_column_int(find, 0), (uint32_t)sqlite3_column_int64(find, 1),
-				    store_column_text(find, 2), 0, &why);
-		}
-		sqlite3_reset(find);
-		if (rc != SQLITE_DONE) {
-			vrp_set_free(set);
-			*err = store_error(st, "reading the VRP table");
-			return -1;
-		}
-	}
-	vrp_set_sort(set);
-	*out = set;
-	return 0;
-}
-
 /* Has irrd written the table? 0 with *is_loaded, or -1 with *err. */
 static int table_loaded(struct store *st, bool *is_loaded, char **err)
 {
@@ -99,16 +60,63 @@ static int table_loaded(struct store *st, bool *is_loaded, char **err)
 	return 0;
 }
 
+/* The columns every lookup selects, in this order: what add_rows reads. */
+#define VRP_COLUMNS "SELECT family, first, length, max_length, asn, ta FROM rpki_vrp"
+
+/* Adds the rows of a bound statement selecting VRP_COLUMNS to set; resets it. 0, or -1 with *err. */
+static int add_rows(struct store *st, sqlite3_stmt *find, struct vrp_set *set, char **err)
+{
+	int rc;
+
+	while ((rc = sqlite3_step(find)) == SQLITE_ROW) {
+		struct prefix p;
+		const char *why;
+
+		store_column_prefix(find, 0, &p);
+		vrp_set_add(set, &p, (unsigned)sqlite3_column_int(find, 3), (uint32_t)sqlite3_column_int64(find, 4),
+			    store_column_text(find, 5), 0, &why);
+	}
+	sqlite3_reset(find);
+	if (rc != SQLITE_DONE) {
+		*err = store_error(st, "reading the VRP table");
+		return -1;
+	}
+	return 0;
+}
+
+int rpki_table_covering(struct store *st, const struct prefix *route, struct vrp_set **out, bool *is_loaded,
+			char **err)
+{
+	sqlite3_stmt *find = store_stmt(st, VRP_COLUMNS " WHERE family = ?1 AND first = ?2 AND length = ?3");
+	struct vrp_set *set;
+
+	*out = NULL;
+	if (table_loaded(st, is_loaded, err) < 0)
+		return -1;
+	set = vrp_set_new();
+	/* every prefix containing the route: the route cut to each length up to its own */
+	for (unsigned len = 0; *is_loaded && len <= route->length; len++) {
+		struct prefix covering = prefix_truncate(route, len);
+
+		store_bind_prefix(find, 1, &covering);
+		if (add_rows(st, find, set, err) < 0) {
+			vrp_set_free(set);
+			return -1;
+		}
+	}
+	vrp_set_sort(set);
+	*out = set;
+	return 0;
+}
+
 int rpki_table_within(struct store *st, const struct prefix *block, struct vrp_set **out, bool *is_loaded,
 		      char **err)
 {
 	/* the address blobs have one width per family and compare as big-endian numbers */
-	sqlite3_stmt *find = store_stmt(st, "SELECT family, first, length, max_length, asn, ta FROM rpki_vrp"
-					    " WHERE family = ?1 AND first >= ?2 AND first <= ?3 AND length >= ?4");
+	sqlite3_stmt *find = store_stmt(st, VRP_COLUMNS " WHERE family = ?1 AND first >= ?2 AND first <= ?3 AND length >= ?4");
 	struct vrp_set *set;
 	struct addr_range r;
 	size_t n = prefix_addr_bytes(block->family);
-	int rc;
 
 	*out = NULL;
 	if (table_loaded(st, is_loaded, err) < 0)
@@ -120,18 +128,8 @@ int rpki_table_within(struct store *st, const struct prefix *block, struct vrp_s
 		sqlite3_bind_blob(find, 2, r.first, (int)n, SQLITE_TRANSIENT);
 		sqlite3_bind_blob(find, 3, r.last, (int)n, SQLITE_TRANSIENT);
 		sqlite3_bind_int(find, 4, block->length);
-		while ((rc = sqlite3_step(find)) == SQLITE_ROW) {
-			struct prefix p;
-			const char *why;
-
-			store_column_prefix(find, 0, &p);
-			vrp_set_add(set, &p, (unsigned)sqlite3_column_int(find, 3), (uint32_t)sqlite3_column_int64(find, 4),
-				    store_column_text(find, 5), 0, &why);
-		}
-		sqlite3_reset(find);
-		if (rc != SQLITE_DONE) {
+		if (add_rows(st, find, set, err) < 0) {
 			vrp_set_free(set);
-			*err = store_error(st, "reading the VRP table");
 			return -1;
 		}
 	}
