@@ -105,15 +105,8 @@ static void ops_release(struct rtr_ops *ops)
 static int op_compare(const void *pa, const void *pb)
 {
 	const struct rtr_op *a = pa, *b = pb;
-	int c = prefix_compare(&a->prefix, &b->prefix);
 
-	if (c != 0)
-		return c;
-	if (a->max_length != b->max_length)
-		return a->max_length < b->max_length ? -1 : 1;
-	if (a->asn != b->asn)
-		return a->asn < b->asn ? -1 : 1;
-	return 0;
+	return vrp_triple_compare(&a->prefix, a->max_length, a->asn, &b->prefix, b->max_length, b->asn);
 }
 
 /*

@@ -97,17 +97,23 @@ static int ta_intern(struct vrp_set *set, const char *name, uint16_t *id)
 	return 0;
 }
 
-int vrp_compare(const struct vrp *a, const struct vrp *b)
+int vrp_triple_compare(const struct prefix *pa, unsigned max_a, uint32_t asn_a, const struct prefix *pb, unsigned max_b,
+		       uint32_t asn_b)
 {
-	int c = prefix_compare(&a->prefix, &b->prefix);
+	int c = prefix_compare(pa, pb);
 
 	if (c != 0)
 		return c;
-	if (a->max_length != b->max_length)
-		return a->max_length < b->max_length ? -1 : 1;
-	if (a->asn != b->asn)
-		return a->asn < b->asn ? -1 : 1;
+	if (max_a != max_b)
+		return max_a < max_b ? -1 : 1;
+	if (asn_a != asn_b)
+		return asn_a < asn_b ? -1 : 1;
 	return 0;
+}
+
+int vrp_compare(const struct vrp *a, const struct vrp *b)
+{
+	return vrp_triple_compare(&a->prefix, a->max_length, a->asn, &b->prefix, b->max_length, b->asn);
 }
 
 int vrp_set_add(struct vrp_set *set, const struct prefix *prefix, unsigned max_length, uint32_t asn,

@@ -65,6 +65,9 @@ const char *vrp_set_ta_name(const struct vrp_set *set, const struct vrp *v);
 
 /* Orders VRPs as vrp_set_sort does: prefix, maxLength, AS. */
 int vrp_compare(const struct vrp *a, const struct vrp *b);
+/* The same order on the triple itself (for records that are not struct vrp). */
+int vrp_triple_compare(const struct prefix *pa, unsigned max_a, uint32_t asn_a, const struct prefix *pb, unsigned max_b,
+		       uint32_t asn_b);
 /* "192.0.2.0/24-24 AS64496" (maxLength always shown). */
 void vrp_format(const struct vrp *v, char out[VRP_STRLEN]);
 
