@@ -1152,6 +1152,27 @@ static bool probe_authenticated(void *ctx, const char *mntner)
 	return ok;
 }
 
+/*
+ * Puts a channel check's decision into the item's report: -1 could not decide and
+ * 0 refused are errors, 1 accepted reports the note (as `note_kind`) if there is one.
+ * Releases why and note.
+ */
+static void report_check(struct item *it, int decision, struct strbuf *why, struct strbuf *note, const char *check,
+			 const char *note_kind)
+{
+	if (decision < 0)
+		item_error(it, "The %s could not decide, so the object is refused: %s", check,
+			   why->len ? why->data : "unknown error");
+	else if (decision == 0 && why->len > 0)
+		item_error(it, "%s", why->data);
+	else if (decision == 0)
+		item_error(it, "Refused by the %s", check);
+	else if (note->len > 0)
+		item_message(it, note_kind, "%s", note->data);
+	strbuf_release(why);
+	strbuf_release(note);
+}
+
 /* The request's route check (the authorisation list) on a route that passed everything else. */
 static void check_route_hook(struct run *r, struct item *it)
 {
@@ -1171,15 +1192,7 @@ static void check_route_hook(struct run *r, struct item *it)
 	strbuf_init(&why);
 	strbuf_init(&note);
 	decision = rc->check(rc->arg, it->obj, r->override_ok, probe_authenticated, r, &why, &note, &it->route_mark);
-	if (decision < 0)
-		item_error(it, "The route check could not decide, so the object is refused: %s",
-			   why.len ? why.data : "unknown error");
-	else if (decision == 0)
-		item_error(it, "%s", why.len ? why.data : "Refused by the route check");
-	else if (note.len > 0)
-		item_message(it, "Info", "%s", note.data);
-	strbuf_release(&why);
-	strbuf_release(&note);
+	report_check(it, decision, &why, &note, "route check", "Info");
 }
 
 /* The channel's origin check (RPKI) on a created or modified route that passed everything else. */
@@ -1195,15 +1208,7 @@ static void check_route_origin(struct run *r, struct item *it)
 	strbuf_init(&why);
 	strbuf_init(&note);
 	decision = rc->check_origin(rc->arg, it->obj, r->override_ok, &why, &note);
-	if (decision < 0)
-		item_error(it, "The RPKI check could not decide, so the object is refused: %s",
-			   why.len ? why.data : "unknown error");
-	else if (decision == 0)
-		item_error(it, "%s", why.len ? why.data : "Refused by the RPKI check");
-	else if (note.len > 0)
-		item_message(it, "Warning", "%s", note.data);
-	strbuf_release(&why);
-	strbuf_release(&note);
+	report_check(it, decision, &why, &note, "RPKI check", "Warning");
 }
 
 static void check_item(struct run *r, struct item *it)
