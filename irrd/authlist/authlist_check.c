@@ -16,13 +16,13 @@
 #include "alloc.h"
 #include "authlist.h"
 #include "log.h"
+#include "mntner_contact.h"
 #include "notify.h"
 #include "rpsl_object.h"
 #include "rpsl_parse.h"
 #include "timefmt.h"
 #include "xalloc.h"
 
-#define MAX_ROUTE_MNTNERS 16
 
 /* ---- a hash of (owner, block) -> index ---- */
 
@@ -570,27 +570,6 @@ static void notify_group(const struct check *c, const char *to_list, const char 
 	strbuf_release(&subject);
 	strbuf_release(&body);
 	free(copy);
-}
-
-static char *mntner_upd_to(struct store *st, const struct config *cfg, const char *mntner)
-{
-	char *text = NULL, *err = NULL;
-	struct strbuf to;
-	struct rpsl_object *o;
-
-	if (store_get_object_text(st, cfg->source, "mntner", mntner, &text, &err) != 1) {
-		free(err);
-		return NULL;
-	}
-	o = rpsl_parse_object(text, strlen(text), 1, RPSL_TOLERANT);
-	strbuf_init(&to);
-	for (size_t i = 0; o && i < o->attr_count; i++) {
-		if (strcmp(o->attrs[i].name, "upd-to") == 0)
-			strbuf_printf(&to, "%s%s", to.len ? " " : "", o->attrs[i].value);
-	}
-	rpsl_object_free(o);
-	free(text);
-	return strbuf_detach(&to, NULL);
 }
 
 static json_t *finding_json(const struct check *c, const struct finding *f)

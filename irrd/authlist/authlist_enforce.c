@@ -9,9 +9,9 @@
 
 #include "alloc.h"
 #include "authlist.h"
+#include "mntner_contact.h"
 #include "xalloc.h"
 
-#define MAX_ROUTE_MNTNERS 16
 
 int authlist_space_is_held(struct store *st, const struct prefix *p, char **err)
 {

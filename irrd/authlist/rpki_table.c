@@ -137,3 +137,27 @@ int rpki_table_within(struct store *st, const struct prefix *block, struct vrp_s
 	*out = set;
 	return 0;
 }
+
+int rpki_table_state(struct store *st, const struct prefix *p, uint32_t origin, enum rov_state *state,
+		     bool *is_loaded, struct vrp_set **covering_out, char **err)
+{
+	struct vrp_set *covering = NULL;
+	size_t n;
+
+	if (rpki_table_covering(st, p, &covering, is_loaded, err) < 0)
+		return -1;
+	n = vrp_set_count(covering);
+	*state = n == 0 ? ROV_NOT_FOUND : ROV_INVALID;
+	for (size_t i = 0; i < n; i++) {
+		if (rov_vrp_matches(vrp_set_get(covering, i), p, origin)) {
+			*state = ROV_VALID;
+			break;
+		}
+	}
+	if (covering_out != NULL) {
+		*covering_out = covering;
+		covering = NULL;
+	}
+	vrp_set_free(covering);
+	return 0;
+}

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 
 #include "prefix.h"
+#include "rov.h"
 #include "store.h"
 #include "vrp.h"
 
@@ -31,5 +32,13 @@ int rpki_table_covering(struct store *st, const struct prefix *route, struct vrp
  */
 int rpki_table_within(struct store *st, const struct prefix *block, struct vrp_set **out, bool *is_loaded,
 		      char **err);
+
+/*
+ * RFC 6811 state of (p, origin) from the table (rpki_table_covering); with covering_out
+ * non-NULL, the covering VRPs too (sorted; caller frees). *is_loaded false: irrd never
+ * wrote the table (then not_found, nothing decided). 0, or -1 with *err.
+ */
+int rpki_table_state(struct store *st, const struct prefix *p, uint32_t origin, enum rov_state *state,
+		     bool *is_loaded, struct vrp_set **covering_out, char **err);
 
 #endif

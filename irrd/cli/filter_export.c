@@ -79,7 +79,7 @@ static int collect_mark(void *arg, const struct authlist_route_row *row)
 	struct marks *m = arg;
 	struct mark k;
 
-	if (!row->is_marked || row->entry <= 0 || !query_route_key(row->pkey, &k.prefix, &k.origin))
+	if (!row->is_marked || row->entry <= 0 || !rpsl_route_key(row->pkey, &k.prefix, &k.origin))
 		return 0;
 	k.entry = row->entry;
 	if (m->count == m->capacity) {
@@ -99,30 +99,6 @@ static int64_t mark_of(const struct marks *m, const struct prefix *p, uint32_t o
 		return 0;
 	hit = bsearch(&k, m->items, m->count, sizeof(k), mark_compare);
 	return hit != NULL ? hit->entry : 0;
-}
-
-int filter_export_rpki_state(struct store *st, const struct prefix *p, uint32_t origin, enum rov_state *state,
-			     bool *is_loaded, struct vrp_set **covering_out, char **err)
-{
-	struct vrp_set *covering = NULL;
-	size_t n;
-
-	if (rpki_table_covering(st, p, &covering, is_loaded, err) < 0)
-		return -1;
-	n = vrp_set_count(covering);
-	*state = n == 0 ? ROV_NOT_FOUND : ROV_INVALID;
-	for (size_t i = 0; i < n; i++) {
-		if (rov_vrp_matches(vrp_set_get(covering, i), p, origin)) {
-			*state = ROV_VALID;
-			break;
-		}
-	}
-	if (covering_out != NULL) {
-		*covering_out = covering;
-		covering = NULL;
-	}
-	vrp_set_free(covering);
-	return 0;
 }
 
 static void push_route(struct filter_export *ex, const struct filter_route *r)
@@ -231,7 +207,7 @@ int filter_export_collect(struct store *st, const struct config *cfg, struct fil
 		if (is_policy_mark && fr->mark == 0)
 			continue;
 		/* the RPKI state is read for every exported route, so every format can show it */
-		if (filter_export_rpki_state(st, &fr->prefix, fr->origin, &fr->rpki, &is_loaded, NULL, err) < 0)
+		if (rpki_table_state(st, &fr->prefix, fr->origin, &fr->rpki, &is_loaded, NULL, err) < 0)
 			goto out;
 		is_probed = true;
 		if (!is_loaded && is_policy_rpki) {
@@ -249,7 +225,7 @@ int filter_export_collect(struct store *st, const struct config *cfg, struct fil
 		struct prefix none = { .family = 4 };
 		enum rov_state unused;
 
-		if (filter_export_rpki_state(st, &none, 0, &unused, &is_loaded, NULL, err) < 0)
+		if (rpki_table_state(st, &none, 0, &unused, &is_loaded, NULL, err) < 0)
 			goto out;
 		if (!is_loaded && is_policy_rpki) {
 			*err = xasprintf("policy %s: irrd has not written the VRPs in force to the database"

@@ -61,14 +61,6 @@ void filter_export_release(struct filter_export *ex);
  */
 int filter_export_collect(struct store *st, const struct config *cfg, struct filter_export *ex, char **err);
 
-/*
- * RFC 6811 state of (p, origin) from the VRPs irrd wrote (rpki_table_covering); with
- * covering_out non-NULL, the covering VRPs too (sorted; caller frees). *is_loaded false:
- * irrd never wrote the table (then not_found, nothing decided). 0, or -1 with *err.
- */
-int filter_export_rpki_state(struct store *st, const struct prefix *p, uint32_t origin, enum rov_state *state,
-			     bool *is_loaded, struct vrp_set **covering_out, char **err);
-
 /* The policy's word ("irr", ...), and back: false when unknown. */
 const char *filter_policy_name(enum filter_policy p);
 bool filter_policy_parse(const char *word, enum filter_policy *out);

@@ -209,7 +209,7 @@ static int add_route_key(void *arg, const struct store_object_row *row)
 	struct prefix p;
 	uint32_t asn;
 
-	if (query_route_key(row->pkey, &p, &asn)) {
+	if (rpsl_route_key(row->pkey, &p, &asn)) {
 		struct origin_entry *e = entry_for(t, asn);
 
 		entry_reserve(e);
@@ -250,7 +250,7 @@ static int collect_change(void *arg, const struct store_journal_row *row)
 	struct change_list *l = arg;
 	struct route_change c;
 
-	if (!query_route_key(row->pkey, &c.prefix, &c.asn))
+	if (!rpsl_route_key(row->pkey, &c.prefix, &c.asn))
 		return 0;
 	c.is_delete = strcmp(row->operation, "DEL") == 0;
 	l->items = xgrow(l->items, &l->capacity, l->count + 1, sizeof(*l->items));

@@ -324,24 +324,6 @@ int query_by_prefix(const struct query_context *ctx, const struct query_source *
 	return 0;
 }
 
-bool query_route_key_prefix(const char *pkey, struct prefix *out)
-{
-	const char *as = strrchr(pkey, 'A');
-	const char *err;
-
-	/* The key is PREFIX + "AS" + digits; the last 'A' starts the origin. */
-	if (as == NULL || as == pkey || (as[1] != 'S' && as[1] != 's'))
-		return false;
-	return prefix_parse(pkey, (size_t)(as - pkey), 0, out, &err) == 0;
-}
-
-bool query_route_key(const char *pkey, struct prefix *p, uint32_t *asn)
-{
-	const char *as = strrchr(pkey, 'A'), *err;
-
-	return query_route_key_prefix(pkey, p) && as != NULL && asn_parse(as, strlen(as), true, asn, &err) == 0;
-}
-
 void prefix_vec_push(struct prefix_vec *v, const struct prefix *p)
 {
 	v->items = xgrow(v->items, &v->capacity, v->count + 1, sizeof(*v->items));
@@ -386,7 +368,7 @@ static int collect_origin_prefix(void *arg, const struct store_object_row *row)
 	struct origin_collector *c = arg;
 	struct prefix p;
 
-	if (query_route_key_prefix(row->pkey, &p) && (c->family == 0 || p.family == c->family))
+	if (rpsl_route_key_prefix(row->pkey, &p) && (c->family == 0 || p.family == c->family))
 		prefix_vec_push(c->out, &p);
 	return 0;
 }

@@ -18,6 +18,7 @@
 #include "config.h"
 #include "irr_limits.h"
 #include "prefix.h"
+#include "rpsl_object.h"
 #include "store.h"
 #include "store_read.h"
 #include "strbuf.h"
@@ -158,10 +159,6 @@ void prefix_vec_release(struct prefix_vec *v);
 int query_origin_prefixes(const struct query_context *ctx, const struct query_source *src, uint32_t asn,
 			  uint8_t family, struct prefix_vec *out);
 
-/* The prefix of a route/route6 primary key ("192.0.2.0/24AS1" -> 192.0.2.0/24). */
-bool query_route_key_prefix(const char *pkey, struct prefix *out);
-/* ... and its origin. */
-bool query_route_key(const char *pkey, struct prefix *p, uint32_t *asn);
 
 /*
  * Journal entries of a source with serial > after and <= upto (0: no bound), in

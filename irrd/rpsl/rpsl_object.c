@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "rpsl_object.h"
+#include "asn.h"
 #include "xalloc.h"
 
 #define ARENA_CHUNK_SIZE 4096
@@ -154,4 +155,22 @@ size_t rpsl_object_list_items(const struct rpsl_object *o, const char *attr, cha
 		}
 	}
 	return n;
+}
+
+bool rpsl_route_key_prefix(const char *pkey, struct prefix *out)
+{
+	const char *as = strrchr(pkey, 'A');
+	const char *err;
+
+	/* The key is PREFIX + "AS" + digits; the last 'A' starts the origin. */
+	if (as == NULL || as == pkey || (as[1] != 'S' && as[1] != 's'))
+		return false;
+	return prefix_parse(pkey, (size_t)(as - pkey), 0, out, &err) == 0;
+}
+
+bool rpsl_route_key(const char *pkey, struct prefix *p, uint32_t *asn)
+{
+	const char *as = strrchr(pkey, 'A'), *err;
+
+	return rpsl_route_key_prefix(pkey, p) && as != NULL && asn_parse(as, strlen(as), true, asn, &err) == 0;
 }

@@ -79,4 +79,8 @@ const struct rpsl_attr *rpsl_object_get(const struct rpsl_object *obj, const cha
 size_t rpsl_object_list_items(const struct rpsl_object *o, const char *attr, char items[][MAX_PRIMARY_KEY_LENGTH],
 			      size_t max);
 
+/* The prefix of a route/route6 primary key ("192.0.2.0/24AS1" -> 192.0.2.0/24). */
+bool rpsl_route_key_prefix(const char *pkey, struct prefix *out);
+/* ... and its origin. */
+bool rpsl_route_key(const char *pkey, struct prefix *p, uint32_t *asn);
 #endif
