@@ -576,6 +576,12 @@ static int set_authlist_unallocated(struct config *cfg, const char *value, const
 	return 0;
 }
 
+static int set_rpki_report_interval(struct config *cfg, const char *value, const char **err)
+{
+	return parse_uint(value, 0, 30 * 86400, &cfg->rpki_report_interval, err,
+			  "must be 0 (never) to 2592000 (seconds)");
+}
+
 static int set_authlist_check_interval(struct config *cfg, const char *value, const char **err)
 {
 	return parse_uint(value, 0, 30 * 86400, &cfg->authlist_check_interval, err,
@@ -641,6 +647,7 @@ static const struct config_key {
 	{ "rpki.slurm_file", set_rpki_slurm_file, "" },
 	{ "rpki.refresh_interval", set_rpki_refresh_interval, "300" },
 	{ "rpki.stale_after", set_rpki_stale_after, "3600" },
+	{ "rpki.report_interval", set_rpki_report_interval, "86400" },
 	{ "rpki.filter_invalid", set_rpki_filter_invalid, "yes" },
 	{ "rpki.excluded_sources", set_rpki_excluded_sources, "" },
 	{ "rpki.reject_invalid_updates", set_rpki_reject_invalid_updates, "yes" },

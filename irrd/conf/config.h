@@ -77,6 +77,7 @@ struct config {
 	char *rpki_rtr_cache;                 /* "host:port" of an RPKI cache (RTR) instead of a file; NULL: none */
 	char *rpki_slurm_file;                /* RFC 8416 local exceptions; NULL: none */
 	unsigned rpki_refresh_interval;       /* seconds between looks at the VRP file */
+	unsigned rpki_report_interval;        /* seconds between mailed RPKI reports (newly wrong only); 0: never */
 	unsigned rpki_stale_after;            /* seconds without a good load before the set is reported stale */
 	bool rpki_filter_invalid;             /* leave RPKI-invalid routes out of answers (!f per connection) */
 	bool rpki_reject_invalid_updates;     /* refuse creating or modifying RPKI-invalid routes */

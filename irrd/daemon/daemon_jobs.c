@@ -9,6 +9,7 @@
 #include "config.h"
 #include "log.h"
 #include "notify.h"
+#include "rpki_notify.h"
 #include "store.h"
 
 static struct store *open_store(const struct config *cfg, const char *job)
@@ -63,9 +64,32 @@ static int notify_retry_job(const struct config *cfg)
 	return left < 0 ? 1 : 0;
 }
 
+static int rpki_report_job(const struct config *cfg)
+{
+	struct rpki_notify_result res;
+	struct store *st = open_store(cfg, "RPKI report");
+	char *err = NULL;
+	int ran;
+
+	if (st == NULL)
+		return 1;
+	ran = rpki_notify_run(st, cfg, time(NULL), &res, &err);
+	if (ran < 0)
+		log_error("RPKI report: %s", err);
+	else if (ran == 0)
+		log_info("RPKI report: irrd has written no VRPs yet; nothing to report");
+	else
+		log_info("RPKI report: %zu findings for %zu addresses; %zu mails with %zu new findings (%zu left queued)",
+			 res.findings, res.addresses, res.mails, res.new_findings, res.still_queued);
+	free(err);
+	store_close(st);
+	return ran < 0 ? 1 : 0;
+}
+
 const struct daemon_job daemon_jobs[] = {
 	{ DAEMON_JOB_AUTHLIST_CHECK, "authorisation list check", authlist_check_job },
 	{ DAEMON_JOB_NOTIFY_RETRY, "notification queue", notify_retry_job },
+	{ DAEMON_JOB_RPKI_REPORT, "RPKI report", rpki_report_job },
 	{ NULL, NULL, NULL },
 };
 

@@ -12,6 +12,8 @@
 #define DAEMON_JOB_AUTHLIST_CHECK "authlist-check"
 /* Notifications sendmail refused earlier (mail.notify_retry_interval). */
 #define DAEMON_JOB_NOTIFY_RETRY "notify-retry"
+/* Mails what is newly wrong between routes, the authorisation list and the RPKI (rpki_notify.h). */
+#define DAEMON_JOB_RPKI_REPORT "rpki-report"
 
 struct daemon_job {
 	const char *id;       /* on the command line: irrd --run-job ID */

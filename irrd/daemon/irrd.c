@@ -51,6 +51,12 @@ struct daemon {
 	struct event_timer *drain_timer;
 };
 
+/* The mailed RPKI reports run only with a VRP source configured: without one nothing is known. */
+static unsigned rpki_report_interval(const struct config *cfg)
+{
+	return cfg->rpki_vrp_file != NULL || cfg->rpki_rtr_cache != NULL ? cfg->rpki_report_interval : 0;
+}
+
 /* SIGHUP: a new configuration for everything that can change while running. */
 static void reload(struct daemon *d)
 {
@@ -72,6 +78,7 @@ static void reload(struct daemon *d)
 	d->ctx.cfg = fresh;
 	jobs_set_interval(d->jobs, daemon_job_find(DAEMON_JOB_AUTHLIST_CHECK)->name, fresh->authlist_check_interval);
 	jobs_set_interval(d->jobs, daemon_job_find(DAEMON_JOB_NOTIFY_RETRY)->name, fresh->mail_notify_retry_interval);
+	jobs_set_interval(d->jobs, daemon_job_find(DAEMON_JOB_RPKI_REPORT)->name, rpki_report_interval(fresh));
 	config_free(old);
 	log_info("SIGHUP: configuration re-read from %s", d->config_path);
 }
@@ -330,6 +337,7 @@ int main(int argc, char **argv)
 	d.jobs = jobs_new(d.loop);
 	add_job(&d, DAEMON_JOB_AUTHLIST_CHECK, d.cfg->authlist_check_interval, d.cfg->authlist_check_interval);
 	add_job(&d, DAEMON_JOB_NOTIFY_RETRY, d.cfg->mail_notify_retry_interval, 0);
+	add_job(&d, DAEMON_JOB_RPKI_REPORT, rpki_report_interval(d.cfg), rpki_report_interval(d.cfg));
 	log_info("routereg %s ready (database %s, pid %d)", ROUTEREG_VERSION, d.cfg->database, (int)getpid());
 	if (event_loop_run(d.loop) == 0)
 		rc = EXIT_SUCCESS;

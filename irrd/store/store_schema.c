@@ -17,7 +17,8 @@
  * allocation, authlist, authlist_origin, route_verification. Version 6: auth_failures
  * (failed password verifications per maintainer and hour), notify_queue (notification
  * mails queued in the submission's transaction until sendmail took them). Version 7:
- * rpki_vrp and rpki_status (the VRPs irrd has in force, for update checks).
+ * rpki_vrp and rpki_status (the VRPs irrd has in force, for update checks). Version 8:
+ * rpki_report_sent (the RPKI findings mailed to each address).
  * Every index leads with source_id so a source can be replaced by range deletes.
  */
 #include <stdio.h>
@@ -225,6 +226,13 @@ static const char *const migrations[] = {
 	"  vrp_count INTEGER NOT NULL,"
 	"  origin TEXT NOT NULL"               /* the VRP file or the RPKI cache */
 	");",
+	/* version 8: what the mailed RPKI reports told each address, to mail only what is new (issue 15) */
+	"CREATE TABLE rpki_report_sent ("
+	"  address TEXT NOT NULL,"
+	"  finding TEXT NOT NULL,"             /* rpki_finding's key */
+	"  since INTEGER NOT NULL,"            /* first mailed */
+	"  PRIMARY KEY (address, finding)"
+	") WITHOUT ROWID;",
 };
 
 #define MIGRATION_COUNT (sizeof(migrations) / sizeof(migrations[0]))

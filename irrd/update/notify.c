@@ -180,11 +180,10 @@ int notify_outbox_queue(struct notify_outbox *box, struct store *st, const struc
 	return rc;
 }
 
-int notify_queue_text(struct store *st, const struct config *cfg, const char *to, const char *subject, const char *body,
-		      size_t len, char **err)
+int notify_queue_text_held(struct store *st, const struct config *cfg, const char *to, const char *subject,
+			   const char *body, size_t len, int64_t *id, char **err)
 {
 	struct strbuf message;
-	int64_t id;
 	int rc;
 
 	strbuf_init(&message);
@@ -193,9 +192,18 @@ int notify_queue_text(struct store *st, const struct config *cfg, const char *to
 		*err = xasprintf("not a valid address: %s", to);
 		return -1;
 	}
-	rc = queue_message(st, to, &message, time(NULL), &id, err);
+	rc = queue_message(st, to, &message, time(NULL), id, err);
 	strbuf_release(&message);
-	if (rc < 0)
+	return rc;
+}
+
+int notify_queue_text(struct store *st, const struct config *cfg, const char *to, const char *subject, const char *body,
+		      size_t len, char **err)
+{
+	int64_t id;
+	int rc;
+
+	if (notify_queue_text_held(st, cfg, to, subject, body, len, &id, err) < 0)
 		return -1;
 	rc = notify_queue_deliver(st, cfg, id, id, time(NULL), NULL, err);
 	return rc < 0 ? -1 : rc > 0 ? 1 : 0;

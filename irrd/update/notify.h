@@ -74,6 +74,15 @@ int notify_queue_text(struct store *st, const struct config *cfg, const char *to
 		      size_t len, char **err);
 
 /*
+ * Queues one plain-text mail without sending it, inside the caller's transaction (a
+ * job whose record of what it mailed must commit with the mail); *id for
+ * notify_queue_deliver after the commit. 0, or -1 on an invalid address or a store
+ * error (*err).
+ */
+int notify_queue_text_held(struct store *st, const struct config *cfg, const char *to, const char *subject,
+			   const char *body, size_t len, int64_t *id, char **err);
+
+/*
  * Sends one plain-text mail from mail.from to `to` (validated first) with the usual
  * headers (Date, Message-ID, Auto-Submitted: auto-generated, UTF-8). Returns 0, or -1
  * when the address is not valid or the sendmail command failed.
