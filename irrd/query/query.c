@@ -10,6 +10,7 @@
 #include "origin_index.h"
 #include "rpki_view.h"
 #include "query.h"
+#include "query_rpki.h"
 #include "xalloc.h"
 
 struct sources_reader {
@@ -247,27 +248,39 @@ struct collector {
 	struct query_objects *out;
 };
 
-static int collect_object(void *arg, const struct store_object_row *row)
+bool query_objects_add(struct query_objects *out, const struct query_source *src, int64_t id, const char *cls,
+		       char *pkey, char *text)
 {
-	struct collector *c = arg;
-	struct query_objects *out = c->out;
 	struct query_object *o;
 
 	/* A lookup may reach one object through several index rows. */
-	if (!objects_mark_seen(out, row->id))
-		return 0;
+	if (!objects_mark_seen(out, id)) {
+		free(pkey);
+		free(text);
+		return true;
+	}
 	if (out->count >= MAX_QUERY_OBJECTS) {
 		out->truncated = true;
-		return 1;
+		free(pkey);
+		free(text);
+		return false;
 	}
 	out->items = xgrow(out->items, &out->capacity, out->count + 1, sizeof(*out->items));
 	o = &out->items[out->count++];
-	o->id = row->id;
-	o->source = c->src->name;
-	o->cls = xstrdup(row->cls);
-	o->pkey = xstrdup(row->pkey);
-	o->text = xstrdup(row->text ? row->text : "");
-	return 0;
+	o->id = id;
+	o->source = src->name;
+	o->cls = xstrdup(cls);
+	o->pkey = pkey;
+	o->text = text;
+	return true;
+}
+
+static int collect_object(void *arg, const struct store_object_row *row)
+{
+	struct collector *c = arg;
+
+	return query_objects_add(c->out, c->src, row->id, row->cls, xstrdup(row->pkey),
+				 xstrdup(row->text ? row->text : "")) ? 0 : 1;
 }
 
 int query_by_key(const struct query_context *ctx, const struct query_source *src, const char *cls, const char *pkey,
@@ -276,6 +289,8 @@ int query_by_key(const struct query_context *ctx, const struct query_source *src
 	struct collector c = { src, out };
 	char *err = NULL;
 
+	if (src->id == QUERY_SOURCE_RPKI_ID)
+		return query_rpki_by_key(ctx, src, cls, pkey, out);
 	return store_read_by_key(ctx->st, src->id, cls, pkey, collect_object, &c, &err) < 0 ? read_failed(err) : 0;
 }
 
@@ -285,6 +300,8 @@ int query_by_attr(const struct query_context *ctx, const struct query_source *sr
 	struct collector c = { src, out };
 	char *err = NULL;
 
+	if (src->id == QUERY_SOURCE_RPKI_ID)
+		return query_rpki_by_attr(ctx, src, attr, value, cls, out);
 	return store_read_by_attr(ctx->st, src->id, attr, value, cls, collect_object, &c, &err) < 0 ? read_failed(err)
 												      : 0;
 }
@@ -304,6 +321,8 @@ int query_by_prefix(const struct query_context *ctx, const struct query_source *
 	struct collector c = { src, out };
 	char *err = NULL;
 
+	if (src->id == QUERY_SOURCE_RPKI_ID)
+		return query_rpki_by_prefix(ctx, src, p, match, cls, out);
 	if (match == MATCH_EXACT || match == MATCH_MORE_ALL) {
 		int rc = match == MATCH_EXACT ? store_read_prefix_exact(ctx->st, src->id, p, cls, collect_object, &c, &err)
 					      : store_read_prefix_more(ctx->st, src->id, p, cls, collect_object, &c, &err);

@@ -117,6 +117,12 @@ struct query_objects {
 };
 
 void query_objects_init(struct query_objects *v);
+/*
+ * Appends one object (pkey and text are taken over; cls copied) unless its id is in the
+ * set already. Returns false when the answer is full (MAX_QUERY_OBJECTS: truncated set).
+ */
+bool query_objects_add(struct query_objects *out, const struct query_source *src, int64_t id, const char *cls,
+		       char *pkey, char *text);
 void query_objects_release(struct query_objects *v);
 
 /* Exact lookup by class and primary key (any case) in one source: appends 0 or 1 object. 0 or -1. */

@@ -22,6 +22,7 @@ struct rpki_view *rpki_view_new(struct vrp_set *vrps, time_t loaded_at)
 {
 	struct rpki_view *v = xcalloc(1, sizeof(*v));
 
+	vrp_set_sort(vrps);   /* lookups by prefix need the order; a linear check when it holds */
 	v->vrps = vrps;
 	v->index = rov_index_build(vrps);
 	pthread_mutex_init(&v->by_origin_lock, NULL);
@@ -172,6 +173,45 @@ void rpki_view_for_origin(const struct rpki_view *v, uint32_t asn, void (*fn)(vo
 	}
 	for (; lo < vrp_set_count(v->vrps) && items[by_origin[lo]].asn == asn; lo++)
 		fn(ctx, &items[by_origin[lo]]);
+}
+
+void rpki_view_for_prefix(const struct rpki_view *v, const struct prefix *p, bool more_specific,
+			  void (*fn)(void *ctx, const struct vrp *vrp), void *ctx)
+{
+	const struct vrp *items;
+	size_t lo = 0, hi, n;
+
+	if (v == NULL)
+		return;
+	items = vrp_set_items(v->vrps);
+	n = hi = vrp_set_count(v->vrps);
+	/* the set is in prefix order (a view's set is sorted): what p holds is one run from p on */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (prefix_compare(&items[mid].prefix, p) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < n && prefix_contains(p, &items[lo].prefix); lo++) {
+		bool is_exact = items[lo].prefix.length == p->length;
+
+		if (is_exact != more_specific)
+			fn(ctx, &items[lo]);
+		else if (!more_specific)
+			break;   /* past the exact ones */
+	}
+}
+
+size_t rpki_view_vrp_index(const struct rpki_view *v, const struct vrp *vrp)
+{
+	return (size_t)(vrp - vrp_set_items(v->vrps));
+}
+
+const char *rpki_view_ta_name(const struct rpki_view *v, const struct vrp *vrp)
+{
+	return vrp_set_ta_name(v->vrps, vrp);
 }
 
 enum rov_state rpki_view_state(const struct rpki_view *v, const struct prefix *route, uint32_t origin)

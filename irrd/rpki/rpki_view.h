@@ -8,6 +8,7 @@
 #define IRRD_RPKI_VIEW_H
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <time.h>
@@ -58,6 +59,19 @@ int rpki_view_apply(struct vrp_set **base, const struct vrp_set *added, const st
  */
 void rpki_view_for_origin(const struct rpki_view *v, uint32_t asn, void (*fn)(void *ctx, const struct vrp *vrp),
 			  void *ctx);
+
+/*
+ * Calls fn for every VRP whose prefix is p (more_specific false) or lies strictly
+ * inside p (true), in prefix order: the pseudo-source's objects by prefix. v may be NULL.
+ */
+void rpki_view_for_prefix(const struct rpki_view *v, const struct prefix *p, bool more_specific,
+			  void (*fn)(void *ctx, const struct vrp *vrp), void *ctx);
+
+/* A VRP's place in the view (0 .. count-1): names its pseudo object while the view lives. */
+size_t rpki_view_vrp_index(const struct rpki_view *v, const struct vrp *vrp);
+
+/* The trust anchor's name of one of the view's VRPs. */
+const char *rpki_view_ta_name(const struct rpki_view *v, const struct vrp *vrp);
 
 /* RFC 6811 state of a route under the view; not_found when v is NULL (no VRPs). */
 enum rov_state rpki_view_state(const struct rpki_view *v, const struct prefix *route, uint32_t origin);

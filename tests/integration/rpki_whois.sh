@@ -33,6 +33,35 @@ check "!sRPKI,JPIRR !g: both sources' prefixes, JPIRR's invalid one left out" \
 	test "$(whois_raw '!!\n!sRPKI,JPIRR\n!gAS64496\n!q\n')" = "$(printf 'C\nA28\n192.0.2.0/24 203.0.113.0/24\nC')"
 check "!s-lc lists RPKI when chosen" test "$(whois_raw '!!\n!sJPIRR,RPKI\n!s-lc\n!q\n')" = "$(printf 'C\nA11\nJPIRR,RPKI\nC')"
 check "RPKI is not one of every source (!s-*)" sh -c "! bash -c 'exec 3<>/dev/tcp/127.0.0.1/$PORT; printf \"!!\n!s-*\n!s-lc\n!q\n\" >&3; timeout 5 cat <&3' | grep -q RPKI"
+# Its objects, as IRRd lays them out: by prefix (RIPE-style and !r), by origin, by key.
+cat >"$WORK/pseudo" <<'OBJ'
+route:          203.0.113.0/24
+descr:          RPKI ROA for 203.0.113.0/24 / AS64496
+remarks:        A validated ROA payload of the RPKI in force at this registry,
+remarks:        shown as a route object by routereg: not an object of any IRR.
+remarks:        maxLength 24
+origin:         AS64496
+source:         RPKI  # Trust Anchor: test
+OBJ
+whois_raw '-r -s RPKI 203.0.113.0/24\n' >"$WORK/got"
+check "RIPE-style -s RPKI PREFIX: the VRP's route object" test "$(sed -n 1,7p "$WORK/got")" = "$(cat "$WORK/pseudo")"
+check "RIPE-style: with its state (valid)" test "$(sed -n 8p "$WORK/got")" = "rpki-ov-state:  valid"
+check "RIPE-style -s RPKI -i origin: one object per VRP of the AS" \
+	test "$(whois_raw '-r -s RPKI -i origin AS64496\n' | grep '^route:' | tr -s ' ')" = "$(printf 'route: 192.0.2.0/24\nroute: 203.0.113.0/24')"
+check "RIPE-style -s RPKI -M: the VRPs inside" \
+	test "$(whois_raw '-r -s RPKI -M 198.0.0.0/7\n' | grep '^route:' | tr -s ' ')" = "route: 198.51.100.0/24"
+check "RIPE-style -s RPKI -L: the VRPs covering" \
+	test "$(whois_raw '-r -s RPKI -L 192.0.2.128/25\n' | grep '^route:' | tr -s ' ')" = "route: 192.0.2.0/24"
+whois_raw '-r -s RPKI -T route6 192.0.2.0/24\n' >"$WORK/got"
+check "RIPE-style -s RPKI -T route6 on an IPv4 VRP: no entries" grep -q '^%  No entries found' "$WORK/got"
+check "!r with RPKI: the object, in IRRd framing" \
+	test "$(whois_raw '!!\n!sRPKI\n!r203.0.113.0/24\n!q\n')" = "$(printf 'C\nA%d\n%s\nC' "$(($(wc -c <"$WORK/pseudo")))" "$(cat "$WORK/pseudo")")"
+check "!r,o with RPKI: the VRPs' origins" test "$(whois_raw '!!\n!sRPKI\n!r192.0.2.0/24,o\n!q\n')" = "$(printf 'C\nA8\nAS64496\nC')"
+check "!m route with RPKI: the object by key" \
+	test "$(whois_raw '!!\n!sRPKI\n!mroute,203.0.113.0/24AS64496\n!q\n' | sed -n 3,9p)" = "$(cat "$WORK/pseudo")"
+check "!m of a key no VRP has: D" test "$(whois_raw '!!\n!sRPKI\n!mroute,203.0.113.0/24AS64497\n!q\n')" = "$(printf 'C\nD')"
+check "!o with RPKI: the VRPs have no maintainer, D" test "$(whois_raw '!!\n!sRPKI\n!oMAINT-EXAMPLE-JP\n!q\n')" = "$(printf 'C\nD')"
+check "RIPE-style without -s RPKI: no VRP objects" sh -c "! bash -c 'exec 3<>/dev/tcp/127.0.0.1/$PORT; printf -- \"-r 203.0.113.0/24\\n\" >&3; timeout 5 cat <&3' | grep -q '^source: *RPKI'"
 if command -v bgpq4 >/dev/null 2>&1; then
 	# (bgpq4 refuses documentation ASNs given on its command line; as-set members are fine)
 	bgpq4 -h "127.0.0.1:$PORT" -S RPKI,JPIRR -4 -l both AS-EXAMPLE >"$WORK/bgpq4.out" 2>&1

@@ -5,9 +5,13 @@
  * force over random sets, and the incremental rule: a route not covered by a changed
  * VRP keeps its state.
  */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "rov.h"
+#include "rpki_view.h"
+#include "strbuf.h"
 #include "testlib.h"
 #include "vrp.h"
 #include "vrp_file.h"
@@ -323,10 +327,72 @@ static void test_against_brute_force(void)
 	free(before);
 }
 
+static void collect_text(void *ctx, const struct vrp *v)
+{
+	char text[VRP_STRLEN];
+
+	vrp_format(v, text);
+	strbuf_printf(ctx, "%s%s", ((struct strbuf *)ctx)->len ? " " : "", text);
+}
+
+/* The pseudo-source's lookups by prefix: exact, strictly inside; edges of the run. */
+static void test_view_by_prefix(void)
+{
+	static const char *const vrps[] = { "0.0.0.0/0 0", "10.0.0.0/8 8", "10.0.0.0/16 24", "10.0.0.0/24 24",
+					    "10.0.1.0/24 24", "10.1.0.0/16 16", "11.0.0.0/8 8", "2001:db8::/32 48",
+					    "10.0.0.0/8 9" };
+	struct vrp_set *set = vrp_set_new();
+	struct rpki_view *view;
+	struct strbuf got;
+	struct prefix p;
+	const char *err;
+
+	for (size_t i = 0; i < sizeof(vrps) / sizeof(vrps[0]); i++) {
+		char text[64];
+		unsigned max;
+
+		sscanf(vrps[i], "%63s %u", text, &max);
+		p = pfx(text);
+		vrp_set_add(set, &p, max, 64496, "t", 0, &err);
+	}
+	view = rpki_view_new(set, 0);   /* sorts the set */
+	strbuf_init(&got);
+	p = pfx("10.0.0.0/8");
+	rpki_view_for_prefix(view, &p, false, collect_text, &got);
+	CHECK(strcmp(got.data, "10.0.0.0/8-8 AS64496 10.0.0.0/8-9 AS64496") == 0, "exact: both VRPs of 10.0.0.0/8 (%s)",
+	      got.data);
+	strbuf_reset(&got);
+	rpki_view_for_prefix(view, &p, true, collect_text, &got);
+	CHECK(strcmp(got.data, "10.0.0.0/16-24 AS64496 10.0.0.0/24-24 AS64496 10.0.1.0/24-24 AS64496 "
+			       "10.1.0.0/16-16 AS64496") == 0,
+	      "more specific: inside only, not the /8s, not 11/8 (%s)", got.data);
+	strbuf_reset(&got);
+	p = pfx("0.0.0.0/0");
+	rpki_view_for_prefix(view, &p, true, collect_text, &got);
+	CHECK(strstr(got.data, "2001:db8") == NULL && strstr(got.data, "11.0.0.0/8-8") != NULL &&
+		      strstr(got.data, "0.0.0.0/0") == NULL,
+	      "more specific than 0/0: every IPv4 VRP but itself, no IPv6 (%s)", got.data);
+	strbuf_reset(&got);
+	p = pfx("10.0.2.0/24");
+	rpki_view_for_prefix(view, &p, false, collect_text, &got);
+	rpki_view_for_prefix(view, &p, true, collect_text, &got);
+	CHECK(got.len == 0, "a prefix no VRP has: nothing");
+	p = pfx("10.0.0.0/24");
+	strbuf_reset(&got);
+	rpki_view_for_prefix(view, &p, false, collect_text, &got);
+	CHECK(strcmp(got.data, "10.0.0.0/24-24 AS64496") == 0, "exact /24 past a /16 of the same address (%s)",
+	      got.data);
+	rpki_view_for_prefix(NULL, &p, false, collect_text, &got);
+	CHECK(strcmp(got.data, "10.0.0.0/24-24 AS64496") == 0, "no view: nothing");
+	strbuf_release(&got);
+	rpki_view_unref(view);
+}
+
 int main(void)
 {
 	test_rfc6811();
 	test_edges();
 	test_against_brute_force();
+	test_view_by_prefix();
 	return TEST_DONE();
 }
