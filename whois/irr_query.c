@@ -179,8 +179,7 @@ static void cmd_origin(const struct query_context *ctx, struct whois_session *s,
 			prefix_vec_release(&v);
 			return;
 		}
-		if (whois_rpki_filters(ctx, s, srcs.items[i].name))
-			whois_rpki_drop_invalid(ctx, &v, first, asn);
+		whois_policy_trim(ctx, s, srcs.items[i].name, &v, first, asn);
 	}
 	prefix_vec_sort_unique(&v);
 	data_init(&data, out);
@@ -291,8 +290,7 @@ static void cmd_as_set_prefixes(const struct query_context *ctx, struct whois_se
 				answer_error(out, "internal error reading routes");
 				goto out;
 			}
-			if (whois_rpki_filters(ctx, s, srcs.items[k].name))
-				whois_rpki_drop_invalid(ctx, &v, first, r.asns[i]);
+			whois_policy_trim(ctx, s, srcs.items[k].name, &v, first, r.asns[i]);
 		}
 		if (v.count > MAX_SET_MEMBERS) {
 			answer_error(out, "set has more than 2,000,000 route prefixes");

@@ -8,6 +8,7 @@
 #include "origin_index.h"
 #include "rpsl_filter.h"
 #include "whois_query.h"
+#include "whois_rpki.h"
 
 void whois_session_init(struct whois_session *s, const struct query_context *ctx)
 {
@@ -79,7 +80,9 @@ enum whois_query_place whois_query_place(const struct query_context *ctx, const 
 	case 'g':
 	case '6':
 		*needs_index = true;
-		return is_small_origin(ctx, s, line + 2, len - 2) ? WHOIS_ON_IO_THREAD : WHOIS_ON_WORKER;
+		/* under policy verified or strict every prefix's mark is read from the database */
+		return !whois_policy_verified_only(s) && is_small_origin(ctx, s, line + 2, len - 2) ? WHOIS_ON_IO_THREAD
+												    : WHOIS_ON_WORKER;
 	case 'a':
 	case 'i':
 		*needs_index = true; /* set expansion reads routes by origin */

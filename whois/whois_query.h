@@ -27,6 +27,8 @@ struct whois_session {
 	size_t source_count;
 	char agent[64];        /* from !n / -V, for logs */
 	bool no_rpki_filter;   /* "!fno-rpki-filter": RPKI-invalid routes are answered too */
+	bool has_policy;       /* the listener names a route policy (whois.listen "ADDR POLICY") */
+	enum route_policy policy;
 };
 
 void whois_session_init(struct whois_session *s, const struct query_context *ctx);

@@ -1,7 +1,9 @@
 /*
- * RPKI in whois answers (issue 15): the state of a route object under the VRPs in
- * force, and whether an answer leaves it out (rpki.filter_invalid, per source
- * exclusions, a connection's !fno-rpki-filter), as IRRd 4 does.
+ * RPKI and route policies in whois answers (issue 15): the state of a route object
+ * under the VRPs in force, and whether an answer leaves it out: RPKI-invalid routes
+ * (rpki.filter_invalid or the listener's policy, per source exclusions, a connection's
+ * !fno-rpki-filter, as IRRd 4 does) and, on a listener with policy verified or strict,
+ * every route the authorisation list did not verify.
  */
 #ifndef WHOIS_RPKI_H
 #define WHOIS_RPKI_H
@@ -26,13 +28,21 @@ bool whois_route_key(const struct query_object *o, struct prefix *prefix, uint32
  */
 bool whois_route_state(const struct query_context *ctx, const struct query_object *o, enum rov_state *state);
 
-/* True when the answer leaves this object out: a route, RPKI-invalid, filtered for its source. */
+/* True on a listener whose policy keeps only routes the authorisation list verified. */
+bool whois_policy_verified_only(const struct whois_session *s);
+
+/* True when the answer leaves this object out: a route RPKI-invalid and filtered for its source, or unverified under the policy. */
 bool whois_rpki_hides(const struct query_context *ctx, const struct whois_session *s, const struct query_object *o);
 
 /* Drops (and frees) the objects whois_rpki_hides says an answer leaves out. */
 void whois_rpki_drop_hidden(const struct query_context *ctx, const struct whois_session *s, struct query_objects *objs);
 
-/* Drops from v[first, count) the prefixes whose route with this origin is RPKI-invalid. */
-void whois_rpki_drop_invalid(const struct query_context *ctx, struct prefix_vec *v, size_t first, uint32_t origin);
+/*
+ * Drops from v[first, count), the prefixes of `source`'s routes with this origin, those
+ * the session's answers leave out: RPKI-invalid when filtered, unverified under policy
+ * verified or strict.
+ */
+void whois_policy_trim(const struct query_context *ctx, const struct whois_session *s, const char *source,
+		       struct prefix_vec *v, size_t first, uint32_t origin);
 
 #endif

@@ -68,6 +68,8 @@ struct conn {
 struct listener {
 	struct whois_server *srv;
 	int fd;
+	bool has_policy;           /* its answers follow a route policy (whois.listen "ADDR POLICY") */
+	enum route_policy policy;
 	struct event_watch *watch;
 	char text[80];
 };
@@ -830,14 +832,14 @@ static void resume_accepting(struct whois_server *srv)
 		event_watch_set(srv->loop, srv->listeners[i].watch, EVENT_READ);
 }
 
-static void accept_all(struct whois_server *srv, int lfd)
+static void accept_all(struct whois_server *srv, const struct listener *l)
 {
 	const struct config *cfg = current_config(srv);
 
 	for (;;) {
 		struct sockaddr_storage peer;
 		socklen_t plen = sizeof(peer);
-		int fd = accept4(lfd, (struct sockaddr *)&peer, &plen, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		int fd = accept4(l->fd, (struct sockaddr *)&peer, &plen, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		struct conn *c;
 		char host[INET6_ADDRSTRLEN], *err = NULL;
 		int one = 1;
@@ -872,6 +874,8 @@ static void accept_all(struct whois_server *srv, int lfd)
 		output_queue_init(&c->out);
 		c->last_progress = monotonic_seconds();
 		whois_session_init(&c->session, srv->ctx);
+		c->session.has_policy = l->has_policy;
+		c->session.policy = l->policy;
 		c->watch = event_watch_fd(srv->loop, fd, EVENT_READ, conn_event, c, &err);
 		if (c->watch == NULL) {
 			log_warn("whois: %s: %s", host, err);
@@ -893,7 +897,7 @@ static void listener_event(void *arg, unsigned events)
 	struct listener *l = arg;
 
 	(void)events;
-	accept_all(l->srv, l->fd);
+	accept_all(l->srv, l);
 }
 
 /*
@@ -993,6 +997,8 @@ static int bind_listener(struct whois_server *srv, const struct listen_address *
 	}
 	l->srv = srv;
 	l->fd = fd;
+	l->has_policy = la->has_policy;
+	l->policy = la->policy;
 	srv->listener_count++;
 	/* Port 0 picks a free port: log the real one (tests read it from here). */
 	if (getsockname(fd, (struct sockaddr *)&bound, &blen) == 0) {

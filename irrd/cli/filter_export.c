@@ -21,29 +21,6 @@
 
 #define EXIT_USAGE 2
 
-static const char *const policy_names[] = {
-	[FILTER_POLICY_IRR] = "irr",
-	[FILTER_POLICY_RPKI] = "rpki",
-	[FILTER_POLICY_VERIFIED] = "verified",
-	[FILTER_POLICY_STRICT] = "strict",
-};
-
-const char *filter_policy_name(enum filter_policy p)
-{
-	return policy_names[p];
-}
-
-bool filter_policy_parse(const char *word, enum filter_policy *out)
-{
-	for (size_t i = 0; i < sizeof(policy_names) / sizeof(policy_names[0]); i++) {
-		if (strcmp(word, policy_names[i]) == 0) {
-			*out = (enum filter_policy)i;
-			return true;
-		}
-	}
-	return false;
-}
-
 void filter_export_release(struct filter_export *ex)
 {
 	free(ex->items);
@@ -138,8 +115,8 @@ int filter_export_collect(struct store *st, const struct config *cfg, struct fil
 	size_t all_count = 0, all_capacity = 0;
 	uint32_t single;
 	const char *why;
-	bool is_policy_rpki = ex->policy == FILTER_POLICY_RPKI || ex->policy == FILTER_POLICY_STRICT;
-	bool is_policy_mark = ex->policy == FILTER_POLICY_VERIFIED || ex->policy == FILTER_POLICY_STRICT;
+	bool is_policy_rpki = ex->policy == ROUTE_POLICY_RPKI || ex->policy == ROUTE_POLICY_STRICT;
+	bool is_policy_mark = ex->policy == ROUTE_POLICY_VERIFIED || ex->policy == ROUTE_POLICY_STRICT;
 	bool is_loaded = false, is_probed = false;
 	int rc = -1;
 
@@ -213,7 +190,7 @@ int filter_export_collect(struct store *st, const struct config *cfg, struct fil
 		if (!is_loaded && is_policy_rpki) {
 			*err = xasprintf("policy %s: irrd has not written the VRPs in force to the database"
 				       " (rpki.vrp_file or rpki.rtr unset, or not loaded yet); nothing can be decided",
-				  filter_policy_name(ex->policy));
+				  route_policy_name(ex->policy));
 			goto out;
 		}
 		if (is_policy_rpki && fr->rpki == ROV_INVALID)
@@ -230,7 +207,7 @@ int filter_export_collect(struct store *st, const struct config *cfg, struct fil
 		if (!is_loaded && is_policy_rpki) {
 			*err = xasprintf("policy %s: irrd has not written the VRPs in force to the database"
 				       " (rpki.vrp_file or rpki.rtr unset, or not loaded yet); nothing can be decided",
-				  filter_policy_name(ex->policy));
+				  route_policy_name(ex->policy));
 			goto out;
 		}
 	}
@@ -340,7 +317,7 @@ int filter_export_cli(const struct config *cfg, struct store *st, int argc, char
 			ex.family = c == '4' ? 4 : 6;
 			break;
 		case 'p':
-			if (!filter_policy_parse(optarg, &ex.policy)) {
+			if (!route_policy_parse(optarg, &ex.policy)) {
 				fprintf(stderr, "irrctl export filter: --policy is irr, rpki, verified or strict, not \"%s\"\n",
 					optarg);
 				return EXIT_USAGE;

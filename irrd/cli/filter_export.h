@@ -19,13 +19,6 @@
 #include "store.h"
 #include "vrp.h"
 
-enum filter_policy {
-	FILTER_POLICY_IRR,      /* every route in the IRR */
-	FILTER_POLICY_RPKI,     /* without the RPKI-invalid routes (not_found kept) */
-	FILTER_POLICY_VERIFIED, /* only routes of our source verified by the authorisation list */
-	FILTER_POLICY_STRICT,   /* verified and not RPKI-invalid */
-};
-
 enum filter_format { FILTER_FORMAT_PLAIN, FILTER_FORMAT_JSON, FILTER_FORMAT_BIRD, FILTER_FORMAT_OPENBGPD };
 
 /* One route object that passed the policy. */
@@ -43,7 +36,7 @@ struct filter_route {
 struct filter_export {
 	const char *target;      /* the AS or as-set asked for (not owned) */
 	char name[MAX_FILTER_NAME_LENGTH + 1];    /* [A-Za-z_][A-Za-z0-9_]* */
-	enum filter_policy policy;
+	enum route_policy policy;
 	uint8_t family;          /* 4, 6, or 0 for both */
 	bool is_rpki_loaded;     /* irrd has written the VRP table */
 	struct filter_route *items; /* sorted by prefix, origin, then source order; caller releases */
@@ -62,8 +55,6 @@ void filter_export_release(struct filter_export *ex);
 int filter_export_collect(struct store *st, const struct config *cfg, struct filter_export *ex, char **err);
 
 /* The policy's word ("irr", ...), and back: false when unknown. */
-const char *filter_policy_name(enum filter_policy p);
-bool filter_policy_parse(const char *word, enum filter_policy *out);
 
 /* Writes ex in the format: 0, or -1 when writing failed. The formats, one file each. */
 int filter_export_write(FILE *out, enum filter_format format, const struct filter_export *ex);

@@ -22,7 +22,7 @@ static void put_set(FILE *out, const struct filter_export *ex, uint8_t fam)
 
 int filter_out_bird(FILE *out, const struct filter_export *ex)
 {
-	fprintf(out, "# %s, policy %s (irrctl export filter)\n", ex->target, filter_policy_name(ex->policy));
+	fprintf(out, "# %s, policy %s (irrctl export filter)\n", ex->target, route_policy_name(ex->policy));
 	if (ex->family != 6)
 		put_set(out, ex, 4);
 	if (ex->family != 4)

@@ -30,7 +30,7 @@ int filter_out_json(FILE *out, const struct filter_export *ex)
 	}
 	json_object_set_new(root, "target", json_string(ex->target));
 	json_object_set_new(root, "name", json_string(ex->name));
-	json_object_set_new(root, "policy", json_string(filter_policy_name(ex->policy)));
+	json_object_set_new(root, "policy", json_string(route_policy_name(ex->policy)));
 	json_object_set_new(root, "family", ex->family != 0 ? json_integer(ex->family) : json_null());
 	json_object_set_new(root, "routes", routes);
 	dump = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS);

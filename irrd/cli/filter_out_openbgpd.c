@@ -15,7 +15,7 @@ static void put_prefix(void *arg, const struct prefix *p, bool is_first)
 
 int filter_out_openbgpd(FILE *out, const struct filter_export *ex)
 {
-	fprintf(out, "# %s, policy %s (irrctl export filter)\n", ex->target, filter_policy_name(ex->policy));
+	fprintf(out, "# %s, policy %s (irrctl export filter)\n", ex->target, route_policy_name(ex->policy));
 	fprintf(out, "prefix-set %s {\n", ex->name);
 	filter_export_each_prefix(ex, 0, put_prefix, out);
 	fputs("}\n", out);

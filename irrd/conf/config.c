@@ -56,6 +56,29 @@ static int set_source(struct config *cfg, const char *value, const char **err)
 	return 0;
 }
 
+static const char *const route_policy_names[] = {
+	[ROUTE_POLICY_IRR] = "irr",
+	[ROUTE_POLICY_RPKI] = "rpki",
+	[ROUTE_POLICY_VERIFIED] = "verified",
+	[ROUTE_POLICY_STRICT] = "strict",
+};
+
+const char *route_policy_name(enum route_policy p)
+{
+	return route_policy_names[p];
+}
+
+bool route_policy_parse(const char *word, enum route_policy *out)
+{
+	for (size_t i = 0; i < sizeof(route_policy_names) / sizeof(route_policy_names[0]); i++) {
+		if (strcmp(word, route_policy_names[i]) == 0) {
+			*out = (enum route_policy)i;
+			return true;
+		}
+	}
+	return false;
+}
+
 int config_parse_listen_address(const char *text, struct listen_address *out, const char **err)
 {
 	char host[64];
@@ -128,6 +151,27 @@ int config_parse_listen_address(const char *text, struct listen_address *out, co
 	return 0;
 }
 
+/* "host:port" or "host:port POLICY" (a listener whose answers follow one route policy). */
+static int parse_listen_with_policy(char *item, struct listen_address *out, const char **err)
+{
+	char *space = strpbrk(item, " \t");
+	char *word = space;
+
+	if (space != NULL) {
+		*space = '\0';
+		while (*++word == ' ' || *word == '\t')
+			;
+	}
+	if (config_parse_listen_address(item, out, err) < 0)
+		return -1;
+	out->has_policy = word != NULL;
+	if (word != NULL && !route_policy_parse(word, &out->policy)) {
+		*err = "the word after an address must be a route policy: irr, rpki, verified or strict";
+		return -1;
+	}
+	return 0;
+}
+
 static int set_whois_listen(struct config *cfg, const char *value, const char **err)
 {
 	const char *p = value;
@@ -152,7 +196,7 @@ static int set_whois_listen(struct config *cfg, const char *value, const char **
 		}
 		memcpy(item, p, n);
 		item[n] = '\0';
-		if (config_parse_listen_address(item, &cfg->whois_listen[cfg->whois_listen_count], err) < 0)
+		if (parse_listen_with_policy(item, &cfg->whois_listen[cfg->whois_listen_count], err) < 0)
 			return -1;
 		cfg->whois_listen_count++;
 		if (comma == NULL)

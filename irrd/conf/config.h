@@ -14,10 +14,27 @@
 #include "irr_limits.h"
 #include "log.h"
 
+/*
+ * Which routes a filter may hold (irrctl export filter --policy, and whois answers on a
+ * listener that names one): the same four words everywhere.
+ */
+enum route_policy {
+	ROUTE_POLICY_IRR,      /* every route in the IRR */
+	ROUTE_POLICY_RPKI,     /* without the RPKI-invalid routes (not_found kept) */
+	ROUTE_POLICY_VERIFIED, /* only routes of our source verified by the authorisation list */
+	ROUTE_POLICY_STRICT,   /* verified and not RPKI-invalid */
+};
+
+/* "irr", "rpki", "verified", "strict", and back (false: not one of them). */
+const char *route_policy_name(enum route_policy p);
+bool route_policy_parse(const char *word, enum route_policy *out);
+
 struct listen_address {
 	struct sockaddr_storage addr;
 	socklen_t addr_len;
 	char text[80];        /* as written, for messages: "127.0.0.1:4343", "[::1]:4343" */
+	bool has_policy;      /* "127.0.0.1:4344 strict": answers follow that policy; else rpki.filter_invalid */
+	enum route_policy policy;
 };
 
 /* Per password scheme: accepted and may be set / accepted but may not be added to a maintainer / refused. */

@@ -115,3 +115,46 @@ X
 else
 	ok "# SKIP bgpd -n: bgpd (Debian openbgpd) is not installed"
 fi
+
+# The same policies over whois, for bgpq4: a listener per policy ("ADDR POLICY" in
+# whois.listen) answers with exactly the routes the export keeps.
+sed -i 's/^whois.listen = .*/whois.listen = 127.0.0.1:0, 127.0.0.1:0 irr, 127.0.0.1:0 rpki, 127.0.0.1:0 verified, 127.0.0.1:0 strict/' "$CONF"
+check "irrd starts with a listener per policy" start_irrd "$CONF" "$WORK/irrd.log"
+ports=$(sed -n 's/.*whois: listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/irrd.log" | tr '\n' ' ')
+check "five listeners" test "$(echo $ports | wc -w)" = 5
+set -- $ports
+default_port=$1
+shift
+for policy in irr rpki verified strict; do
+	port=$1
+	shift
+	irrctl export filter AS-EXAMPLE --policy $policy >"$WORK/want"
+	if command -v bgpq4 >/dev/null 2>&1; then
+		{ bgpq4 -h "127.0.0.1:$port" -4 -F '%n/%l\n' AS-EXAMPLE; bgpq4 -h "127.0.0.1:$port" -6 -F '%n/%l\n' AS-EXAMPLE; } \
+			>"$WORK/got" 2>"$WORK/bgpq4.err"
+		check "bgpq4 on the $policy listener: the prefixes irrctl export filter --policy $policy writes" \
+			test "$(sort "$WORK/got")" = "$(sort "$WORK/want")"
+	else
+		ok "# SKIP bgpq4 is not installed"
+	fi
+	PORT=$port
+	got=$( (whois_raw '!a4AS-EXAMPLE\n'; whois_raw '!a6AS-EXAMPLE\n') | grep -v '^[AC]' | tr ' ' '\n' | grep . | sort)
+	check "!a on the $policy listener: the same prefixes" test "$got" = "$(sort "$WORK/want")"
+done
+PORT=$(echo $ports | cut -d' ' -f4)   # verified
+check "policy verified: !g leaves out our unverified route" \
+	test "$(whois_raw '!gAS64496\n')" = "$(printf 'A13\n192.0.2.0/24\nC')"
+check "policy verified: RIPE-style leaves out the unverified route object" \
+	sh -c "! bash -c 'exec 3<>/dev/tcp/127.0.0.1/$PORT; printf -- \"-r -x 198.51.100.0/25\\n\" >&3; timeout 5 cat <&3' | grep -q '^route:'"
+check "policy verified: other sources' routes are left out" \
+	sh -c "! bash -c 'exec 3<>/dev/tcp/127.0.0.1/$PORT; printf -- \"-r -s RADB 203.0.113.0/24\\n\" >&3; timeout 5 cat <&3' | grep -q '^route:'"
+check "policy verified: other objects are answered" \
+	sh -c "bash -c 'exec 3<>/dev/tcp/127.0.0.1/$PORT; printf -- \"-r AS64496\\n\" >&3; timeout 5 cat <&3' | grep -q '^aut-num:'"
+PORT=$default_port
+check "the listener without a policy follows rpki.filter_invalid (yes: the rpki policy)" \
+	test "$(whois_raw '!gAS64496\n')" = "$(printf 'A28\n192.0.2.0/24 203.0.113.0/24\nC')"
+stop_irrd "after the policy listeners" "$WORK/irrd.log"
+sed -i 's/^whois.listen = .*/whois.listen = 127.0.0.1:0 lax/' "$CONF"
+"$BIN/irrd" -c "$CONF" >"$WORK/bad.log" 2>&1
+check "a listener with an unknown policy word: irrd refuses to start, naming the words" \
+	grep -qF 'must be a route policy: irr, rpki, verified or strict' "$WORK/bad.log"
