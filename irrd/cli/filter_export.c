@@ -23,6 +23,8 @@
 
 void filter_export_release(struct filter_export *ex)
 {
+	for (size_t i = 0; i < ex->count; i++)
+		vrp_set_free(ex->items[i].covering);
 	free(ex->items);
 	ex->items = NULL;
 	ex->count = ex->capacity = 0;
@@ -184,17 +186,20 @@ int filter_export_collect(struct store *st, const struct config *cfg, struct fil
 		if (is_policy_mark && fr->mark == 0)
 			continue;
 		/* the RPKI state is read for every exported route, so every format can show it */
-		if (rpki_table_state(st, &fr->prefix, fr->origin, &fr->rpki, &is_loaded, NULL, err) < 0)
+		if (rpki_table_state(st, &fr->prefix, fr->origin, &fr->rpki, &is_loaded, &fr->covering, err) < 0)
 			goto out;
 		is_probed = true;
 		if (!is_loaded && is_policy_rpki) {
+			vrp_set_free(fr->covering);
 			*err = xasprintf("policy %s: irrd has not written the VRPs in force to the database"
 				       " (rpki.vrp_file or rpki.rtr unset, or not loaded yet); nothing can be decided",
 				  route_policy_name(ex->policy));
 			goto out;
 		}
-		if (is_policy_rpki && fr->rpki == ROV_INVALID)
+		if (is_policy_rpki && fr->rpki == ROV_INVALID) {
+			vrp_set_free(fr->covering);
 			continue;
+		}
 		push_route(ex, fr);
 	}
 	if (!is_probed) {

@@ -28,6 +28,7 @@ struct filter_route {
 	char source[MAX_SOURCE_NAME_LENGTH + 1];
 	int64_t mark;           /* the authorisation list entry that verified it; 0: not verified */
 	enum rov_state rpki;    /* meaningful when the export's is_rpki_loaded */
+	struct vrp_set *covering; /* the VRPs covering it (owned; empty without VRPs) */
 };
 
 /* MAX_FILTER_NAME_LENGTH: a set name both BIRD and OpenBGPD take without quoting. */
@@ -53,8 +54,6 @@ void filter_export_release(struct filter_export *ex);
  * be decided). 1 done, 0 target unknown, -1 with *err (caller frees).
  */
 int filter_export_collect(struct store *st, const struct config *cfg, struct filter_export *ex, char **err);
-
-/* The policy's word ("irr", ...), and back: false when unknown. */
 
 /* Writes ex in the format: 0, or -1 when writing failed. The formats, one file each. */
 int filter_export_write(FILE *out, enum filter_format format, const struct filter_export *ex);

@@ -68,6 +68,9 @@ irrctl export filter AS-EXAMPLE --policy irr --format json >"$WORK/json"
 jq -r '.routes[] | "\(.prefix) \(.origin) \(.source) \(.mark) \(.rpki)"' "$WORK/json" >"$WORK/out"
 check "json: prefix, origin, source, mark and RPKI state of every route" is_out \
 	'192.0.2.0/24 64496 JPIRR 1 valid\n192.0.2.128/25 65536 JPIRR 1 invalid\n198.51.100.0/25 64496 JPIRR null invalid\n203.0.113.0/24 64496 RADB null not_found\n2001:db8:1000::/36 64496 JPIRR null not_found\n2001:db8:1200::/40 65536 JPIRR null invalid'
+check "json: the VRPs covering each route (the reason for its state)" \
+	test "$(jq -c '[.routes[] | select(.prefix == "192.0.2.128/25" or .prefix == "203.0.113.0/24") | .vrps]' "$WORK/json")" = \
+	'[[{"asn":64496,"max_length":24,"prefix":"192.0.2.0/24","ta":"test"}],[]]'
 check "json: target, name and policy" test "$(jq -r '"\(.target) \(.name) \(.policy)"' "$WORK/json")" = "AS-EXAMPLE AS_EXAMPLE irr"
 irrctl export filter AS-EXAMPLE --policy strict --format json >"$WORK/json"
 check "json under strict: the one route" test "$(jq -c '[.routes[] | .prefix]' "$WORK/json")" = '["192.0.2.0/24"]'
