@@ -248,63 +248,43 @@ static int attribute_route(struct store *st, const struct config *cfg, const str
 	return object_mntners(st, cfg, r->cls, pkey, &f->mntners, &f->mntner_count, err);
 }
 
-/* invalid: routes RPKI-invalid, each with the VRPs that cover it (none matches). */
-static int find_invalid(struct store *st, const struct config *cfg, const struct collection *c,
-			struct rpki_findings *out, char **err)
+/*
+ * The route kinds: invalid (a route RPKI-invalid, with the VRPs that cover it, none
+ * matching) and not_found (a route the list verifies that no VRP covers, with the ROA
+ * to create: RFC 9319, the route's prefix and origin, no maxLength). 0 or -1 *err.
+ */
+static int find_route_kinds(struct store *st, const struct config *cfg, const struct collection *c,
+			    struct rpki_findings *out, char **err)
 {
 	char p[PREFIX_STRLEN];
 
 	for (size_t i = 0; i < c->count; i++) {
 		const struct scoped_route *r = &c->routes[i];
+		bool is_invalid = r->state == ROV_INVALID;
 		struct rpki_finding *f;
 		struct strbuf line;
 		json_t *o;
 
-		if (r->state != ROV_INVALID)
+		if (!is_invalid && (r->state != ROV_NOT_FOUND || r->entry == 0))
 			continue;
 		prefix_format(&r->prefix, p);
 		o = json_object();
 		json_object_set_new(o, "prefix", json_string(p));
 		json_object_set_new(o, "origin", json_integer((json_int_t)r->origin));
-		json_object_set_new(o, "vrps", vrps_to_json(r->covering));
 		strbuf_init(&line);
-		strbuf_printf(&line, "%s AS%u: conflicting VRPs ", p, r->origin);
-		vrps_to_text(r->covering, &line);
-		f = finding_add(out, RPKI_FINDING_INVALID, xasprintf("invalid %s AS%u", p, r->origin), &line, o);
-		if (is_scope_all(c) && attribute_route(st, cfg, r, f, err) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-/* not_found: routes the list verifies that no VRP covers, each with the ROA to create (RFC 9319). */
-static int find_not_found(struct store *st, const struct config *cfg, const struct collection *c,
-			  struct rpki_findings *out, char **err)
-{
-	char p[PREFIX_STRLEN];
-
-	for (size_t i = 0; i < c->count; i++) {
-		const struct scoped_route *r = &c->routes[i];
-		struct rpki_finding *f;
-		struct strbuf line;
-		json_t *o, *roa;
-
-		if (r->state != ROV_NOT_FOUND || r->entry == 0)
-			continue;
-		prefix_format(&r->prefix, p);
-		o = json_object();
-		json_object_set_new(o, "prefix", json_string(p));
-		json_object_set_new(o, "origin", json_integer((json_int_t)r->origin));
-		json_object_set_new(o, "entry", json_integer((json_int_t)r->entry));
-		roa = json_object();
-		json_object_set_new(roa, "prefix", json_string(p));
-		json_object_set_new(roa, "asn", json_integer((json_int_t)r->origin));
-		json_object_set_new(roa, "max_length", json_null());
-		json_object_set_new(o, "suggested_roa", roa);
-		strbuf_init(&line);
-		strbuf_printf(&line, "%s AS%u (entry #%lld): suggested ROA %s AS%u, no maxLength", p, r->origin,
-			      (long long)r->entry, p, r->origin);
-		f = finding_add(out, RPKI_FINDING_NOT_FOUND, xasprintf("not_found %s AS%u", p, r->origin), &line, o);
+		if (is_invalid) {
+			json_object_set_new(o, "vrps", vrps_to_json(r->covering));
+			strbuf_printf(&line, "%s AS%u: conflicting VRPs ", p, r->origin);
+			vrps_to_text(r->covering, &line);
+		} else {
+			json_object_set_new(o, "entry", json_integer((json_int_t)r->entry));
+			json_object_set_new(o, "suggested_roa", json_pack("{s:s, s:I, s:n}", "prefix", p, "asn",
+									  (json_int_t)r->origin, "max_length"));
+			strbuf_printf(&line, "%s AS%u (entry #%lld): suggested ROA %s AS%u, no maxLength", p, r->origin,
+				      (long long)r->entry, p, r->origin);
+		}
+		f = finding_add(out, is_invalid ? RPKI_FINDING_INVALID : RPKI_FINDING_NOT_FOUND,
+				xasprintf("%s %s AS%u", is_invalid ? "invalid" : "not_found", p, r->origin), &line, o);
 		if (is_scope_all(c) && attribute_route(st, cfg, r, f, err) < 0)
 			return -1;
 	}
@@ -503,7 +483,7 @@ int rpki_findings_collect(struct store *st, const struct config *cfg, const stru
 	if (found <= 0)
 		goto out;
 	found = -1;
-	if (find_invalid(st, cfg, &c, out, err) < 0 || find_not_found(st, cfg, &c, out, err) < 0)
+	if (find_route_kinds(st, cfg, &c, out, err) < 0)
 		goto out;
 	if (scope->lir != NULL) {
 		if (find_entries(st, scope->lir, out, err) < 0 ||

@@ -46,7 +46,7 @@ struct rpki_finding {
 };
 
 struct rpki_findings {
-	struct rpki_finding *items;  /* ordered by kind, then as found (address order) */
+	struct rpki_finding *items;  /* route kinds in address order, then the LIR kinds (print by kind) */
 	size_t count, capacity;
 };
 
