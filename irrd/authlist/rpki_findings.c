@@ -154,6 +154,41 @@ static int route_compare(const void *a, const void *b)
 	return x->origin < y->origin ? -1 : x->origin > y->origin;
 }
 
+/*
+ * Every route's state from one index of the whole table in memory (0.4 us a route)
+ * instead of up to 33 or 129 index lookups in SQLite per route; the covering VRPs are
+ * copied out for the invalid ones only, the rest need none. 0 or -1 *err.
+ */
+static int validate_in_memory(struct store *st, struct collection *c, char **err)
+{
+	struct vrp_set *all = NULL;
+	struct rov_index *idx;
+	struct rov_vrps cov;
+	bool is_loaded;
+
+	if (rpki_table_read_all(st, &all, &is_loaded, err) < 0)
+		return -1;
+	idx = rov_index_build(all);
+	rov_vrps_init(&cov);
+	for (size_t i = 0; i < c->count; i++) {
+		struct scoped_route *r = &c->routes[i];
+
+		r->state = rov_validate(idx, &r->prefix, r->origin, &cov);
+		r->covering = vrp_set_new();
+		for (size_t k = 0; r->state == ROV_INVALID && k < cov.count; k++) {
+			const char *why;
+
+			vrp_set_add(r->covering, &cov.items[k]->prefix, cov.items[k]->max_length, cov.items[k]->asn,
+				    vrp_set_ta_name(all, cov.items[k]), cov.items[k]->expires, &why);
+		}
+		vrp_set_sort(r->covering);
+	}
+	rov_vrps_release(&cov);
+	rov_index_free(idx);
+	vrp_set_free(all);
+	return 0;
+}
+
 /* The routes in scope, sorted, each with its state and covering VRPs. 1 done, 0 no such LIR, -1 *err. */
 static int collect_routes(struct store *st, const struct config *cfg, struct collection *c, char **err)
 {
@@ -181,6 +216,8 @@ static int collect_routes(struct store *st, const struct config *cfg, struct col
 		return -1;
 	if (c->count > 0)
 		qsort(c->routes, c->count, sizeof(*c->routes), route_compare);
+	if (c->scope->lir == NULL && c->scope->mntner == NULL)
+		return validate_in_memory(st, c, err) < 0 ? -1 : 1;
 	for (size_t i = 0; i < c->count; i++) {
 		struct scoped_route *r = &c->routes[i];
 		bool is_loaded;

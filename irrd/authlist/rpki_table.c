@@ -161,3 +161,20 @@ int rpki_table_state(struct store *st, const struct prefix *p, uint32_t origin, 
 	vrp_set_free(covering);
 	return 0;
 }
+
+int rpki_table_read_all(struct store *st, struct vrp_set **out, bool *is_loaded, char **err)
+{
+	struct vrp_set *set;
+
+	*out = NULL;
+	if (table_loaded(st, is_loaded, err) < 0)
+		return -1;
+	set = vrp_set_new();
+	if (add_rows(st, store_stmt(st, VRP_COLUMNS " ORDER BY family, first, length"), set, err) < 0) {
+		vrp_set_free(set);
+		return -1;
+	}
+	vrp_set_sort(set);
+	*out = set;
+	return 0;
+}

@@ -34,6 +34,13 @@ int rpki_table_within(struct store *st, const struct prefix *block, struct vrp_s
 		      char **err);
 
 /*
+ * Every VRP of the table, as a new sorted set in *out (caller frees): for work over
+ * every route (the mailed reports), where one index in memory beats a lookup per route.
+ * *is_loaded as above. 0, or -1 with *err.
+ */
+int rpki_table_read_all(struct store *st, struct vrp_set **out, bool *is_loaded, char **err);
+
+/*
  * RFC 6811 state of (p, origin) from the table (rpki_table_covering); with covering_out
  * non-NULL, the covering VRPs too (sorted; caller frees). *is_loaded false: irrd never
  * wrote the table (then not_found, nothing decided). 0, or -1 with *err.

@@ -110,6 +110,14 @@ for mode in rpki plain; do
 	wait $pid 2>/dev/null
 done | tee "$dir/rpki-whois.out"
 
+echo "== mailed RPKI reports over everything (irrd --run-job rpki-report: the registry, the 100,000 list entries, the VRP table irrd wrote)"
+printf 'mail.sendmail = /bin/true\nmail.from = bench@registry.example\nlog.level = info\n' >>"$dir/rpki.conf"
+for run in first second; do
+	start=$(date +%s%N)
+	/usr/bin/time -f '%M' -o "$dir/report.rss" "$BUILD/bin/irrd" --run-job rpki-report -c "$dir/rpki.conf" >"$dir/report.log" 2>&1
+	echo "rpki report, $run run: $((($(date +%s%N) - start) / 1000000)) ms, RSS $(($(cat "$dir/report.rss") / 1024)) MiB; $(grep -m1 'RPKI report:' "$dir/report.log" | sed 's/.*RPKI report: //')"
+done | tee "$dir/rpki-report.out"
+
 echo "== RPKI over RTR: about 1,000 VRPs changed at the cache (stayrtr), until whois answers with them"
 BUILD=$BUILD sh tests/bench/rpki-rtr-bench.sh "$dir" | tee "$dir/rpki-rtr.out"
 
@@ -126,6 +134,7 @@ echo "mail:           $(grep -m1 '^signed messages through' "$dir/mail.out" | se
 echo "route check:    $(grep -m1 '^per-route check' "$dir/authlist.out" | sed 's/.*: //') (target p99 < 1 ms)"
 echo "consistency:    $(grep -m1 '^consistency check' "$dir/authlist.out" | sed 's/.*in //; s/ (.*//') for all routes (target < 30 s)"
 echo "rpki:           $(grep -m1 '^first full validation' "$dir/rov.out" | sed 's/^first full validation: //')"
+echo "rpki report:    $(grep -m1 'first run' "$dir/rpki-report.out" | sed 's/.*first run: //; s/;.*//') over every route (second run, nothing new: $(grep -m1 'second run' "$dir/rpki-report.out" | sed 's/.*second run: //; s/,.*//'))"
 echo "mail visible:   $(grep -m1 '^mail-to-visible' "$dir/mail.out" | sed 's/.*; p50/p50/; s/;.*//') (target p99 < 1 s)"
 grep ' in flight: routereg' "$dir/vs-legacy.out" | sed 's/ (runs: [^)]*)//g; s/^/whois !g:       /' || true
 echo "(whois targets: >= 1.5x IRRd legacy in each row; probe p99 < 10 ms under the flood, in vs-legacy.out)"
