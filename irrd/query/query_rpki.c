@@ -24,9 +24,13 @@ struct pseudo_collector {
 	const char *cls;             /* "route", "route6" or NULL: both */
 	bool has_origin;             /* only VRPs of this origin */
 	uint32_t origin;
+	int max_length;              /* only VRPs of this maxLength; -1: any */
 };
 
-/* The object's text, laid out as IRRd lays out its RPKI objects (attribute order, descr, maxLength remark, source comment). */
+/*
+ * The object's text, laid out as IRRd 4.5 lays out its RPKI objects: descr, remarks,
+ * max-length, origin, and the trust anchor as a comment after the source.
+ */
 static char *pseudo_text(const struct rpki_view *view, const struct vrp *v, const char *cls)
 {
 	char p[PREFIX_STRLEN], name[24];
@@ -38,9 +42,9 @@ static char *pseudo_text(const struct rpki_view *view, const struct vrp *v, cons
 	strbuf_printf(&t,
 		      "%-16s%s\n"
 		      "descr:          RPKI ROA for %s / AS%u\n"
-		      "remarks:        A validated ROA payload of the RPKI in force at this registry,\n"
-		      "remarks:        shown as a route object by routereg: not an object of any IRR.\n"
-		      "remarks:        maxLength %u\n"
+		      "remarks:        This route object represents a validated ROA payload of the RPKI\n"
+		      "                in force at this registry; it is not registered in any IRR.\n"
+		      "max-length:     %u\n"
 		      "origin:         AS%u\n"
 		      "source:         " QUERY_SOURCE_RPKI_NAME "  # Trust Anchor: %s\n",
 		      name, p, p, v->asn, v->max_length, v->asn, rpki_view_ta_name(view, v));
@@ -54,9 +58,10 @@ static void collect_vrp(void *arg, const struct vrp *v)
 	char p[PREFIX_STRLEN], *pkey;
 
 	if ((c->cls != NULL && strcasecmp(c->cls, cls) != 0) || (c->has_origin && v->asn != c->origin) ||
-	    c->out->truncated)
+	    (c->max_length >= 0 && v->max_length != c->max_length) || c->out->truncated)
 		return;
 	prefix_format(&v->prefix, p);
+	/* the route key every reader of route objects parses; !m also takes IRRd's "/MLm" form */
 	pkey = xasprintf("%sAS%u", p, v->asn);
 	query_objects_add(c->out, c->src, -1 - (int64_t)rpki_view_vrp_index(c->ctx->rpki, v), cls, pkey,
 			  pseudo_text(c->ctx->rpki, v, cls));
@@ -71,10 +76,22 @@ static bool is_route_class(const char *cls)
 int query_rpki_by_key(const struct query_context *ctx, const struct query_source *src, const char *cls,
 		      const char *pkey, struct query_objects *out)
 {
-	struct pseudo_collector c = { ctx, src, out, cls, true, 0 };
+	struct pseudo_collector c = { ctx, src, out, cls, true, 0, -1 };
+	const char *ml = strstr(pkey, "/ML");
+	char route_key[MAX_PRIMARY_KEY_LENGTH];
 	struct prefix p;
 
-	if (ctx->rpki == NULL || !is_route_class(cls) || !rpsl_route_key(pkey, &p, &c.origin))
+	/* "PREFIXASn/MLm" names one VRP (IRRd's key); "PREFIXASn" every VRP of that prefix and AS */
+	snprintf(route_key, sizeof(route_key), "%.*s", ml != NULL ? (int)(ml - pkey) : (int)strlen(pkey), pkey);
+	if (ml != NULL) {
+		char *end;
+		long m = strtol(ml + 3, &end, 10);
+
+		if (end == ml + 3 || *end != '\0' || m < 0 || m > 128)
+			return 0;
+		c.max_length = (int)m;
+	}
+	if (ctx->rpki == NULL || !is_route_class(cls) || !rpsl_route_key(route_key, &p, &c.origin))
 		return 0;
 	rpki_view_for_prefix(ctx->rpki, &p, false, collect_vrp, &c);
 	return 0;
@@ -83,7 +100,7 @@ int query_rpki_by_key(const struct query_context *ctx, const struct query_source
 int query_rpki_by_attr(const struct query_context *ctx, const struct query_source *src, const char *attr,
 		       const char *value, const char *cls, struct query_objects *out)
 {
-	struct pseudo_collector c = { ctx, src, out, cls, false, 0 };
+	struct pseudo_collector c = { ctx, src, out, cls, false, 0, -1 };
 	const char *err;
 	uint32_t asn;
 
@@ -98,7 +115,7 @@ int query_rpki_by_attr(const struct query_context *ctx, const struct query_sourc
 int query_rpki_by_prefix(const struct query_context *ctx, const struct query_source *src, const struct prefix *p,
 			 enum query_match match, const char *cls, struct query_objects *out)
 {
-	struct pseudo_collector c = { ctx, src, out, cls, false, 0 };
+	struct pseudo_collector c = { ctx, src, out, cls, false, 0, -1 };
 
 	if (ctx->rpki == NULL || !is_route_class(cls))
 		return 0;

@@ -8,7 +8,10 @@
 
 #include "query.h"
 
-/* route/route6 "PREFIXASn": one object per VRP of that prefix and AS (several maxLengths or trust anchors: several). */
+/*
+ * route/route6 "PREFIXASn/MLm" (IRRd's key of these objects): that VRP; "PREFIXASn": every
+ * VRP of that prefix and AS (several maxLengths or trust anchors: several objects).
+ */
 int query_rpki_by_key(const struct query_context *ctx, const struct query_source *src, const char *cls,
 		      const char *pkey, struct query_objects *out);
 /* origin ASn: the VRPs of that AS; any other attribute: nothing. */

@@ -37,9 +37,9 @@ check "RPKI is not one of every source (!s-*)" sh -c "! bash -c 'exec 3<>/dev/tc
 cat >"$WORK/pseudo" <<'OBJ'
 route:          203.0.113.0/24
 descr:          RPKI ROA for 203.0.113.0/24 / AS64496
-remarks:        A validated ROA payload of the RPKI in force at this registry,
-remarks:        shown as a route object by routereg: not an object of any IRR.
-remarks:        maxLength 24
+remarks:        This route object represents a validated ROA payload of the RPKI
+                in force at this registry; it is not registered in any IRR.
+max-length:     24
 origin:         AS64496
 source:         RPKI  # Trust Anchor: test
 OBJ
@@ -59,6 +59,9 @@ check "!r with RPKI: the object, in IRRd framing" \
 check "!r,o with RPKI: the VRPs' origins" test "$(whois_raw '!!\n!sRPKI\n!r192.0.2.0/24,o\n!q\n')" = "$(printf 'C\nA8\nAS64496\nC')"
 check "!m route with RPKI: the object by key" \
 	test "$(whois_raw '!!\n!sRPKI\n!mroute,203.0.113.0/24AS64496\n!q\n' | sed -n 3,9p)" = "$(cat "$WORK/pseudo")"
+check "!m with IRRd's key (/ML): that VRP" \
+	test "$(whois_raw '!!\n!sRPKI\n!mroute,203.0.113.0/24AS64496/ML24\n!q\n' | sed -n 3,9p)" = "$(cat "$WORK/pseudo")"
+check "!m with another maxLength: D" test "$(whois_raw '!!\n!sRPKI\n!mroute,203.0.113.0/24AS64496/ML25\n!q\n')" = "$(printf 'C\nD')"
 check "!m of a key no VRP has: D" test "$(whois_raw '!!\n!sRPKI\n!mroute,203.0.113.0/24AS64497\n!q\n')" = "$(printf 'C\nD')"
 check "!o with RPKI: the VRPs have no maintainer, D" test "$(whois_raw '!!\n!sRPKI\n!oMAINT-EXAMPLE-JP\n!q\n')" = "$(printf 'C\nD')"
 check "RIPE-style without -s RPKI: no VRP objects" sh -c "! bash -c 'exec 3<>/dev/tcp/127.0.0.1/$PORT; printf -- \"-r 203.0.113.0/24\\n\" >&3; timeout 5 cat <&3' | grep -q '^source: *RPKI'"
