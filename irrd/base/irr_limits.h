@@ -26,6 +26,8 @@
 #define MAX_CRL_FILES          16
 /* Length of a source name (RADB, JPIRR, RIPE-NONAUTH ...). */
 #define MAX_SOURCE_NAME_LENGTH 32
+/* The pseudo-source of the VRPs (as IRRd names it): no stored source may take the name. */
+#define RPKI_PSEUDO_SOURCE_NAME "RPKI"
 
 /* One update submission (a mail body, an irrctl submit input). */
 #define MAX_SUBMISSION_SIZE    (16 * 1024 * 1024)

@@ -137,6 +137,11 @@ static int cmd_load(struct store *st, const struct config *cfg, int argc, char *
 	while ((c = getopt_long(argc, argv, "s:n:v", options, NULL)) != -1) {
 		switch (c) {
 		case 's':
+			if (strcasecmp(optarg, RPKI_PSEUDO_SOURCE_NAME) == 0) {
+				fprintf(stderr, "irrctl load: RPKI is the name of the pseudo-source of the VRPs;"
+						" a stored source cannot take it\n");
+				return EXIT_USAGE;
+			}
 			opts.source = optarg;
 			break;
 		case 'n':

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "config.h"
 #include "rpsl_syntax.h"
@@ -49,6 +50,10 @@ static int set_source(struct config *cfg, const char *value, const char **err)
 	strbuf_release(&ignored);
 	if (rc < 0)
 		return -1;
+	if (strcasecmp(value, RPKI_PSEUDO_SOURCE_NAME) == 0) {
+		*err = "RPKI is the name of the pseudo-source of the VRPs; choose another name";
+		return -1;
+	}
 	free(cfg->source);
 	cfg->source = xstrdup(value);
 	for (char *p = cfg->source; *p; p++)

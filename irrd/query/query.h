@@ -52,7 +52,7 @@ struct query_source {
  * part of "every source". Its id matches no row of the store. Origin lookups (!g,
  * !6, !a, AS members of route-sets) answer its VRPs' prefixes.
  */
-#define QUERY_SOURCE_RPKI_NAME "RPKI"
+#define QUERY_SOURCE_RPKI_NAME RPKI_PSEUDO_SOURCE_NAME
 #define QUERY_SOURCE_RPKI_ID   (-1)
 
 /* A source and its journal state, as the sources table had it. */

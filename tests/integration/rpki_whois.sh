@@ -114,3 +114,11 @@ check "irrd starts with JPIRR excluded from filtering" start_irrd "$WORK/excl.co
 check "an excluded source's invalid route is answered" \
 	test "$(whois_raw '!gAS64496\n')" = "$(printf 'A29\n192.0.2.0/24 198.51.100.0/25\nC')"
 stop_irrd "after the exclusion test" "$WORK/excl.log"
+
+# RPKI is the pseudo-source's name: no stored source may take it
+printf 'route:          192.0.2.0/24\norigin:         AS64496\nsource:         RPKI\n' >"$WORK/rpki.db"
+"$BIN/irrctl" -c "$WORK/irr.conf" load --source RPKI "$WORK/rpki.db" >"$WORK/out" 2>&1
+check "irrctl load --source RPKI is refused (exit 2), naming why" sh -c "test $? = 2 && grep -q 'pseudo-source of the VRPs' '$WORK/out'"
+write_config "$WORK/rpki-src.conf" "$WORK/irr.db" RPKI "whois.listen = 127.0.0.1:0"
+"$BIN/irrd" -c "$WORK/rpki-src.conf" >"$WORK/out" 2>&1
+check "source = RPKI in the configuration is refused" grep -q 'source: RPKI is the name of the pseudo-source' "$WORK/out"
