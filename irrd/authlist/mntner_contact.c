@@ -25,6 +25,15 @@ static struct rpsl_object *stored_object(struct store *st, const struct config *
 	return o;
 }
 
+/* Appends the values of every `attr` attribute of o, space separated. */
+static void append_values(const struct rpsl_object *o, const char *attr, struct strbuf *to)
+{
+	for (size_t i = 0; o != NULL && i < o->attr_count; i++) {
+		if (strcmp(o->attrs[i].name, attr) == 0)
+			strbuf_printf(to, "%s%s", to->len ? " " : "", o->attrs[i].value);
+	}
+}
+
 char *mntner_upd_to(struct store *st, const struct config *cfg, const char *mntner)
 {
 	char *err = NULL;
@@ -35,10 +44,37 @@ char *mntner_upd_to(struct store *st, const struct config *cfg, const char *mntn
 	if (o == NULL)
 		return NULL;
 	strbuf_init(&to);
-	for (size_t i = 0; i < o->attr_count; i++) {
-		if (strcmp(o->attrs[i].name, "upd-to") == 0)
-			strbuf_printf(&to, "%s%s", to.len ? " " : "", o->attrs[i].value);
+	append_values(o, "upd-to", &to);
+	rpsl_object_free(o);
+	return strbuf_detach(&to, NULL);
+}
+
+char *mntner_notify_contacts(struct store *st, const struct config *cfg, const char *mntner)
+{
+	char handles[2 * MAX_ROUTE_MNTNERS][MAX_PRIMARY_KEY_LENGTH], *err = NULL;
+	struct rpsl_object *o = stored_object(st, cfg, "mntner", mntner, &err);
+	struct strbuf to;
+	size_t n;
+
+	free(err);
+	if (o == NULL)
+		return NULL;
+	strbuf_init(&to);
+	append_values(o, "mnt-nfy", &to);
+	n = rpsl_object_list_items(o, "admin-c", handles, MAX_ROUTE_MNTNERS);
+	n += rpsl_object_list_items(o, "tech-c", handles + n, MAX_ROUTE_MNTNERS);
+	for (size_t i = 0; i < n; i++) {
+		struct rpsl_object *contact = stored_object(st, cfg, "person", handles[i], &err);
+
+		if (contact == NULL && err == NULL)
+			contact = stored_object(st, cfg, "role", handles[i], &err);
+		free(err);
+		err = NULL;
+		append_values(contact, "e-mail", &to);
+		rpsl_object_free(contact);
 	}
+	if (to.len == 0)
+		append_values(o, "upd-to", &to);
 	rpsl_object_free(o);
 	return strbuf_detach(&to, NULL);
 }

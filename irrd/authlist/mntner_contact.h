@@ -18,6 +18,14 @@
 char *mntner_upd_to(struct store *st, const struct config *cfg, const char *mntner);
 
 /*
+ * Whom to tell about problems with a maintainer's objects, as IRRd mails about newly
+ * RPKI-invalid routes: the maintainer's mnt-nfy and the e-mail of its admin-c and
+ * tech-c (person or role objects of our source); its upd-to when none of these gives
+ * an address. Space separated (caller frees); NULL when the maintainer is unknown.
+ */
+char *mntner_notify_contacts(struct store *st, const struct config *cfg, const char *mntner);
+
+/*
  * The mnt-by values of the object `cls` `pkey` of our source, upper case, each once, as a
  * new array in *out (caller frees each and the array; none when the object is gone).
  * 0 or -1 with *err.

@@ -83,7 +83,7 @@ static void parties_resolve(struct run *r)
 				p->addresses = xstrdup(acct.emails);
 			free(err);
 		} else {
-			p->addresses = mntner_upd_to(r->st, r->cfg, p->name + strlen("maintainer "));
+			p->addresses = mntner_notify_contacts(r->st, r->cfg, p->name + strlen("maintainer "));
 		}
 	}
 }

@@ -1,7 +1,8 @@
 /*
  * The mailed RPKI reports: irrd's timer (job rpki-report, every rpki.report_interval)
  * collects every finding of rpki_findings.h, works out who is told (the LIR holding
- * the space: its contact addresses; each maintainer of the route: its upd-to), and
+ * the space: its contact addresses; each maintainer of the route: mnt-nfy and its
+ * contacts' e-mail as IRRd mails about invalid routes, else its upd-to), and
  * sends each address one mail with what is wrong now and was not mailed to it before.
  * What each address was told is kept (table rpki_report_sent): a finding that stays
  * wrong is mailed once; one that is fixed is forgotten, so if it comes back it is new

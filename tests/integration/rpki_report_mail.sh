@@ -128,14 +128,30 @@ run_job
 check "a bad address is logged" grep -qF 'not mailed to' "$WORK/job.log"
 check "the maintainer is still mailed" test -n "$(mails_to a@example.jp)"
 
+# A maintainer with mnt-nfy and a contact with e-mail is told there, as IRRd mails about
+# invalid routes (its upd-to only when neither gives an address)
+{
+	people
+	printf 'mntner:         MAINT-C\ndescr:          test\nadmin-c:        HK1-JP\nupd-to:         upd-c@example.jp\nmnt-nfy:        nfy-c@example.jp\nauth:           MAIL-FROM c@example.jp\nmnt-by:         MAINT-C\nsource:         JPIRR\n\n'
+	printf 'person:         Hanako Kato\naddress:        Tokyo\nphone:          +81 3 0000 0001\ne-mail:         hanako@example.jp\nnic-hdl:        HK1-JP\nmnt-by:         MAINT-C\nsource:         JPIRR\n\n'
+	route 192.0.2.0/24 AS64496 MAINT-A
+	route 203.0.113.0/25 AS64496 MAINT-C
+} >"$WORK/c.db"
+"$BIN/irrctl" -c "$CONF" load --source JPIRR "$WORK/c.db" >/dev/null
+rm -f "$MAIL"/mail.*
+run_job
+check "MAINT-C's invalid route goes to its mnt-nfy" grep -qF '203.0.113.0/25 AS64496' "$(mails_to nfy-c@example.jp)"
+check "and to its admin-c's e-mail" grep -qF '203.0.113.0/25 AS64496' "$(mails_to hanako@example.jp)"
+check "not to its upd-to" test -z "$(mails_to upd-c@example.jp)"
+
 # irrd's own timer runs the job (rpki.report_interval)
 sqlite3 "$WORK/irr.db" "UPDATE lir SET emails = 'lir@example.jp' WHERE id = 'LIR-A'; DELETE FROM rpki_report_sent"
 rm -f "$MAIL"/mail.*
 sed -i 's/^rpki.report_interval = .*/rpki.report_interval = 1/' "$CONF"
 check "irrd starts with a 1 s report interval" start_irrd "$CONF" "$WORK/irrd.log"
 i=0
-while [ "$(count_mails)" -lt 2 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-check "irrd's timer mails the reports" test "$(count_mails)" = 2
+while [ "$(count_mails)" -lt 3 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+check "irrd's timer mails the reports (the LIR, MAINT-C's mnt-nfy and contact)" test "$(count_mails)" = 3
 sleep 2.5
-check "and later runs mail nothing more" test "$(count_mails)" = 2
+check "and later runs mail nothing more" test "$(count_mails)" = 3
 stop_irrd "after the timed reports" "$WORK/irrd.log"
