@@ -39,7 +39,9 @@ int rpki_check_route(struct store *st, const struct config *cfg, const struct rp
 	} else if (!matched) {
 		struct strbuf *out = cfg->rpki_reject_invalid_updates && !is_override ? why : note;
 
-		strbuf_printf(out, "RPKI-invalid: %s AS%u conflicts with the ROAs covering it:", prefix_text, route->origin);
+		/* IRRd's sentence first: people and scripts that know IRRd look for it */
+		strbuf_printf(out, "RPKI ROAs were found that conflict with this object. RPKI-invalid: %s AS%u conflicts"
+				   " with the ROAs covering it:", prefix_text, route->origin);
 		for (size_t i = 0; i < n && i < MAX_LISTED_VRPS; i++) {
 			char v[VRP_STRLEN];
 

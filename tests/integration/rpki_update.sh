@@ -23,6 +23,7 @@ route() { printf 'route:          %s\ndescr:          %s\norigin:         %s\nmn
 
 route 198.51.100.0/25 x AS64496 | submit "$WORK/irr.conf"
 check "an RPKI-invalid create is refused" rc_is 1
+check "the refusal starts with IRRd's sentence" says 'RPKI ROAs were found that conflict with this object. RPKI-invalid: 198.51.100.0/25'
 check "the refusal lists the conflicting VRPs" says 'RPKI-invalid: 198.51.100.0/25 AS64496 conflicts with the ROAs covering it: 198.51.100.0/24-24 AS64497'
 route 192.0.2.0/24 x AS64496 | submit "$WORK/irr.conf"
 check "a valid create is accepted" rc_is 0
