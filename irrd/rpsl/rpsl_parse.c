@@ -189,6 +189,142 @@ static enum rpsl_severity severity_for(enum rpsl_parse_mode mode, bool is_key)
 }
 
 /*
+ * What real registries publish that our syntax refuses, made canonical for tolerant
+ * (loaded and mirrored) data, as IRRd's non-strict mode keeps it: leading zeros in
+ * decimal numbers that are IPv4 octets or AS numbers ("192.0.02.0/24", "as065537"
+ * become "192.0.2.0/24", "as65537"). A run of digits loses its leading zeros when it
+ * starts a token or follows '.', or "AS", and ends at '.', '/', '-', ' ', ',' or the
+ * end; IPv6 groups (hex, followed by ':') are left alone. Returns false when nothing
+ * changed.
+ */
+static bool strip_leading_zeros(const char *v, size_t len, struct strbuf *out)
+{
+	bool changed = false;
+
+	strbuf_reset(out);
+	for (size_t i = 0; i < len;) {
+		bool starts = i == 0 || v[i - 1] == '.' || v[i - 1] == ' ' || v[i - 1] == ',' || v[i - 1] == '-' ||
+			      (i >= 2 && (v[i - 1] == 'S' || v[i - 1] == 's') && (v[i - 2] == 'A' || v[i - 2] == 'a') &&
+			       (i == 2 || !isalnum((unsigned char)v[i - 3])));
+		size_t j = i;
+
+		if (!starts || !isdigit((unsigned char)v[i])) {
+			strbuf_append_char(out, v[i++]);
+			continue;
+		}
+		while (j < len && isdigit((unsigned char)v[j]))
+			j++;
+		if (j < len && v[j] != '.' && v[j] != '/' && v[j] != '-' && v[j] != ' ' && v[j] != ',') {
+			strbuf_append(out, v + i, j - i);   /* part of something else (hex, a name) */
+		} else {
+			size_t k = i;
+
+			while (k + 1 < j && v[k] == '0')
+				k++;
+			changed = changed || k > i;
+			strbuf_append(out, v + k, j - k);
+		}
+		i = j;
+	}
+	return changed;
+}
+
+/* Tolerant mode: other registries' organisation ids need not start with "ORG-". */
+static int check_foreign_org_id(const char *v, size_t len, struct strbuf *canon, const char **err)
+{
+	return rpsl_syntax_check(SYN_NIC_HANDLE, v, len, canon, err);
+}
+
+/*
+ * Checks a value against an attribute's syntax (each item of a list) and writes its
+ * canonical form to *canon. Returns NULL when it passes (*changed: the canonical form
+ * differs), else what is wrong.
+ */
+static const char *check_value(const struct rpsl_attr_def *def, const char *v, enum rpsl_parse_mode mode,
+			       struct strbuf *canon, bool *changed)
+{
+	const char *end = v + strlen(v), *err = NULL;
+	size_t items = 0;
+
+	strbuf_reset(canon);
+	*changed = false;
+	if (!(def->flags & ATTR_LIST)) {
+		if (rpsl_syntax_check(def->syntax, v, (size_t)(end - v), canon, &err) < 0)
+			return err;
+		*changed = canon->len > 0 && strcmp(canon->data, v) != 0;
+		return NULL;
+	}
+	for (const char *p = v; p <= end;) {
+		const char *comma = memchr(p, ',', (size_t)(end - p));
+		const char *iend = comma ? comma : end, *istart = p;
+		size_t before;
+
+		skip_left(&istart, iend);
+		trim_right(&istart, &iend);
+		if (istart == iend) {
+			if (comma == NULL && items == 0 && def->syntax == SYN_TEXT)
+				break;
+			if (comma == NULL && items > 0) {
+				/* trailing comma: tolerated by IRRd, an error for us in strict mode */
+				if (mode == RPSL_STRICT)
+					return "list ends with a comma";
+				break;
+			}
+			return "empty item in comma-separated list";
+		}
+		if (items++ > 0)
+			strbuf_append_str(canon, ", ");
+		before = canon->len;
+		if (rpsl_syntax_check(def->syntax, istart, (size_t)(iend - istart), canon, &err) < 0)
+			return err;
+		if (canon->len == before)
+			strbuf_append(canon, istart, (size_t)(iend - istart));
+		if (comma == NULL)
+			break;
+		p = comma + 1;
+	}
+	*changed = strcmp(canon->len > 0 ? canon->data : "", v) != 0;
+	return NULL;
+}
+
+/*
+ * Tolerant mode: a value the strict syntax refused, tried again the way other
+ * registries write it: an organisation id without "ORG-", or numbers without their
+ * leading zeros. Returns NULL with *canon holding the value to keep (and *why what
+ * was done), or the original complaint.
+ */
+static const char *tolerant_retry(const struct rpsl_attr_def *def, const char *v, struct strbuf *canon,
+				  const char *err, const char **why)
+{
+	struct strbuf stripped;
+	const char *again = err;
+	bool changed;
+
+	if (def->syntax == SYN_ORG_ID && !(def->flags & ATTR_LIST)) {
+		strbuf_reset(canon);
+		if (check_foreign_org_id(v, strlen(v), canon, &again) < 0)
+			return err;
+		if (canon->len == 0)
+			strbuf_append_str(canon, v);
+		*why = "kept as another registry writes it";
+		return NULL;
+	}
+	strbuf_init(&stripped);
+	if (strip_leading_zeros(v, strlen(v), &stripped)) {
+		again = check_value(def, stripped.data, RPSL_TOLERANT, canon, &changed);
+		if (again == NULL) {
+			if (!changed) {
+				strbuf_reset(canon);
+				strbuf_append(canon, stripped.data, stripped.len);
+			}
+			*why = "leading zeros removed";
+		}
+	}
+	strbuf_release(&stripped);
+	return again == NULL ? NULL : err;
+}
+
+/*
  * Checks one attribute value against its syntax; replaces attr->value with the
  * canonical form (and attr->text too when the value is one plain line).
  */
@@ -196,58 +332,17 @@ static void check_attr_syntax(struct rpsl_object *obj, struct rpsl_attr *attr, e
 			      struct strbuf *canon)
 {
 	const struct rpsl_attr_def *def = attr->def;
-	bool is_key = (def->flags & ATTR_PRIMARY_KEY) != 0;
-	const char *v = attr->value, *end = v + strlen(v), *err = NULL;
-	bool changed = false, failed = false;
+	bool is_key = (def->flags & ATTR_PRIMARY_KEY) != 0, changed = false;
+	const char *err = check_value(def, attr->value, mode, canon, &changed), *why = NULL;
 
-	strbuf_reset(canon);
-	if (!(def->flags & ATTR_LIST)) {
-		if (rpsl_syntax_check(def->syntax, v, (size_t)(end - v), canon, &err) < 0)
-			failed = true;
-		else
-			changed = canon->len > 0 && strcmp(canon->data, v) != 0;
-	} else {
-		const char *p = v;
-		size_t items = 0;
-
-		while (p <= end && !failed) {
-			const char *comma = memchr(p, ',', (size_t)(end - p));
-			const char *iend = comma ? comma : end, *istart = p;
-			size_t before = canon->len;
-
-			skip_left(&istart, iend);
-			trim_right(&istart, &iend);
-			if (istart == iend) {
-				if (comma == NULL && items == 0 && def->syntax == SYN_TEXT)
-					break;
-				if (comma == NULL && items > 0) {
-					/* trailing comma: tolerated by IRRd, an error for us in strict mode */
-					if (mode == RPSL_STRICT) {
-						err = "list ends with a comma";
-						failed = true;
-					}
-					break;
-				}
-				err = "empty item in comma-separated list";
-				failed = true;
-				break;
-			}
-			if (items++ > 0)
-				strbuf_append_str(canon, ", ");
-			before = canon->len;
-			if (rpsl_syntax_check(def->syntax, istart, (size_t)(iend - istart), canon, &err) < 0) {
-				failed = true;
-				break;
-			}
-			if (canon->len == before)
-				strbuf_append(canon, istart, (size_t)(iend - istart));
-			if (comma == NULL)
-				break;
-			p = comma + 1;
-		}
-		changed = !failed && strcmp(canon->data, v) != 0;
+	if (err != NULL && mode == RPSL_TOLERANT) {
+		err = tolerant_retry(def, attr->value, canon, err, &why);
+		changed = err == NULL;
+		if (why != NULL)
+			rpsl_object_message(obj, RPSL_WARNING, attr->line, "%s: %s (was \"%s\")", attr->name, why,
+					    attr->value);
 	}
-	if (failed) {
+	if (err != NULL) {
 		rpsl_object_message(obj, severity_for(mode, is_key), attr->line, "%s: %s (expected %s)",
 				    attr->name, err, rpsl_syntax_describe(def->syntax));
 		if (!is_key)
@@ -345,6 +440,11 @@ struct rpsl_object *rpsl_parse_object(const char *text, size_t len, uint32_t fir
 		return obj;
 	}
 	obj->cls = cls;
+	if (cls->is_mirror_only && mode == RPSL_STRICT) {
+		rpsl_object_message(obj, RPSL_ERROR, obj->attrs[0].line,
+				    "class %s is kept from other registries but is not a class of this one", cls->name);
+		return obj;
+	}
 	strbuf_init(&canon);
 	for (size_t i = 0; i < obj->attr_count; i++) {
 		struct rpsl_attr *attr = &obj->attrs[i];

@@ -26,6 +26,7 @@ struct rpsl_reader {
 	struct strbuf para;
 	const char *problem;
 	char *path;
+	bool whitespace_continues; /* a line of only blanks inside an object continues it */
 };
 
 static struct rpsl_reader *reader_new(void)
@@ -151,6 +152,17 @@ static int next_line(struct rpsl_reader *r, const char **start, const char **end
 	}
 }
 
+/* Nothing on the line but its line end ("\r" of CRLF). */
+static bool is_empty(const char *p, const char *end)
+{
+	return p == end || (end - p == 1 && *p == '\r');
+}
+
+void rpsl_reader_whitespace_continues(struct rpsl_reader *r, bool on)
+{
+	r->whitespace_continues = on;
+}
+
 static bool is_blank(const char *p, const char *end)
 {
 	for (; p < end; p++) {
@@ -170,9 +182,10 @@ int rpsl_reader_next(struct rpsl_reader *r, struct rpsl_paragraph *out, char **e
 	r->problem = NULL;
 	while ((rc = next_line(r, &start, &end, &too_long, err)) == 1) {
 		if (is_blank(start, end)) {
-			if (in_object)
+			if (!in_object)
+				continue;
+			if (!r->whitespace_continues || is_empty(start, end))
 				break;
-			continue;
 		}
 		if (!in_object && (*start == '#' || *start == '%'))
 			continue;

@@ -105,6 +105,7 @@ static const struct rpsl_attr_def inet6num_attrs[] = {
 	{ "country", M | MU, SYN_COUNTRY },
 	{ "org", LK, SYN_ORG_ID },
 	{ "geoloc", 0, SYN_TEXT },
+	{ "geofeed", 0, SYN_TEXT },        /* RFC 9632: the URL of the block's geolocation feed */
 	{ "language", MU, SYN_TEXT },
 	CONTACTS,
 	{ "status", 0, SYN_TEXT },
@@ -115,6 +116,38 @@ static const struct rpsl_attr_def inet6num_attrs[] = {
 	COMMON_TAIL,
 };
 
+/* RIPE's reverse-delegation objects, as its database publishes them (mirrored only). */
+static const struct rpsl_attr_def domain_attrs[] = {
+	{ "domain", M | PK, SYN_DNS_NAME },
+	{ "descr", MU, SYN_TEXT },
+	{ "org", LK, SYN_ORG_ID },
+	{ "admin-c", M | MU | LK | LI, SYN_NIC_HANDLE },
+	{ "tech-c", M | MU | LK | LI, SYN_NIC_HANDLE },
+	{ "zone-c", M | MU | LK | LI, SYN_NIC_HANDLE },
+	{ "nserver", MU | LK, SYN_TEXT },
+	{ "ds-rdata", MU, SYN_TEXT },
+	{ "mnt-lower", MU | LK | LI, SYN_MNTNER_REF },
+	COMMON_TAIL,
+};
+
+/* RIPE's incident response teams (mirrored only); auth may hold hashes: filtered on output like mntner's. */
+static const struct rpsl_attr_def irt_attrs[] = {
+	{ "irt", M | PK, SYN_OBJECT_NAME },
+	{ "address", M | MU, SYN_TEXT },
+	{ "phone", MU, SYN_TEXT },
+	{ "fax-no", MU, SYN_TEXT },
+	{ "e-mail", M | MU | LK, SYN_EMAIL },
+	{ "abuse-mailbox", MU | LK, SYN_EMAIL },
+	{ "signature", MU, SYN_TEXT },
+	{ "encryption", MU, SYN_TEXT },
+	{ "org", LK, SYN_ORG_ID },
+	{ "admin-c", M | MU | LK | LI, SYN_NIC_HANDLE },
+	{ "tech-c", M | MU | LK | LI, SYN_NIC_HANDLE },
+	{ "auth", M | MU, SYN_TEXT },
+	{ "irt-nfy", MU | LK, SYN_EMAIL },
+	COMMON_TAIL,
+};
+
 static const struct rpsl_attr_def inetnum_attrs[] = {
 	{ "inetnum", M | PK, SYN_RANGE4 },
 	{ "netname", M, SYN_TEXT },
@@ -122,6 +155,7 @@ static const struct rpsl_attr_def inetnum_attrs[] = {
 	{ "country", M | MU, SYN_COUNTRY },
 	{ "org", LK, SYN_ORG_ID },
 	{ "geoloc", 0, SYN_TEXT },
+	{ "geofeed", 0, SYN_TEXT },        /* RFC 9632: the URL of the block's geolocation feed */
 	{ "language", MU, SYN_TEXT },
 	CONTACTS,
 	{ "status", 0, SYN_TEXT },
@@ -267,17 +301,22 @@ static const struct rpsl_attr_def rtr_set_attrs[] = {
 };
 
 #define CLASS(ident, cname, table) \
-	{ ident, cname, table, sizeof(table) / sizeof(table[0]) }
+	{ ident, cname, table, sizeof(table) / sizeof(table[0]), false }
+
+#define MIRROR_CLASS(ident, cname, table) \
+	{ ident, cname, table, sizeof(table) / sizeof(table[0]), true }
 
 /* Template order, indexed by enum rpsl_class_id (and sorted by name, which matches). */
 static const struct rpsl_class classes[RPSL_CLASS_COUNT] = {
 	CLASS(RPSL_CLASS_AS_BLOCK, "as-block", as_block_attrs),
 	CLASS(RPSL_CLASS_AS_SET, "as-set", as_set_attrs),
 	CLASS(RPSL_CLASS_AUT_NUM, "aut-num", aut_num_attrs),
+	MIRROR_CLASS(RPSL_CLASS_DOMAIN, "domain", domain_attrs),
 	CLASS(RPSL_CLASS_FILTER_SET, "filter-set", filter_set_attrs),
 	CLASS(RPSL_CLASS_INET_RTR, "inet-rtr", inet_rtr_attrs),
 	CLASS(RPSL_CLASS_INET6NUM, "inet6num", inet6num_attrs),
 	CLASS(RPSL_CLASS_INETNUM, "inetnum", inetnum_attrs),
+	MIRROR_CLASS(RPSL_CLASS_IRT, "irt", irt_attrs),
 	CLASS(RPSL_CLASS_KEY_CERT, "key-cert", key_cert_attrs),
 	CLASS(RPSL_CLASS_MNTNER, "mntner", mntner_attrs),
 	CLASS(RPSL_CLASS_ORGANISATION, "organisation", organisation_attrs),

@@ -6,6 +6,7 @@
 #ifndef IRRD_RPSL_SCHEMA_H
 #define IRRD_RPSL_SCHEMA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -13,10 +14,12 @@ enum rpsl_class_id {
 	RPSL_CLASS_AS_BLOCK,
 	RPSL_CLASS_AS_SET,
 	RPSL_CLASS_AUT_NUM,
+	RPSL_CLASS_DOMAIN,
 	RPSL_CLASS_FILTER_SET,
 	RPSL_CLASS_INET_RTR,
 	RPSL_CLASS_INET6NUM,
 	RPSL_CLASS_INETNUM,
+	RPSL_CLASS_IRT,
 	RPSL_CLASS_KEY_CERT,
 	RPSL_CLASS_MNTNER,
 	RPSL_CLASS_ORGANISATION,
@@ -86,6 +89,11 @@ struct rpsl_class {
 	const char *name;
 	const struct rpsl_attr_def *attrs; /* sorted by name at init for lookup */
 	size_t attr_count;
+	/*
+	 * Kept and served from other registries (RIPE's domain and irt) but not a class
+	 * of ours: refused in updates to our source (strict parsing).
+	 */
+	bool is_mirror_only;
 };
 
 /* Looks up a class by (case-insensitive) name; NULL when unknown. */

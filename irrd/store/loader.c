@@ -409,6 +409,8 @@ int loader_run(struct store *st, const struct loader_options *opts, char *const 
 		readers[i] = rpsl_reader_open_file(files[i], err);
 		if (readers[i] == NULL)
 			goto out;
+		/* other registries' dumps, read as IRRd reads them */
+		rpsl_reader_whitespace_continues(readers[i], true);
 	}
 	ls.bulk = store_bulk_new(st, opts->source);
 	pipeline_start(&ls.pl);

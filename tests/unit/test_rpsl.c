@@ -408,6 +408,73 @@ static void test_reader(void)
 	strbuf_release(&big);
 }
 
+/* What real registries publish (issue 16, "Keep what real registries publish"). */
+static void test_foreign_shapes(void)
+{
+	struct rpsl_object *o;
+	const char *text = "route: 203.0.113.0/24\norigin: AS1\n \t \ndescr: same object\nsource: X\n\nroute: 1.0.0.0/8\n";
+	struct rpsl_reader *r;
+	struct rpsl_paragraph p;
+	char *err = NULL;
+
+	o = parse("route: 192.0.02.0/24\norigin: as065537\nmnt-by: M\nsource: RIPE\n", RPSL_TOLERANT);
+	CHECK(!rpsl_object_has_errors(o) && o->pkey && strcmp(o->pkey, "192.0.2.0/24AS65537") == 0,
+	      "tolerant: leading zeros in an octet and an ASN removed from the key (%s)", o->pkey ? o->pkey : "-");
+	CHECK(has_message(o, "leading zeros removed (was \"192.0.02.0/24\")"), "with a warning naming the original");
+	CHECK(strcmp(rpsl_object_get(o, "route")->text, "192.0.2.0/24") == 0, "the text is the normalised form");
+	rpsl_object_free(o);
+	o = parse("route: 192.0.02.0/24\norigin: AS1\nmnt-by: M\nsource: RIPE\n", RPSL_STRICT);
+	CHECK(rpsl_object_has_errors(o), "strict: leading zeros stay an error (our own source)");
+	rpsl_object_free(o);
+	o = parse("route: 010.0.0.0/8\norigin: AS0065537\nmnt-by: M\nsource: RIPE\n", RPSL_TOLERANT);
+	CHECK(o->pkey && strcmp(o->pkey, "10.0.0.0/8AS65537") == 0, "a leading-zero first octet and several zeros (%s)",
+	      o->pkey ? o->pkey : "-");
+	rpsl_object_free(o);
+	o = parse("route6: 2001:0db8:0100::/40\norigin: AS1\nmnt-by: M\nsource: RIPE\n", RPSL_TOLERANT);
+	CHECK(!rpsl_object_has_errors(o) && !has_message(o, "leading zeros"), "IPv6 groups are left alone");
+	rpsl_object_free(o);
+	o = parse("inetnum: 192.000.002.000 - 192.000.002.255\nnetname: N\ncountry: NL\nadmin-c: A1-X\ntech-c: A1-X\n"
+		  "geofeed: https://example.net/geofeed.csv\nmnt-by: M\nsource: RIPE\n", RPSL_TOLERANT);
+	CHECK(!rpsl_object_has_errors(o) && o->pkey && strcmp(o->pkey, "192.0.2.0 - 192.0.2.255") == 0,
+	      "an inetnum range with zero-padded octets (%s)", o->pkey ? o->pkey : "-");
+	CHECK(rpsl_object_get(o, "geofeed") != NULL && rpsl_object_get(o, "geofeed")->def != NULL,
+	      "geofeed: is a known attribute of inetnum (RFC 9632)");
+	rpsl_object_free(o);
+	o = parse("organisation: EXAMPLE-ORG\norg-name: X\ncountry: NL\ne-mail: a@example.net\nmnt-by: M\nsource: ARIN\n",
+		  RPSL_TOLERANT);
+	CHECK(!rpsl_object_has_errors(o) && o->pkey && strcmp(o->pkey, "EXAMPLE-ORG") == 0,
+	      "tolerant: an organisation key without ORG-");
+	rpsl_object_free(o);
+	o = parse("organisation: EXAMPLE-ORG\norg-name: X\ne-mail: a@example.net\nmnt-by: M\nsource: JPIRR\n",
+		  RPSL_STRICT);
+	CHECK(rpsl_object_has_errors(o), "strict: our organisation ids start with ORG-");
+	rpsl_object_free(o);
+	o = parse("domain: 2.0.192.in-addr.arpa\nadmin-c: A1-X\ntech-c: A1-X\nzone-c: A1-X\nnserver: ns.example.net\n"
+		  "mnt-by: M\nsource: RIPE\n", RPSL_TOLERANT);
+	CHECK(!rpsl_object_has_errors(o) && o->cls->id == RPSL_CLASS_DOMAIN, "tolerant: RIPE's domain class is kept");
+	rpsl_object_free(o);
+	o = parse("irt: IRT-X\naddress: A\ne-mail: i@example.net\nadmin-c: A1-X\ntech-c: A1-X\nauth: PGPKEY-1234ABCD\n"
+		  "mnt-by: M\nsource: RIPE\n", RPSL_TOLERANT);
+	CHECK(!rpsl_object_has_errors(o) && o->cls->id == RPSL_CLASS_IRT, "tolerant: RIPE's irt class is kept");
+	rpsl_object_free(o);
+	o = parse("domain: 2.0.192.in-addr.arpa\nadmin-c: A1-X\ntech-c: A1-X\nzone-c: A1-X\nmnt-by: M\nsource: JPIRR\n",
+		  RPSL_STRICT);
+	CHECK(rpsl_object_has_errors(o) && has_message(o, "not a class of this one"), "strict: domain is refused in updates");
+	rpsl_object_free(o);
+
+	r = rpsl_reader_open_memory(text, strlen(text));
+	rpsl_reader_whitespace_continues(r, true);
+	CHECK(rpsl_reader_next(r, &p, &err) == 1 && strstr(p.text, "same object") != NULL,
+	      "tolerant reader: a line of blanks continues the object");
+	CHECK(rpsl_reader_next(r, &p, &err) == 1 && strncmp(p.text, "route: 1.0.0.0/8", 16) == 0,
+	      "an empty line still ends it");
+	rpsl_reader_free(r);
+	o = parse("route: 203.0.113.0/24\norigin: AS1\n \t \ndescr: same object\nsource: X\n", RPSL_TOLERANT);
+	CHECK(!rpsl_object_has_errors(o) && o->attr_count == 4, "the parser reads the blank line as nothing (%zu attrs)",
+	      o->attr_count);
+	rpsl_object_free(o);
+}
+
 int main(void)
 {
 	test_basics();
@@ -416,6 +483,7 @@ int main(void)
 	test_syntax();
 	test_large();
 	test_reader();
+	test_foreign_shapes();
 	test_golden_file("demo/jpirr.db", RPSL_STRICT);
 	test_golden_file("demo/radb.db", RPSL_TOLERANT);
 	return TEST_DONE();
