@@ -305,7 +305,7 @@ int filter_export_cli(const struct config *cfg, struct store *st, int argc, char
 	int c, rc;
 
 	if (argc < 2 || strcmp(argv[1], "filter") != 0) {
-		fprintf(stderr, "irrctl export: the one export is \"filter\"\n");
+		fprintf(stderr, "irrctl export: the exports are \"filter\" and \"dump\"\n");
 		return EXIT_USAGE;
 	}
 	argc--;

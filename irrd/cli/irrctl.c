@@ -13,6 +13,7 @@
 
 #include "authlist_cli.h"
 #include "ca_cli.h"
+#include "dump_cli.h"
 #include "filter_export.h"
 #include "rpki_report.h"
 #include "config.h"
@@ -418,6 +419,8 @@ int main(int argc, char **argv)
 		rc = authlist_cli(cfg, st, argv[0], argc, argv);
 	} else if (strcmp(argv[0], "ca") == 0) {
 		rc = ca_cli(cfg, st, argc, argv);
+	} else if (strcmp(argv[0], "export") == 0 && argc > 1 && strcmp(argv[1], "dump") == 0) {
+		rc = dump_cli(cfg, st, argc - 1, argv + 1);
 	} else if (strcmp(argv[0], "export") == 0) {
 		rc = filter_export_cli(cfg, st, argc, argv);
 	} else if (strcmp(argv[0], "rpki") == 0) {

@@ -570,6 +570,21 @@ static int set_rpki_slurm_file(struct config *cfg, const char *value, const char
 	return set_path(&cfg->rpki_slurm_file, value, true, err);
 }
 
+static int set_dump_dir(struct config *cfg, const char *value, const char **err)
+{
+	return set_path(&cfg->dump_dir, value, true, err);
+}
+
+static int set_dump_sources(struct config *cfg, const char *value, const char **err)
+{
+	return parse_source_list(value, cfg->dump_sources, &cfg->dump_source_count, err);
+}
+
+static int set_dump_interval(struct config *cfg, const char *value, const char **err)
+{
+	return parse_uint(value, 0, 30 * 86400, &cfg->dump_interval, err, "must be 0 (never) to 2592000 (seconds)");
+}
+
 static int set_rpki_refresh_interval(struct config *cfg, const char *value, const char **err)
 {
 	return parse_uint(value, 1, 86400, &cfg->rpki_refresh_interval, err, "must be 1 to 86400 (seconds)");
@@ -659,6 +674,9 @@ static const struct config_key {
 	{ "whois.listen", set_whois_listen, "127.0.0.1:4343" },
 	{ "log.level", set_log_level, "info" },
 	{ "sources.default", set_sources_default, "" },
+	{ "dump.dir", set_dump_dir, "" },
+	{ "dump.sources", set_dump_sources, "" },
+	{ "dump.interval", set_dump_interval, "3600" },
 	{ "whois.idle_timeout", set_idle_timeout, "30" },
 	{ "whois.max_connections", set_max_connections, "4096" },
 	{ "whois.max_connections_per_address", set_max_per_address, "64" },
@@ -833,6 +851,7 @@ int config_load(const char *path, struct config **out, char **err)
 	relative_to_config(path, &cfg->mail_gateway_key);
 	relative_to_config(path, &cfg->rpki_vrp_file);
 	relative_to_config(path, &cfg->rpki_slurm_file);
+	relative_to_config(path, &cfg->dump_dir);
 	*out = cfg;
 	cfg = NULL;
 	rc = 0;
@@ -874,6 +893,7 @@ void config_free(struct config *cfg)
 	free(cfg->rpki_vrp_file);
 	free(cfg->rpki_slurm_file);
 	free(cfg->rpki_rtr_cache);
+	free(cfg->dump_dir);
 	free(cfg);
 }
 

@@ -88,6 +88,10 @@ struct config {
 	/* The authorisation list (issue 7). */
 	bool authlist_allow_unallocated;      /* routes for space no LIR holds and no entry covers */
 	unsigned authlist_check_interval;     /* seconds between irrd's consistency checks; 0: never */
+	char *dump_dir;                       /* where dumps for mirrors are written; NULL: none on the timer */
+	char dump_sources[MAX_QUERY_SOURCES][MAX_SOURCE_NAME_LENGTH + 1]; /* empty: our source */
+	size_t dump_source_count;
+	unsigned dump_interval;               /* seconds between dumps (with dump.dir); 0: never */
 	char *alloc_rpsl_attribute;           /* "org" or "mnt-by": what maps inetnum objects to LIRs */
 	/* RPKI (issue 15): ROAs in, a state for every route. */
 	char *rpki_vrp_file;                  /* rpki-client/Routinator JSON or CSV; NULL: RPKI off */

@@ -7,6 +7,7 @@
 
 #include "authlist_check.h"
 #include "config.h"
+#include "dump_export.h"
 #include "log.h"
 #include "notify.h"
 #include "rpki_notify.h"
@@ -86,10 +87,37 @@ static int rpki_report_job(const struct config *cfg)
 	return ran < 0 ? 1 : 0;
 }
 
+static int export_dump_job(const struct config *cfg)
+{
+	struct store *st = open_store(cfg, "dump");
+	size_t count = cfg->dump_source_count > 0 ? cfg->dump_source_count : 1;
+	int rc = 0;
+
+	if (st == NULL)
+		return 1;
+	for (size_t i = 0; i < count; i++) {
+		const char *source = cfg->dump_source_count > 0 ? cfg->dump_sources[i] : cfg->source;
+		struct dump_result res;
+		char *err = NULL;
+		int done = dump_export(st, source, cfg->dump_dir, &res, &err);
+
+		if (done == 1)
+			log_info("dump: %s: %llu objects at serial %lld in %s", source, (unsigned long long)res.objects,
+				 (long long)res.serial, res.path);
+		else
+			log_error("dump: %s: %s", source, done == 0 ? "no such source" : err);
+		free(err);
+		rc = done == 1 ? rc : 1;
+	}
+	store_close(st);
+	return rc;
+}
+
 const struct daemon_job daemon_jobs[] = {
 	{ DAEMON_JOB_AUTHLIST_CHECK, "authorisation list check", authlist_check_job },
 	{ DAEMON_JOB_NOTIFY_RETRY, "notification queue", notify_retry_job },
 	{ DAEMON_JOB_RPKI_REPORT, "RPKI report", rpki_report_job },
+	{ DAEMON_JOB_EXPORT_DUMP, "dump", export_dump_job },
 	{ NULL, NULL, NULL },
 };
 

@@ -14,6 +14,8 @@
 #define DAEMON_JOB_NOTIFY_RETRY "notify-retry"
 /* Mails what is newly wrong between routes, the authorisation list and the RPKI (rpki_notify.h). */
 #define DAEMON_JOB_RPKI_REPORT "rpki-report"
+/* Writes the dumps mirrors import (dump.dir, dump.sources, dump.interval; dump_export.h). */
+#define DAEMON_JOB_EXPORT_DUMP "export-dump"
 
 struct daemon_job {
 	const char *id;       /* on the command line: irrd --run-job ID */

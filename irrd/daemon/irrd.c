@@ -51,6 +51,12 @@ struct daemon {
 	struct event_timer *drain_timer;
 };
 
+/* Dumps run only where there is a directory to write them to. */
+static unsigned dump_interval(const struct config *cfg)
+{
+	return cfg->dump_dir != NULL ? cfg->dump_interval : 0;
+}
+
 /* The mailed RPKI reports run only with a VRP source configured: without one nothing is known. */
 static unsigned rpki_report_interval(const struct config *cfg)
 {
@@ -79,6 +85,7 @@ static void reload(struct daemon *d)
 	jobs_set_interval(d->jobs, daemon_job_find(DAEMON_JOB_AUTHLIST_CHECK)->name, fresh->authlist_check_interval);
 	jobs_set_interval(d->jobs, daemon_job_find(DAEMON_JOB_NOTIFY_RETRY)->name, fresh->mail_notify_retry_interval);
 	jobs_set_interval(d->jobs, daemon_job_find(DAEMON_JOB_RPKI_REPORT)->name, rpki_report_interval(fresh));
+	jobs_set_interval(d->jobs, daemon_job_find(DAEMON_JOB_EXPORT_DUMP)->name, dump_interval(fresh));
 	config_free(old);
 	log_info("SIGHUP: configuration re-read from %s", d->config_path);
 }
@@ -338,6 +345,7 @@ int main(int argc, char **argv)
 	add_job(&d, DAEMON_JOB_AUTHLIST_CHECK, d.cfg->authlist_check_interval, d.cfg->authlist_check_interval);
 	add_job(&d, DAEMON_JOB_NOTIFY_RETRY, d.cfg->mail_notify_retry_interval, 0);
 	add_job(&d, DAEMON_JOB_RPKI_REPORT, rpki_report_interval(d.cfg), rpki_report_interval(d.cfg));
+	add_job(&d, DAEMON_JOB_EXPORT_DUMP, dump_interval(d.cfg), 0);   /* a fresh dump at start */
 	log_info("routereg %s ready (database %s, pid %d)", ROUTEREG_VERSION, d.cfg->database, (int)getpid());
 	if (event_loop_run(d.loop) == 0)
 		rc = EXIT_SUCCESS;

@@ -69,6 +69,21 @@ int store_tx_begin(struct store *st, char **err)
 	return store_exec(st, "BEGIN IMMEDIATE", err);
 }
 
+int store_read_begin(struct store *st, char **err)
+{
+	if (store_in_tx(st)) {
+		*err = xstrdup("starting a read snapshot: a transaction is already open");
+		return -1;
+	}
+	/* a deferred transaction takes its snapshot at the first read and never the write lock */
+	return store_exec(st, "BEGIN DEFERRED", err);
+}
+
+void store_read_end(struct store *st)
+{
+	store_tx_rollback(st);   /* nothing was written: ending it is all there is */
+}
+
 void store_fault_inject(struct store *st, enum store_fault where, unsigned n)
 {
 	st->fault = n > 0 ? where : STORE_FAULT_NONE;

@@ -64,6 +64,13 @@ int store_exec(struct store *st, const char *sql, char **err);
 int store_tx_begin(struct store *st, char **err);
 int store_tx_commit(struct store *st, char **err);
 void store_tx_rollback(struct store *st);
+/*
+ * A read snapshot: every read between store_read_begin and store_read_end sees the
+ * database of one moment (WAL keeps it while writers go on). For a dump and the serial
+ * it is written with. 0, or -1 with *err; store_read_end never fails.
+ */
+int store_read_begin(struct store *st, char **err);
+void store_read_end(struct store *st);
 /* True inside a transaction opened by store_tx_begin (or any open SQLite transaction). */
 bool store_in_tx(struct store *st);
 

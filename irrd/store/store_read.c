@@ -188,6 +188,16 @@ int store_read_route_keys(struct store *st, int64_t source_id, const char *origi
 	return step_rows(st, stmt, visit_object, &(struct visitor){ .object = fn, .arg = arg }, "reading route keys", err);
 }
 
+int store_read_source_objects(struct store *st, int64_t source_id, store_object_fn fn, void *arg, char **err)
+{
+	sqlite3_stmt *stmt = store_stmt(st, "SELECT id, class, pkey, text FROM objects WHERE source_id = ?1"
+					    " ORDER BY source_id, class, pkey");
+
+	sqlite3_bind_int64(stmt, 1, source_id);
+	return step_rows(st, stmt, visit_object, &(struct visitor){ .object = fn, .arg = arg }, "reading the objects",
+			 err);
+}
+
 int store_read_journal(struct store *st, int64_t source_id, int64_t after, int64_t upto, const char *cls,
 		       const char *cls2, store_journal_fn fn, void *arg, char **err)
 {

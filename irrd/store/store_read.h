@@ -59,6 +59,13 @@ int store_read_prefix_more(struct store *st, int64_t source_id, const struct pre
 int store_read_route_keys(struct store *st, int64_t source_id, const char *origin, store_object_fn fn, void *arg,
 			  char **err);
 
+/*
+ * Every object of a source with its text, by class then key (the objects_by_key order:
+ * no sort). For dumps; run it inside a read transaction (store_read_begin) to get the
+ * objects of one moment.
+ */
+int store_read_source_objects(struct store *st, int64_t source_id, store_object_fn fn, void *arg, char **err);
+
 struct store_journal_row {
 	int64_t serial;
 	const char *operation;   /* "ADD" or "DEL" */
