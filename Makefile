@@ -33,7 +33,7 @@ LDLIBS   += $(PKG_LIBS) -lcrypt -lpthread
 # the wrong way (the store including the update engine, irrd including the CA's key
 # half) stops the build. `make layers` proves the rule by trying every forbidden pair.
 LIB_LAYERS := irrd/base irrd/rpsl irrd/conf irrd/store irrd/sig irrd/query irrd/update irrd/authlist \
-              irrd/event irrd/rpki cert/verify
+              irrd/event irrd/rpki irrd/mirror cert/verify
 USES_irrd/base     :=
 USES_irrd/rpsl     := irrd/base
 USES_irrd/conf     := irrd/base irrd/rpsl
@@ -44,6 +44,7 @@ USES_irrd/update   := $(USES_irrd/sig) irrd/sig
 USES_irrd/authlist := $(USES_irrd/update) irrd/update irrd/rpki
 USES_irrd/event    := irrd/base
 USES_irrd/rpki     := irrd/base
+USES_irrd/mirror   := irrd/base
 USES_cert/verify   := $(USES_irrd/sig) irrd/sig
 # Apart from the libraries: the CA's key half, linked by irrctl alone.
 USES_cert/key      := cert/verify $(USES_cert/verify)
@@ -82,8 +83,8 @@ irrd_LIBS  := $(RTR_LIBS)
 # except rtr_dump (the RTR client of irrd/rpki, with the core library and RTRlib) and
 # rtr_cut_cache (a cache that breaks off syncs, reading VRP files with the core library).
 TEST_TOOLS := cms_reencode whois_hostile rtr_dump rtr_cut_cache
-UNIT_TESTS := test_prefix test_asn test_rpsl test_config test_store test_origin_index test_update_hook test_engine test_authlist test_set_expand test_whois_output test_worker_pool test_vrp test_rov test_slurm
-FUZZ_TARGETS := fuzz_rpsl_parse fuzz_config fuzz_whois_query fuzz_cms fuzz_csr fuzz_mail fuzz_alloc_import fuzz_vrp_json fuzz_vrp_csv fuzz_slurm
+UNIT_TESTS := test_prefix test_asn test_rpsl test_config test_store test_origin_index test_update_hook test_engine test_authlist test_set_expand test_whois_output test_worker_pool test_vrp test_rov test_slurm test_nrtm3_reader
+FUZZ_TARGETS := fuzz_rpsl_parse fuzz_config fuzz_whois_query fuzz_cms fuzz_csr fuzz_mail fuzz_alloc_import fuzz_vrp_json fuzz_vrp_csv fuzz_slurm fuzz_nrtm3_reader
 
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 WHOIS_OBJS := $(WHOIS_SRCS:%.c=$(BUILD)/obj/%.o)
