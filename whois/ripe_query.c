@@ -20,6 +20,7 @@
 #include "spool.h"
 #include "version.h"
 #include "whois_query.h"
+#include "nrtm_serve.h"
 #include "whois_rpki.h"
 #include "xalloc.h"
 
@@ -373,7 +374,7 @@ void ripe_query(const struct query_context *ctx, struct whois_session *s, const 
 			continue;
 		for (const char *f = w + 1; *f; f++) {
 			/* Flags with an argument take the next word and must end their group ("-rT route"). */
-			if (strchr("TtisqV", *f) != NULL && (f[1] != '\0' || next == NULL)) {
+			if (strchr("TtisqVg", *f) != NULL && (f[1] != '\0' || next == NULL)) {
 				ripe_error(out, "flag -%c needs an argument as the next word", *f);
 				goto out;
 			}
@@ -471,6 +472,10 @@ void ripe_query(const struct query_context *ctx, struct whois_session *s, const 
 				}
 				goto out;
 			}
+			case 'g':
+				/* NRTM: the rest of the query does not matter (IRRd answers the -g alone) */
+				nrtm_serve(ctx, s, words[++i], answer);
+				goto out;
 			case 'V': {
 				const char *agent = words[++i];
 				size_t an = strnlen(agent, sizeof(s->agent) - 1);

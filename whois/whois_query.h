@@ -27,6 +27,8 @@ struct whois_session {
 	size_t source_count;
 	char agent[64];        /* from !n / -V, for logs */
 	bool no_rpki_filter;   /* "!fno-rpki-filter": RPKI-invalid routes are answered too */
+	struct prefix peer;    /* the client's address (a host prefix), for access lists (NRTM) */
+	bool has_peer;
 	bool has_policy;       /* the listener names a route policy (whois.listen "ADDR POLICY") */
 	enum route_policy policy;
 };

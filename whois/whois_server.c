@@ -842,6 +842,7 @@ static void accept_all(struct whois_server *srv, const struct listener *l)
 		int fd = accept4(l->fd, (struct sockaddr *)&peer, &plen, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		struct conn *c;
 		char host[INET6_ADDRSTRLEN], *err = NULL;
+		const char *why;
 		int one = 1;
 
 		if (fd < 0) {
@@ -874,6 +875,7 @@ static void accept_all(struct whois_server *srv, const struct listener *l)
 		output_queue_init(&c->out);
 		c->last_progress = monotonic_seconds();
 		whois_session_init(&c->session, srv->ctx);
+		c->session.has_peer = prefix_parse_address(host, strlen(host), 0, &c->session.peer, &why) == 0;
 		c->session.has_policy = l->has_policy;
 		c->session.policy = l->policy;
 		c->watch = event_watch_fd(srv->loop, fd, EVENT_READ, conn_event, c, &err);

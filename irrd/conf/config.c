@@ -570,6 +570,53 @@ static int set_rpki_slurm_file(struct config *cfg, const char *value, const char
 	return set_path(&cfg->rpki_slurm_file, value, true, err);
 }
 
+/* One prefix or address (a host) of either family. 0, or -1. */
+static int parse_access_prefix(const char *text, struct prefix *out)
+{
+	const char *why;
+
+	return prefix_parse(text, strlen(text), 0, out, &why) == 0 ||
+			       prefix_parse_address(text, strlen(text), 0, out, &why) == 0
+		       ? 0
+		       : -1;
+}
+
+/* "PREFIX" (every source) or "SOURCE:PREFIX", comma separated. */
+static int set_nrtm_access(struct config *cfg, const char *value, const char **err)
+{
+	char *copy = xstrdup(value), *save = NULL;
+	int rc = 0;
+
+	cfg->nrtm_access_count = 0;
+	for (char *item = strtok_r(copy, ", \t", &save); item != NULL; item = strtok_r(NULL, ", \t", &save)) {
+		struct nrtm_access *a = &cfg->nrtm_access[cfg->nrtm_access_count];
+		char *colon = strchr(item, ':');
+
+		if (cfg->nrtm_access_count == MAX_NRTM_ACCESS) {
+			*err = "at most 64 entries";
+			rc = -1;
+			break;
+		}
+		memset(a, 0, sizeof(*a));
+		/* the whole item as a prefix first: IPv6 has colons too */
+		if (parse_access_prefix(item, &a->prefix) < 0) {
+			size_t n = colon != NULL ? (size_t)(colon - item) : 0;
+
+			if (n == 0 || n > MAX_SOURCE_NAME_LENGTH || parse_access_prefix(colon + 1, &a->prefix) < 0) {
+				*err = "entries must be an address prefix (192.0.2.0/24, 2001:db8::/32, an address) or"
+				       " SOURCE:prefix";
+				rc = -1;
+				break;
+			}
+			for (size_t i = 0; i < n; i++)
+				a->source[i] = (char)toupper((unsigned char)item[i]);
+		}
+		cfg->nrtm_access_count++;
+	}
+	free(copy);
+	return rc;
+}
+
 static int set_dump_dir(struct config *cfg, const char *value, const char **err)
 {
 	return set_path(&cfg->dump_dir, value, true, err);
@@ -674,6 +721,7 @@ static const struct config_key {
 	{ "whois.listen", set_whois_listen, "127.0.0.1:4343" },
 	{ "log.level", set_log_level, "info" },
 	{ "sources.default", set_sources_default, "" },
+	{ "nrtm.access", set_nrtm_access, "" },
 	{ "dump.dir", set_dump_dir, "" },
 	{ "dump.sources", set_dump_sources, "" },
 	{ "dump.interval", set_dump_interval, "3600" },

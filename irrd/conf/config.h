@@ -13,6 +13,7 @@
 
 #include "irr_limits.h"
 #include "log.h"
+#include "prefix.h"
 
 /*
  * Which routes a filter may hold (irrctl export filter --policy, and whois answers on a
@@ -28,6 +29,9 @@ enum route_policy {
 /* "irr", "rpki", "verified", "strict", and back (false: not one of them). */
 const char *route_policy_name(enum route_policy p);
 bool route_policy_parse(const char *word, enum route_policy *out);
+
+/* At most this many nrtm.access entries. */
+#define MAX_NRTM_ACCESS 64
 
 struct listen_address {
 	struct sockaddr_storage addr;
@@ -88,6 +92,12 @@ struct config {
 	/* The authorisation list (issue 7). */
 	bool authlist_allow_unallocated;      /* routes for space no LIR holds and no entry covers */
 	unsigned authlist_check_interval;     /* seconds between irrd's consistency checks; 0: never */
+	/* Who may read NRTM (-g): an address prefix for every source, or for one source. */
+	struct nrtm_access {
+		char source[MAX_SOURCE_NAME_LENGTH + 1];   /* "": every source */
+		struct prefix prefix;
+	} nrtm_access[MAX_NRTM_ACCESS];
+	size_t nrtm_access_count;
 	char *dump_dir;                       /* where dumps for mirrors are written; NULL: none on the timer */
 	char dump_sources[MAX_QUERY_SOURCES][MAX_SOURCE_NAME_LENGTH + 1]; /* empty: our source */
 	size_t dump_source_count;
