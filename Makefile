@@ -44,15 +44,15 @@ USES_irrd/update   := $(USES_irrd/sig) irrd/sig
 USES_irrd/authlist := $(USES_irrd/update) irrd/update irrd/rpki
 USES_irrd/event    := irrd/base
 USES_irrd/rpki     := irrd/base
-USES_irrd/mirror   := irrd/base
+USES_irrd/mirror   := $(USES_irrd/store) irrd/store
 USES_cert/verify   := $(USES_irrd/sig) irrd/sig
 # Apart from the libraries: the CA's key half, linked by irrctl alone.
 USES_cert/key      := cert/verify $(USES_cert/verify)
 # Programs and protocol front ends on top.
 USES_whois         := $(USES_irrd/query) irrd/query irrd/event irrd/authlist
 USES_mailgate      := $(USES_irrd/authlist) irrd/authlist cert/verify
-USES_irrd/daemon   := $(USES_whois) whois irrd/update irrd/sig
-USES_irrd/cli      := $(USES_irrd/authlist) irrd/authlist irrd/query cert/verify cert/key
+USES_irrd/daemon   := $(USES_whois) whois irrd/update irrd/sig irrd/mirror
+USES_irrd/cli      := $(USES_irrd/authlist) irrd/authlist irrd/query irrd/mirror cert/verify cert/key
 ALL_LAYERS := $(LIB_LAYERS) cert/key whois mailgate irrd/daemon irrd/cli
 layer_cflags = $(addprefix -I,$(1) $(USES_$(1)))
 $(foreach l,$(ALL_LAYERS),$(eval $$(BUILD)/obj/$(l)/%.o: LAYER_CFLAGS = $$(call layer_cflags,$(l))))
@@ -72,12 +72,17 @@ irrd_SRCS   := $(wildcard irrd/daemon/*.c) $(WHOIS_SRCS)
 irrctl_SRCS := $(wildcard irrd/cli/*.c) $(CERT_KEY_SRCS)
 irr-mailgate_SRCS := mailgate/mailgate.c $(MAIL_SRCS)
 irr-mailgate_LIBS := $(GMIME_LIBS)
+irrctl_LIBS := $(CURL_LIBS)
+
+# libcurl fetches a mirrored source's dump and serial (irrd/mirror/fetch.c) over http, https
+# and ftp; irrd (the mirror job) and irrctl link it.
+CURL_LIBS := $(shell pkg-config --libs libcurl 2>/dev/null || echo -lcurl)
 
 # RTRlib (RPKI to Router, RFC 8210) for irrd/rpki/rtr_client.c; only the programs that
 # start an RTR client link it (the library's face, rtr_client.h, does not show RTRlib).
 RTR_CFLAGS := $(shell pkg-config --cflags rtrlib 2>/dev/null)
 RTR_LIBS   := $(shell pkg-config --libs rtrlib 2>/dev/null || echo -lrtr)
-irrd_LIBS  := $(RTR_LIBS)
+irrd_LIBS  := $(RTR_LIBS) $(CURL_LIBS)
 
 # Helpers the integration tests run (tests/tools/*.c): each one file, libc or OpenSSL only,
 # except rtr_dump (the RTR client of irrd/rpki, with the core library and RTRlib) and
@@ -209,7 +214,7 @@ fuzz:
 	for t in $(FUZZ_TARGETS); do \
 	  clang -std=gnu11 -g -O1 -D_GNU_SOURCE $(addprefix -I,$(ALL_LAYERS)) $(GMIME_CFLAGS) $(RTR_CFLAGS) -fsanitize=fuzzer,address,undefined \
 	    -o build/fuzz/$$t tests/fuzz/$$t.c $(LIB_SRCS) $(WHOIS_SRCS) $(MAIL_SRCS) $(CERT_KEY_SRCS) \
-	    $(PKG_LIBS) $(GMIME_LIBS) $(RTR_LIBS) -lcrypt -lpthread || exit 1; \
+	    $(PKG_LIBS) $(GMIME_LIBS) $(RTR_LIBS) $(CURL_LIBS) -lcrypt -lpthread || exit 1; \
 	done
 
 install: all

@@ -13,6 +13,9 @@ PACKAGES="$PACKAGES librtr-dev rtr-tools stayrtr"
 # Filter export: the generated prefix sets are checked by the daemons that read them
 # (bird -p, bgpd -n); the JSON output is read back with jq.
 PACKAGES="$PACKAGES bird2 openbgpd jq"
+# Mirroring: libcurl fetches upstream dumps (http, https, ftp); the tests serve them with
+# python3's http.server.
+PACKAGES="$PACKAGES libcurl4-openssl-dev python3"
 
 missing=""
 for p in $PACKAGES; do

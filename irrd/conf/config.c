@@ -570,6 +570,67 @@ static int set_rpki_slurm_file(struct config *cfg, const char *value, const char
 	return set_path(&cfg->rpki_slurm_file, value, true, err);
 }
 
+/*
+ * "mirror.SOURCE.KEY = value": the sources we mirror (docs/mirroring.md). KEY is nrtm
+ * (host:port of the upstream's whois), dump and serial (a file path or URL of its
+ * <source>.db.gz and <SOURCE>.CURRENTSERIAL), interval, stall_after.
+ */
+static int set_mirror_key(struct config *cfg, const char *rest, const char *value, const char **err)
+{
+	const char *dot = strchr(rest, '.');
+	char source[MAX_SOURCE_NAME_LENGTH + 1];
+	struct mirror_config *m = NULL;
+	size_t n = dot != NULL ? (size_t)(dot - rest) : 0;
+
+	if (n == 0 || n > MAX_SOURCE_NAME_LENGTH) {
+		*err = "mirror keys are mirror.SOURCE.nrtm, .dump, .serial, .interval or .stall_after";
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		source[i] = (char)toupper((unsigned char)rest[i]);
+	source[n] = '\0';
+	if (strcmp(source, cfg->source) == 0 || strcmp(source, RPKI_PSEUDO_SOURCE_NAME) == 0) {
+		*err = "our own source and RPKI cannot be mirrored";
+		return -1;
+	}
+	for (size_t i = 0; i < cfg->mirror_count && m == NULL; i++)
+		if (strcmp(cfg->mirrors[i].source, source) == 0)
+			m = &cfg->mirrors[i];
+	if (m == NULL) {
+		if (cfg->mirror_count == MAX_MIRRORS) {
+			*err = "at most 32 mirrored sources";
+			return -1;
+		}
+		m = &cfg->mirrors[cfg->mirror_count++];
+		memset(m, 0, sizeof(*m));
+		memcpy(m->source, source, n + 1);
+		m->interval = 300;
+		m->stall_after = 3600;
+	}
+	dot++;
+	if (strcmp(dot, "nrtm") == 0) {
+		const char *colon = strrchr(value, ':');
+
+		if (colon == NULL || colon == value || colon[1] == '\0' || strspn(colon + 1, "0123456789") != strlen(colon + 1) ||
+		    strlen(value) >= sizeof(m->nrtm)) {
+			*err = "must be host:port of the upstream's whois server (whois.example.net:43, [2001:db8::1]:43)";
+			return -1;
+		}
+		snprintf(m->nrtm, sizeof(m->nrtm), "%s", value);
+		return 0;
+	}
+	if (strcmp(dot, "dump") == 0)
+		return set_path(&m->dump, value, false, err);
+	if (strcmp(dot, "serial") == 0)
+		return set_path(&m->serial, value, false, err);
+	if (strcmp(dot, "interval") == 0)
+		return parse_uint(value, 1, 86400, &m->interval, err, "must be 1 to 86400 (seconds)");
+	if (strcmp(dot, "stall_after") == 0)
+		return parse_uint(value, 1, 30 * 86400, &m->stall_after, err, "must be 1 to 2592000 (seconds)");
+	*err = "mirror keys are mirror.SOURCE.nrtm, .dump, .serial, .interval or .stall_after";
+	return -1;
+}
+
 /* One prefix or address (a host) of either family. 0, or -1. */
 static int parse_access_prefix(const char *text, struct prefix *out)
 {
@@ -858,6 +919,13 @@ int config_load(const char *path, struct config **out, char **err)
 			if (strcmp(config_keys[k].name, p) == 0)
 				break;
 		}
+		if (k == CONFIG_KEY_COUNT && strncmp(p, "mirror.", 7) == 0) {
+			if (set_mirror_key(cfg, p + 7, value, &msg) < 0) {
+				fail(err, path, lineno, p, msg);
+				goto out;
+			}
+			continue;
+		}
 		if (k == CONFIG_KEY_COUNT) {
 			fail(err, path, lineno, p, "unknown key");
 			goto out;
@@ -900,6 +968,13 @@ int config_load(const char *path, struct config **out, char **err)
 	relative_to_config(path, &cfg->rpki_vrp_file);
 	relative_to_config(path, &cfg->rpki_slurm_file);
 	relative_to_config(path, &cfg->dump_dir);
+	for (size_t i = 0; i < cfg->mirror_count; i++) {
+		/* URLs stay as they are; file paths are relative to the configuration file */
+		if (cfg->mirrors[i].dump != NULL && strstr(cfg->mirrors[i].dump, "://") == NULL)
+			relative_to_config(path, &cfg->mirrors[i].dump);
+		if (cfg->mirrors[i].serial != NULL && strstr(cfg->mirrors[i].serial, "://") == NULL)
+			relative_to_config(path, &cfg->mirrors[i].serial);
+	}
 	*out = cfg;
 	cfg = NULL;
 	rc = 0;
@@ -942,6 +1017,10 @@ void config_free(struct config *cfg)
 	free(cfg->rpki_slurm_file);
 	free(cfg->rpki_rtr_cache);
 	free(cfg->dump_dir);
+	for (size_t i = 0; i < cfg->mirror_count; i++) {
+		free(cfg->mirrors[i].dump);
+		free(cfg->mirrors[i].serial);
+	}
 	free(cfg);
 }
 

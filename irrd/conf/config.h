@@ -32,6 +32,8 @@ bool route_policy_parse(const char *word, enum route_policy *out);
 
 /* At most this many nrtm.access entries. */
 #define MAX_NRTM_ACCESS 64
+/* At most this many mirrored sources. */
+#define MAX_MIRRORS 32
 
 struct listen_address {
 	struct sockaddr_storage addr;
@@ -98,6 +100,16 @@ struct config {
 		struct prefix prefix;
 	} nrtm_access[MAX_NRTM_ACCESS];
 	size_t nrtm_access_count;
+	/* The sources we mirror (mirror.SOURCE.* keys). */
+	struct mirror_config {
+		char source[MAX_SOURCE_NAME_LENGTH + 1];
+		char nrtm[128];        /* host:port of the upstream's whois (NRTMv3); "": none */
+		char *dump;            /* file path or URL of <source>.db.gz; NULL: none */
+		char *serial;          /* file path or URL of <SOURCE>.CURRENTSERIAL */
+		unsigned interval;     /* seconds between polls */
+		unsigned stall_after;  /* seconds without progress before it is reported stalled */
+	} mirrors[MAX_MIRRORS];
+	size_t mirror_count;
 	char *dump_dir;                       /* where dumps for mirrors are written; NULL: none on the timer */
 	char dump_sources[MAX_QUERY_SOURCES][MAX_SOURCE_NAME_LENGTH + 1]; /* empty: our source */
 	size_t dump_source_count;

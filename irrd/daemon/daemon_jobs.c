@@ -8,6 +8,7 @@
 #include "authlist_check.h"
 #include "config.h"
 #include "dump_export.h"
+#include "mirror.h"
 #include "log.h"
 #include "notify.h"
 #include "rpki_notify.h"
@@ -113,11 +114,56 @@ static int export_dump_job(const struct config *cfg)
 	return rc;
 }
 
+/* Every mirrored source whose interval has passed since its last attempt (the job itself runs every 10 s). */
+static int mirror_job(const struct config *cfg)
+{
+	struct store *st = open_store(cfg, "mirror");
+	time_t now = time(NULL);
+	int rc = 0;
+
+	if (st == NULL)
+		return 1;
+	for (size_t i = 0; i < cfg->mirror_count; i++) {
+		const struct mirror_config *m = &cfg->mirrors[i];
+		struct mirror_state state;
+		struct mirror_result res;
+		char *err = NULL;
+
+		if (mirror_state_read(st, m->source, &state, &err) < 0) {
+			log_error("mirror %s: %s", m->source, err);
+			free(err);
+			rc = 1;
+			continue;
+		}
+		if (state.exists && !state.reload_requested && now - state.last_attempt < (time_t)m->interval)
+			continue;
+		if (mirror_run(st, cfg, m, now, &res, &err) < 0) {
+			log_error("mirror %s: %s", m->source, err);
+			free(err);
+			rc = 1;
+			if (mirror_state_read(st, m->source, &state, &err) == 0 && mirror_is_stalled(m, &state, now))
+				log_error("mirror %s: STALLED: serial %lld has not advanced for %lld s (mirror.%s.stall_after = %u);"
+					  " last error: %s", m->source, (long long)state.serial,
+					  (long long)(now - (state.last_progress ? state.last_progress : state.last_success)),
+					  m->source, m->stall_after, state.last_error);
+			free(err);
+			continue;
+		}
+		if (res.imported || res.serial_after != res.serial_before)
+			log_info("mirror %s: serial %lld -> %lld, %llu changes applied%s", m->source,
+				 (long long)res.serial_before, (long long)res.serial_after, (unsigned long long)res.changes,
+				 res.imported ? " after a full import" : "");
+	}
+	store_close(st);
+	return rc;
+}
+
 const struct daemon_job daemon_jobs[] = {
 	{ DAEMON_JOB_AUTHLIST_CHECK, "authorisation list check", authlist_check_job },
 	{ DAEMON_JOB_NOTIFY_RETRY, "notification queue", notify_retry_job },
 	{ DAEMON_JOB_RPKI_REPORT, "RPKI report", rpki_report_job },
 	{ DAEMON_JOB_EXPORT_DUMP, "dump", export_dump_job },
+	{ DAEMON_JOB_MIRROR, "mirror", mirror_job },
 	{ NULL, NULL, NULL },
 };
 

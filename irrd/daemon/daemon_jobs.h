@@ -16,6 +16,8 @@
 #define DAEMON_JOB_RPKI_REPORT "rpki-report"
 /* Writes the dumps mirrors import (dump.dir, dump.sources, dump.interval; dump_export.h). */
 #define DAEMON_JOB_EXPORT_DUMP "export-dump"
+/* Follows the mirrored sources (mirror.SOURCE.*; mirror.h): each when its interval has passed. */
+#define DAEMON_JOB_MIRROR "mirror"
 
 struct daemon_job {
 	const char *id;       /* on the command line: irrd --run-job ID */

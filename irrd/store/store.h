@@ -13,7 +13,7 @@
 #include "prefix.h"
 
 /* Schema version this build writes; store_open migrates older files forward. */
-#define STORE_SCHEMA_VERSION 8
+#define STORE_SCHEMA_VERSION 9
 
 struct store;
 

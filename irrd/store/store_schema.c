@@ -18,7 +18,8 @@
  * (failed password verifications per maintainer and hour), notify_queue (notification
  * mails queued in the submission's transaction until sendmail took them). Version 7:
  * rpki_vrp and rpki_status (the VRPs irrd has in force, for update checks). Version 8:
- * rpki_report_sent (the RPKI findings mailed to each address).
+ * rpki_report_sent (the RPKI findings mailed to each address). Version 9:
+ * mirror_status (per mirrored source: serial, last success, last error).
  * Every index leads with source_id so a source can be replaced by range deletes.
  */
 #include <stdio.h>
@@ -233,6 +234,18 @@ static const char *const migrations[] = {
 	"  since INTEGER NOT NULL,"            /* first mailed */
 	"  PRIMARY KEY (address, finding)"
 	") WITHOUT ROWID;",
+	/* version 9: the state of each source we mirror (issue 16) */
+	"CREATE TABLE mirror_status ("
+	"  source TEXT PRIMARY KEY COLLATE NOCASE,"
+	"  serial INTEGER NOT NULL DEFAULT 0,"  /* the upstream's serial we hold everything up to; 0: never imported */
+	"  last_attempt INTEGER,"
+	"  last_success INTEGER,"              /* the last run that applied or found nothing new */
+	"  last_progress INTEGER,"             /* the last time the serial advanced */
+	"  last_error TEXT,"
+	"  last_error_at INTEGER,"
+	"  failures INTEGER NOT NULL DEFAULT 0," /* runs failed in a row */
+	"  reload_requested INTEGER NOT NULL DEFAULT 0"
+	");",
 };
 
 #define MIGRATION_COUNT (sizeof(migrations) / sizeof(migrations[0]))

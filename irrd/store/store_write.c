@@ -675,6 +675,14 @@ static int delete_index_rows(struct store *st, int64_t source_id, int64_t object
 int store_write_object(struct store *st, const char *source, enum store_operation op,
 		       const struct rpsl_object *obj, const char *text, int64_t *serial_out, char **err)
 {
+	*serial_out = 0;
+	return store_write_object_at(st, source, op, obj, text, serial_out, err);
+}
+
+int store_write_object_at(struct store *st, const char *source, enum store_operation op,
+			  const struct rpsl_object *obj, const char *text, int64_t *serial_out, char **err)
+{
+	int64_t wanted = *serial_out;
 	int64_t source_id, serial, object_id = 0;
 	char *old_text = NULL;
 	sqlite3_stmt *stmt;
@@ -736,7 +744,12 @@ int store_write_object(struct store *st, const char *source, enum store_operatio
 		if (rc < 0)
 			goto out;
 	}
-	serial++;
+	if (wanted > 0 && wanted <= serial) {
+		*err = xasprintf("journal serial %lld is not above %lld, the newest of %s", (long long)wanted,
+				 (long long)serial, source);
+		goto out;
+	}
+	serial = wanted > 0 ? wanted : serial + 1;
 	stmt = store_stmt(st, "INSERT INTO journal(source_id, serial, operation, class, pkey, text, timestamp)"
 			      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
 	sqlite3_bind_int64(stmt, 1, source_id);

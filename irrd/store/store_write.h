@@ -95,5 +95,12 @@ enum store_operation { STORE_ADD, STORE_DELETE };
  */
 int store_write_object(struct store *st, const char *source, enum store_operation op,
 		       const struct rpsl_object *obj, const char *text, int64_t *serial_out, char **err);
+/*
+ * The same with the journal serial given (*serial > the source's newest: a mirror keeps
+ * its upstream's serials, so the mirrors of a mirror ask with the same numbers); *serial
+ * 0 takes the next one. A serial not above the newest is an error.
+ */
+int store_write_object_at(struct store *st, const char *source, enum store_operation op,
+			  const struct rpsl_object *obj, const char *text, int64_t *serial, char **err);
 
 #endif
