@@ -198,6 +198,7 @@ static void cmd_set(const struct query_context *ctx, struct whois_session *s, co
 	const char *comma = strchr(arg, ',');
 	size_t n = comma ? (size_t)(comma - arg) : strlen(arg);
 	bool recursive = comma != NULL && strcmp(comma + 1, "1") == 0;
+	struct whois_route_filter policy;
 	char *err = NULL;
 
 	if (n == 0) {
@@ -212,7 +213,9 @@ static void cmd_set(const struct query_context *ctx, struct whois_session *s, co
 	name[n] = '\0';
 	if (!sources_or_fail(ctx, s, &srcs, out))
 		return;
-	if (set_expand(ctx, &srcs, name, recursive, &r, &err) < 0) {
+	/* a route-set's routes follow the answer's policy as !g's do (bgpq4 expands route-sets with !i,1) */
+	whois_route_filter_init(&policy, ctx, s);
+	if (set_expand_filtered(ctx, &srcs, name, recursive, &policy.filter, &r, &err) < 0) {
 		answer_error(out, "%s", err);
 		free(err);
 		return;

@@ -97,6 +97,27 @@ void whois_policy_trim(const struct query_context *ctx, const struct whois_sessi
 	v->count = kept;
 }
 
+bool whois_route_kept(const struct query_context *ctx, const struct whois_session *s, const char *source,
+		      const struct prefix *prefix, uint32_t origin)
+{
+	if (whois_rpki_filters(ctx, s, source) && rpki_view_state(ctx->rpki, prefix, origin) == ROV_INVALID)
+		return false;
+	return !whois_policy_verified_only(s) || is_verified(ctx, source, prefix, origin);
+}
+
+static bool filter_keep(void *arg, const char *source, const struct prefix *prefix, uint32_t origin)
+{
+	const struct whois_route_filter *f = arg;
+
+	return whois_route_kept(f->ctx, f->s, source, prefix, origin);
+}
+
+void whois_route_filter_init(struct whois_route_filter *f, const struct query_context *ctx,
+			     const struct whois_session *s)
+{
+	*f = (struct whois_route_filter){ .filter = { .keep = filter_keep, .arg = f }, .ctx = ctx, .s = s };
+}
+
 void whois_rpki_drop_hidden(const struct query_context *ctx, const struct whois_session *s, struct query_objects *objs)
 {
 	size_t kept = 0;

@@ -14,6 +14,7 @@
 #include "prefix.h"
 #include "query.h"
 #include "rov.h"
+#include "set_expand.h"
 #include "whois_query.h"
 
 /* True when invalid routes of this source are left out of this session's answers. */
@@ -44,5 +45,18 @@ void whois_rpki_drop_hidden(const struct query_context *ctx, const struct whois_
  */
 void whois_policy_trim(const struct query_context *ctx, const struct whois_session *s, const char *source,
 		       struct prefix_vec *v, size_t first, uint32_t origin);
+
+/* Whether this session's answers may hold the route (source, prefix, origin): not RPKI-invalid where filtered, verified under policy verified or strict. */
+bool whois_route_kept(const struct query_context *ctx, const struct whois_session *s, const char *source,
+		      const struct prefix *prefix, uint32_t origin);
+
+/* The same as a filter for route-set expansion (set_expand_filtered); lives as long as ctx and s. */
+struct whois_route_filter {
+	struct set_route_filter filter;
+	const struct query_context *ctx;
+	const struct whois_session *s;
+};
+void whois_route_filter_init(struct whois_route_filter *f, const struct query_context *ctx,
+			     const struct whois_session *s);
 
 #endif

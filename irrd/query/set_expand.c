@@ -42,7 +42,15 @@ struct expander {
 	size_t pending_count, pending_capacity;
 	char *error;
 	const struct set_range *outer; /* range applied to mbrs-by-ref routes */
+	const struct set_route_filter *filter; /* which route objects may give prefixes; NULL: all */
+	const char *claim_source;      /* the source of the member-of claimant being handed over */
 };
+
+/* Whether the answer's policy lets this route object give its prefix. */
+static bool route_kept(const struct expander *e, const char *source, const struct prefix *p, uint32_t origin)
+{
+	return e->filter == NULL || e->filter->keep(e->filter->arg, source, p, origin);
+}
 
 void set_result_release(struct set_result *r)
 {
@@ -241,6 +249,7 @@ static int for_each_member_by_ref(struct expander *e, const struct rpsl_object *
 										 RPSL_TOLERANT);
 				bool keep_going = true;
 
+				e->claim_source = e->sources->items[s].name;
 				if (claim_accepted(set, claimant))
 					keep_going = fn(e, claimant);
 				rpsl_object_free(claimant);
@@ -482,8 +491,16 @@ static bool route_prefixes_of_asn(struct expander *e, uint32_t asn, const struct
 	if (!visit(e, key))
 		return true;
 	for (size_t s = 0; s < e->sources->count && ok; s++) {
-		if (query_origin_prefixes(e->ctx, &e->sources->items[s], asn, 0, &v) < 0)
+		size_t first = v.count, kept = v.count;
+
+		if (query_origin_prefixes(e->ctx, &e->sources->items[s], asn, 0, &v) < 0) {
 			ok = fail(e, "store error while reading routes");
+			break;
+		}
+		for (size_t i = first; i < v.count; i++)
+			if (route_kept(e, e->sources->items[s].name, &v.items[i], asn))
+				v.items[kept++] = v.items[i];
+		v.count = kept;
 	}
 	for (size_t i = 0; i < v.count && ok; i++) {
 		struct rpsl_range_op op;
@@ -503,6 +520,8 @@ static bool member_route(struct expander *e, const struct rpsl_object *route)
 	if (!consider_prefix(e))
 		return false;
 	if (!route->has_prefix || !set_range_apply(*e->outer, &route->prefix, &op))
+		return true;
+	if (route->has_origin && !route_kept(e, e->claim_source, &route->prefix, route->origin))
 		return true;
 	return add_prefix(e, &route->prefix, &op);
 }
@@ -718,7 +737,13 @@ static int direct_members(struct expander *e, const char *name)
 int set_expand(const struct query_context *ctx, const struct query_sources *sources, const char *name,
 	       bool recursive, struct set_result *r, char **err)
 {
-	struct expander e = { .ctx = ctx, .st = ctx->st, .sources = sources, .r = r };
+	return set_expand_filtered(ctx, sources, name, recursive, NULL, r, err);
+}
+
+int set_expand_filtered(const struct query_context *ctx, const struct query_sources *sources, const char *name,
+			bool recursive, const struct set_route_filter *filter, struct set_result *r, char **err)
+{
+	struct expander e = { .ctx = ctx, .st = ctx->st, .sources = sources, .r = r, .filter = filter };
 	const struct query_source *src = NULL;
 	struct rpsl_object *set;
 	char upper[MAX_PRIMARY_KEY_LENGTH], *find_err = NULL;

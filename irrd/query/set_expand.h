@@ -78,6 +78,21 @@ bool set_range_apply(struct set_range range, const struct prefix *p, struct rpsl
 int set_expand(const struct query_context *ctx, const struct query_sources *sources, const char *name,
 	       bool recursive, struct set_result *r, char **err);
 
+/*
+ * Which route objects a route-set's expansion may take prefixes from: the answer's
+ * policy (whois leaves RPKI-invalid routes out, or unverified ones on a strict
+ * listener). keep() is asked for every route object found by origin (an AS member)
+ * or by member-of; prefixes written into the set itself are no route objects and stay.
+ */
+struct set_route_filter {
+	bool (*keep)(void *arg, const char *source, const struct prefix *prefix, uint32_t origin);
+	void *arg;
+};
+
+/* set_expand with a route filter (NULL: every route). */
+int set_expand_filtered(const struct query_context *ctx, const struct query_sources *sources, const char *name,
+			bool recursive, const struct set_route_filter *filter, struct set_result *r, char **err);
+
 /* Formats a set prefix with its range operator ("192.0.2.0/24^24-32"). */
 void set_prefix_format(const struct set_prefix *p, struct strbuf *out);
 

@@ -23,6 +23,11 @@ check "!6: a route6 no VRP covers (not_found) stays" test "$(whois_raw '!6AS6449
 whois_raw '!a4AS-EXAMPLE\n' >"$WORK/got"
 check "!a leaves out members' invalid routes (AS-EXAMPLE: 192.0.2.0/24 only)" \
 	test "$(cat "$WORK/got")" = "$(printf 'A13\n192.0.2.0/24\nC')"
+# route-set expansion (bgpq4 on a route-set asks !i...,1): an AS member's invalid route is left out too
+check "!i route-set,1 leaves out an AS member's RPKI-invalid route (192.0.2.128/25 AS65536)" \
+	test "$(whois_raw '!iAS64496:RS-CUSTOMERS,1\n')" = "$(printf 'A74\n192.0.2.0/24^- 198.51.100.0/24^25 2001:db8:1000::/36^- 2001:db8:1200::/40\nC')"
+check "!i route-set,1 with !fno-rpki-filter: the invalid route is there" \
+	sh -c "bash -c 'exec 3<>/dev/tcp/127.0.0.1/$PORT; printf \"!!\n!fno-rpki-filter\n!iAS64496:RS-CUSTOMERS,1\n!q\n\" >&3; timeout 5 cat <&3' | grep -q ' 192.0.2.128/25 '"
 whois_raw '!r192.0.2.0/24,M\n' >"$WORK/got"
 check "!r,M: the invalid more-specific is left out" sh -c "! grep -q '^route: *192.0.2.128/25' '$WORK/got'"
 
