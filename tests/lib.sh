@@ -101,3 +101,30 @@ vrp_json() {
 	done
 	printf '\n  ]\n}\n'
 }
+
+# start_stayrtr VRP-FILE: stayrtr (a real RTR cache) serving the JSON file on a free port
+# of 127.0.0.1, re-reading it every second; sets RTR_PORT and STAYRTR (its pid, in PIDS).
+# Returns 1 (with the reason on stdout) when it cannot start.
+start_stayrtr() {
+	RTR_PORT=$((20000 + $$ % 30000))
+	tries=0
+	while :; do
+		stayrtr -bind "127.0.0.1:$RTR_PORT" -cache "$1" -refresh 1 -checktime=false -metrics.addr "" \
+			>>"$WORK/stayrtr.log" 2>&1 &
+		STAYRTR=$!
+		i=0
+		while [ $i -lt 50 ] && kill -0 $STAYRTR 2>/dev/null &&
+			! timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$RTR_PORT" 2>/dev/null; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		kill -0 $STAYRTR 2>/dev/null && break
+		tries=$((tries + 1))
+		if [ $tries -ge 20 ]; then
+			echo "stayrtr did not start: $(tail -n 1 "$WORK/stayrtr.log")"
+			return 1
+		fi
+		RTR_PORT=$((RTR_PORT + 1))
+	done
+	PIDS="$PIDS $STAYRTR"
+}

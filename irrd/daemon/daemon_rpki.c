@@ -29,6 +29,7 @@ struct load_task {
 	struct vrp_set *added, *removed;  /* an RTR delta: applied to owner->rtr_base instead of reading vrp_path */
 	struct file_mark vrp_mark, slurm_mark;
 	struct rpki_view *view;  /* result */
+	struct rpki_view *bare;  /* RTR with a SLURM file that failed: the cache's set without it */
 	char *err;               /* or this */
 	double seconds;          /* the load or delta took this long */
 };
@@ -58,6 +59,7 @@ struct daemon_rpki {
 	bool rtr_waiting;                /* a delta is waiting in the client while the worker applies one */
 	struct rpki_view *view;          /* the set in force (ctx->rpki points to it) */
 	struct file_mark vrp_mark, slurm_mark;
+	struct file_mark tried_slurm_mark; /* RTR: the SLURM file that last failed (looked at again once it changes) */
 	time_t last_look, last_success;
 	bool is_loading, is_stale, last_failed;
 	char *last_error;
@@ -91,7 +93,7 @@ static void load_run(void *thread_state, struct worker_task *base)
 	(void)thread_state;
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	if (t->added != NULL)
-		rpki_view_apply(&t->owner->rtr_base, t->added, t->removed, t->slurm_path, &t->view, &t->err);
+		rpki_view_apply(&t->owner->rtr_base, t->added, t->removed, t->slurm_path, &t->view, &t->bare, &t->err);
 	else
 		rpki_view_load(t->vrp_path, t->slurm_path, &t->view, &t->err);
 	clock_gettime(CLOCK_MONOTONIC, &b);
@@ -157,17 +159,47 @@ static void load_task_free(struct load_task *t)
 	vrp_set_free(t->added);
 	vrp_set_free(t->removed);
 	free(t->vrp_path);
+	rpki_view_unref(t->bare);
 	free(t->slurm_path);
 	free(t->err);
 	free(t);
 }
 
+/* Swaps t's view in, for whois now and for the update checks by the table write. */
+static void put_in_force(struct daemon_rpki *r, struct load_task *t)
+{
+	rpki_view_unref(r->view);
+	r->view = t->view;
+	t->view = NULL;
+	r->ctx->rpki = r->view;
+	r->vrp_mark = t->vrp_mark;
+	r->slurm_mark = t->slurm_mark;
+	r->last_success = r->view->loaded_at;
+	r->is_stale = false;
+	write_table(r);
+}
+
 /* On the loop thread: put a good set in force, or keep the old one and say why. */
 static void finish_load(struct daemon_rpki *r, struct load_task *t)
 {
+	if (t->view == NULL && t->bare != NULL && r->view == NULL) {
+		/* nothing in force yet: the cache's set without the local exceptions beats no ROAs at all */
+		log_error("RPKI: %s; until it loads, the RPKI cache's %zu VRPs are in force without its exceptions",
+			  t->err ? t->err : "the SLURM file failed", vrp_set_count(t->bare->vrps));
+		t->view = t->bare;
+		t->bare = NULL;
+		free(r->last_error);
+		r->last_error = t->err;
+		t->err = NULL;
+		put_in_force(r, t);
+		r->last_failed = true;   /* the SLURM file is still to be read: looked at again when it changes */
+		return;
+	}
 	if (t->view == NULL) {
-		log_error("RPKI: %s; the %zu VRPs loaded before stay in force", t->err ? t->err : "load failed",
-			  r->view != NULL ? vrp_set_count(r->view->vrps) : 0);
+		log_error("RPKI: %s; the %zu VRPs loaded before stay in force%s", t->err ? t->err : "load failed",
+			  r->view != NULL ? vrp_set_count(r->view->vrps) : 0,
+			  t->added != NULL ? " (the cache's changes are kept: they apply once the SLURM file loads)" : "");
+		r->tried_slurm_mark = t->slurm_mark;
 		free(r->last_error);
 		r->last_error = t->err;
 		t->err = NULL;
@@ -181,18 +213,10 @@ static void finish_load(struct daemon_rpki *r, struct load_task *t)
 	else
 		log_info("RPKI: %zu VRPs in force from %s%s%s (read in %.2f s)", vrp_set_count(t->view->vrps), t->vrp_path,
 			 t->slurm_path ? " with SLURM " : "", t->slurm_path ? t->slurm_path : "", t->seconds);
-	rpki_view_unref(r->view);
-	r->view = t->view;
-	t->view = NULL;
-	r->ctx->rpki = r->view;
-	r->vrp_mark = t->vrp_mark;
-	r->slurm_mark = t->slurm_mark;
-	r->last_success = r->view->loaded_at;
+	put_in_force(r, t);
 	r->last_failed = false;
-	r->is_stale = false;
 	free(r->last_error);
 	r->last_error = NULL;
-	write_table(r);
 }
 
 static void rtr_take(struct daemon_rpki *r);
@@ -213,26 +237,35 @@ static void load_done(struct worker_task *base, bool was_run)
 	}
 }
 
-/* Takes what the cache's completed syncs changed and applies it on the worker. */
-static void rtr_take(struct daemon_rpki *r)
+/* Applies a delta (possibly empty: the SLURM file changed) to the cache's set on the worker. */
+static void submit_rtr_delta(struct daemon_rpki *r, struct vrp_set *added, struct vrp_set *removed)
 {
 	const struct config *cfg = *r->cfg;
-	struct load_task *t;
-	struct vrp_set *added = vrp_set_new(), *removed = vrp_set_new();
+	struct load_task *t = xcalloc(1, sizeof(*t));
 
-	if (rtr_client_take(r->rtr, added, removed) == 0) {
-		vrp_set_free(added);
-		vrp_set_free(removed);
-		return; /* a status change only */
-	}
-	t = xcalloc(1, sizeof(*t));
 	t->owner = r;
 	t->vrp_path = xstrdup(cfg->rpki_rtr_cache);
 	t->slurm_path = cfg->rpki_slurm_file ? xstrdup(cfg->rpki_slurm_file) : NULL;
+	mark_file(t->slurm_path, &t->slurm_mark);   /* before reading: a change during the read is seen next */
 	t->added = added;
 	t->removed = removed;
 	r->is_loading = true;
 	worker_pool_submit(r->pool, &t->base, load_run, load_done);
+}
+
+/* Takes what the cache's completed syncs changed and applies it on the worker. */
+static void rtr_take(struct daemon_rpki *r)
+{
+	struct vrp_set *added = vrp_set_new(), *removed = vrp_set_new();
+
+	if (rtr_client_take(r->rtr, added, removed) == 0 ||
+	    (vrp_set_count(added) == 0 && vrp_set_count(removed) == 0 && r->view != NULL && !r->last_failed)) {
+		/* a status change, or a sync that changed nothing: the set in force is current (tick renews it) */
+		vrp_set_free(added);
+		vrp_set_free(removed);
+		return;
+	}
+	submit_rtr_delta(r, added, removed);
 }
 
 /* The client's eventfd: a sync completed or its status changed. */
@@ -275,6 +308,17 @@ static void tick(void *arg, time_t now)
 		rtr_client_status(r->rtr, &st);
 		if (st.last_sync > r->last_success)
 			r->last_success = st.last_sync; /* a sync that changed nothing renews the set too */
+		if (cfg->rpki_slurm_file != NULL && !r->is_loading && r->rtr_base != NULL &&
+		    now - r->last_look >= (time_t)cfg->rpki_refresh_interval) {
+			struct file_mark current;
+
+			r->last_look = now;
+			mark_file(cfg->rpki_slurm_file, &current);
+			/* the SLURM file changed (or was fixed): the cache's set again with it on top */
+			if (!same_mark(&current, &r->slurm_mark) &&
+			    !(r->last_failed && same_mark(&current, &r->tried_slurm_mark)))
+				submit_rtr_delta(r, vrp_set_new(), vrp_set_new());
+		}
 	} else if (cfg->rpki_vrp_file == NULL) {
 		return;
 	}

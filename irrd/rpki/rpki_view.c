@@ -105,24 +105,31 @@ static void merge(struct vrp_set *to, const struct vrp_set *a, const struct vrp_
 }
 
 int rpki_view_apply(struct vrp_set **base, const struct vrp_set *added, const struct vrp_set *removed,
-		    const char *slurm_path, struct rpki_view **out, char **err)
+		    const char *slurm_path, struct rpki_view **out, struct rpki_view **bare, char **err)
 {
 	struct vrp_set *next = vrp_set_new(), *vrps = vrp_set_new();
 	struct slurm *slurm = NULL;
 
 	*out = NULL;
-	if (slurm_path != NULL && slurm_load(&slurm_path, 1, &slurm, err) < 0) {
-		vrp_set_free(next);
-		vrp_set_free(vrps);
-		return -1;
-	}
+	if (bare != NULL)
+		*bare = NULL;
+	/* the delta first: a SLURM file broken now must not make us forget what the cache said */
 	merge(next, *base, removed, added);
 	vrp_set_sort(next); /* in order already: a linear check */
+	vrp_set_free(*base);
+	*base = next;
+	if (slurm_path != NULL && slurm_load(&slurm_path, 1, &slurm, err) < 0) {
+		if (bare != NULL) {
+			slurm_apply(NULL, next, vrps);
+			*bare = rpki_view_new(vrps, time(NULL));
+		} else {
+			vrp_set_free(vrps);
+		}
+		return -1;
+	}
 	/* the view owns its set; the cache's set stays apart for the next delta */
 	slurm_apply(slurm, next, vrps);
 	slurm_free(slurm);
-	vrp_set_free(*base);
-	*base = next;
 	*out = rpki_view_new(vrps, time(NULL));
 	return 0;
 }

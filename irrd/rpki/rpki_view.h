@@ -45,12 +45,14 @@ int rpki_view_load(const char *vrp_path, const char *slurm_path, struct rpki_vie
 /*
  * A delta from an RPKI cache: *base (the cache's set as last applied; *base NULL:
  * none yet) less `removed`, plus `added` (both sorted, as rtr_client_take hands
- * them over) becomes the new *base, and the new view is that set with SLURM
- * applied when slurm_path is not NULL. Returns 0 with *out, or -1 with *err
- * (caller frees) when the SLURM file fails to load; *base is then unchanged.
+ * them over) becomes the new *base in every case: what the cache said is never
+ * lost. The new view is that set with SLURM applied when slurm_path is not NULL.
+ * Returns 0 with *out, or -1 with *err (caller frees) when the SLURM file fails to
+ * load: then *out is NULL and *bare (when not NULL) a view of the cache's set without
+ * the local exceptions, for a caller that has nothing in force yet.
  */
 int rpki_view_apply(struct vrp_set **base, const struct vrp_set *added, const struct vrp_set *removed,
-		    const char *slurm_path, struct rpki_view **out, char **err);
+		    const char *slurm_path, struct rpki_view **out, struct rpki_view **bare, char **err);
 
 /*
  * Calls fn for every VRP of this AS (in prefix order); what whois answers as the
