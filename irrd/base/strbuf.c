@@ -1,9 +1,12 @@
 /* Growable string; see strbuf.h. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "strbuf.h"
@@ -116,6 +119,41 @@ char *strbuf_detach(struct strbuf *sb, size_t *len_out)
 	sb->data = NULL;
 	sb->len = sb->capacity = 0;
 	return p;
+}
+
+char *strbuf_read_regular_file(const char *path, size_t max, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);   /* O_NONBLOCK: opening a FIFO must not wait */
+	struct stat st;
+	struct strbuf sb;
+	char buf[65536];
+	ssize_t n;
+	int saved = 0;
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = EINVAL;
+		return NULL;
+	}
+	strbuf_init(&sb);
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		if (sb.len + (size_t)n > max) {
+			saved = EFBIG;
+			break;
+		}
+		strbuf_append(&sb, buf, (size_t)n);
+	}
+	if (n < 0)
+		saved = errno;
+	close(fd);
+	if (saved != 0) {
+		strbuf_release(&sb);
+		errno = saved;
+		return NULL;
+	}
+	return strbuf_detach(&sb, len);
 }
 
 char *strbuf_read_file(const char *path, size_t max, size_t *len)

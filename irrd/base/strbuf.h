@@ -33,6 +33,12 @@ void strbuf_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((forma
  * (errno EFBIG).
  */
 char *strbuf_read_file(const char *path, size_t max, size_t *len);
+/*
+ * The same for files a daemon re-reads unattended (VRP and SLURM files): anything but
+ * a regular file (a FIFO would block the reader forever, a device never end) is
+ * refused with errno EINVAL, without blocking.
+ */
+char *strbuf_read_regular_file(const char *path, size_t max, size_t *len);
 /* Hands the buffer to the caller (free with free()) and leaves sb empty. */
 char *strbuf_detach(struct strbuf *sb, size_t *len_out);
 

@@ -603,7 +603,7 @@ int slurm_load(const char *const *paths, size_t n_paths, struct slurm **out, cha
 	}
 	for (size_t i = 0; i < n_paths; i++) {
 		size_t len;
-		char *data = strbuf_read_file(paths[i], MAX_SLURM_FILE_SIZE, &len);
+		char *data = strbuf_read_regular_file(paths[i], MAX_SLURM_FILE_SIZE, &len);
 		int rc;
 
 		if (data == NULL) {
@@ -611,7 +611,8 @@ int slurm_load(const char *const *paths, size_t n_paths, struct slurm **out, cha
 				*err = xasprintf("%s: larger than %d MiB (MAX_SLURM_FILE_SIZE)", paths[i],
 						 MAX_SLURM_FILE_SIZE / (1024 * 1024));
 			else
-				*err = xasprintf("%s: cannot read: %s", paths[i], strerror(errno));
+				*err = xasprintf("%s: cannot read: %s", paths[i],
+						 errno == EINVAL ? "not a regular file" : strerror(errno));
 			goto fail;
 		}
 		rc = parse_file(s, data, len, paths[i], err);

@@ -62,12 +62,12 @@ int vrp_file_load(const char *path, struct vrp_set **out, char **err)
 	int rc;
 
 	*out = NULL;
-	data = strbuf_read_file(path, MAX_VRP_FILE_SIZE, &len);
+	data = strbuf_read_regular_file(path, MAX_VRP_FILE_SIZE, &len);
 	if (data == NULL) {
 		if (errno == EFBIG)
 			*err = xasprintf("%s: larger than %d MiB (MAX_VRP_FILE_SIZE)", path, MAX_VRP_FILE_SIZE / (1024 * 1024));
 		else
-			*err = xasprintf("%s: cannot read: %s", path, strerror(errno));
+			*err = xasprintf("%s: cannot read: %s", path, errno == EINVAL ? "not a regular file" : strerror(errno));
 		return -1;
 	}
 	rc = vrp_file_parse(data, len, path, out, err);

@@ -107,8 +107,20 @@ while ! grep -q 'VRPs loaded before stay in force' "$WORK/irrd.log" && [ $i -lt 
 check "a half-written VRP file is refused, naming the file" grep -q "RPKI: .*vrps.json.*; the 4 VRPs loaded before stay in force" "$WORK/irrd.log"
 check "the previous set stays in force" test "$(whois_raw '!gAS65536\n')" = "$(printf 'A15\n192.0.2.128/25\nC')"
 sleep 3
+# a FIFO swapped in (a symlink to it) is refused without blocking the loader
+mkfifo "$WORK/fifo"
+ln -sf "$WORK/fifo" "$WORK/vrps.link" && mv -T "$WORK/vrps.link" "$WORK/vrps.json"
+i=0
+while ! grep -q 'vrps.json: cannot read: not a regular file' "$WORK/irrd.log" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+check "a FIFO as the VRP file is refused at once (not a regular file), the set stays" \
+	grep -q 'vrps.json: cannot read: not a regular file; the 4 VRPs loaded before stay in force' "$WORK/irrd.log"
 check "a set not renewed for rpki.stale_after is reported stale" grep -q "RPKI: the VRP set in force is stale" "$WORK/irrd.log"
 check "and stays in force" test "$(whois_raw '!gAS65536\n')" = "$(printf 'A15\n192.0.2.128/25\nC')"
+vrp_json "192.0.2.0/24 24 64496" "198.51.100.0/24 24 64497" >"$WORK/vrps.new"
+mv "$WORK/vrps.new" "$WORK/vrps.json"
+i=0
+while ! grep -q 'RPKI: 2 VRPs in force' "$WORK/irrd.log" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+check "after the FIFO, a good file renamed in is loaded (the loader was not stuck)" grep -q 'RPKI: 2 VRPs in force' "$WORK/irrd.log"
 stop_irrd "after the RPKI whois tests" "$WORK/irrd.log"
 
 # Per-source exclusion: the routes of an excluded source are never filtered.
