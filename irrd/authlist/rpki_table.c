@@ -178,3 +178,14 @@ int rpki_table_read_all(struct store *st, struct vrp_set **out, bool *is_loaded,
 	*out = set;
 	return 0;
 }
+
+int rpki_table_clear(struct store *st, char **err)
+{
+	if (store_tx_begin(st, err) < 0)
+		return -1;
+	if (store_exec(st, "DELETE FROM rpki_vrp; DELETE FROM rpki_status", err) < 0) {
+		store_tx_rollback(st);
+		return -1;
+	}
+	return store_tx_commit(st, err);
+}

@@ -19,6 +19,12 @@
 int rpki_table_replace(struct store *st, const struct vrp_set *set, const char *origin, char **err);
 
 /*
+ * Empties the table (irrd runs without RPKI): every reader then knows no VRPs, as
+ * whois does, instead of deciding with a set nothing keeps current. 0 or -1 *err.
+ */
+int rpki_table_clear(struct store *st, char **err);
+
+/*
  * The VRPs covering a route's prefix, as a new sorted set in *out (caller frees);
  * *is_loaded false when irrd never wrote the table (RPKI off, or not loaded yet):
  * then no VRP is known and nothing can be decided. 0, or -1 with *err.

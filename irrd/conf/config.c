@@ -1050,6 +1050,11 @@ size_t config_keep_restart_only(const struct config *running, struct config *fre
 			changed[n++] = "whois.workers";
 		fresh->whois_workers = running->whois_workers;
 	}
+	/* the VRP source: whois, the table and the update checks must change together, at a restart */
+	if (keep_string(running->rpki_vrp_file, &fresh->rpki_vrp_file) && n < max)
+		changed[n++] = "rpki.vrp_file";
+	if (keep_string(running->rpki_rtr_cache, &fresh->rpki_rtr_cache) && n < max)
+		changed[n++] = "rpki.rtr_cache";
 	if (running->whois_listen_count != fresh->whois_listen_count ||
 	    memcmp(running->whois_listen, fresh->whois_listen, sizeof(running->whois_listen)) != 0) {
 		if (n < max)

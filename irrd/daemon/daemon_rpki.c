@@ -372,6 +372,33 @@ static int start_rtr(struct daemon_rpki *r, const struct config *cfg, char **err
 	return rc;
 }
 
+/*
+ * Until the file loads or the cache's first sync: the set the last run wrote to the
+ * database (what the update checks and exports use meanwhile), so whois does not answer
+ * without filtering in the meantime. Reported stale after rpki.stale_after as any set.
+ */
+static void start_with_table(struct daemon_rpki *r)
+{
+	struct vrp_set *set = NULL;
+	bool is_loaded = false;
+	char *why = NULL;
+
+	if (rpki_table_read_all(r->ctx->st, &set, &is_loaded, &why) < 0) {
+		log_error("RPKI: reading the VRPs of the last run: %s", why);
+		free(why);
+		return;
+	}
+	if (!is_loaded || vrp_set_count(set) == 0) {
+		vrp_set_free(set);
+		return;
+	}
+	r->view = rpki_view_new(set, time(NULL));
+	r->ctx->rpki = r->view;
+	r->last_success = r->view->loaded_at;
+	log_warn("RPKI: the %zu VRPs the last run wrote to the database are in force until %s answers",
+		 vrp_set_count(r->view->vrps), (*r->cfg)->rpki_rtr_cache != NULL ? "the RPKI cache" : "the VRP file");
+}
+
 /* The worker's own connection, to write the VRP table. */
 static void *open_writer(void *arg, unsigned index, char **err)
 {
@@ -403,6 +430,15 @@ struct daemon_rpki *daemon_rpki_start(struct event_loop *loop, struct query_cont
 	r->loop = loop;
 	r->ctx = ctx;
 	r->cfg = cfg;
+	if ((*cfg)->rpki_vrp_file == NULL && (*cfg)->rpki_rtr_cache == NULL) {
+		char *why = NULL;
+
+		/* RPKI off: the set an earlier run wrote must not go on deciding exports and updates */
+		if (rpki_table_clear(ctx->st, &why) < 0) {
+			log_error("RPKI: emptying the VRP table: %s", why);
+			free(why);
+		}
+	}
 	if ((*cfg)->rpki_vrp_file != NULL) {
 		struct load_task *t = new_task(r, *cfg);
 
@@ -412,6 +448,8 @@ struct daemon_rpki *daemon_rpki_start(struct event_loop *loop, struct query_cont
 		load_task_free(t);
 		r->last_look = time(NULL);
 	}
+	if (r->view == NULL && ((*cfg)->rpki_vrp_file != NULL || (*cfg)->rpki_rtr_cache != NULL))
+		start_with_table(r);
 	r->pool = worker_pool_new(loop, 1, &hooks, err);
 	if (r->pool != NULL && ((*cfg)->rpki_vrp_file != NULL || (*cfg)->rpki_rtr_cache != NULL)) {
 		r->writer = worker_pool_new(loop, 1, &writer_hooks, err);
