@@ -175,6 +175,9 @@ static void put_in_force(struct daemon_rpki *r, struct load_task *t)
 	r->vrp_mark = t->vrp_mark;
 	r->slurm_mark = t->slurm_mark;
 	r->last_success = r->view->loaded_at;
+	/* a file is as fresh as its last rewrite (a restart on an old file is stale at once) */
+	if (t->added == NULL && t->vrp_mark.exists && t->vrp_mark.mtime.tv_sec < r->last_success)
+		r->last_success = t->vrp_mark.mtime.tv_sec;
 	r->is_stale = false;
 	write_table(r);
 }
@@ -324,16 +327,22 @@ static void tick(void *arg, time_t now)
 	}
 	if (r->view != NULL && !r->is_stale && now - r->last_success > (time_t)cfg->rpki_stale_after) {
 		r->is_stale = true;
-		log_warn("RPKI: the VRP set in force is stale: last good load %lld s ago (rpki.stale_after %u s); it "
-			 "stays in force", (long long)(now - r->last_success), cfg->rpki_stale_after);
+		log_warn("RPKI: the VRP set in force is stale: no fresh VRPs for %lld s (rpki.stale_after %u s: the %s); it "
+			 "stays in force", (long long)(now - r->last_success), cfg->rpki_stale_after,
+			 r->rtr != NULL ? "cache has not synced" : "file was neither rewritten nor loaded");
 	}
 	if (r->rtr != NULL || r->is_loading || now - r->last_look < (time_t)cfg->rpki_refresh_interval)
 		return;
 	r->last_look = now;
 	mark_file(cfg->rpki_vrp_file, &vrp);
 	mark_file(cfg->rpki_slurm_file, &slurm);
-	if (!r->last_failed && r->view != NULL && same_mark(&vrp, &r->vrp_mark) && same_mark(&slurm, &r->slurm_mark)) {
-		r->last_success = now; /* the file we loaded is still the file: the set is current */
+	if (!r->last_failed && r->view != NULL && same_mark(&vrp, &r->vrp_mark) && same_mark(&slurm, &r->slurm_mark) &&
+	    (r->view->next_expiry == 0 || now < r->view->next_expiry)) {
+		/*
+		 * The file we loaded is still the file. Validators rewrite theirs at every run: the
+		 * data is as fresh as the file, and a file nobody rewrites goes stale.
+		 */
+		r->last_success = vrp.mtime.tv_sec < now ? vrp.mtime.tv_sec : now;
 		return;
 	}
 	if (r->last_failed && same_mark(&vrp, &r->vrp_mark) && same_mark(&slurm, &r->slurm_mark) && r->view != NULL)

@@ -24,6 +24,12 @@ struct rpki_view *rpki_view_new(struct vrp_set *vrps, time_t loaded_at)
 
 	vrp_set_sort(vrps);   /* lookups by prefix need the order; a linear check when it holds */
 	v->vrps = vrps;
+	for (size_t i = 0; i < vrp_set_count(vrps); i++) {
+		int64_t e = vrp_set_get(vrps, i)->expires;
+
+		if (e > 0 && (v->next_expiry == 0 || e < (int64_t)v->next_expiry))
+			v->next_expiry = (time_t)e;
+	}
 	v->index = rov_index_build(vrps);
 	pthread_mutex_init(&v->by_origin_lock, NULL);
 	v->loaded_at = loaded_at;
@@ -48,6 +54,36 @@ void rpki_view_unref(struct rpki_view *v)
 	free(v);
 }
 
+/*
+ * A validator writes how long each VRP stays valid ("expires"): one past it no longer
+ * authorises anything (PROTOCOLS.md: drop expired entries), even from a file nobody
+ * renews. Takes `set`, returns it or a copy without the expired VRPs.
+ */
+static struct vrp_set *drop_expired(struct vrp_set *set, time_t now)
+{
+	struct vrp_set *kept;
+	size_t n = vrp_set_count(set), expired = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct vrp *v = vrp_set_get(set, i);
+
+		expired += v->expires > 0 && v->expires <= (int64_t)now;
+	}
+	if (expired == 0)
+		return set;
+	kept = vrp_set_new();
+	for (size_t i = 0; i < n; i++) {
+		const struct vrp *v = vrp_set_get(set, i);
+		const char *why;
+
+		if (v->expires == 0 || v->expires > (int64_t)now)
+			vrp_set_add(kept, &v->prefix, v->max_length, v->asn, vrp_set_ta_name(set, v), v->expires, &why);
+	}
+	vrp_set_free(set);
+	vrp_set_sort(kept);
+	return kept;
+}
+
 int rpki_view_load(const char *vrp_path, const char *slurm_path, struct rpki_view **out, char **err)
 {
 	struct vrp_set *vrps = NULL;
@@ -56,6 +92,7 @@ int rpki_view_load(const char *vrp_path, const char *slurm_path, struct rpki_vie
 	*out = NULL;
 	if (vrp_file_load(vrp_path, &vrps, err) < 0)
 		return -1;
+	vrps = drop_expired(vrps, now);
 	if (slurm_path != NULL) {
 		struct slurm *slurm = NULL;
 		struct vrp_set *applied;

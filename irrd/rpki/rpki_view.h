@@ -25,6 +25,7 @@ struct rpki_view {
 	uint32_t *_Atomic by_origin;
 	pthread_mutex_t by_origin_lock;
 	time_t loaded_at;           /* when the data was read */
+	time_t next_expiry;         /* the earliest "expires" of its VRPs; 0: none says */
 	atomic_uint refs;           /* rpki_view_ref / rpki_view_unref, from any thread */
 };
 
