@@ -202,9 +202,16 @@ static int collect_routes(struct store *st, const struct config *cfg, struct col
 			return -1;
 	} else if (c->scope->mntner != NULL) {
 		int64_t sid = store_source_id(st, cfg->source, err);
+		int known;
 
 		if (sid < 0)
 			return -1;
+		known = store_object_exists(st, cfg->source, "mntner", c->scope->mntner);
+		if (known <= 0) {
+			if (known < 0)
+				*err = xstrdup("store error looking up the maintainer");
+			return known;
+		}
 		if (sid > 0 &&
 		    (store_read_by_attr(st, sid, "mnt-by", c->scope->mntner, "route", collect_key, c, err) < 0 ||
 		     store_read_by_attr(st, sid, "mnt-by", c->scope->mntner, "route6", collect_key, c, err) < 0))

@@ -57,7 +57,7 @@ struct rpki_findings_scope {
 
 /*
  * The findings in `scope`, appended to *out. A maintainer has no list entries or
- * allocations of its own: only the route kinds. Returns 1 done, 0 no such LIR, -1 *err.
+ * allocations of its own: only the route kinds. Returns 1 done, 0 no such LIR or maintainer, -1 *err.
  * Callers check rpki_findings_vrps_loaded first: without VRPs every route is not_found.
  */
 int rpki_findings_collect(struct store *st, const struct config *cfg, const struct rpki_findings_scope *scope,

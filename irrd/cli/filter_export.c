@@ -266,13 +266,31 @@ int filter_export_write(FILE *out, enum filter_format format, const struct filte
 	return fflush(out) == 0 && !ferror(out) ? 0 : -1;
 }
 
-/* A name BIRD and OpenBGPD both take bare: [A-Za-z_][A-Za-z0-9_]*, at most MAX_FILTER_NAME_LENGTH. */
+/*
+ * Words of bgpd.conf's grammar (OpenBGPD 7) that are also valid names: bgpd reads
+ * "prefix-set from { ... }" as a syntax error. Keywords are lower case; BIRD's names
+ * carry a _v4/_v6 suffix and meet none of its keywords.
+ */
+static const char *const openbgpd_keywords[] = {
+	"allow", "announce", "any", "blackhole", "community", "connected", "deny", "descr", "drop", "dump",
+	"ebgp", "enforce", "export", "filtered", "from", "group", "holdtime", "ibgp", "ignore", "import",
+	"include", "inet", "inet6", "inherit", "interface", "local", "localpref", "match", "maxlen", "med",
+	"metric", "minholdtime", "neighbor", "network", "nexthop", "none", "on", "or", "origin", "out",
+	"passive", "password", "pftable", "port", "prefix", "prefixlen", "priority", "qualify", "quick", "rde",
+	"reject", "restart", "restricted", "rtable", "rtr", "self", "set", "socket", "static", "tcp",
+	"to", "up", "via", "weight", "with",
+};
+
+/* A name BIRD and OpenBGPD both take bare: [A-Za-z_][A-Za-z0-9_]*, at most MAX_FILTER_NAME_LENGTH, no keyword. */
 static bool is_valid_name(const char *s)
 {
 	size_t n = strlen(s);
 
 	if (n == 0 || n > MAX_FILTER_NAME_LENGTH || isdigit((unsigned char)s[0]))
 		return false;
+	for (size_t i = 0; i < sizeof(openbgpd_keywords) / sizeof(openbgpd_keywords[0]); i++)
+		if (strcmp(s, openbgpd_keywords[i]) == 0)
+			return false;
 	for (size_t i = 0; i < n; i++)
 		if (!isalnum((unsigned char)s[i]) && s[i] != '_')
 			return false;
@@ -359,7 +377,8 @@ int filter_export_cli(const struct config *cfg, struct store *st, int argc, char
 	ex.target = argv[optind];
 	if (name != NULL && !is_valid_name(name)) {
 		fprintf(stderr, "irrctl export filter: --name must be letters, digits and '_', not starting with a digit,"
-				" at most %d characters\n", MAX_FILTER_NAME_LENGTH);
+				" at most %d characters, and no word of bgpd.conf (from, prefix, any, ...)\n",
+			MAX_FILTER_NAME_LENGTH);
 		return EXIT_USAGE;
 	}
 	if (name != NULL)

@@ -119,7 +119,8 @@ int rpki_report_cli(const struct config *cfg, struct store *st, int argc, char *
 	if (found < 0)
 		goto out;
 	if (found == 0) {
-		err = xasprintf("no LIR \"%s\"", scope.lir);
+		err = scope.lir != NULL ? xasprintf("no LIR \"%s\"", scope.lir)
+					: xasprintf("no maintainer \"%s\" in %s", scope.mntner, cfg->source);
 		goto out;
 	}
 	if (report_write(cfg, &scope, &findings, is_json, &err) < 0)

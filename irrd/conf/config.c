@@ -556,8 +556,10 @@ static int set_rpki_rtr_cache(struct config *cfg, const char *value, const char 
 {
 	const char *colon = strrchr(value, ':');
 
-	if (*value != '\0' && (colon == NULL || colon == value || colon[1] == '\0')) {
-		*err = "must be host:port of an RPKI cache (RTR), e.g. 127.0.0.1:8282";
+	if (*value != '\0' && (colon == NULL || colon == value || colon[1] == '\0' ||
+				strspn(colon + 1, "0123456789") != strlen(colon + 1) || strlen(colon + 1) > 5 ||
+				atoi(colon + 1) < 1 || atoi(colon + 1) > 65535)) {
+		*err = "must be host:port of an RPKI cache (RTR), port 1 to 65535, e.g. 127.0.0.1:8282";
 		return -1;
 	}
 	free(cfg->rpki_rtr_cache);
@@ -956,6 +958,10 @@ int config_load(const char *path, struct config **out, char **err)
 	}
 	if (cfg->rpki_vrp_file != NULL && cfg->rpki_rtr_cache != NULL) {
 		fail(err, path, 0, "rpki.rtr_cache", "rpki.vrp_file is set too: VRPs come from one of them");
+		goto out;
+	}
+	if (cfg->rpki_slurm_file != NULL && cfg->rpki_vrp_file == NULL && cfg->rpki_rtr_cache == NULL) {
+		fail(err, path, 0, "rpki.slurm_file", "applies on top of VRPs: set rpki.vrp_file or rpki.rtr_cache too");
 		goto out;
 	}
 	/* Relative paths are relative to the configuration file. */

@@ -62,6 +62,8 @@ irrctl export filter AS-EXAMPLE --policy lax >/dev/null 2>&1; echo $? >"$WORK/rc
 check "an unknown policy: usage error (exit 2)" rc_is 2
 irrctl export filter AS-EXAMPLE --policy irr --format bird --name 'a;b' >/dev/null 2>&1; echo $? >"$WORK/rc"
 check "a name routers would not take bare: usage error (exit 2)" rc_is 2
+irrctl export filter AS-EXAMPLE --policy irr --format openbgpd --name from >/dev/null 2>"$WORK/err"; echo $? >"$WORK/rc"
+check "a word of bgpd.conf as the name (from): usage error (exit 2), said so" sh -c "test \$(cat '$WORK/rc') = 2 && grep -q 'no word of bgpd.conf' '$WORK/err'"
 
 irrctl export filter AS-EXAMPLE --policy irr --format json >"$WORK/json"
 # one line per route: prefix origin source mark rpki

@@ -112,6 +112,8 @@ check "json for a maintainer: two sections" \
 
 report --lir LIR-NONE
 check "an unknown LIR: exit 1 with a message" sh -c "test $(cat "$WORK/rc") = 1 && grep -qF 'no LIR \"LIR-NONE\"' '$WORK/err'"
+report --mntner MAINT-NONE
+check "an unknown maintainer: exit 1 with a message" sh -c "test $(cat "$WORK/rc") = 1 && grep -qF 'no maintainer \"MAINT-NONE\" in JPIRR' '$WORK/err'"
 report --lir LIR-A --mntner MAINT-A
 check "--lir and --mntner together: usage error (exit 2)" rc_is 2
 report

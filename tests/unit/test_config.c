@@ -108,5 +108,39 @@ int main(void)
 	CHECK(config_load("/nonexistent/routereg.conf", &cfg, &err) < 0 && err && strstr(err, "No such file"),
 	      "missing file reported");
 	free(err);
+	/* RPKI, mirroring and NRTM keys (issues 15, 16) */
+	CHECK(error_mentions("rtr-port", "database = x.db\nsource = X\nrpki.rtr_cache = 127.0.0.1:99999\n", "port 1 to 65535"),
+	      "rpki.rtr_cache with a port past 65535 is refused");
+	CHECK(error_mentions("rtr-abc", "database = x.db\nsource = X\nrpki.rtr_cache = 127.0.0.1:abc\n", "port 1 to 65535"),
+	      "rpki.rtr_cache with a port that is no number is refused");
+	CHECK(error_mentions("slurm-alone", "database = x.db\nsource = X\nrpki.slurm_file = s.json\n",
+			     "rpki.slurm_file: applies on top of VRPs"),
+	      "rpki.slurm_file without a VRP source is refused");
+	CHECK(error_mentions("rpki-source", "database = x.db\nsource = rpki\n", "pseudo-source"),
+	      "source = RPKI is refused");
+	CHECK(error_mentions("policy", "database = x.db\nsource = X\nwhois.listen = 127.0.0.1:43 lax\n", "route policy"),
+	      "a listener with an unknown policy word is refused");
+	err = load("listen-policy", "database = x.db\nsource = X\nwhois.listen = 127.0.0.1:43, 127.0.0.1:4303 strict\n"
+				    "nrtm.access = 192.0.2.0/24, JPIRR:2001:db8::/32, ::1\n"
+				    "mirror.radb.nrtm = whois.radb.net:43\nmirror.RADB.interval = 60\n",
+		   &cfg);
+	CHECK(err == NULL && cfg->whois_listen_count == 2 && !cfg->whois_listen[0].has_policy &&
+		      cfg->whois_listen[1].has_policy && cfg->whois_listen[1].policy == ROUTE_POLICY_STRICT,
+	      "a listener with a policy word");
+	CHECK(err == NULL && cfg->nrtm_access_count == 3 && cfg->nrtm_access[0].source[0] == '\0' &&
+		      strcmp(cfg->nrtm_access[1].source, "JPIRR") == 0 && cfg->nrtm_access[1].prefix.family == 6 &&
+		      cfg->nrtm_access[2].prefix.length == 128,
+	      "nrtm.access: for all, for one source (IPv6 after the colon), an address");
+	CHECK(err == NULL && cfg->mirror_count == 1 && strcmp(cfg->mirrors[0].source, "RADB") == 0 &&
+		      cfg->mirrors[0].interval == 60 && strcmp(cfg->mirrors[0].nrtm, "whois.radb.net:43") == 0,
+	      "mirror.SOURCE.* keys, any case, gathered per source");
+	config_free(cfg);
+	free(err);
+	CHECK(error_mentions("mirror-key", "database = x.db\nsource = X\nmirror.RADB.nrtmhost = a:1\n", "mirror keys are"),
+	      "an unknown mirror key is refused, naming the keys");
+	CHECK(error_mentions("mirror-ours", "database = x.db\nsource = X\nmirror.X.nrtm = a:1\n", "cannot be mirrored"),
+	      "our own source cannot be mirrored");
+	CHECK(error_mentions("nrtm-access", "database = x.db\nsource = X\nnrtm.access = nonsense\n", "address prefix"),
+	      "a bad nrtm.access entry is refused");
 	return TEST_DONE();
 }
