@@ -59,7 +59,7 @@ struct daemon_rpki {
 	bool rtr_waiting;                /* a delta is waiting in the client while the worker applies one */
 	struct rpki_view *view;          /* the set in force (ctx->rpki points to it) */
 	struct file_mark vrp_mark, slurm_mark;
-	struct file_mark tried_slurm_mark; /* RTR: the SLURM file that last failed (looked at again once it changes) */
+	struct file_mark tried_vrp_mark, tried_slurm_mark; /* the files that last failed (read again once they change) */
 	time_t last_look, last_success;
 	bool is_loading, is_stale, last_failed;
 	char *last_error;
@@ -202,6 +202,7 @@ static void finish_load(struct daemon_rpki *r, struct load_task *t)
 		log_error("RPKI: %s; the %zu VRPs loaded before stay in force%s", t->err ? t->err : "load failed",
 			  r->view != NULL ? vrp_set_count(r->view->vrps) : 0,
 			  t->added != NULL ? " (the cache's changes are kept: they apply once the SLURM file loads)" : "");
+		r->tried_vrp_mark = t->vrp_mark;
 		r->tried_slurm_mark = t->slurm_mark;
 		free(r->last_error);
 		r->last_error = t->err;
@@ -345,8 +346,8 @@ static void tick(void *arg, time_t now)
 		r->last_success = vrp.mtime.tv_sec < now ? vrp.mtime.tv_sec : now;
 		return;
 	}
-	if (r->last_failed && same_mark(&vrp, &r->vrp_mark) && same_mark(&slurm, &r->slurm_mark) && r->view != NULL)
-		return; /* the same broken file again: said once */
+	if (r->last_failed && same_mark(&vrp, &r->tried_vrp_mark) && same_mark(&slurm, &r->tried_slurm_mark))
+		return; /* the same broken file again: said once, read again when it changes */
 	r->is_loading = true;
 	worker_pool_submit(r->pool, &new_task(r, cfg)->base, load_run, load_done);
 }

@@ -30,3 +30,10 @@ sleep 2
 check "a rewrite makes it fresh: loaded again, no new stale report" \
 	sh -c "test \$(grep -c 'is stale' '$WORK/irrd.log') = $stale && test \$(grep -c 'VRPs in force from' '$WORK/irrd.log') -ge 3"
 stop_irrd "after the freshness tests" "$WORK/irrd.log"
+
+# a broken file is said once, and read again only when it changes
+echo "broken" >"$WORK/vrps.json"
+check "irrd starts on a broken VRP file" start_irrd "$WORK/irr.conf" "$WORK/irrd2.log"
+sleep 3
+check "the same broken file is reported once in 3 s, not at every look" test "$(grep -c 'not a VRP file' "$WORK/irrd2.log")" = 1
+stop_irrd "with the broken file" "$WORK/irrd2.log"
