@@ -72,7 +72,7 @@ irrd_SRCS   := $(wildcard irrd/daemon/*.c) $(WHOIS_SRCS)
 irrctl_SRCS := $(wildcard irrd/cli/*.c) $(CERT_KEY_SRCS)
 irr-mailgate_SRCS := mailgate/mailgate.c $(MAIL_SRCS)
 irr-mailgate_LIBS := $(GMIME_LIBS)
-irrctl_LIBS := $(CURL_LIBS)
+irrctl_LIBS = $(CURL_LIBS)
 
 # libcurl fetches a mirrored source's dump and serial (irrd/mirror/fetch.c) over http, https
 # and ftp; irrd (the mirror job) and irrctl link it.

@@ -15,6 +15,7 @@
 #include "ca_cli.h"
 #include "dump_cli.h"
 #include "filter_export.h"
+#include "mirror_cli.h"
 #include "rpki_report.h"
 #include "config.h"
 #include "loader.h"
@@ -423,6 +424,8 @@ int main(int argc, char **argv)
 		rc = dump_cli(cfg, st, argc - 1, argv + 1);
 	} else if (strcmp(argv[0], "export") == 0) {
 		rc = filter_export_cli(cfg, st, argc, argv);
+	} else if (strcmp(argv[0], "mirror") == 0) {
+		rc = mirror_cli(cfg, st, argc, argv);
 	} else if (strcmp(argv[0], "rpki") == 0) {
 		rc = rpki_report_cli(cfg, st, argc, argv);
 	} else if (strcmp(argv[0], "submit") == 0) {
