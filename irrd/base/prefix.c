@@ -146,7 +146,7 @@ void prefix_format_address(uint8_t family, const uint8_t addr[16], char out[PREF
 		snprintf(out, PREFIX_STRLEN, "?");
 }
 
-void prefix_format(const struct prefix *p, char out[PREFIX_STRLEN])
+size_t prefix_format(const struct prefix *p, char out[PREFIX_STRLEN])
 {
 	char *end;
 
@@ -159,6 +159,7 @@ void prefix_format(const struct prefix *p, char out[PREFIX_STRLEN])
 	*end++ = '/';
 	end = put_decimal(end, p->length);
 	*end = '\0';
+	return (size_t)(end - out);
 }
 
 int prefix_compare(const struct prefix *a, const struct prefix *b)
