@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -31,14 +32,14 @@
  * file. Every commit rewrites both (its change counter, last frame, checksums);
  * a reader's snapshot is whatever they hold when its transaction starts.
  */
-#define WAL_INDEX_HEADER_WORDS (2 * 48 / 4)
+#define WAL_INDEX_HEADER_WORDS (2 * 48 / 8)
 /* The size SQLite maps the wal-index in (its WALINDEX_PGSZ); we ask for the first one only. */
 #define WAL_INDEX_REGION_BYTES (32 * 1024)
 
 struct store_watch {
 	/* WAL mode: SQLite's own mapping of the header (valid while the connection is open) */
-	const volatile uint32_t *wal_header;
-	uint32_t seen[WAL_INDEX_HEADER_WORDS];
+	const volatile uint64_t *wal_header;
+	uint64_t seen[WAL_INDEX_HEADER_WORDS];
 	/* otherwise inotify */
 	int fd;            /* inotify, non-blocking; -1: no watch, always "maybe" */
 	unsigned long long last_event_ns; /* CLOCK_MONOTONIC of the last write seen */
@@ -66,7 +67,7 @@ static bool is_wal_mode(sqlite3 *db)
  * xShmMap (no file of ours: a second descriptor on the -shm file would drop the
  * process's POSIX locks on it when closed). NULL when there is none to be had.
  */
-static const volatile uint32_t *map_wal_header(sqlite3 *db)
+static const volatile uint64_t *map_wal_header(sqlite3 *db)
 {
 	sqlite3_file *file = NULL;
 	void volatile *region = NULL;
@@ -81,7 +82,7 @@ static const volatile uint32_t *map_wal_header(sqlite3 *db)
 	return region;
 }
 
-static void read_wal_header(const struct store_watch *w, uint32_t out[WAL_INDEX_HEADER_WORDS])
+static void read_wal_header(const struct store_watch *w, uint64_t out[WAL_INDEX_HEADER_WORDS])
 {
 	for (size_t i = 0; i < WAL_INDEX_HEADER_WORDS; i++)
 		out[i] = w->wal_header[i];
@@ -156,13 +157,16 @@ static unsigned long long monotonic_ns(void)
  */
 static bool wal_header_changed(struct store_watch *w)
 {
-	uint32_t now[WAL_INDEX_HEADER_WORDS];
+	uint64_t now[WAL_INDEX_HEADER_WORDS];
+	bool changed = false;
 
-	read_wal_header(w, now);
-	if (memcmp(now, w->seen, sizeof(now)) == 0)
-		return false;
-	memcpy(w->seen, now, sizeof(now));
-	return true;
+	for (size_t i = 0; i < WAL_INDEX_HEADER_WORDS; i++) {
+		now[i] = w->wal_header[i];
+		changed |= now[i] != w->seen[i];
+	}
+	if (changed)
+		memcpy(w->seen, now, sizeof(now));
+	return changed;
 }
 
 bool store_watch_may_have_changed(struct store_watch *w)
