@@ -575,6 +575,7 @@ static bool run_turn(void *arg)
 		return false;
 	srv->io_ctx.cfg = current_config(srv);
 	srv->io_ctx.rpki = srv->ctx->rpki; /* the daemon swaps it when the VRPs change */
+	event_loop_set_busy_poll(srv->loop, srv->io_ctx.cfg->whois_busy_poll); /* SIGHUP may change it */
 	follow_database(srv);
 	start = monotonic_ns();
 	while (srv->run_head != NULL && monotonic_ns() - start < TURN_BUDGET_NS) {
