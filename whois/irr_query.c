@@ -155,13 +155,78 @@ static void cmd_sources(const struct query_context *ctx, struct whois_session *s
 	}
 }
 
+/* Writes n in decimal at out; returns the end. */
+static char *put_size(char *out, size_t n)
+{
+	char digits[24];
+	size_t k = 0;
+
+	do {
+		digits[k++] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n > 0);
+	while (k > 0)
+		*out++ = digits[--k];
+	return out;
+}
+
+/*
+ * Answers up to this many prefixes are formatted straight into out's memory (at most
+ * 33 KB); more go through a data spool, which can spill to a file as it grows.
+ */
+#define DIRECT_ANSWER_PREFIXES 512
+/* Room for "A<n>\n" before the data while it is written (moved up to the header's end after). */
+#define DIRECT_HEADER_ROOM 24
+
+/*
+ * Appends the prefixes as one data answer, "A<n>\n<prefixes>\nC\n", or "D\n" when
+ * there are none. A small answer (the common !g) is formatted in place: no data
+ * spool, no snprintf, one move of the data to close up to its header.
+ */
+static void answer_prefixes(struct spool *out, const struct prefix_vec *v)
+{
+	struct spool data;
+	char *start, *data_start, *p;
+	size_t len, header_len;
+
+	if (v->count == 0) {
+		answer_none(out);
+		return;
+	}
+	if (v->count > DIRECT_ANSWER_PREFIXES) {
+		data_init(&data, out);
+		append_prefixes(&data, v);
+		answer_spool(out, &data, "D\n");
+		return;
+	}
+	/* each prefix takes at most PREFIX_STRLEN bytes with its NUL, so a blank and the next one fit */
+	strbuf_reserve(&out->text, DIRECT_HEADER_ROOM + v->count * (PREFIX_STRLEN + 1) + 3);
+	start = out->text.data + out->text.len;
+	data_start = p = start + DIRECT_HEADER_ROOM;
+	for (size_t i = 0; i < v->count; i++) {
+		if (i > 0)
+			*p++ = ' ';
+		p += prefix_format(&v->items[i], p);
+	}
+	len = (size_t)(p - data_start);
+	p = start;
+	*p++ = 'A';
+	p = put_size(p, len + 1);
+	*p++ = '\n';
+	header_len = (size_t)(p - start);
+	memmove(p, data_start, len);
+	memcpy(p + len, "\nC\n", 4);
+	out->text.len += header_len + len + 3;
+	spool_checkpoint(out);
+}
+
 /* !g / !6: distinct prefixes of route / route6 objects with this origin. */
 static void cmd_origin(const struct query_context *ctx, struct whois_session *s, const char *arg, uint8_t family,
 		       struct spool *out)
 {
 	struct query_sources srcs;
 	struct prefix_vec v = { 0 };
-	struct spool data;
+	size_t contributing = 0;
 	uint32_t asn;
 	const char *err;
 
@@ -180,11 +245,12 @@ static void cmd_origin(const struct query_context *ctx, struct whois_session *s,
 			return;
 		}
 		whois_policy_trim(ctx, s, srcs.items[i].name, &v, first, asn);
+		contributing += v.count > first;
 	}
-	prefix_vec_sort_unique(&v);
-	data_init(&data, out);
-	append_prefixes(&data, &v);
-	answer_spool(out, &data, "D\n");
+	/* one source's prefixes come sorted and unique (query_origin_prefixes); several are merged */
+	if (contributing > 1)
+		prefix_vec_sort_unique(&v);
+	answer_prefixes(out, &v);
 	prefix_vec_release(&v);
 }
 

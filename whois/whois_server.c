@@ -88,6 +88,7 @@ struct whois_server {
 	struct conn *waiters;              /* connections whose next query waits for the origin index */
 	struct worker_pool *queries;
 	struct worker_pool *maintenance;   /* one thread: origin index refreshes, never behind queries */
+	size_t tasks_out;                  /* queries and refreshes on worker threads */
 	struct store_watch *db_watch;      /* says when data_version is worth asking */
 	int64_t data_version;
 	bool is_index_dirty;               /* the database changed since the last refresh started */
@@ -159,6 +160,15 @@ static const struct config *current_config(const struct whois_server *srv)
 static size_t memory_cap(const struct whois_server *srv)
 {
 	return (size_t)current_config(srv)->whois_max_output_memory * 1024 * 1024;
+}
+
+/*
+ * The loop polls briefly before sleeping (whois.busy_poll) only while no worker
+ * runs a task of ours: polling then would take a CPU the workers need.
+ */
+static void update_busy_poll(struct whois_server *srv)
+{
+	event_loop_set_busy_poll(srv->loop, srv->tasks_out == 0 ? current_config(srv)->whois_busy_poll : 0);
 }
 
 /* ---- connections ---- */
@@ -350,6 +360,8 @@ static void query_task_done(struct worker_task *base, bool was_run)
 	struct query_task *t = (struct query_task *)base;
 	struct conn *c = t->conn;
 
+	t->srv->tasks_out--;
+	update_busy_poll(t->srv);
 	c->is_busy = false;
 	c->task = NULL;
 	if (c->is_dead) {
@@ -464,6 +476,8 @@ static void run_one(struct conn *c)
 		spool_init(&t->answer, MAX_ANSWER_IN_MEMORY, cfg->whois_spool_directory);
 		c->is_busy = true;
 		c->task = t;
+		srv->tasks_out++;
+		update_busy_poll(srv);
 		worker_pool_submit(srv->queries, &t->base, run_query_task, query_task_done);
 	}
 	c->in_start = consumed;
@@ -490,6 +504,8 @@ static void refresh_done(struct worker_task *base, bool was_run)
 	struct conn **link = &srv->waiters;
 
 	srv->is_index_refreshing = false;
+	srv->tasks_out--;
+	update_busy_poll(srv);
 	if (was_run && t->rc < 0)
 		log_warn("origin index: cannot read the database; answering from what is indexed");
 	srv->refreshes_finished = t->number;
@@ -525,6 +541,8 @@ static void start_refresh(struct whois_server *srv)
 	t->number = ++srv->refreshes_started;
 	srv->is_index_dirty = false;
 	srv->is_index_refreshing = true;
+	srv->tasks_out++;
+	update_busy_poll(srv);
 	worker_pool_submit(srv->maintenance, &t->base, refresh_run, refresh_done);
 }
 
@@ -577,6 +595,7 @@ static bool run_turn(void *arg)
 		return false;
 	srv->io_ctx.cfg = current_config(srv);
 	srv->io_ctx.rpki = srv->ctx->rpki; /* the daemon swaps it when the VRPs change */
+	update_busy_poll(srv); /* SIGHUP may have changed whois.busy_poll */
 	follow_database(srv);
 	start = monotonic_ns();
 	while (srv->run_head != NULL && monotonic_ns() - start < TURN_BUDGET_NS) {

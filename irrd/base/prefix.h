@@ -45,8 +45,8 @@ int prefix_parse(const char *text, size_t len, uint8_t family_wanted, struct pre
 /* Parses a bare address (no length) into a host prefix (/32 or /128). */
 int prefix_parse_address(const char *text, size_t len, uint8_t family_wanted, struct prefix *out,
 			 const char **err);
-/* Canonical text: dotted quad, or RFC 5952 IPv6 (lower case, :: compression). */
-void prefix_format(const struct prefix *p, char out[PREFIX_STRLEN]);
+/* Canonical text: dotted quad, or RFC 5952 IPv6 (lower case, :: compression). Returns its length. */
+size_t prefix_format(const struct prefix *p, char out[PREFIX_STRLEN]);
 void prefix_format_address(uint8_t family, const uint8_t addr[16], char out[PREFIX_STRLEN]);
 
 /* Orders by family, then address, then length: the order answers list prefixes in. */

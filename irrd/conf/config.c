@@ -316,6 +316,11 @@ static int set_whois_max_output_memory(struct config *cfg, const char *value, co
 	return parse_uint(value, 1, 1048576, &cfg->whois_max_output_memory, err, "must be 1 to 1048576 (MiB)");
 }
 
+static int set_whois_busy_poll(struct config *cfg, const char *value, const char **err)
+{
+	return parse_uint(value, 0, 1000, &cfg->whois_busy_poll, err, "must be 0 (off) to 1000 (microseconds)");
+}
+
 static int set_whois_spool_directory(struct config *cfg, const char *value, const char **err);
 
 static int set_sendmail(struct config *cfg, const char *value, const char **err)
@@ -793,6 +798,7 @@ static const struct config_key {
 	{ "whois.max_connections_per_address", set_max_per_address, "64" },
 	{ "whois.workers", set_whois_workers, "0" },
 	{ "whois.max_output_memory", set_whois_max_output_memory, "256" },
+	{ "whois.busy_poll", set_whois_busy_poll, "20" },
 	{ "whois.spool_directory", set_whois_spool_directory, "/var/tmp" },
 	{ "auth.override_hash", set_override_hash, "" },
 	{ "mail.sendmail", set_sendmail, "/usr/sbin/sendmail -t -i" },

@@ -63,6 +63,7 @@ struct config {
 	unsigned whois_max_connections_per_address;
 	unsigned whois_workers;               /* query worker threads; 0: one per CPU, at least 2 */
 	unsigned whois_max_output_memory;     /* MiB of unsent answers held in memory, all connections */
+	unsigned whois_busy_poll;             /* microseconds the loop polls for more before sleeping after a busy round */
 	char *whois_spool_directory;          /* temporary files for large answers */
 	char *sendmail;                       /* command reading an RFC 5322 message on stdin (-t -i) */
 	unsigned mail_sendmail_timeout;       /* seconds sendmail may take before it is stopped */

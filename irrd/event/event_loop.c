@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -37,6 +38,7 @@ struct event_loop {
 	event_round_fn round_fn;
 	void *round_arg;
 	bool has_pending_work;     /* the round hook left work: poll, do not sleep */
+	uint64_t busy_poll_ns;     /* after a busy round, poll this long before sleeping */
 };
 
 struct event_loop *event_loop_new(char **err)
@@ -186,6 +188,41 @@ static void run_timers(struct event_loop *loop, time_t now)
 	}
 }
 
+void event_loop_set_busy_poll(struct event_loop *loop, unsigned usec)
+{
+	loop->busy_poll_ns = (uint64_t)usec * 1000;
+}
+
+static uint64_t monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * The next round's events: at once when work is pending; after a busy round, what
+ * comes within the busy-poll time without sleeping; else sleep until an event or
+ * the next timer. epoll_wait's result (-1 with errno on failure).
+ */
+static int wait_for_events(struct event_loop *loop, struct epoll_event *events, int max, bool was_busy)
+{
+	if (loop->has_pending_work)
+		return epoll_wait(loop->epoll_fd, events, max, 0);
+	if (was_busy && loop->busy_poll_ns > 0) {
+		uint64_t start = monotonic_ns();
+
+		do {
+			int n = epoll_wait(loop->epoll_fd, events, max, 0);
+
+			if (n != 0)
+				return n;
+		} while (monotonic_ns() - start < loop->busy_poll_ns);
+	}
+	return epoll_wait(loop->epoll_fd, events, max, next_timeout(loop, time(NULL)));
+}
+
 void event_loop_on_round(struct event_loop *loop, event_round_fn fn, void *arg)
 {
 	loop->round_fn = fn;
@@ -195,12 +232,13 @@ void event_loop_on_round(struct event_loop *loop, event_round_fn fn, void *arg)
 int event_loop_run(struct event_loop *loop)
 {
 	struct epoll_event events[256];
+	bool was_busy = false;
 
 	loop->is_stopping = false;
 	while (!loop->is_stopping) {
-		int n = epoll_wait(loop->epoll_fd, events, 256,
-				   loop->has_pending_work ? 0 : next_timeout(loop, time(NULL)));
+		int n = wait_for_events(loop, events, 256, was_busy);
 
+		was_busy = n > 0;
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;

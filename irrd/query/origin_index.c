@@ -413,10 +413,11 @@ void origin_index_lookup(struct origin_index *ix, int64_t source_id, uint32_t as
 	pthread_rwlock_rdlock(&ix->lock);
 	t = table_of(ix, source_id);
 	e = t != NULL ? find_slot(t, asn) : NULL;
-	if (e != NULL && e->is_used) {
+	if (e != NULL && e->is_used && e->count > 0) {
+		prefix_vec_reserve(out, e->count);
 		for (uint32_t i = 0; i < e->count; i++) {
 			if (family == 0 || e->prefixes[i].family == family)
-				prefix_vec_push(out, &e->prefixes[i]);
+				out->items[out->count++] = e->prefixes[i];
 		}
 	}
 	pthread_rwlock_unlock(&ix->lock);

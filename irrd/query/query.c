@@ -343,6 +343,11 @@ int query_by_prefix(const struct query_context *ctx, const struct query_source *
 	return 0;
 }
 
+void prefix_vec_reserve(struct prefix_vec *v, size_t n)
+{
+	v->items = xgrow(v->items, &v->capacity, v->count + n, sizeof(*v->items));
+}
+
 void prefix_vec_push(struct prefix_vec *v, const struct prefix *p)
 {
 	v->items = xgrow(v->items, &v->capacity, v->count + 1, sizeof(*v->items));
@@ -410,24 +415,39 @@ static void collect_vrp_prefix6(void *ctx, const struct vrp *v)
 		prefix_vec_push(ctx, &v->prefix);
 }
 
+/* Sorts and dedups the prefixes v got since first, leaving those before alone. */
+static void sort_unique_from(struct prefix_vec *v, size_t first)
+{
+	struct prefix_vec tail = { v->items + first, v->count - first, v->count - first };
+
+	if (v->count - first < 2)
+		return;
+	prefix_vec_sort_unique(&tail);
+	v->count = first + tail.count;
+}
+
 int query_origin_prefixes(const struct query_context *ctx, const struct query_source *src, uint32_t asn,
 			  uint8_t family, struct prefix_vec *out)
 {
 	struct origin_collector c = { family, out };
 	char asn_text[ASN_STRLEN], *err = NULL;
+	size_t first = out->count;
 
 	if (src->id == QUERY_SOURCE_RPKI_ID) {
 		rpki_view_for_origin(ctx->rpki, asn, family == 4 ? collect_vrp_prefix4 : family == 6 ? collect_vrp_prefix6
 											     : collect_vrp_prefix, out);
+		sort_unique_from(out, first); /* VRPs differing only in maxLength share a prefix */
 		return 0;
 	}
 	if (ctx->origins != NULL) {
-		origin_index_lookup(ctx->origins, src->id, asn, family, out);
+		origin_index_lookup(ctx->origins, src->id, asn, family, out); /* sorted, unique */
 		return 0;
 	}
 	asn_format(asn, asn_text);
-	return store_read_route_keys(ctx->st, src->id, asn_text, collect_origin_prefix, &c, &err) < 0 ? read_failed(err)
-												       : 0;
+	if (store_read_route_keys(ctx->st, src->id, asn_text, collect_origin_prefix, &c, &err) < 0)
+		return read_failed(err);
+	sort_unique_from(out, first);
+	return 0;
 }
 
 int query_journal(const struct query_context *ctx, const struct query_source *src, int64_t after, int64_t upto,

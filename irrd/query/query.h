@@ -153,14 +153,16 @@ struct prefix_vec {
 };
 
 void prefix_vec_push(struct prefix_vec *v, const struct prefix *p);
+/* Makes room for n more prefixes (one allocation instead of growing by pushes). */
+void prefix_vec_reserve(struct prefix_vec *v, size_t n);
 /* Sorts (family, address, length) and removes duplicates. */
 void prefix_vec_sort_unique(struct prefix_vec *v);
 void prefix_vec_release(struct prefix_vec *v);
 
 /*
  * Appends the prefixes of route (family 4), route6 (6) or both (0) objects with
- * origin `asn` in one source: from the origin index when the context has one, else
- * from the store. 0 or -1.
+ * origin `asn` in one source, in prefix_compare order without duplicates: from the
+ * origin index when the context has one, else from the store. 0 or -1.
  */
 int query_origin_prefixes(const struct query_context *ctx, const struct query_source *src, uint32_t asn,
 			  uint8_t family, struct prefix_vec *out);

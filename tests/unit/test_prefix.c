@@ -1,4 +1,7 @@
 /* Prefix and range parsing, canonical text, containment and CIDR splitting. */
+#include <arpa/inet.h>
+#include <stdio.h>
+
 #include "prefix.h"
 #include "testlib.h"
 
@@ -22,6 +25,32 @@ static int parses(const char *text, uint8_t family)
 	return prefix_parse(text, strlen(text), family, &p, &err) == 0;
 }
 
+/* The hand-made dotted quad (a table of octets) against inet_ntop, for every octet value and length. */
+static void test_format_every_octet(void)
+{
+	int bad = 0;
+
+	for (unsigned v = 0; v < 256; v++) {
+		struct prefix p = { .family = 4, .length = (uint8_t)(v % 33) };
+		char want[PREFIX_STRLEN], addr[INET_ADDRSTRLEN], got[PREFIX_STRLEN];
+		size_t len;
+
+		p.addr[0] = (uint8_t)v;
+		p.addr[1] = (uint8_t)(255 - v);
+		p.addr[2] = (uint8_t)(v * 7);
+		p.addr[3] = (uint8_t)(v / 3);
+		inet_ntop(AF_INET, p.addr, addr, sizeof(addr));
+		snprintf(want, sizeof(want), "%s/%u", addr, (unsigned)p.length);
+		memset(got, 'x', sizeof(got));
+		len = prefix_format(&p, got);
+		if (strcmp(got, want) != 0 || len != strlen(want)) {
+			if (bad++ < 5)
+				printf("# %s formatted as %s (length %zu)\n", want, got, len);
+		}
+	}
+	CHECK(bad == 0, "every octet value formats as inet_ntop does, with the right length (%d wrong)", bad);
+}
+
 int main(void)
 {
 	struct prefix p, q;
@@ -31,6 +60,7 @@ int main(void)
 	char buf[128];
 	size_t n;
 
+	test_format_every_octet();
 	CHECK_STR(canon("192.0.2.0/24", 4), "192.0.2.0/24", "IPv4 prefix canonical");
 	CHECK_STR(canon("0.0.0.0/0", 0), "0.0.0.0/0", "default route");
 	CHECK_STR(canon("2001:DB8:0:0::/32", 6), "2001:db8::/32", "IPv6 lower case and :: compressed");

@@ -116,9 +116,11 @@ static void test_failed_commit_truncates_wal(struct store *st, const char *path)
 }
 
 /*
- * The file watch whois uses instead of asking the change counter before every
- * query: quiet while nobody writes, "maybe" after another connection commits (and
- * for a while after), never fooled by other files in the same directory.
+ * The watch whois uses instead of asking the change counter before every query:
+ * quiet while nobody writes, "maybe" after another connection commits, never fooled
+ * by other files in the same directory. In WAL mode (the store's) it reads the WAL
+ * index header, exactly: quiet again once a commit was reported, and each further
+ * commit reported again.
  */
 static void test_watch(const char *dir, const char *path)
 {
@@ -130,6 +132,7 @@ static void test_watch(const char *dir, const char *path)
 
 	CHECK(store_open(path, STORE_READ_ONLY, &reader, &err) == 0 && store_open(path, STORE_READ_WRITE, &writer, &err) == 0,
 	      "watch: open a reader and a writer");
+	store_data_version(reader, &before, &err); /* the reader has read once, as whois has before it watches */
 	w = store_watch_new(reader);
 	CHECK(!store_watch_may_have_changed(w), "watch: quiet while nobody writes");
 	snprintf(other, sizeof(other), "%s/unrelated.txt", dir);
@@ -137,18 +140,52 @@ static void test_watch(const char *dir, const char *path)
 	fputs("x", f);
 	fclose(f);
 	CHECK(!store_watch_may_have_changed(w), "watch: another file in the directory is not a change");
-	store_data_version(reader, &before, &err);
 	CHECK(store_exec(writer, "UPDATE sources SET generation = generation WHERE 0; "
 				 "CREATE TABLE watch_probe (x); DROP TABLE watch_probe;", &err) == 0,
 	      "watch: another connection commits");
 	CHECK(store_watch_may_have_changed(w), "watch: the commit is noticed");
 	store_data_version(reader, &after, &err);
 	CHECK(after != before, "watch: and the change counter confirms it");
-	CHECK(store_watch_may_have_changed(w), "watch: still maybe just after a write (the WAL index lags the frames)");
+	CHECK(!store_watch_may_have_changed(w), "watch: WAL mode: quiet again after the commit was reported");
+	CHECK(store_exec(writer, "CREATE TABLE watch_probe (x); DROP TABLE watch_probe;", &err) == 0 &&
+		      store_watch_may_have_changed(w),
+	      "watch: WAL mode: the next commit is noticed too");
+	CHECK(!store_watch_may_have_changed(w), "watch: WAL mode: and reported once");
 	store_watch_free(w);
 	store_close(writer);
 	store_close(reader);
 	unlink(other);
+	free(err);
+}
+
+/*
+ * A database not in WAL mode has no WAL index to read: the watch falls back to
+ * inotify on the files, and says "maybe" for a while after each write.
+ */
+static void test_watch_rollback(const char *dir)
+{
+	struct store *reader = NULL, *writer = NULL;
+	struct store_watch *w = NULL;
+	char *err = NULL, path[300];
+
+	snprintf(path, sizeof(path), "%s/rollback.db", dir);
+	CHECK(store_open(path, STORE_READ_WRITE, &writer, &err) == 0 &&
+		      store_exec(writer, "PRAGMA journal_mode = DELETE", &err) == 0 &&
+		      query_int(writer, "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'delete'") == 1,
+	      "watch, rollback journal: a database switched out of WAL mode");
+	CHECK(store_open(path, STORE_READ_ONLY, &reader, &err) == 0, "watch, rollback journal: open a reader");
+	if (reader != NULL) {
+		w = store_watch_new(reader);
+		CHECK(!store_watch_may_have_changed(w), "watch, rollback journal: quiet while nobody writes");
+		CHECK(store_exec(writer, "CREATE TABLE watch_probe (x); DROP TABLE watch_probe;", &err) == 0 &&
+			      store_watch_may_have_changed(w),
+		      "watch, rollback journal: a commit is noticed (inotify)");
+		CHECK(store_watch_may_have_changed(w), "watch, rollback journal: still maybe just after a write");
+	}
+	store_watch_free(w);
+	store_close(reader);
+	store_close(writer);
+	unlink(path);
 	free(err);
 }
 
@@ -177,6 +214,7 @@ int main(void)
 	snprintf(path, sizeof(path), "%s/test.db", dir);
 	CHECK(store_open(path, STORE_READ_WRITE, &st, &err) == 0, "create database");
 	test_watch(dir, path);
+	test_watch_rollback(dir);
 	CHECK(query_int(st, "PRAGMA user_version") == STORE_SCHEMA_VERSION, "schema version recorded");
 	CHECK(query_int(st, "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'") == 1,
 	      "WAL mode");
