@@ -35,6 +35,15 @@ struct collection {
 	size_t key_count, key_capacity;
 	struct scoped_route *routes; /* sorted by prefix, then origin */
 	size_t count, capacity;
+	/*
+	 * Scope "all" (the mailed reports): the whole VRP table in memory with its index,
+	 * and the VRPs some route matches (sorted, unique), so that nothing is looked up
+	 * per route, per entry or per VRP in SQLite. NULL otherwise.
+	 */
+	struct vrp_set *all;
+	struct rov_index *idx;
+	struct vrp *used;
+	size_t used_count, used_capacity;
 };
 
 static const char *const kind_titles[RPKI_FINDING_KINDS] = {
@@ -59,6 +68,9 @@ const char *rpki_finding_kind_name(enum rpki_finding_kind kind)
 
 static void collection_release(struct collection *c)
 {
+	rov_index_free(c->idx);
+	vrp_set_free(c->all);
+	free(c->used);
 	for (size_t i = 0; i < c->count; i++)
 		vrp_set_free(c->routes[i].covering);
 	free(c->routes);
@@ -94,6 +106,10 @@ static struct rpki_finding *finding_add(struct rpki_findings *f, enum rpki_findi
 		f->items = xrealloc(f->items, f->capacity * sizeof(*f->items));
 	}
 	x = &f->items[f->count++];
+	if (f->is_text_only) {
+		json_decref(json);
+		json = NULL;
+	}
 	*x = (struct rpki_finding){ .kind = kind, .key = key, .line = strbuf_detach(line, NULL), .json = json };
 	return x;
 }
@@ -159,34 +175,100 @@ static int route_compare(const void *a, const void *b)
  * instead of up to 33 or 129 index lookups in SQLite per route; the covering VRPs are
  * copied out for the invalid ones only, the rest need none. 0 or -1 *err.
  */
+static int vrp_order(const void *a, const void *b)
+{
+	return vrp_compare(a, b);
+}
+
 static int validate_in_memory(struct store *st, struct collection *c, char **err)
 {
-	struct vrp_set *all = NULL;
-	struct rov_index *idx;
 	struct rov_vrps cov;
 	bool is_loaded;
+	size_t w = 0;
 
-	if (rpki_table_read_all(st, &all, &is_loaded, err) < 0)
+	if (rpki_table_read_all(st, &c->all, &is_loaded, err) < 0)
 		return -1;
-	idx = rov_index_build(all);
+	c->idx = rov_index_build(c->all);
 	rov_vrps_init(&cov);
 	for (size_t i = 0; i < c->count; i++) {
 		struct scoped_route *r = &c->routes[i];
 
-		r->state = rov_validate(idx, &r->prefix, r->origin, &cov);
+		r->state = rov_validate(c->idx, &r->prefix, r->origin, &cov);
 		r->covering = vrp_set_new();
-		for (size_t k = 0; r->state == ROV_INVALID && k < cov.count; k++) {
+		for (size_t k = 0; k < cov.count; k++) {
 			const char *why;
 
-			vrp_set_add(r->covering, &cov.items[k]->prefix, cov.items[k]->max_length, cov.items[k]->asn,
-				    vrp_set_ta_name(all, cov.items[k]), cov.items[k]->expires, &why);
+			if (r->state == ROV_INVALID)
+				vrp_set_add(r->covering, &cov.items[k]->prefix, cov.items[k]->max_length, cov.items[k]->asn,
+					    vrp_set_ta_name(c->all, cov.items[k]), cov.items[k]->expires, &why);
+			else if (rov_vrp_matches(cov.items[k], &r->prefix, r->origin)) {
+				c->used = xgrow(c->used, &c->used_capacity, c->used_count + 1, sizeof(*c->used));
+				c->used[c->used_count++] = *cov.items[k];
+			}
 		}
 		vrp_set_sort(r->covering);
 	}
 	rov_vrps_release(&cov);
-	rov_index_free(idx);
-	vrp_set_free(all);
+	if (c->used_count > 1)
+		qsort(c->used, c->used_count, sizeof(*c->used), vrp_order);
+	for (size_t i = 0; i < c->used_count; i++)
+		if (w == 0 || vrp_compare(&c->used[w - 1], &c->used[i]) != 0)
+			c->used[w++] = c->used[i];
+	c->used_count = w;
 	return 0;
+}
+
+static int copy_vrp(void *arg, const struct vrp *v)
+{
+	struct vrp_set **pair = arg;   /* [0] the whole set (names), [1] the copy */
+	const char *why;
+
+	vrp_set_add(pair[1], &v->prefix, v->max_length, v->asn, vrp_set_ta_name(pair[0], v), v->expires, &why);
+	return 0;
+}
+
+/* The VRPs covering p: from the index in memory (scope "all") or the table. 0 or -1 *err. */
+static int covering_of(struct store *st, const struct collection *c, const struct prefix *p, struct vrp_set **out,
+		       char **err)
+{
+	bool is_loaded;
+
+	if (c->idx != NULL) {
+		struct vrp_set *pair[2] = { c->all, vrp_set_new() };
+
+		rov_covering(c->idx, p, copy_vrp, pair);
+		vrp_set_sort(pair[1]);
+		*out = pair[1];
+		return 0;
+	}
+	return rpki_table_covering(st, p, out, &is_loaded, err);
+}
+
+/* The VRPs inside block: the run of the sorted set in memory (scope "all") or the table. 0 or -1 *err. */
+static int within_of(struct store *st, const struct collection *c, const struct prefix *block, struct vrp_set **out,
+		     char **err)
+{
+	bool is_loaded;
+
+	if (c->all != NULL) {
+		const struct vrp *items = vrp_set_items(c->all);
+		size_t lo = 0, hi = vrp_set_count(c->all), n = hi;
+		struct vrp_set *pair[2] = { c->all, vrp_set_new() };
+
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (prefix_compare(&items[mid].prefix, block) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (; lo < n && prefix_contains(block, &items[lo].prefix); lo++)
+			copy_vrp(pair, &items[lo]);
+		*out = pair[1];
+		return 0;
+	}
+	return rpki_table_within(st, block, out, &is_loaded, err);
 }
 
 /* The routes in scope, sorted, each with its state and covering VRPs. 1 done, 0 no such LIR, -1 *err. */
@@ -340,7 +422,8 @@ static int find_route_kinds(struct store *st, const struct config *cfg, const st
  * where the two disagree: a listed origin no covering VRP lets announce the entry's
  * prefix, or a covering VRP's AS (not AS0) the list leaves out. 0 or -1 *err.
  */
-static int find_entries(struct store *st, const char *lir, struct rpki_findings *out, char **err)
+static int find_entries(struct store *st, const struct collection *c, const char *lir, struct rpki_findings *out,
+			char **err)
 {
 	struct authlist_query q = { .lir = lir, .sort = AUTHLIST_SORT_PREFIX };
 	struct authlist_entry *e = NULL;
@@ -355,11 +438,10 @@ static int find_entries(struct store *st, const char *lir, struct rpki_findings 
 		struct strbuf w, u, line;
 		struct rpki_finding *f;
 		char p[PREFIX_STRLEN];
-		bool is_loaded;
 
 		if (e[i].action != AUTHLIST_ALLOW || e[i].origin_count == 0)
 			continue;
-		if (rpki_table_covering(st, &e[i].prefix, &cov, &is_loaded, err) < 0)
+		if (covering_of(st, c, &e[i].prefix, &cov, err) < 0)
 			goto out;
 		if (vrp_set_count(cov) == 0) {
 			vrp_set_free(cov);
@@ -457,9 +539,8 @@ static int find_orphan_vrps(struct store *st, const char *lir, const struct allo
 	for (size_t a = 0; a < alloc_count; a++) {
 		struct vrp_set *inside = NULL;
 		size_t from = first_route_within(c, &allocs[a].block);
-		bool is_loaded;
 
-		if (rpki_table_within(st, &allocs[a].block, &inside, &is_loaded, err) < 0)
+		if (within_of(st, c, &allocs[a].block, &inside, err) < 0)
 			return -1;
 		for (size_t j = 0; j < vrp_set_count(inside); j++) {
 			const struct vrp *v = vrp_set_get(inside, j);
@@ -470,10 +551,15 @@ static int find_orphan_vrps(struct store *st, const char *lir, const struct allo
 
 			if (v->asn == 0)
 				continue;
-			/* a route v can match lies inside v's prefix, so inside the allocation: a contiguous run */
-			for (size_t i = from; i < c->count && prefix_contains(&allocs[a].block, &c->routes[i].prefix) &&
-					      !is_used; i++)
-				is_used = rov_vrp_matches(v, &c->routes[i].prefix, c->routes[i].origin);
+			if (c->all != NULL) {
+				/* scope "all": the VRPs some route matched were noted while validating */
+				is_used = bsearch(v, c->used, c->used_count, sizeof(*c->used), vrp_order) != NULL;
+			} else {
+				/* a route v can match lies inside v's prefix, so inside the allocation: a contiguous run */
+				for (size_t i = from; i < c->count &&
+						      prefix_contains(&allocs[a].block, &c->routes[i].prefix) && !is_used; i++)
+					is_used = rov_vrp_matches(v, &c->routes[i].prefix, c->routes[i].origin);
+			}
 			if (is_used)
 				continue;
 			vrp_format(v, text);
@@ -498,7 +584,7 @@ static int find_lir_kinds_all(struct store *st, const struct collection *c, stru
 	if (lir_list(st, &lirs, &lir_count, err) < 0)
 		return -1;
 	for (size_t i = 0; i < lir_count; i++)
-		if (find_entries(st, lirs[i].id, out, err) < 0)
+		if (find_entries(st, c, lirs[i].id, out, err) < 0)
 			goto out;
 	for (size_t i = 0; i < lir_count; i++) {
 		struct allocation *allocs = NULL;
@@ -522,15 +608,20 @@ int rpki_findings_collect(struct store *st, const struct config *cfg, const stru
 			  struct rpki_findings *out, char **err)
 {
 	struct collection c = { .scope = scope };
-	int found = collect_routes(st, cfg, &c, err);
+	/* one read snapshot: consistent, and SQLite locks once instead of per statement */
+	bool is_own_snapshot = !store_in_tx(st);
+	int found;
 
+	if (is_own_snapshot && store_read_begin(st, err) < 0)
+		return -1;
+	found = collect_routes(st, cfg, &c, err);
 	if (found <= 0)
 		goto out;
 	found = -1;
 	if (find_route_kinds(st, cfg, &c, out, err) < 0)
 		goto out;
 	if (scope->lir != NULL) {
-		if (find_entries(st, scope->lir, out, err) < 0 ||
+		if (find_entries(st, &c, scope->lir, out, err) < 0 ||
 		    find_orphan_vrps(st, scope->lir, c.allocs, c.alloc_count, &c, out, err) < 0)
 			goto out;
 	} else if (scope->mntner == NULL && find_lir_kinds_all(st, &c, out, err) < 0) {
@@ -538,6 +629,8 @@ int rpki_findings_collect(struct store *st, const struct config *cfg, const stru
 	}
 	found = 1;
 out:
+	if (is_own_snapshot)
+		store_read_end(st);
 	collection_release(&c);
 	return found;
 }

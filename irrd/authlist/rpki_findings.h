@@ -48,6 +48,7 @@ struct rpki_finding {
 struct rpki_findings {
 	struct rpki_finding *items;  /* route kinds in address order, then the LIR kinds (print by kind) */
 	size_t count, capacity;
+	bool is_text_only;           /* set before collecting: no JSON kept (the mailed reports: memory) */
 };
 
 /* Whose findings: one LIR, one maintainer, or everything (lir and mntner NULL). */

@@ -213,6 +213,9 @@ static int remember(struct store *st, const char *address, const char *key, time
 	return -1;
 }
 
+/* At most this many findings are listed in one mail; the rest are counted (irrctl rpki report lists all). */
+#define MAX_MAILED_FINDINGS 1000
+
 /* The mail for one address: its new findings by kind, each with whom it concerns. */
 static void compose(const struct run *r, size_t from, size_t to, const bool *is_new, size_t new_count,
 		    struct strbuf *subject, struct strbuf *body)
@@ -225,10 +228,12 @@ static void compose(const struct run *r, size_t from, size_t to, const bool *is_
 		      "Comparing the %s route objects, the authorisation list and the RPKI (the ROAs in force)\n"
 		      "found the following, which was not reported to this address before. Nothing was changed.\n",
 		      r->cfg->source);
+	size_t listed = 0;
+
 	for (int kind = 0; kind < RPKI_FINDING_KINDS; kind++) {
 		bool is_titled = false;
 
-		for (size_t i = from; i < to; i++) {
+		for (size_t i = from; i < to && listed < MAX_MAILED_FINDINGS; i++) {
 			const struct delivery *d = &r->deliveries[i];
 			const struct rpki_finding *f = &r->findings->items[d->finding];
 
@@ -238,8 +243,12 @@ static void compose(const struct run *r, size_t from, size_t to, const bool *is_
 				strbuf_printf(body, "\n%s:\n", rpki_finding_kind_title(f->kind));
 			is_titled = true;
 			strbuf_printf(body, "  %s\n    (%s)\n", f->line, d->whose.data);
+			listed++;
 		}
 	}
+	if (listed < new_count)
+		strbuf_printf(body, "\n... and %zu more new findings, not listed here: `irrctl rpki report` lists them all.\n",
+			      new_count - listed);
 	if (still_open > 0)
 		strbuf_printf(body, "\nStill open from earlier reports to this address: %zu.\n", still_open);
 	strbuf_append_str(body, "\nEach finding is mailed once while it lasts. `irrctl rpki report --lir ID` or"
@@ -312,7 +321,7 @@ static int mail_all(struct run *r, time_t now, struct rpki_notify_result *res, i
 int rpki_notify_run(struct store *st, const struct config *cfg, time_t now, struct rpki_notify_result *res,
 		    char **err)
 {
-	struct rpki_findings findings = { 0 };
+	struct rpki_findings findings = { .is_text_only = true };
 	struct rpki_findings_scope everything = { 0 };
 	struct run r = { .st = st, .cfg = cfg, .findings = &findings };
 	int64_t first = 0, last = 0;

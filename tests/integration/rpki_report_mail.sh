@@ -150,8 +150,23 @@ rm -f "$MAIL"/mail.*
 sed -i 's/^rpki.report_interval = .*/rpki.report_interval = 1/' "$CONF"
 check "irrd starts with a 1 s report interval" start_irrd "$CONF" "$WORK/irrd.log"
 i=0
-while [ "$(count_mails)" -lt 3 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-check "irrd's timer mails the reports (the LIR, MAINT-C's mnt-nfy and contact)" test "$(count_mails)" = 3
+while [ "$(count_mails)" -lt 3 ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+check "irrd's timer mails the reports (the LIR, MAINT-C's mnt-nfy and contact)" test "$(count_mails)" = 3 || { ls -la "$MAIL"; grep -h "^To:" "$MAIL"/mail.*; grep "RPKI report" "$WORK/irrd.log"; false; }
 sleep 2.5
 check "and later runs mail nothing more" test "$(count_mails)" = 3
 stop_irrd "after the timed reports" "$WORK/irrd.log"
+
+# a mail lists at most 1,000 new findings and counts the rest
+{
+	people
+	for net in 192.0.2 198.51.100 203.0.113; do
+		for i in $(seq 0 255); do route "$net.$i/32" AS64496 MAINT-A; done
+		for i in $(seq 0 2 254); do route "$net.$i/31" AS64496 MAINT-A; done
+	done
+} >"$WORK/many.db"
+"$BIN/irrctl" -c "$CONF" load --source JPIRR "$WORK/many.db" >/dev/null
+sqlite3 "$WORK/irr.db" "DELETE FROM rpki_report_sent"
+rm -f "$MAIL"/mail.*
+run_job
+check "1,152 invalid routes: the mail lists 1,000" test "$(body_of a@example.jp | grep -c 'conflicting VRPs')" = 1000
+check "and counts the rest" grep -qF '... and 152 more new findings, not listed here: `irrctl rpki report` lists them all.' "$(mails_to a@example.jp)"
