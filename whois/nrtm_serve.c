@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "decimal.h"
 #include "rpsl_filter.h"
 #include "store_read.h"
 #include "xalloc.h"
@@ -20,22 +21,6 @@ static void nrtm_error(struct strbuf *out, const char *fmt, ...)
 	va_start(ap, fmt);
 	whois_append_error(out, "%% ERROR: ", "\n\n", fmt, ap);
 	va_end(ap);
-}
-
-/* A whole decimal number (IRRd: int()), at most 18 digits. */
-static bool parse_number(const char *s, size_t n, int64_t *out)
-{
-	int64_t v = 0;
-
-	if (n == 0 || n > 18)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		if (!isdigit((unsigned char)s[i]))
-			return false;
-		v = v * 10 + (s[i] - '0');
-	}
-	*out = v;
-	return true;
 }
 
 static bool is_permitted(const struct query_context *ctx, const struct whois_session *s, const char *source)
@@ -99,8 +84,8 @@ void nrtm_serve(const struct query_context *ctx, const struct whois_session *s, 
 	}
 	range = second_colon + 1;
 	dash = strchr(range, '-');
-	if (dash == NULL || strchr(dash + 1, '-') != NULL || !parse_number(range, (size_t)(dash - range), &start) ||
-	    !((is_last = strcasecmp(dash + 1, "LAST") == 0) || parse_number(dash + 1, strlen(dash + 1), &end))) {
+	if (dash == NULL || strchr(dash + 1, '-') != NULL || !decimal_parse(range, (size_t)(dash - range), &start) ||
+	    !((is_last = strcasecmp(dash + 1, "LAST") == 0) || decimal_parse(dash + 1, strlen(dash + 1), &end))) {
 		nrtm_error(out, "Invalid serial range: %s", range);
 		return;
 	}

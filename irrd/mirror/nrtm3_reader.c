@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "decimal.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
@@ -69,22 +70,6 @@ static int fail(struct nrtm3_reader *r, char **err, const char *fmt, ...)
 	return -1;
 }
 
-/* A decimal serial of at most 18 digits (no sign, no leading '+'). */
-static bool parse_serial(const char *s, size_t n, int64_t *out)
-{
-	int64_t v = 0;
-
-	if (n == 0 || n > 18)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		if (!isdigit((unsigned char)s[i]))
-			return false;
-		v = v * 10 + (s[i] - '0');
-	}
-	*out = v;
-	return true;
-}
-
 /* "%START Version: V SOURCE FIRST-LAST[ FILTERED]" (or "% START"); fills r->block. 0, or -1 with *err. */
 static int parse_start(struct nrtm3_reader *r, const char *line, char **err)
 {
@@ -102,8 +87,8 @@ static int parse_start(struct nrtm3_reader *r, const char *line, char **err)
 	if (strlen(source) > MAX_SOURCE_NAME_LENGTH || strcasecmp(source, r->source) != 0)
 		return fail(r, err, "START for another source: %s", source);
 	dash = strchr(range, '-');
-	if (dash == NULL || !parse_serial(range, (size_t)(dash - range), &r->block.first) ||
-	    !parse_serial(dash + 1, strlen(dash + 1), &r->block.last) || r->block.first > r->block.last)
+	if (dash == NULL || !decimal_parse(range, (size_t)(dash - range), &r->block.first) ||
+	    !decimal_parse(dash + 1, strlen(dash + 1), &r->block.last) || r->block.first > r->block.last)
 		return fail(r, err, "malformed serial range in START: %s", range);
 	if (r->block.first <= r->applied)
 		return fail(r, err, "serials going backwards: START %s at or below what the mirror holds", range);
@@ -129,7 +114,7 @@ static int parse_operation(struct nrtm3_reader *r, const char *line, char **err)
 		if (*rest != '\0')
 			return fail(r, err, "a serial after ADD/DEL in a version 1 stream: %s", line);
 		r->serial = r->block.first + r->count;
-	} else if (!parse_serial(rest, strlen(rest), &r->serial)) {
+	} else if (!decimal_parse(rest, strlen(rest), &r->serial)) {
 		return fail(r, err, "ADD/DEL without a serial: %s", line);
 	}
 	if (r->serial < r->block.first || r->serial > r->block.last)

@@ -9,24 +9,7 @@ command -v stayrtr >/dev/null 2>&1 || skip "stayrtr is not installed (sh scripts
 
 vrp_json "192.0.2.0/24 24 64496" "198.51.100.0/24 24 64497" >"$WORK/vrps.json"
 
-# stayrtr on a free port of 127.0.0.1
-RTR_PORT=$((20000 + $$ % 30000))
-tries=0
-while :; do
-	stayrtr -bind "127.0.0.1:$RTR_PORT" -cache "$WORK/vrps.json" -refresh 1 -checktime=false -metrics.addr "" \
-		>>"$WORK/stayrtr.log" 2>&1 &
-	STAYRTR=$!
-	i=0
-	while [ $i -lt 50 ] && kill -0 $STAYRTR 2>/dev/null && ! timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$RTR_PORT" 2>/dev/null; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	kill -0 $STAYRTR 2>/dev/null && break
-	tries=$((tries + 1))
-	[ $tries -lt 20 ] || skip "stayrtr did not start: $(tail -n 1 "$WORK/stayrtr.log")"
-	RTR_PORT=$((RTR_PORT + 1))
-done
-PIDS="$PIDS $STAYRTR"
+start_stayrtr "$WORK/vrps.json" >"$WORK/why" || skip "$(cat "$WORK/why")"
 
 write_config "$WORK/irr.conf" "$WORK/irr.db" JPIRR "whois.listen = 127.0.0.1:0" \
 	"rpki.rtr_cache = 127.0.0.1:$RTR_PORT" "rpki.refresh_interval = 1"
