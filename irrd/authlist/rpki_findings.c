@@ -553,7 +553,8 @@ static int find_orphan_vrps(struct store *st, const char *lir, const struct allo
 				continue;
 			if (c->all != NULL) {
 				/* scope "all": the VRPs some route matched were noted while validating */
-				is_used = bsearch(v, c->used, c->used_count, sizeof(*c->used), vrp_order) != NULL;
+				is_used = c->used_count > 0 &&
+					  bsearch(v, c->used, c->used_count, sizeof(*c->used), vrp_order) != NULL;
 			} else {
 				/* a route v can match lies inside v's prefix, so inside the allocation: a contiguous run */
 				for (size_t i = from; i < c->count &&
