@@ -120,6 +120,9 @@ for run in first second; do
 	echo "rpki report, $run run: $((($(date +%s%N) - start) / 1000000)) ms, RSS $(($(cat "$dir/report.rss") / 1024)) MiB; $(grep -m1 'RPKI report:' "$dir/report.log" | sed 's/.*RPKI report: //')"
 done | tee "$dir/rpki-report.out"
 
+echo "== NRTM: a mirror applying the dump's objects as NRTMv3 changes, then serving that journal range (tests/bench/nrtm-bench.sh)"
+BUILD=$BUILD sh tests/bench/nrtm-bench.sh "$dump" "${BENCH_NRTM_CHANGES:-1000000}" | tee "$dir/nrtm.out"
+
 echo "== RPKI over RTR: about 1,000 VRPs changed at the cache (stayrtr), until whois answers with them"
 BUILD=$BUILD sh tests/bench/rpki-rtr-bench.sh "$dir" | tee "$dir/rpki-rtr.out"
 
@@ -137,6 +140,8 @@ echo "route check:    $(grep -m1 '^per-route check' "$dir/authlist.out" | sed 's
 echo "consistency:    $(grep -m1 '^consistency check' "$dir/authlist.out" | sed 's/.*in //; s/ (.*//') for all routes (target < 30 s)"
 echo "rpki:           $(grep -m1 '^first full validation' "$dir/rov.out" | sed 's/^first full validation: //')"
 echo "rpki report:    $(grep -m1 'first run' "$dir/rpki-report.out" | sed 's/.*first run: //; s/;.*//') over every route (second run, nothing new: $(grep -m1 'second run' "$dir/rpki-report.out" | sed 's/.*second run: //; s/,.*//'))"
+echo "nrtm apply:     $(grep -m1 '^apply:' "$dir/nrtm.out" | sed 's/.*= //; s/ (.*//') (target >= 20000 changes/s)"
+echo "nrtm serve:     $(grep -m1 'serve, run 2' "$dir/nrtm.out" | sed 's/.*= //') (target >= 50000 changes/s)"
 echo "mail visible:   $(grep -m1 '^mail-to-visible' "$dir/mail.out" | sed 's/.*; p50/p50/; s/;.*//') (target p99 < 1 s)"
 grep ' in flight: routereg' "$dir/vs-legacy.out" | sed 's/ (runs: [^)]*)//g; s/^/whois !g:       /' || true
 echo "(whois targets: >= 1.5x IRRd legacy in each row; probe p99 < 10 ms under the flood, in vs-legacy.out)"
