@@ -49,7 +49,7 @@ USES_cert/verify   := $(USES_irrd/sig) irrd/sig
 # Apart from the libraries: the CA's key half, linked by irrctl alone.
 USES_cert/key      := cert/verify $(USES_cert/verify)
 # Programs and protocol front ends on top.
-USES_whois         := $(USES_irrd/query) irrd/query irrd/event irrd/authlist
+USES_whois         := $(USES_irrd/query) irrd/query irrd/event irrd/authlist irrd/mirror
 USES_mailgate      := $(USES_irrd/authlist) irrd/authlist cert/verify
 USES_irrd/daemon   := $(USES_whois) whois irrd/update irrd/sig irrd/mirror
 USES_irrd/cli      := $(USES_irrd/authlist) irrd/authlist irrd/query irrd/mirror cert/verify cert/key

@@ -18,6 +18,7 @@
 #include "version.h"
 #include "whois_query.h"
 #include "whois_rpki.h"
+#include "whois_status.h"
 #include "xalloc.h"
 
 static void answer_data(struct spool *out, const char *data, size_t len)
@@ -682,6 +683,22 @@ static void dispatch(const struct query_context *ctx, struct whois_session *s, c
 	case 'j':
 		cmd_serials(ctx, arg, out);
 		return;
+	case 'J': {
+		char *err = NULL;
+		json_t *status = whois_status_json(ctx, arg, &err);
+		char *text;
+
+		if (status == NULL) {
+			answer_error(out, "%s", err);
+			free(err);
+			return;
+		}
+		text = json_dumps(status, JSON_INDENT(4) | JSON_SORT_KEYS);
+		json_decref(status);
+		answer_data(out, text, strlen(text));
+		free(text);
+		return;
+	}
 	case 'f':
 		if (strcmp(arg, "no-rpki-filter") != 0) {
 			answer_error(out, "Unrecognized command: !f%s (the only one is !fno-rpki-filter)", arg);

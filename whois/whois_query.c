@@ -90,6 +90,7 @@ enum whois_query_place whois_query_place(const struct query_context *ctx, const 
 	case 'm':
 	case 'o':
 	case 'r':
+	case 'J': /* counts objects: the database's work */
 		return WHOIS_ON_WORKER;
 	default:
 		return WHOIS_ON_IO_THREAD; /* an error answer */

@@ -21,25 +21,8 @@
 #include <time.h>
 
 #include "config.h"
+#include "mirror_state.h"
 #include "store.h"
-
-struct mirror_state {
-	bool exists;               /* a row exists (the source was ever run) */
-	int64_t serial;            /* 0: never imported */
-	int64_t last_attempt, last_success, last_progress, last_error_at;
-	char last_error[512];
-	int64_t failures;
-	bool reload_requested;
-};
-
-/* The recorded state of `source` (upper case). 0, or -1 with *err. */
-int mirror_state_read(struct store *st, const char *source, struct mirror_state *out, char **err);
-
-/* Asks for a full reload from the dump at the next run (irrctl mirror reload). 0, or -1 with *err. */
-int mirror_request_reload(struct store *st, const char *source, char **err);
-
-/* True when the source's runs have failed and its serial has not moved for m->stall_after seconds. */
-bool mirror_is_stalled(const struct mirror_config *m, const struct mirror_state *state, time_t now);
 
 struct mirror_result {
 	bool imported;             /* the dump was (re)loaded */

@@ -177,6 +177,13 @@ i=0
 while [ "$(objects "$B")" != "$(objects "$A")" ] && [ $i -lt 150 ]; do sleep 0.1; i=$((i + 1)); done
 check "a change on A reaches B's whois through irrd's timer within seconds" \
 	sh -c "bash -c 'exec 3<>/dev/tcp/127.0.0.1/$PORT; printf -- \"-r -s JPIRR 10.0.6.0/24\\n\" >&3; timeout 5 cat <&3' | grep -q '^route: *10.0.6.0/24'"
+whois_raw '!J-*\n' >"$WORK/status"
+check "!J: IRRd framing around JSON" sh -c "head -n 1 '$WORK/status' | grep -q '^A[0-9]*\$' && tail -n 1 '$WORK/status' | grep -qx C"
+sed '1d;$d' "$WORK/status" >"$WORK/status.json"
+check "!J: the mirrored source with its upstream serial, last update and no error" \
+	test "$(jq -r '.JPIRR | "\(.source_type) \(.authoritative) \(.serial_newest_mirror == .serial_newest_journal) \(.last_update != null) \(.stalled) \(.objects > 0)"' "$WORK/status.json")" = "mirror false true true false true"
+check "!J with a source list: only those" test "$(whois_raw '!JJPIRR\n' | sed '1d;$d' | jq -c keys)" = '["JPIRR"]'
+check "!J of an unknown source: F naming it" test "$(whois_raw '!JNOPE\n')" = "F Unknown source NOPE"
 stop_irrd "B with its timer" "$B/irrd.log"
 IRRD_PID=$A_PID
 stop_irrd "A" "$A/irrd.log"

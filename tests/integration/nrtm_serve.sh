@@ -77,6 +77,9 @@ if command -v whois >/dev/null 2>&1; then
 	whois -h 127.0.0.1 -p "$PORT" -- "-g JPIRR:3:$first-LAST" >"$WORK/client" 2>&1
 	check "the Debian whois client fetches the range" sh -c "grep -q '^%START Version: 3 JPIRR $first-$last' '$WORK/client' && grep -q '^%END JPIRR' '$WORK/client'"
 fi
+check "!J: our source authoritative with its journal range, RADB loaded" \
+	test "$(whois_raw '!J-*\n' | sed '1d;$d' | jq -r '"\(.JPIRR.source_type) \(.JPIRR.authoritative) \(.JPIRR.serial_oldest_journal) \(.JPIRR.serial_newest_journal) \(.RADB.source_type)"')" = \
+	"authoritative true $first $last loaded"
 stop_irrd "after NRTM" "$WORK/irrd.log"
 
 sed -i 's/^nrtm.access = .*//' "$CONF"
