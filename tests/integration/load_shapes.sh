@@ -29,3 +29,21 @@ check "an update to our source with a zero-padded octet is refused, naming it" g
 printf 'domain:         2.0.192.in-addr.arpa\nadmin-c:        XX1-JP\ntech-c:         XX1-JP\nzone-c:         XX1-JP\nmnt-by:         MAINT-X\nsource:         JPIRR\n' >"$WORK/ours.db"
 "$BIN/irrctl" -c "$CONF" submit <"$WORK/ours.db" >"$WORK/submit.out" 2>&1
 check "a domain object for our source is refused" grep -q 'class domain is kept from other registries but is not a class of this one' "$WORK/submit.out"
+
+# The same shapes arriving over NRTM: a mirror keeps every one (the reader and the mirror's tolerant parse)
+FAKE="$WORK/fake"
+awk 'BEGIN { RS = ""; n = 1 } /^#/ { next } { body[n++] = $0 } END {
+	printf "%%START Version: 3 RIPE 2-%d\n", n
+	for (i = 1; i < n; i++) printf "\nADD %d\n\n%s\n", i + 1, body[i]
+	printf "\n%%END RIPE\n" }' tests/fixtures/registry-shapes.db >"$FAKE"
+python3 "$REPO/tests/tools/fake_nrtm.py" "$FAKE" >"$WORK/fake.port" 2>/dev/null &
+PIDS="$PIDS $!"
+i=0
+while [ ! -s "$WORK/fake.port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+printf 'mntner:         MAINT-SEED\ndescr:          seed\nadmin-c:        XX1-RIPE\nupd-to:         a@example.net\nauth:           MAIL-FROM a@example.net\nmnt-by:         MAINT-SEED\nsource:         RIPE\n' >"$WORK/seed.db"
+echo 1 >"$WORK/RIPE.CURRENTSERIAL"
+write_config "$WORK/m.conf" "$WORK/m.db" LOCAL "mirror.RIPE.nrtm = 127.0.0.1:$(cat "$WORK/fake.port")" \
+	"mirror.RIPE.dump = $WORK/seed.db" "mirror.RIPE.serial = $WORK/RIPE.CURRENTSERIAL"
+"$BIN/irrd" --run-job mirror -c "$WORK/m.conf" >"$WORK/mirror.log" 2>&1
+check "over NRTM every shape is applied (12 changes, none skipped)" grep -q 'serial 0 -> 13, 12 changes applied' "$WORK/mirror.log"
+check "with the keys normalised" sh -c "sqlite3 '$WORK/m.db' \"SELECT pkey FROM objects\" | grep -qx '192.0.2.0/24AS64496' && sqlite3 '$WORK/m.db' \"SELECT pkey FROM objects\" | grep -qx 'AS64500'"
