@@ -65,7 +65,18 @@ static int write_change(void *arg, const struct store_journal_row *row)
 	return 0;
 }
 
-void nrtm_serve(const struct query_context *ctx, const struct whois_session *s, const char *arg, struct spool *answer)
+/* -k with LAST: follow the source from `next` on (the server pushes what commits later). */
+static void follow(struct whois_session *s, const char *source, int version, bool is_last, int64_t next)
+{
+	if (!s->keepalive || !is_last)
+		return;
+	s->nrtm_follow = true;
+	snprintf(s->nrtm_source, sizeof(s->nrtm_source), "%s", source);
+	s->nrtm_version = version;
+	s->nrtm_next = next;
+}
+
+void nrtm_serve(const struct query_context *ctx, struct whois_session *s, const char *arg, struct spool *answer)
 {
 	struct strbuf *out = &answer->text;
 	const char *first_colon = strchr(arg, ':'), *second_colon, *range, *dash;
@@ -77,6 +88,8 @@ void nrtm_serve(const struct query_context *ctx, const struct whois_session *s, 
 	char *err = NULL;
 	size_t n;
 
+	if (s->nrtm_push)
+		s->nrtm_follow = false;   /* a push that fails ends the following; success follows again */
 	second_colon = first_colon != NULL ? strchr(first_colon + 1, ':') : NULL;
 	if (first_colon == NULL || second_colon == NULL || strchr(second_colon + 1, ':') != NULL) {
 		nrtm_error(out, "Invalid parameter: must contain three elements");
@@ -118,7 +131,9 @@ void nrtm_serve(const struct query_context *ctx, const struct whois_session *s, 
 	oldest = state.serial_oldest;
 	newest = state.serial_newest;
 	if (oldest == 0) {
-		strbuf_append_str(out, "% Warning: there are no updates available\n\n");
+		if (!s->nrtm_push)
+			strbuf_append_str(out, "% Warning: there are no updates available\n\n");
+		follow(s, source, w.version, is_last, start);
 		return;
 	}
 	if (start < oldest) {
@@ -130,7 +145,9 @@ void nrtm_serve(const struct query_context *ctx, const struct whois_session *s, 
 		return;
 	}
 	if (is_last && start == newest + 1) {
-		strbuf_append_str(out, "% Warning: there are no newer updates available\n\n");
+		if (!s->nrtm_push)   /* a push with nothing new says nothing */
+			strbuf_append_str(out, "% Warning: there are no newer updates available\n\n");
+		follow(s, source, w.version, is_last, start);
 		return;
 	}
 	if (is_last && start > newest) {
@@ -153,4 +170,5 @@ void nrtm_serve(const struct query_context *ctx, const struct whois_session *s, 
 	}
 	strbuf_release(&w.filtered);
 	strbuf_printf(out, "\n%%END %s\n\n", source);
+	follow(s, source, w.version, is_last, (is_last ? newest : end) + 1);
 }

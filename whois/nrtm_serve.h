@@ -14,6 +14,9 @@
  *
  *   %END JPIRR
  *
+ * With -k and LAST (`-k -g JPIRR:3:101-LAST`) the connection follows the source:
+ * the server pushes each later commit as a block of its own (%START ... %END) the
+ * moment it is committed (s->nrtm_follow; whois_server.c watches the database).
  * Version 1 leaves the serials off ADD/DEL. `LAST` is taken in any case, as RIPE's
  * server does (IRRd refuses "last"): the Debian whois client lower-cases whole queries. Objects have their password hashes
  * removed. Who may ask is nrtm.access (address prefixes, per source or for all);
@@ -27,6 +30,6 @@
 #include "whois_query.h"
 
 /* Answers the -g argument `arg` ("SOURCE:V:FIRST-LAST") into answer. */
-void nrtm_serve(const struct query_context *ctx, const struct whois_session *s, const char *arg, struct spool *answer);
+void nrtm_serve(const struct query_context *ctx, struct whois_session *s, const char *arg, struct spool *answer);
 
 #endif

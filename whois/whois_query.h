@@ -28,6 +28,12 @@ struct whois_session {
 	char agent[64];        /* from !n / -V, for logs */
 	bool no_rpki_filter;   /* "!fno-rpki-filter": RPKI-invalid routes are answered too */
 	struct prefix peer;    /* the client's address (a host prefix), for access lists (NRTM) */
+	/* "-k -g SOURCE:V:N-LAST": the stream stays open and each commit is pushed as a block */
+	bool nrtm_follow;
+	bool nrtm_push;        /* set by the server for a push: nothing new gives no answer */
+	char nrtm_source[MAX_SOURCE_NAME_LENGTH + 1];
+	int nrtm_version;
+	int64_t nrtm_next;     /* the serial to push from */
 	bool has_peer;
 	bool has_policy;       /* the listener names a route policy (whois.listen "ADDR POLICY") */
 	enum route_policy policy;

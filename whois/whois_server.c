@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/sockios.h>
+#include <sys/inotify.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -57,6 +58,7 @@ struct conn {
 	bool is_busy;              /* a query of it runs on a worker, or waits for the origin index */
 	bool is_queued;            /* in the run queue */
 	bool is_dead;              /* closed; freed once no queue or task refers to it */
+	bool wants_push;           /* an NRTM follower (session.nrtm_follow) with a commit to be sent */
 	uint64_t index_wanted;     /* waiting: the refresh (by number) that must finish first */
 	struct query_task *task;   /* its query on a worker, if any */
 	struct whois_session session;
@@ -99,6 +101,8 @@ struct whois_server {
 	bool is_shutting_down;
 	bool is_accept_paused;             /* out of file descriptors: listeners unwatched until the next sweep */
 	struct spool scratch;              /* answers built on the I/O thread */
+	int dir_watch_fd;                  /* inotify on the database's directory: wakes NRTM followers; -1 none */
+	struct event_watch *dir_watch;
 };
 
 /* A query on a worker. */
@@ -186,7 +190,8 @@ static void account_output(struct conn *c, size_t before)
 
 static bool has_line(const struct conn *c)
 {
-	return c->in_start < c->tail_start || (c->is_eof && c->tail_start < c->in.len) || c->is_overlong;
+	return c->in_start < c->tail_start || (c->is_eof && c->tail_start < c->in.len) || c->is_overlong ||
+	       c->wants_push;
 }
 
 static bool conn_can_run(struct conn *c)
@@ -373,6 +378,7 @@ static void query_task_done(struct worker_task *base, bool was_run)
 		size_t before = c->out.memory_bytes;
 
 		c->session = t->session;
+		c->session.nrtm_push = false;
 		output_queue_take(&c->out, &t->answer);
 		account_output(c, before);
 		if (c->session.close)
@@ -418,6 +424,45 @@ static bool peek_line(const struct conn *c, const char **line, size_t *len, size
 	return false;
 }
 
+/* Hands a query to a worker: its answer is appended to c's output when it is done. */
+static void submit_query(struct conn *c, const struct whois_session *session, const char *line, size_t len)
+{
+	struct whois_server *srv = c->srv;
+	struct query_task *t = xcalloc(1, sizeof(*t));
+	struct config *cfg = config_ref((struct config *)current_config(srv));
+
+	t->srv = srv;
+	t->conn = c;
+	t->cfg = cfg;
+	t->origins = srv->ctx->origins;
+	t->rpki = srv->ctx->rpki != NULL ? rpki_view_ref((struct rpki_view *)srv->ctx->rpki) : NULL;
+	t->session = *session;
+	t->line = xstrndup(line, len);
+	t->len = len;
+	spool_init(&t->answer, MAX_ANSWER_IN_MEMORY, cfg->whois_spool_directory);
+	c->is_busy = true;
+	c->task = t;
+	srv->tasks_out++;
+	update_busy_poll(srv);
+	worker_pool_submit(srv->queries, &t->base, run_query_task, query_task_done);
+}
+
+/*
+ * An NRTM follower and a commit: the changes from the serial it is at, as a block of
+ * their own, by the same query a client would ask (on a worker, after what it asked).
+ */
+static void push_changes(struct conn *c)
+{
+	struct whois_session session = c->session;
+	char line[128];
+	int n = snprintf(line, sizeof(line), "-g %s:%d:%lld-LAST", c->session.nrtm_source, c->session.nrtm_version,
+			 (long long)c->session.nrtm_next);
+
+	c->wants_push = false;
+	session.nrtm_push = true;
+	submit_query(c, &session, line, (size_t)n);
+}
+
 /* Runs c's next query: answers it here, or hands it to a worker. */
 static void run_one(struct conn *c)
 {
@@ -427,6 +472,10 @@ static void run_one(struct conn *c)
 	bool needs_index;
 	enum whois_query_place place;
 
+	if (c->wants_push) {
+		push_changes(c);
+		return;
+	}
 	if (!peek_line(c, &line, &len, &consumed)) {
 		/* only the line that was too long is left: refuse it in its dialect */
 		size_t before = c->out.memory_bytes;
@@ -462,23 +511,7 @@ static void run_one(struct conn *c)
 		if (c->session.close)
 			c->is_closing = true;
 	} else {
-		struct query_task *t = xcalloc(1, sizeof(*t));
-		struct config *cfg = config_ref((struct config *)current_config(srv));
-
-		t->srv = srv;
-		t->conn = c;
-		t->cfg = cfg;
-		t->origins = srv->ctx->origins;
-		t->rpki = srv->ctx->rpki != NULL ? rpki_view_ref((struct rpki_view *)srv->ctx->rpki) : NULL;
-		t->session = c->session;
-		t->line = xstrndup(line, len);
-		t->len = len;
-		spool_init(&t->answer, MAX_ANSWER_IN_MEMORY, cfg->whois_spool_directory);
-		c->is_busy = true;
-		c->task = t;
-		srv->tasks_out++;
-		update_busy_poll(srv);
-		worker_pool_submit(srv->queries, &t->base, run_query_task, query_task_done);
+		submit_query(c, &c->session, line, len);
 	}
 	c->in_start = consumed;
 	if (c->tail_start < c->in_start)
@@ -567,6 +600,13 @@ static void follow_database(struct whois_server *srv)
 	if (version == srv->data_version)
 		return;
 	srv->data_version = version;
+	/* NRTM followers: the commit goes out now, not at their next query */
+	for (struct conn *c = srv->conns; c != NULL; c = c->next) {
+		if (c->session.nrtm_follow && !c->is_dead) {
+			c->wants_push = true;
+			conn_schedule(c);
+		}
+	}
 	if (query_source_snapshot_read(srv->ctx->st, current_config(srv), &srv->sources, &err) < 0) {
 		log_error("whois: %s", err);
 		free(err);
@@ -946,12 +986,18 @@ static void expire_idle(void *arg, time_t wall_now)
 	(void)wall_now;
 	if (!srv->is_shutting_down)
 		resume_accepting(srv);
+	if (srv->dir_watch == NULL)
+		follow_database(srv);   /* no inotify: NRTM followers get commits within a second */
 	for (struct conn *c = srv->conns, *next; c != NULL; c = next) {
 		unsigned limit = c->is_draining ? DRAIN_SECONDS : c->session.timeout;
 
 		next = c->next;
 		if (c->is_busy)
 			continue; /* the server, not the client, is the one taking time */
+		if (c->session.nrtm_follow && output_queue_is_empty(&c->out)) {
+			c->last_progress = now; /* an NRTM follower waits for commits, not for its client */
+			continue;
+		}
 		if (now - c->last_progress >= (time_t)limit && kernel_queue_moved(c))
 			c->last_progress = now;
 		if (now - c->last_progress >= (time_t)limit) {
@@ -1046,6 +1092,7 @@ struct whois_server *whois_server_new(const struct query_context *ctx, struct ev
 
 	srv->ctx = ctx;
 	srv->loop = loop;
+	srv->dir_watch_fd = -1;
 	srv->io_ctx = *ctx;
 	srv->io_ctx.sources = &srv->sources;
 	spool_init(&srv->scratch, 0, NULL);
@@ -1058,6 +1105,50 @@ struct whois_server *whois_server_new(const struct query_context *ctx, struct ev
 		}
 	}
 	return srv;
+}
+
+/* A write in the database's directory (a commit by any process): NRTM followers get it now. */
+static void database_dir_event(void *arg, unsigned events)
+{
+	struct whois_server *srv = arg;
+	char buf[4096];
+
+	(void)events;
+	while (read(srv->dir_watch_fd, buf, sizeof(buf)) > 0)
+		;
+	for (const struct conn *c = srv->conns; c != NULL; c = c->next) {
+		if (c->session.nrtm_follow) {
+			follow_database(srv);   /* schedules the followers when the data changed */
+			return;
+		}
+	}
+}
+
+/*
+ * Pushed NRTM must not wait for a poll: inotify on the database's directory wakes the
+ * loop at every write of a commit (the WAL file's, or the database's). Without
+ * inotify, followers get commits at their next turn or the idle sweep (each second).
+ */
+static void watch_database_dir(struct whois_server *srv, const char *database)
+{
+	char *dir = xstrdup(database), *slash = strrchr(dir, '/');
+	char *err = NULL;
+
+	if (slash != NULL)
+		*slash = '\0';
+	srv->dir_watch_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (srv->dir_watch_fd >= 0 &&
+	    inotify_add_watch(srv->dir_watch_fd, slash != NULL ? (dir[0] ? dir : "/") : ".", IN_MODIFY | IN_CLOSE_WRITE) >= 0)
+		srv->dir_watch = event_watch_fd(srv->loop, srv->dir_watch_fd, EVENT_READ, database_dir_event, srv, &err);
+	if (srv->dir_watch == NULL) {
+		log_warn("whois: cannot watch %s for commits (%s): NRTM followers get them within a second",
+			 slash != NULL ? dir : ".", err != NULL ? err : strerror(errno));
+		if (srv->dir_watch_fd >= 0)
+			close(srv->dir_watch_fd);
+		srv->dir_watch_fd = -1;
+	}
+	free(err);
+	free(dir);
 }
 
 int whois_server_start(struct whois_server *srv, char **err)
@@ -1086,6 +1177,7 @@ int whois_server_start(struct whois_server *srv, char **err)
 	if (srv->maintenance == NULL)
 		return -1;
 	srv->sweep = event_timer_every(srv->loop, 1, expire_idle, srv);
+	watch_database_dir(srv, cfg->database);
 	event_loop_on_round(srv->loop, run_turn, srv);
 	log_info("whois: %u query workers", workers);
 	return 0;
@@ -1142,6 +1234,10 @@ void whois_server_free(struct whois_server *srv)
 	worker_pool_free(srv->queries);
 	worker_pool_free(srv->maintenance);
 	store_watch_free(srv->db_watch);
+	if (srv->dir_watch != NULL)
+		event_unwatch(srv->loop, srv->dir_watch);
+	if (srv->dir_watch_fd >= 0)
+		close(srv->dir_watch_fd);
 	while (srv->waiters != NULL) {
 		struct conn *c = srv->waiters;
 

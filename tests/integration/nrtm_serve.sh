@@ -80,6 +80,23 @@ fi
 check "!J: our source authoritative with its journal range, RADB loaded" \
 	test "$(whois_raw '!J-*\n' | sed '1d;$d' | jq -r '"\(.JPIRR.source_type) \(.JPIRR.authoritative) \(.JPIRR.serial_oldest_journal) \(.JPIRR.serial_newest_journal) \(.RADB.source_type)"')" = \
 	"authoritative true $first $last loaded"
+# -k with LAST: the stream stays open and every commit is pushed as its own block at once
+python3 "$REPO/tests/tools/nrtm_follow.py" "$PORT" "-k -g JPIRR:3:$((last + 1))-LAST" 8 >"$WORK/follow.out" &
+FOLLOWER=$!
+sleep 1
+route 10.0.7.0/24 | submit
+pushed_at=$(date +%s.%N)
+route 10.0.8.0/24 | submit
+sleep 1
+{ route 10.0.7.0/24; printf 'delete:         gone\n'; } | submit
+wait $FOLLOWER
+check "-k -g ...-LAST: first the usual warning (nothing newer yet)" grep -q '^% Warning: there are no newer updates available' "$WORK/follow.out"
+check "then each commit pushed as a block of its own (3 blocks: ADD, ADD, DEL)" \
+	test "$(grep -E '^(%START|ADD|DEL|%END)' "$WORK/follow.out" | tr '\n' ' ')" = \
+	"%START Version: 3 JPIRR $((last + 1))-$((last + 1)) ADD $((last + 1)) %END JPIRR %START Version: 3 JPIRR $((last + 2))-$((last + 2)) ADD $((last + 2)) %END JPIRR %START Version: 3 JPIRR $((last + 3))-$((last + 3)) DEL $((last + 3)) %END JPIRR "
+arrived=$(grep -m2 '^@ ' "$WORK/follow.out" | tail -n 1 | cut -c3-)
+lag_ms=$(awk -v a="$arrived" -v b="$pushed_at" 'BEGIN { printf "%d", (a - b) * 1000 }')
+check "a commit reaches the follower within a second (${lag_ms} ms after the submission returned)" test "$lag_ms" -lt 1000
 stop_irrd "after NRTM" "$WORK/irrd.log"
 
 sed -i 's/^nrtm.access = .*//' "$CONF"
