@@ -83,6 +83,24 @@ check "with A's serial" test "$(serial_of "$C")" = "$(sqlite3 "$A/irr.db" "SELEC
 IRRD_PID=$B_PID
 stop_irrd "B" "$B/irrd.log"
 
+# The dump and serial over HTTP (libcurl), from python3's http.server on a free port
+HTTP_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+python3 -m http.server --bind 127.0.0.1 --directory "$A/dumps" "$HTTP_PORT" >"$WORK/http.log" 2>&1 &
+PIDS="$PIDS $!"
+i=0
+while ! timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$HTTP_PORT" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+H="$WORK/h"
+mkdir -p "$H"
+write_config "$H/irr.conf" "$H/irr.db" LOCALH "mirror.JPIRR.nrtm = 127.0.0.1:$A_PORT" \
+	"mirror.JPIRR.dump = http://127.0.0.1:$HTTP_PORT/jpirr.db.gz" "mirror.JPIRR.serial = http://127.0.0.1:$HTTP_PORT/JPIRR.CURRENTSERIAL"
+check "a mirror importing the dump and serial over HTTP" run_mirror "$H"
+check "then following A: the same objects" test "$(objects "$H")" = "$(objects "$A")"
+sed -i "s|^mirror.JPIRR.dump = .*|mirror.JPIRR.dump = http://127.0.0.1:$HTTP_PORT/nowhere.db.gz|" "$H/irr.conf"
+"$BIN/irrctl" -c "$H/irr.conf" mirror reload JPIRR >/dev/null
+run_mirror "$H"
+check "a dump URL answering 404: the run fails, naming the status, and the objects stay" \
+	sh -c "grep -q 'nowhere.db.gz: HTTP status 404' '$H/job.log' && test \"\$(sqlite3 '$H/irr.db' 'SELECT count(*) FROM objects')\" -gt 0"
+
 # A hostile upstream: every bad stream applies nothing and is recorded
 FAKE="$WORK/fake"
 python3 "$REPO/tests/tools/fake_nrtm.py" "$FAKE" >"$WORK/fake.port" 2>"$WORK/fake.err" &
