@@ -685,6 +685,17 @@ static int set_nrtm_access(struct config *cfg, const char *value, const char **e
 	return rc;
 }
 
+static int set_nrtm_journal_days(struct config *cfg, const char *value, const char **err)
+{
+	return parse_uint(value, 0, 36500, &cfg->nrtm_journal_days, err, "must be 0 (keep everything) to 36500 (days)");
+}
+
+static int set_nrtm_journal_serials(struct config *cfg, const char *value, const char **err)
+{
+	return parse_uint(value, 0, 1000000000, &cfg->nrtm_journal_serials, err,
+			  "must be 0 (keep everything) to 1000000000 (serials)");
+}
+
 static int set_dump_dir(struct config *cfg, const char *value, const char **err)
 {
 	return set_path(&cfg->dump_dir, value, true, err);
@@ -790,6 +801,8 @@ static const struct config_key {
 	{ "log.level", set_log_level, "info" },
 	{ "sources.default", set_sources_default, "" },
 	{ "nrtm.access", set_nrtm_access, "" },
+	{ "nrtm.journal_days", set_nrtm_journal_days, "0" },
+	{ "nrtm.journal_serials", set_nrtm_journal_serials, "0" },
 	{ "dump.dir", set_dump_dir, "" },
 	{ "dump.sources", set_dump_sources, "" },
 	{ "dump.interval", set_dump_interval, "3600" },

@@ -101,6 +101,8 @@ struct config {
 		struct prefix prefix;
 	} nrtm_access[MAX_NRTM_ACCESS];
 	size_t nrtm_access_count;
+	unsigned nrtm_journal_days;          /* journal entries older than this are deleted (0: kept) */
+	unsigned nrtm_journal_serials;       /* per source, only the newest this many are kept (0: all) */
 	/* The sources we mirror (mirror.SOURCE.* keys). */
 	struct mirror_config {
 		char source[MAX_SOURCE_NAME_LENGTH + 1];

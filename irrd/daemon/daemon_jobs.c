@@ -13,6 +13,7 @@
 #include "notify.h"
 #include "rpki_notify.h"
 #include "store.h"
+#include "store_write.h"
 
 static struct store *open_store(const struct config *cfg, const char *job)
 {
@@ -158,12 +159,35 @@ static int mirror_job(const struct config *cfg)
 	return rc;
 }
 
+/* Journal retention (nrtm.journal_days, nrtm.journal_serials). */
+static int journal_trim_job(const struct config *cfg)
+{
+	struct store *st = open_store(cfg, "journal retention");
+	int64_t removed = 0;
+	char *err = NULL;
+	int rc = 0;
+
+	if (st == NULL)
+		return 1;
+	if (store_journal_trim(st, (int64_t)cfg->nrtm_journal_days * 86400, cfg->nrtm_journal_serials, time(NULL),
+			       &removed, &err) < 0) {
+		log_error("journal retention: %s", err);
+		free(err);
+		rc = 1;
+	} else if (removed > 0) {
+		log_info("journal retention: %lld entries older than the retention deleted", (long long)removed);
+	}
+	store_close(st);
+	return rc;
+}
+
 const struct daemon_job daemon_jobs[] = {
 	{ DAEMON_JOB_AUTHLIST_CHECK, "authorisation list check", authlist_check_job },
 	{ DAEMON_JOB_NOTIFY_RETRY, "notification queue", notify_retry_job },
 	{ DAEMON_JOB_RPKI_REPORT, "RPKI report", rpki_report_job },
 	{ DAEMON_JOB_EXPORT_DUMP, "dump", export_dump_job },
 	{ DAEMON_JOB_MIRROR, "mirror", mirror_job },
+	{ DAEMON_JOB_JOURNAL_TRIM, "journal retention", journal_trim_job },
 	{ NULL, NULL, NULL },
 };
 

@@ -18,6 +18,8 @@
 #define DAEMON_JOB_EXPORT_DUMP "export-dump"
 /* Follows the mirrored sources (mirror.SOURCE.*; mirror.h): each when its interval has passed. */
 #define DAEMON_JOB_MIRROR "mirror"
+/* Deletes journal entries past nrtm.journal_days / nrtm.journal_serials (hourly; never when both are 0). */
+#define DAEMON_JOB_JOURNAL_TRIM "journal-trim"
 
 struct daemon_job {
 	const char *id;       /* on the command line: irrd --run-job ID */

@@ -57,6 +57,12 @@ static unsigned mirror_job_interval(const struct config *cfg)
 	return cfg->mirror_count > 0 ? 10 : 0;
 }
 
+/* Journal retention runs hourly when a limit is set. */
+static unsigned journal_trim_interval(const struct config *cfg)
+{
+	return cfg->nrtm_journal_days > 0 || cfg->nrtm_journal_serials > 0 ? 3600 : 0;
+}
+
 /* Dumps run only where there is a directory to write them to. */
 static unsigned dump_interval(const struct config *cfg)
 {
@@ -93,6 +99,7 @@ static void reload(struct daemon *d)
 	jobs_set_interval(d->jobs, daemon_job_find(DAEMON_JOB_RPKI_REPORT)->name, rpki_report_interval(fresh));
 	jobs_set_interval(d->jobs, daemon_job_find(DAEMON_JOB_EXPORT_DUMP)->name, dump_interval(fresh));
 	jobs_set_interval(d->jobs, daemon_job_find(DAEMON_JOB_MIRROR)->name, mirror_job_interval(fresh));
+	jobs_set_interval(d->jobs, daemon_job_find(DAEMON_JOB_JOURNAL_TRIM)->name, journal_trim_interval(fresh));
 	config_free(old);
 	log_info("SIGHUP: configuration re-read from %s", d->config_path);
 }
@@ -354,6 +361,7 @@ int main(int argc, char **argv)
 	add_job(&d, DAEMON_JOB_RPKI_REPORT, rpki_report_interval(d.cfg), rpki_report_interval(d.cfg));
 	add_job(&d, DAEMON_JOB_EXPORT_DUMP, dump_interval(d.cfg), 0);   /* a fresh dump at start */
 	add_job(&d, DAEMON_JOB_MIRROR, mirror_job_interval(d.cfg), 0);
+	add_job(&d, DAEMON_JOB_JOURNAL_TRIM, journal_trim_interval(d.cfg), 0);
 	log_info("routereg %s ready (database %s, pid %d)", ROUTEREG_VERSION, d.cfg->database, (int)getpid());
 	if (event_loop_run(d.loop) == 0)
 		rc = EXIT_SUCCESS;

@@ -774,3 +774,37 @@ out:
 	free(old_text);
 	return result;
 }
+
+int store_journal_trim(struct store *st, int64_t keep_seconds, int64_t keep_serials, time_t now, int64_t *removed,
+		       char **err)
+{
+	sqlite3_stmt *del;
+	int rc;
+
+	*removed = 0;
+	if (keep_seconds <= 0 && keep_serials <= 0)
+		return 0;
+	if (store_tx_begin(st, err) < 0)
+		return -1;
+	/* the newest entry of a source always stays: its serial is what mirrors resume from */
+	del = store_stmt(st, "DELETE FROM journal WHERE serial < (SELECT s.serial_newest FROM sources s WHERE s.id = journal.source_id)"
+			     " AND ((?1 > 0 AND timestamp < ?2)"
+			     " OR (?3 > 0 AND serial <= (SELECT s.serial_newest FROM sources s WHERE s.id = journal.source_id) - ?3))");
+	sqlite3_bind_int64(del, 1, keep_seconds);
+	sqlite3_bind_int64(del, 2, (int64_t)now - keep_seconds);
+	sqlite3_bind_int64(del, 3, keep_serials);
+	rc = sqlite3_step(del);
+	sqlite3_reset(del);
+	if (rc != SQLITE_DONE) {
+		*err = store_error(st, "trimming the journal");
+		store_tx_rollback(st);
+		return -1;
+	}
+	*removed = store_changes(st);
+	if (store_exec(st, "UPDATE sources SET serial_oldest = coalesce((SELECT min(serial) FROM journal j"
+			   " WHERE j.source_id = sources.id), 0)", err) < 0) {
+		store_tx_rollback(st);
+		return -1;
+	}
+	return store_tx_commit(st, err);
+}

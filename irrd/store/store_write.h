@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "rpsl_object.h"
 #include "store.h"
@@ -79,6 +80,16 @@ typedef void (*store_bulk_duplicate_fn)(void *ctx, const char *origin, uint32_t 
 int store_bulk_commit(struct store_bulk *bulk, int64_t serial, store_bulk_duplicate_fn on_duplicate,
 		      void *ctx, uint64_t *stored, char **err);
 void store_bulk_free(struct store_bulk *bulk);
+
+/*
+ * Journal retention: deletes the entries of every source older than `keep_seconds`
+ * (0: no age limit) or beyond the newest `keep_serials` of their source (0: no count
+ * limit), in one transaction, and moves each source's oldest serial up, so NRTM
+ * answers "Serials A - B do not exist" for what is gone. *removed counts the entries.
+ * 0, or -1 with *err.
+ */
+int store_journal_trim(struct store *st, int64_t keep_seconds, int64_t keep_serials, time_t now, int64_t *removed,
+		       char **err);
 
 /* ---- Single-object changes with journal (update engine, NRTM mirror) ---- */
 

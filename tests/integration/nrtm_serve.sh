@@ -96,7 +96,8 @@ check "then each commit pushed as a block of its own (3 blocks: ADD, ADD, DEL)" 
 	"%START Version: 3 JPIRR $((last + 1))-$((last + 1)) ADD $((last + 1)) %END JPIRR %START Version: 3 JPIRR $((last + 2))-$((last + 2)) ADD $((last + 2)) %END JPIRR %START Version: 3 JPIRR $((last + 3))-$((last + 3)) DEL $((last + 3)) %END JPIRR "
 arrived=$(grep -m2 '^@ ' "$WORK/follow.out" | tail -n 1 | cut -c3-)
 lag_ms=$(awk -v a="$arrived" -v b="$pushed_at" 'BEGIN { printf "%d", (a - b) * 1000 }')
-check "a commit reaches the follower within a second (${lag_ms} ms after the submission returned)" test "$lag_ms" -lt 1000
+# (a figure, not a timing test: the bound only says it was pushed, not found by a later poll of the client's)
+check "a commit reaches the follower without the client asking (${lag_ms} ms after the submission returned)" test "$lag_ms" -lt 5000
 stop_irrd "after NRTM" "$WORK/irrd.log"
 
 sed -i 's/^nrtm.access = .*//' "$CONF"
@@ -106,3 +107,16 @@ stop_irrd "after the access test" "$WORK/irrd.log"
 echo "nrtm.access = JPIRR:not-a-prefix" >>"$CONF"
 "$BIN/irrd" -c "$CONF" >"$WORK/bad.log" 2>&1
 check "a bad nrtm.access entry: irrd refuses to start, naming the key" grep -q 'nrtm.access: entries must be an address prefix' "$WORK/bad.log"
+
+# Journal retention: only the newest 2 serials kept (nrtm.journal_serials); NRTM says the rest do not exist
+sed -i 's/^nrtm.access = .*//' "$CONF"
+printf 'nrtm.access = 127.0.0.0/8\nnrtm.journal_serials = 2\n' >>"$CONF"
+newest=$(sqlite3 "$WORK/irr.db" "SELECT serial_newest FROM sources WHERE name = 'JPIRR'")
+"$BIN/irrd" --run-job journal-trim -c "$CONF" >"$WORK/trim.log" 2>&1
+check "irrd --run-job journal-trim deletes what is past the retention, saying how much" \
+	grep -q 'journal retention: [0-9]* entries older than the retention deleted' "$WORK/trim.log"
+check "the newest 2 serials stay" test "$(sqlite3 "$WORK/irr.db" "SELECT serial_oldest FROM sources WHERE name = 'JPIRR'")" = "$((newest - 1))"
+check "irrd starts with the retention" start_irrd "$CONF" "$WORK/irrd.log"
+check "NRTM from a trimmed serial: do not exist" test "$(g "JPIRR:3:$first-LAST")" = "%% ERROR: Serials $first - $((newest - 1)) do not exist"
+check "NRTM from the oldest kept serial answers" sh -c "bash -c 'exec 3<>/dev/tcp/127.0.0.1/$PORT; printf -- \"-g JPIRR:3:$((newest - 1))-LAST\\n\" >&3; timeout 5 cat <&3' | head -n 1 | grep -qx '%START Version: 3 JPIRR $((newest - 1))-$newest'"
+stop_irrd "after the retention test" "$WORK/irrd.log"

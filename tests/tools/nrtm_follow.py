@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Follows an NRTM stream kept open (-k): connects to 127.0.0.1:PORT, sends QUERY,
-then prints every complete block (%START ... %END) with the time it arrived (Unix
-seconds, float) on a line of its own before it, until SECONDS passed."""
+then prints, in the order they arrive, every warning line and every complete block
+(%START ... %END), each block after a line with the time it arrived (Unix seconds,
+float), until SECONDS passed."""
 import socket
 import sys
 import time
@@ -21,17 +22,19 @@ while time.time() < end:
     except socket.timeout:
         pass
     while True:
-        start = buf.find(b"%START")
-        stop = buf.find(b"%END", start)
+        warning, start = buf.find(b"% Warning"), buf.find(b"%START")
+        if warning >= 0 and (start < 0 or warning < start):
+            nl = buf.find(b"\n", warning)
+            if nl < 0:
+                break
+            print(buf[warning:nl].decode(), flush=True)
+            buf = buf[nl + 1:]
+            continue
+        stop = buf.find(b"%END", start) if start >= 0 else -1
         nl = buf.find(b"\n", stop) if stop >= 0 else -1
-        if start < 0 or stop < 0 or nl < 0:
+        if start < 0 or nl < 0:
             break
         print("@ %.3f" % time.time())
         sys.stdout.write(buf[start:nl + 1].decode())
         sys.stdout.flush()
         buf = buf[nl + 1:]
-    if b"% Warning" in buf:
-        line_end = buf.find(b"\n", buf.find(b"% Warning"))
-        if line_end >= 0:
-            print(buf[buf.find(b"% Warning"):line_end].decode(), flush=True)
-            buf = buf[line_end + 1:]
