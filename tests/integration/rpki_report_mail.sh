@@ -145,7 +145,8 @@ check "and to its admin-c's e-mail" grep -qF '203.0.113.0/25 AS64496' "$(mails_t
 check "not to its upd-to" test -z "$(mails_to upd-c@example.jp)"
 
 # irrd's own timer runs the job (rpki.report_interval)
-sqlite3 "$WORK/irr.db" "UPDATE lir SET emails = 'lir@example.jp' WHERE id = 'LIR-A'; DELETE FROM rpki_report_sent"
+# (and no mail left queued by an earlier run whose sendmail was slow: irrd's retry job would send it now)
+sqlite3 "$WORK/irr.db" "UPDATE lir SET emails = 'lir@example.jp' WHERE id = 'LIR-A'; DELETE FROM rpki_report_sent; DELETE FROM notify_queue"
 rm -f "$MAIL"/mail.*
 sed -i 's/^rpki.report_interval = .*/rpki.report_interval = 1/' "$CONF"
 check "irrd starts with a 1 s report interval" start_irrd "$CONF" "$WORK/irrd.log"
@@ -153,7 +154,7 @@ i=0
 while [ "$(count_mails)" -lt 3 ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
 check "irrd's timer mails the reports (the LIR, MAINT-C's mnt-nfy and contact)" test "$(count_mails)" = 3 || { ls -la "$MAIL"; grep -h "^To:" "$MAIL"/mail.*; grep "RPKI report" "$WORK/irrd.log"; false; }
 sleep 2.5
-check "and later runs mail nothing more" test "$(count_mails)" = 3
+check "and later runs mail nothing more" test "$(count_mails)" = 3 || { grep -h "^To:" "$MAIL"/mail.*; grep "RPKI report\|notification" "$WORK/irrd.log"; }
 stop_irrd "after the timed reports" "$WORK/irrd.log"
 
 # a mail lists at most 1,000 new findings and counts the rest
