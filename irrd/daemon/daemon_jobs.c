@@ -141,6 +141,7 @@ static int mirror_job(const struct config *cfg)
 		if (mirror_run(st, cfg, m, now, &res, &err) < 0) {
 			log_error("mirror %s: %s", m->source, err);
 			free(err);
+			err = NULL;   /* the read below sets it only when it fails */
 			rc = 1;
 			if (mirror_state_read(st, m->source, &state, &err) == 0 && mirror_is_stalled(m, &state, now))
 				log_error("mirror %s: STALLED: serial %lld has not advanced for %lld s (mirror.%s.stall_after = %u);"

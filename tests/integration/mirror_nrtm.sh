@@ -119,6 +119,8 @@ hostile() { # NAME ANSWER MESSAGE
 	printf '%s' "$2" >"$FAKE"
 	before=$(objects "$B")
 	run_mirror "$B"
+	status=$?
+	check "$1: the job fails cleanly (exit 1, no crash)" sh -c "test $status = 1 && ! grep -qi 'double free\|AddressSanitizer\|Aborted' '$B/job.log'"
 	check "$1: nothing applied" sh -c "test '$(serial_of "$B")' = '$s' && test \"\$(sqlite3 '$B/irr.db' \"SELECT count(*) FROM objects WHERE pkey = '10.9.9.0/24AS64496'\")\" = 0"
 	check "$1: recorded as the source's last error" \
 		sh -c "sqlite3 '$B/irr.db' \"SELECT last_error FROM mirror_status WHERE source = 'JPIRR'\" | grep -qF '$3'"
@@ -185,6 +187,17 @@ check "the next run imports the dump again" sh -c "'$BIN/irrd' --run-job mirror 
 check "and the source is no longer stalled" sh -c "'$BIN/irrctl' -c '$B/irr.conf' mirror status | grep -qv STALLED"
 "$BIN/irrctl" -c "$B/irr.conf" mirror reload RADB >"$WORK/out" 2>&1
 check "reloading a source not mirrored: exit 1, said so" sh -c "test $? = 1 && grep -q 'RADB is not a mirrored source' '$WORK/out'"
+
+# a failing source does not stop the next one (the job went on after the first failure)
+Z="$WORK/z"
+mkdir -p "$Z"
+write_config "$Z/irr.conf" "$Z/irr.db" LOCALZ "mirror.AAA.nrtm = 127.0.0.1:1" "mirror.AAA.dump = $WORK/nowhere.db.gz" \
+	"mirror.AAA.serial = $WORK/nowhere.serial" "mirror.JPIRR.nrtm = 127.0.0.1:$A_PORT" \
+	"mirror.JPIRR.dump = $A/dumps/jpirr.db.gz" "mirror.JPIRR.serial = $A/dumps/JPIRR.CURRENTSERIAL"
+run_mirror "$Z"
+status=$?
+check "two mirrors, the first failing: the job exits 1 without crashing" sh -c "test $status = 1 && ! grep -qi 'double free\|AddressSanitizer\|Aborted' '$Z/job.log'"
+check "and the second is mirrored" test "$(objects "$Z")" = "$(objects "$A")"
 
 # irrd's timer follows A (interval 1 s)
 mirror_conf "$B" "$A_PORT" "$A/dumps"

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "irr_limits.h"
+#include "rpsl_filter.h"
 #include "rpsl_parse.h"
 #include "rpsl_reader.h"
 #include "rpsl_render.h"
@@ -475,6 +476,36 @@ static void test_foreign_shapes(void)
 	rpsl_object_free(o);
 }
 
+static void expect_filtered(const char *in, const char *want, const char *what)
+{
+	struct strbuf out;
+
+	strbuf_init(&out);
+	rpsl_filter_hashes(&out, in);
+	CHECK(strcmp(out.data, want) == 0, "hash filter: %s", what);
+	if (strcmp(out.data, want) != 0)
+		printf("#   got: %s", out.data);
+	strbuf_release(&out);
+}
+
+/* Password hashes never leave the server, wherever the attribute puts them (found by the NRTM review). */
+static void test_hash_filter(void)
+{
+	expect_filtered("mntner: M\nauth:           BCRYPT-PW $2b$12$abc\nsource: X\n",
+			"mntner: M\nauth:           BCRYPT-PW # Filtered\nsource: X\n", "one line, padding kept");
+	expect_filtered("auth:\n                MD5-PW $1$abcdefgh$SECRET\nsource: X\n",
+			"auth:           MD5-PW # Filtered\nsource: X\n", "the scheme and hash on a continuation line");
+	expect_filtered("auth:           MD5-PW $1$x$y # comment\n+               SECRETPLUSCONT\nsource: X\n",
+			"auth:           MD5-PW # Filtered\nsource: X\n", "a tail on a '+' continuation goes too");
+	expect_filtered("Auth:   crypt-pw Ab12\n\tmore\nsource: X\n", "Auth:   CRYPT-PW # Filtered\nsource: X\n",
+			"any case, a tab continuation");
+	expect_filtered("auth:           PGPKEY-1234ABCD\n                # a comment\nsource: X\n",
+			"auth:           PGPKEY-1234ABCD\n                # a comment\nsource: X\n", "other schemes untouched");
+	expect_filtered("auth:           MD5-PWX not a scheme\n", "auth:           MD5-PWX not a scheme\n",
+			"a longer word is no scheme");
+	expect_filtered("auth:           MD5-PW $1$a$b", "auth:           MD5-PW # Filtered\n", "the last line without newline");
+}
+
 int main(void)
 {
 	test_basics();
@@ -484,6 +515,7 @@ int main(void)
 	test_large();
 	test_reader();
 	test_foreign_shapes();
+	test_hash_filter();
 	test_golden_file("demo/jpirr.db", RPSL_STRICT);
 	test_golden_file("demo/radb.db", RPSL_TOLERANT);
 	return TEST_DONE();
