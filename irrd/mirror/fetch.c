@@ -180,6 +180,10 @@ int fetch_serial(const char *where, const char *tmpdir, unsigned timeout, int64_
 		*err = xasprintf("%s: not a serial (one number)", where);
 		return -1;
 	}
+	if (v > FETCH_MAX_SERIAL) {
+		*err = xasprintf("%s: serial %lld is out of range (at most %lld)", where, v, (long long)FETCH_MAX_SERIAL);
+		return -1;
+	}
 	*serial = v;
 	return 0;
 }

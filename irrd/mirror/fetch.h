@@ -19,6 +19,9 @@
  */
 int fetch_to_file(const char *where, const char *tmpdir, unsigned timeout, char **path_out, char **err);
 
+/* The largest serial taken (2^53: exact in every client's arithmetic, far from overflowing serial + 1). */
+#define FETCH_MAX_SERIAL (1LL << 53)
+
 /* Reads a CURRENTSERIAL (one number, whitespace around it allowed) from a path or URL. 0, or -1 with *err. */
 int fetch_serial(const char *where, const char *tmpdir, unsigned timeout, int64_t *serial, char **err);
 

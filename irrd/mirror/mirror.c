@@ -21,6 +21,8 @@
 
 /* Seconds an upstream may stay silent (connecting, or mid-answer) before the run fails. */
 #define MIRROR_IO_TIMEOUT 60
+/* Seconds one NRTM answer may take in all: a trickling or endless upstream must not hold the job. */
+#define MIRROR_ANSWER_DEADLINE 600
 
 /* The new serial, in the caller's transaction (an import or a block commits with it). */
 static int record_serial(struct store *st, const char *source, int64_t serial, time_t now, char **err)
@@ -59,7 +61,12 @@ static int import_before_commit(void *arg, struct store *st, char **err)
 {
 	const struct import_hook *h = arg;
 
-	return record_serial(st, h->source, h->serial, h->now, err);
+	/* last_progress marks the import done, whatever the serial (0 is an upstream's serial too) */
+	return record_serial(st, h->source, h->serial, h->now, err) < 0 ||
+			       mirror_status_exec(st, "UPDATE mirror_status SET last_progress = ?2 WHERE source = ?1", h->source,
+						  (int64_t)h->now, 0, NULL, err) < 0
+		       ? -1
+		       : 0;
 }
 
 static const char *temp_dir(void)
@@ -232,6 +239,10 @@ static int fetch_changes(struct store *st, const struct mirror_config *m, int64_
 	while ((n = read(fd, buf, sizeof(buf))) > 0) {
 		if (nrtm3_reader_feed(r, buf, (size_t)n, apply_event, &a, err) < 0)
 			goto out;
+		if (time(NULL) - now > MIRROR_ANSWER_DEADLINE) {
+			*err = xasprintf("%s: the answer took longer than %d s", m->nrtm, MIRROR_ANSWER_DEADLINE);
+			goto out;
+		}
 	}
 	if (n < 0) {
 		*err = xasprintf("%s: %s", m->nrtm,
@@ -269,7 +280,7 @@ int mirror_run(struct store *st, const struct config *cfg, const struct mirror_c
 	if (mirror_state_read(st, m->source, &state, err) < 0)
 		return -1;
 	res->serial_before = res->serial_after = state.serial;
-	if (state.serial == 0 || state.reload_requested) {
+	if ((state.serial == 0 && state.last_progress == 0) || state.reload_requested) {
 		if (import_dump(st, m, now, res, &why) < 0)
 			goto out;
 	}

@@ -199,6 +199,20 @@ status=$?
 check "two mirrors, the first failing: the job exits 1 without crashing" sh -c "test $status = 1 && ! grep -qi 'double free\|AddressSanitizer\|Aborted' '$Z/job.log'"
 check "and the second is mirrored" test "$(objects "$Z")" = "$(objects "$A")"
 
+# CURRENTSERIAL edges: out of range refused; 0 imported once, not again at every run
+Y="$WORK/y"
+mkdir -p "$Y"
+echo 9223372036854775807 >"$Y/huge.serial"
+echo 0 >"$Y/zero.serial"
+write_config "$Y/irr.conf" "$Y/irr.db" LOCALY "mirror.JPIRR.dump = $A/dumps/jpirr.db.gz" "mirror.JPIRR.serial = $Y/huge.serial"
+run_mirror "$Y"
+check "a CURRENTSERIAL out of range is refused, naming it" grep -q 'huge.serial: serial 9223372036854775807 is out of range' "$Y/job.log"
+sed -i "s|huge.serial|zero.serial|" "$Y/irr.conf"
+run_mirror "$Y"
+check "CURRENTSERIAL 0: imported" grep -q 'imported .* at serial 0' "$Y/job.log"
+run_mirror "$Y"
+check "and not imported again at the next run" test "$(grep -c 'imported' "$Y/job.log")" = 0
+
 # irrd's timer follows A (interval 1 s)
 mirror_conf "$B" "$A_PORT" "$A/dumps"
 sqlite3 "$B/irr.db" "DELETE FROM mirror_status"
