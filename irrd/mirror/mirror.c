@@ -167,7 +167,8 @@ static int apply_event(void *arg, const struct nrtm3_event *ev, char **err)
 	case NRTM3_END:
 		if (ev->serial > a->serial)
 			a->serial = ev->serial;
-		if (record_serial(a->st, a->m->source, a->serial, a->now, err) < 0 || store_tx_commit(a->st, err) < 0)
+		if (record_serial(a->st, a->m->source, a->serial, a->now, err) < 0 ||
+		    store_source_advance_serial(a->st, a->m->source, a->serial, err) < 0 || store_tx_commit(a->st, err) < 0)
 			return -1;
 		a->is_open = false;
 		return 0;

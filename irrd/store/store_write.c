@@ -808,3 +808,19 @@ int store_journal_trim(struct store *st, int64_t keep_seconds, int64_t keep_seri
 	}
 	return store_tx_commit(st, err);
 }
+
+int store_source_advance_serial(struct store *st, const char *source, int64_t serial, char **err)
+{
+	sqlite3_stmt *q = store_stmt(st, "UPDATE sources SET serial_newest = ?2 WHERE name = ?1 AND serial_newest < ?2");
+	int rc;
+
+	sqlite3_bind_text(q, 1, source, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, serial);
+	rc = sqlite3_step(q);
+	sqlite3_reset(q);
+	if (rc != SQLITE_DONE) {
+		*err = store_error(st, "moving the source's serial");
+		return -1;
+	}
+	return 0;
+}

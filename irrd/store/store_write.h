@@ -82,6 +82,14 @@ int store_bulk_commit(struct store_bulk *bulk, int64_t serial, store_bulk_duplic
 void store_bulk_free(struct store_bulk *bulk);
 
 /*
+ * A mirror that skipped the changes up to `serial` (objects it could not read, deletions
+ * of what it does not hold) moves the source's newest serial there anyway, in the
+ * caller's transaction: its own mirrors then ask from the same serial as it does (NRTM
+ * allows gaps) instead of hearing "do not exist". Never moves it backwards. 0 or -1 *err.
+ */
+int store_source_advance_serial(struct store *st, const char *source, int64_t serial, char **err);
+
+/*
  * Journal retention: deletes the entries of every source older than `keep_seconds`
  * (0: no age limit) or beyond the newest `keep_serials` of their source (0: no count
  * limit), in one transaction, and moves each source's oldest serial up, so NRTM

@@ -165,6 +165,20 @@ $good_change
 check "a good stream afterwards applies" run_mirror "$B"
 check "the change is in, the serial advanced, the failures reset" \
 	sh -c "test '$(serial_of "$B")' = '$n' && test \"\$(sqlite3 '$B/irr.db' \"SELECT failures FROM mirror_status WHERE source = 'JPIRR'\")\" = 0"
+# a block whose only object is of another source: skipped, but the serial moves for our own mirrors too
+printf '%s' "%START Version: 3 JPIRR $((n + 1))-$((n + 1))
+
+ADD $((n + 1))
+
+$(route 10.9.7.0/24 hostile | sed 's/^source: .*/source:         RADB/')
+
+%END JPIRR
+" >"$FAKE"
+run_mirror "$B"
+check "a skipped change: logged, not applied" sh -c "grep -q 'serial $((n + 1)): an added object not applied' '$B/job.log' && test \"\$(sqlite3 '$B/irr.db' \"SELECT count(*) FROM objects WHERE pkey = '10.9.7.0/24AS64496'\")\" = 0"
+check "the source's serial moves with the mirror's (no gap for B's own mirrors)" \
+	test "$(sqlite3 "$B/irr.db" "SELECT serial_newest FROM sources WHERE name = 'JPIRR'")" = "$(serial_of "$B")"
+n=$((n + 1))
 printf '%%%% ERROR: Serials 1 - %s do not exist\n\n' "$n" >"$FAKE"
 run_mirror "$B"
 check "a gap in the upstream's journal: the dump is imported again, loudly" \
