@@ -12,17 +12,6 @@
 #include "store_read.h"
 #include "xalloc.h"
 
-/* IRRd's error framing: "%% ERROR: <text>" and the blank line that ends every answer. */
-__attribute__((format(printf, 2, 3)))
-static void nrtm_error(struct strbuf *out, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	whois_append_error(out, "%% ERROR: ", "\n\n", fmt, ap);
-	va_end(ap);
-}
-
 static bool is_permitted(const struct query_context *ctx, const struct whois_session *s, const char *source)
 {
 	const struct config *cfg = ctx->cfg;
@@ -92,39 +81,39 @@ void nrtm_serve(const struct query_context *ctx, struct whois_session *s, const 
 		s->nrtm_follow = false;   /* a push that fails ends the following; success follows again */
 	second_colon = first_colon != NULL ? strchr(first_colon + 1, ':') : NULL;
 	if (first_colon == NULL || second_colon == NULL || strchr(second_colon + 1, ':') != NULL) {
-		nrtm_error(out, "Invalid parameter: must contain three elements");
+		whois_ripe_error(out, "Invalid parameter: must contain three elements");
 		return;
 	}
 	range = second_colon + 1;
 	dash = strchr(range, '-');
 	if (dash == NULL || strchr(dash + 1, '-') != NULL || !decimal_parse(range, (size_t)(dash - range), &start) ||
 	    !((is_last = strcasecmp(dash + 1, "LAST") == 0) || decimal_parse(dash + 1, strlen(dash + 1), &end))) {
-		nrtm_error(out, "Invalid serial range: %s", range);
+		whois_ripe_error(out, "Invalid serial range: %s", range);
 		return;
 	}
 	if ((size_t)(second_colon - first_colon - 1) != 1 || (first_colon[1] != '1' && first_colon[1] != '3')) {
-		nrtm_error(out, "Invalid NRTM version: %.*s", (int)(second_colon - first_colon - 1), first_colon + 1);
+		whois_ripe_error(out, "Invalid NRTM version: %.*s", (int)(second_colon - first_colon - 1), first_colon + 1);
 		return;
 	}
 	w.version = first_colon[1] - '0';
 	n = (size_t)(first_colon - arg);
 	if (n > MAX_SOURCE_NAME_LENGTH || n == 0) {
-		nrtm_error(out, "Unknown source: %.*s", (int)n, arg);
+		whois_ripe_error(out, "Unknown source: %.*s", (int)n, arg);
 		return;
 	}
 	for (size_t i = 0; i < n; i++)
 		source[i] = (char)toupper((unsigned char)arg[i]);
 	source[n] = '\0';
 	if (strcmp(source, QUERY_SOURCE_RPKI_NAME) == 0 || query_source_state(ctx, source, &state) != 1) {
-		nrtm_error(out, "Unknown source: %s", source);
+		whois_ripe_error(out, "Unknown source: %s", source);
 		return;
 	}
 	if (!is_permitted(ctx, s, source)) {
-		nrtm_error(out, "Access denied");
+		whois_ripe_error(out, "Access denied");
 		return;
 	}
 	if (!is_last && end < start) {
-		nrtm_error(out, "Start of the serial range (%lld) must be lower or equal to end of the serial range (%lld)",
+		whois_ripe_error(out, "Start of the serial range (%lld) must be lower or equal to end of the serial range (%lld)",
 			   (long long)start, (long long)end);
 		return;
 	}
@@ -137,11 +126,11 @@ void nrtm_serve(const struct query_context *ctx, struct whois_session *s, const 
 		return;
 	}
 	if (start < oldest) {
-		nrtm_error(out, "Serials %lld - %lld do not exist", (long long)start, (long long)oldest);
+		whois_ripe_error(out, "Serials %lld - %lld do not exist", (long long)start, (long long)oldest);
 		return;
 	}
 	if (!is_last && end > newest) {
-		nrtm_error(out, "Serials %lld - %lld do not exist", (long long)newest, (long long)end);
+		whois_ripe_error(out, "Serials %lld - %lld do not exist", (long long)newest, (long long)end);
 		return;
 	}
 	if (is_last && start == newest + 1) {
@@ -151,7 +140,7 @@ void nrtm_serve(const struct query_context *ctx, struct whois_session *s, const 
 		return;
 	}
 	if (is_last && start > newest) {
-		nrtm_error(out, "Serials %lld - %lld do not exist", (long long)newest, (long long)start);
+		whois_ripe_error(out, "Serials %lld - %lld do not exist", (long long)newest, (long long)start);
 		return;
 	}
 	strbuf_printf(out, "%%START Version: %d %s %lld-%lld\n", w.version, source, (long long)start,
@@ -164,7 +153,7 @@ void nrtm_serve(const struct query_context *ctx, struct whois_session *s, const 
 		strbuf_reset(out);
 		spool_release(answer);
 		spool_init(answer, answer->spill_at, answer->directory);
-		nrtm_error(&answer->text, "internal error reading the journal");
+		whois_ripe_error(&answer->text, "internal error reading the journal");
 		free(err);
 		return;
 	}

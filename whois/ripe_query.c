@@ -41,18 +41,6 @@ struct ripe_request {
 	const char *key;       /* the search key, NULL when only flags */
 };
 
-/* "%% ERROR: <message>" and the blank line that ends every answer; control characters cleaned. */
-static void ripe_error(struct strbuf *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void ripe_error(struct strbuf *out, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	whois_append_error(out, "%% ERROR: ", "\n\n", fmt, ap);
-	va_end(ap);
-}
-
 /* Splits the query into whitespace-separated words (in a copy owned by the caller). */
 static size_t split_words(char *q, char **words, size_t max)
 {
@@ -83,7 +71,7 @@ static bool parse_classes(struct ripe_request *req, const char *list, struct str
 			char name[64];
 
 			snprintf(name, sizeof(name), "%.*s", (int)(n < 60 ? n : 60), p);
-			ripe_error(out, "unknown object type %s", name);
+			whois_ripe_error(out, "unknown object type %s", name);
 			return false;
 		}
 		req->classes[cls->id] = true;
@@ -100,10 +88,10 @@ static bool set_sources(const struct query_context *ctx, struct whois_session *s
 
 	switch (query_parse_sources(ctx, list, &srcs, unknown)) {
 	case -1:
-		ripe_error(out, "invalid source list");
+		whois_ripe_error(out, "invalid source list");
 		return false;
 	case -2:
-		ripe_error(out, "unknown source %s", unknown);
+		whois_ripe_error(out, "unknown source %s", unknown);
 		return false;
 	}
 	for (size_t i = 0; i < srcs.count; i++)
@@ -118,7 +106,7 @@ static void print_template(const char *name, struct strbuf *out)
 	const struct rpsl_class *cls = rpsl_schema_class(name, strlen(name));
 
 	if (cls == NULL) {
-		ripe_error(out, "unknown object type %s", name);
+		whois_ripe_error(out, "unknown object type %s", name);
 		return;
 	}
 	for (size_t i = 0; i < cls->attr_count; i++) {
@@ -354,7 +342,7 @@ void ripe_query(const struct query_context *ctx, struct whois_session *s, const 
 	struct query_objects objs;
 
 	if (memchr(line, '\0', len) != NULL) {
-		ripe_error(out, "query contains a NUL byte");
+		whois_ripe_error(out, "query contains a NUL byte");
 		return;
 	}
 	copy = xstrndup(line, len);
@@ -375,7 +363,7 @@ void ripe_query(const struct query_context *ctx, struct whois_session *s, const 
 		for (const char *f = w + 1; *f; f++) {
 			/* Flags with an argument take the next word and must end their group ("-rT route"). */
 			if (strchr("TtisqVg", *f) != NULL && (f[1] != '\0' || next == NULL)) {
-				ripe_error(out, "flag -%c needs an argument as the next word", *f);
+				whois_ripe_error(out, "flag -%c needs an argument as the next word", *f);
 				goto out;
 			}
 			switch (*f) {
@@ -435,7 +423,7 @@ void ripe_query(const struct query_context *ctx, struct whois_session *s, const 
 				    strcmp(attr, "upd-to") != 0 && strcmp(attr, "mnt-nfy") != 0 &&
 				    strcmp(attr, "e-mail") != 0 && strcmp(attr, "mnt-ref") != 0 &&
 				    strcmp(attr, "local-as") != 0 && strcmp(attr, "zone-c") != 0) {
-					ripe_error(out, "attribute %s is not an inverse key", attr);
+					whois_ripe_error(out, "attribute %s is not an inverse key", attr);
 					goto out;
 				}
 				req.inverse = attr;
@@ -468,7 +456,7 @@ void ripe_query(const struct query_context *ctx, struct whois_session *s, const 
 					}
 					strbuf_append_char(out, '\n');
 				} else {
-					ripe_error(out, "unknown -q argument %s", what);
+					whois_ripe_error(out, "unknown -q argument %s", what);
 				}
 				goto out;
 			}
@@ -485,7 +473,7 @@ void ripe_query(const struct query_context *ctx, struct whois_session *s, const 
 				goto next_word;
 			}
 			default:
-				ripe_error(out, "invalid option -%c", *f);
+				whois_ripe_error(out, "invalid option -%c", *f);
 				goto out;
 			}
 		}
@@ -501,18 +489,18 @@ void ripe_query(const struct query_context *ctx, struct whois_session *s, const 
 		req.key = key.data;
 	if (req.key == NULL) {
 		if (!s->keepalive || n == 0)
-			ripe_error(out, "no search key specified");
+			whois_ripe_error(out, "no search key specified");
 		goto out;
 	}
 	if (whois_session_sources(ctx, s, &srcs) < 0) {
-		ripe_error(out, "internal error reading sources");
+		whois_ripe_error(out, "internal error reading sources");
 		goto out;
 	}
 	query_objects_init(&objs);
 	lookup(ctx, &srcs, &req, &objs);
 	whois_rpki_drop_hidden(ctx, s, &objs);
 	if (objs.truncated) {
-		ripe_error(out, "too many objects match (more than 100,000): narrow the query");
+		whois_ripe_error(out, "too many objects match (more than 100,000): narrow the query");
 	} else {
 		size_t direct = objs.count;
 

@@ -1,4 +1,5 @@
 /* Query dispatch and session state; see whois_query.h. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -130,4 +131,13 @@ void whois_append_error(struct strbuf *out, const char *prefix, const char *suff
 void whois_append_filtered(struct strbuf *out, const char *text)
 {
 	rpsl_filter_hashes(out, text);
+}
+
+void whois_ripe_error(struct strbuf *out, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	whois_append_error(out, "%% ERROR: ", "\n\n", fmt, ap);
+	va_end(ap);
 }

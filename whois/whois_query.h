@@ -87,6 +87,9 @@ void ripe_query(const struct query_context *ctx, struct whois_session *s, const 
 void whois_append_error(struct strbuf *out, const char *prefix, const char *suffix, const char *fmt, va_list ap)
 	__attribute__((format(printf, 4, 0)));
 
+/* A RIPE-style error: "%% ERROR: <message>" and the blank line that ends every answer. */
+void whois_ripe_error(struct strbuf *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Appends an object's text for output: password hashes replaced by "# Filtered". */
 void whois_append_filtered(struct strbuf *out, const char *text);
 

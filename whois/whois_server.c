@@ -101,6 +101,7 @@ struct whois_server {
 	bool is_shutting_down;
 	bool is_accept_paused;             /* out of file descriptors: listeners unwatched until the next sweep */
 	struct spool scratch;              /* answers built on the I/O thread */
+	size_t followers;                  /* connections with session.nrtm_follow: the push work runs only then */
 	int dir_watch_fd;                  /* inotify on the database's directory: wakes NRTM followers; -1 none */
 	struct event_watch *dir_watch;
 };
@@ -251,6 +252,8 @@ static void conn_close(struct conn *c)
 	if (c->next)
 		c->next->prev = c->prev;
 	srv->conn_count--;
+	if (c->session.nrtm_follow)
+		srv->followers--;
 	output_queue_release(&c->out);
 	account_output(c, before);
 	c->is_dead = true;
@@ -377,6 +380,8 @@ static void query_task_done(struct worker_task *base, bool was_run)
 	if (was_run) {
 		size_t before = c->out.memory_bytes;
 
+		if (t->session.nrtm_follow != c->session.nrtm_follow)
+			t->srv->followers += t->session.nrtm_follow ? 1 : (size_t)-1;
 		c->session = t->session;
 		c->session.nrtm_push = false;
 		output_queue_take(&c->out, &t->answer);
@@ -601,7 +606,7 @@ static void follow_database(struct whois_server *srv)
 		return;
 	srv->data_version = version;
 	/* NRTM followers: the commit goes out now, not at their next query */
-	for (struct conn *c = srv->conns; c != NULL; c = c->next) {
+	for (struct conn *c = srv->followers > 0 ? srv->conns : NULL; c != NULL; c = c->next) {
 		if (c->session.nrtm_follow && !c->is_dead) {
 			c->wants_push = true;
 			conn_schedule(c);
@@ -986,7 +991,7 @@ static void expire_idle(void *arg, time_t wall_now)
 	(void)wall_now;
 	if (!srv->is_shutting_down)
 		resume_accepting(srv);
-	if (srv->dir_watch == NULL)
+	if (srv->dir_watch == NULL && srv->followers > 0)
 		follow_database(srv);   /* no inotify: NRTM followers get commits within a second */
 	for (struct conn *c = srv->conns, *next; c != NULL; c = next) {
 		unsigned limit = c->is_draining ? DRAIN_SECONDS : c->session.timeout;
@@ -1116,12 +1121,8 @@ static void database_dir_event(void *arg, unsigned events)
 	(void)events;
 	while (read(srv->dir_watch_fd, buf, sizeof(buf)) > 0)
 		;
-	for (const struct conn *c = srv->conns; c != NULL; c = c->next) {
-		if (c->session.nrtm_follow) {
-			follow_database(srv);   /* schedules the followers when the data changed */
-			return;
-		}
-	}
+	if (srv->followers > 0)
+		follow_database(srv);   /* schedules the followers when the data changed */
 }
 
 /*

@@ -8,6 +8,7 @@
 
 #include "mirror_state.h"
 #include "timefmt.h"
+#include "whois_rpki.h"
 #include "xalloc.h"
 
 static json_t *time_or_null(int64_t t)
@@ -33,25 +34,16 @@ static const struct mirror_config *mirror_of(const struct config *cfg, const cha
 	return NULL;
 }
 
-static bool is_rpki_filtered(const struct query_context *ctx, const char *source)
-{
-	const struct config *cfg = ctx->cfg;
-
-	if (ctx->rpki == NULL || !cfg->rpki_filter_invalid)
-		return false;
-	for (size_t i = 0; i < cfg->rpki_excluded_source_count; i++)
-		if (strcasecmp(cfg->rpki_excluded_sources[i], source) == 0)
-			return false;
-	return true;
-}
-
 static json_t *source_json(const struct query_context *ctx, const char *name)
 {
 	const struct mirror_config *m = mirror_of(ctx->cfg, name);
 	bool is_ours = strcasecmp(name, ctx->cfg->source) == 0;
 	struct store_source_info info;
+	struct whois_session plain;   /* a connection on a listener without a policy: what !J reports */
 	json_t *o = json_object();
 	char *err = NULL;
+
+	whois_session_init(&plain, ctx);
 
 	if (store_source_get(ctx->st, name, &info, &err) != 1) {
 		free(err);
@@ -64,7 +56,7 @@ static json_t *source_json(const struct query_context *ctx, const char *name)
 	json_object_set_new(o, "local_journal_kept", json_true());
 	json_object_set_new(o, "serial_oldest_journal", serial_or_null(info.serial_oldest));
 	json_object_set_new(o, "serial_newest_journal", serial_or_null(info.serial_newest));
-	json_object_set_new(o, "rpki_rov_filter", json_boolean(is_rpki_filtered(ctx, name)));
+	json_object_set_new(o, "rpki_rov_filter", json_boolean(whois_rpki_filters(ctx, &plain, name)));
 	if (m != NULL) {
 		struct mirror_state state;
 

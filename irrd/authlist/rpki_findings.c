@@ -15,6 +15,7 @@
 #include "rpsl_object.h"
 #include "store_read.h"
 #include "strbuf.h"
+#include "vrp_file.h"
 #include "xalloc.h"
 
 /* A route of our source in the scope. */
@@ -319,28 +320,6 @@ static int collect_routes(struct store *st, const struct config *cfg, struct col
 
 /* ---- the findings: a key, a line and a JSON object each ---- */
 
-static json_t *vrp_to_json(const struct vrp_set *set, const struct vrp *v)
-{
-	char text[PREFIX_STRLEN];
-	json_t *o = json_object();
-
-	prefix_format(&v->prefix, text);
-	json_object_set_new(o, "prefix", json_string(text));
-	json_object_set_new(o, "max_length", json_integer(v->max_length));
-	json_object_set_new(o, "asn", json_integer((json_int_t)v->asn));
-	json_object_set_new(o, "ta", json_string(vrp_set_ta_name(set, v)));
-	return o;
-}
-
-static json_t *vrps_to_json(const struct vrp_set *set)
-{
-	json_t *a = json_array();
-
-	for (size_t i = 0; i < vrp_set_count(set); i++)
-		json_array_append_new(a, vrp_to_json(set, vrp_set_get(set, i)));
-	return a;
-}
-
 static void vrps_to_text(const struct vrp_set *set, struct strbuf *out)
 {
 	char text[VRP_STRLEN];
@@ -399,7 +378,7 @@ static int find_route_kinds(struct store *st, const struct config *cfg, const st
 		json_object_set_new(o, "origin", json_integer((json_int_t)r->origin));
 		strbuf_init(&line);
 		if (is_invalid) {
-			json_object_set_new(o, "vrps", vrps_to_json(r->covering));
+			json_object_set_new(o, "vrps", vrp_set_to_json(r->covering));
 			strbuf_printf(&line, "%s AS%u: conflicting VRPs ", p, r->origin);
 			vrps_to_text(r->covering, &line);
 		} else {
@@ -490,7 +469,7 @@ static int find_entries(struct store *st, const struct collection *c, const char
 			json_object_set_new(o, "origins", origins);
 			json_object_set_new(o, "origins_without_vrp", without);
 			json_object_set_new(o, "vrp_origins_not_listed", unlisted);
-			json_object_set_new(o, "vrps", vrps_to_json(cov));
+			json_object_set_new(o, "vrps", vrp_set_to_json(cov));
 			strbuf_init(&line);
 			strbuf_printf(&line, "#%lld %s %s:", (long long)e[i].id, p, e[i].mntner);
 			if (w.len > 0)

@@ -8,22 +8,7 @@
 #include <stdlib.h>
 
 #include "filter_export.h"
-
-/* The VRPs covering a route: prefix, max_length, asn, ta each. */
-static json_t *covering_json(const struct vrp_set *set)
-{
-	json_t *a = json_array();
-	char text[PREFIX_STRLEN];
-
-	for (size_t i = 0; i < vrp_set_count(set); i++) {
-		const struct vrp *v = vrp_set_get(set, i);
-
-		prefix_format(&v->prefix, text);
-		json_array_append_new(a, json_pack("{s:s, s:i, s:I, s:s}", "prefix", text, "max_length", v->max_length,
-						   "asn", (json_int_t)v->asn, "ta", vrp_set_ta_name(set, v)));
-	}
-	return a;
-}
+#include "vrp_file.h"
 
 int filter_out_json(FILE *out, const struct filter_export *ex)
 {
@@ -42,7 +27,7 @@ int filter_out_json(FILE *out, const struct filter_export *ex)
 		json_object_set_new(o, "source", json_string(r->source));
 		json_object_set_new(o, "mark", r->mark > 0 ? json_integer((json_int_t)r->mark) : json_null());
 		json_object_set_new(o, "rpki", ex->is_rpki_loaded ? json_string(rov_state_name(r->rpki)) : json_null());
-		json_object_set_new(o, "vrps", covering_json(r->covering));
+		json_object_set_new(o, "vrps", vrp_set_to_json(r->covering));
 		json_array_append_new(routes, o);
 	}
 	json_object_set_new(root, "target", json_string(ex->target));

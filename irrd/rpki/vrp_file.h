@@ -7,6 +7,7 @@
 #ifndef IRRD_RPKI_VRP_FILE_H
 #define IRRD_RPKI_VRP_FILE_H
 
+#include <jansson.h>
 #include <stddef.h>
 
 #include "strbuf.h"
@@ -44,5 +45,12 @@ void vrp_csv_format(const struct vrp_set *set, struct strbuf *out);
  * with *err a static message.
  */
 int vrp_file_check_ta(const char *name, size_t len, const char **err);
+
+/*
+ * VRPs as our JSON outputs show them (reports, exports): {"prefix", "max_length",
+ * "asn", "ta"} for one VRP of `set`, and an array of every VRP of a set.
+ */
+json_t *vrp_to_json(const struct vrp_set *set, const struct vrp *v);
+json_t *vrp_set_to_json(const struct vrp_set *set);
 
 #endif

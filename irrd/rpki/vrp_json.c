@@ -446,3 +446,21 @@ fail:
 	*err = s.err != NULL ? s.err : xasprintf("%s: cannot parse", name);
 	return -1;
 }
+
+json_t *vrp_to_json(const struct vrp_set *set, const struct vrp *v)
+{
+	char text[PREFIX_STRLEN];
+
+	prefix_format(&v->prefix, text);
+	return json_pack("{s:s, s:i, s:I, s:s}", "prefix", text, "max_length", v->max_length, "asn", (json_int_t)v->asn,
+			 "ta", vrp_set_ta_name(set, v));
+}
+
+json_t *vrp_set_to_json(const struct vrp_set *set)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < vrp_set_count(set); i++)
+		json_array_append_new(a, vrp_to_json(set, vrp_set_get(set, i)));
+	return a;
+}
