@@ -44,13 +44,8 @@ int dump_cli(const struct config *cfg, struct store *st, int argc, char **argv)
 								    : "no directory: give --dir or set dump.dir");
 		return EXIT_USAGE;
 	}
-	/* none named: what irrd's timer dumps, dump.sources, else our source */
-	if (count == 0) {
-		for (size_t i = 0; i < cfg->dump_source_count; i++)
-			sources[count++] = cfg->dump_sources[i];
-		if (count == 0)
-			sources[count++] = cfg->source;
-	}
+	if (count == 0)
+		count = dump_sources(cfg, sources);   /* none named: what irrd's timer dumps */
 	for (size_t i = 0; i < count; i++) {
 		struct dump_result res;
 		char *err = NULL;

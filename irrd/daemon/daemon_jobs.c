@@ -92,13 +92,14 @@ static int rpki_report_job(const struct config *cfg)
 static int export_dump_job(const struct config *cfg)
 {
 	struct store *st = open_store(cfg, "dump");
-	size_t count = cfg->dump_source_count > 0 ? cfg->dump_source_count : 1;
+	const char *sources[MAX_QUERY_SOURCES];
+	size_t count = dump_sources(cfg, sources);
 	int rc = 0;
 
 	if (st == NULL)
 		return 1;
 	for (size_t i = 0; i < count; i++) {
-		const char *source = cfg->dump_source_count > 0 ? cfg->dump_sources[i] : cfg->source;
+		const char *source = sources[i];
 		struct dump_result res;
 		char *err = NULL;
 		int done = dump_export(st, source, cfg->dump_dir, &res, &err);

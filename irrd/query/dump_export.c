@@ -184,3 +184,14 @@ out:
 	strbuf_release(&w.filtered);
 	return rc;
 }
+
+size_t dump_sources(const struct config *cfg, const char *out[MAX_QUERY_SOURCES])
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < cfg->dump_source_count; i++)
+		out[n++] = cfg->dump_sources[i];
+	if (n == 0)
+		out[n++] = cfg->source;
+	return n;
+}

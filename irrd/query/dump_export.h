@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "irr_limits.h"
 #include "store.h"
 
 struct dump_result {
@@ -23,6 +24,9 @@ struct dump_result {
 	int64_t serial;          /* the journal's newest serial in the snapshot; 0: none yet */
 	char path[4096];         /* the dump written */
 };
+
+/* The sources irrd's timer dumps: dump.sources, else our source. Returns how many are in out. */
+size_t dump_sources(const struct config *cfg, const char *out[MAX_QUERY_SOURCES]);
 
 /* Writes the dump of `source` into `dir`. 1 done, 0 no such source, -1 with *err (caller frees). */
 int dump_export(struct store *st, const char *source, const char *dir, struct dump_result *res, char **err);
